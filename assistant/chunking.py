@@ -1,0 +1,131 @@
+"""Split article text into sentences and overlapping chunks, keeping exact character spans."""
+from __future__ import annotations
+
+import re
+
+from .records import Article, Chunk
+
+# Sentence-final marks, Chinese and ASCII. '.' is handled separately (decimals, abbreviations).
+_FINAL = set("。！？；!?;")
+_ELLIPSIS = "…"
+_OPEN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》", "(": ")", "（": "）"}
+_CLOSERS = set("”」』’》)）\"'")
+_CLAUSE = set("，,、：:")
+
+MAX_SENTENCE = 300
+CHUNK_MIN = 150
+CHUNK_MAX = 350
+
+
+def split_sentences(text: str, max_len: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the sentences of `text`.
+
+    Quoted speech is kept whole (a mark inside “…” does not end the sentence), a line
+    break always ends one, and a sentence longer than `max_len` is cut at clause marks.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    stack: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        end = None
+        if ch == "\n":
+            end = i
+            stack.clear()
+        elif ch in _OPEN_QUOTES:
+            stack.append(_OPEN_QUOTES[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+        elif ch == '"':
+            # ASCII double quotes toggle.
+            if stack and stack[-1] == '"':
+                stack.pop()
+            else:
+                stack.append('"')
+        elif not stack and (ch in _FINAL or ch == _ELLIPSIS or _is_period(text, i)):
+            j = i + 1
+            while j < n and (text[j] in _FINAL or text[j] == _ELLIPSIS or text[j] in _CLOSERS):
+                j += 1
+            end = j
+        if end is not None:
+            _add(spans, text, start, end, max_len)
+            start = end if ch != "\n" else end + 1
+            i = max(i + 1, end)
+            continue
+        if stack and i - start > 2 * max_len:
+            stack.clear()  # an unclosed quote must not swallow the paragraph
+        i += 1
+    _add(spans, text, start, n, max_len)
+    return spans
+
+
+def _is_period(text: str, i: int) -> bool:
+    if text[i] != ".":
+        return False
+    prev = text[i - 1] if i > 0 else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if prev.isdigit() and nxt.isdigit():
+        return False  # 3.5
+    if nxt and not nxt.isspace() and nxt not in _CLOSERS:
+        return False  # e.g. "U.S." mid-token, URLs
+    word = re.search(r"(\w+)$", text[max(0, i - 6):i])
+    if word and word.group(1) in {"Mr", "Mrs", "Ms", "Dr", "No", "St", "vs", "etc", "e.g", "i.e"}:
+        return False
+    return True
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, max_len: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    if end - start <= max_len:
+        spans.append((start, end))
+        return
+    # Too long for one citation: cut after the clause mark nearest the middle of each piece.
+    while end - start > max_len:
+        window = range(start + max_len // 2, start + max_len)
+        cut = next((k + 1 for k in reversed(window) if text[k] in _CLAUSE), start + max_len)
+        spans.append((start, cut))
+        start = cut
+    if start < end:
+        spans.append((start, end))
+
+
+def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
+                  max_chars: int = CHUNK_MAX) -> list[Chunk]:
+    """Group an article's sentences into chunks of about min..max characters.
+
+    Consecutive chunks share their boundary sentence, so a fact stated across two
+    sentences is whole in at least one chunk. Chunks never cross articles.
+    """
+    text = article.text
+    sents = split_sentences(text)
+    chunks: list[Chunk] = []
+    i = 0
+    while i < len(sents):
+        j = i
+        while j + 1 < len(sents) and sents[j + 1][1] - sents[i][0] <= max_chars \
+                and (sents[j][1] - sents[i][0] < min_chars or
+                     sents[j + 1][1] - sents[i][0] <= (min_chars + max_chars) // 2):
+            j += 1
+        span = (sents[i][0], sents[j][1])
+        chunks.append(Chunk(id=f"{article.id}#{len(chunks)}", article_id=article.id,
+                            start=span[0], end=span[1], text=text[span[0]:span[1]],
+                            sentences=list(sents[i:j + 1])))
+        if j + 1 >= len(sents):
+            break
+        # Overlap by one sentence unless that sentence would dominate the next chunk.
+        last = sents[j]
+        i = j if j > i and (last[1] - last[0]) < max_chars // 2 else j + 1
+    return chunks
+
+
+def chunk_articles(articles: list[Article]) -> list[Chunk]:
+    out: list[Chunk] = []
+    for a in articles:
+        out.extend(chunk_article(a))
+    return out

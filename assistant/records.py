@@ -1,0 +1,111 @@
+"""Plain records that flow through the pipeline: articles, chunks, citations, turns."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Article:
+    """One news article. Spans of chunks and citations index into `text`."""
+
+    id: str
+    headings: list[str]
+    paragraphs: list[str]
+    source: str
+    byline: str = ""
+    captions: list[str] = field(default_factory=list)
+    date: str | None = None
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def heading(self) -> str:
+        return " / ".join(self.headings)
+
+    @property
+    def title(self) -> str:
+        """The most title-like heading line: the longest of the first three."""
+        if not self.headings:
+            return self.id
+        return max(self.headings[:3], key=len)
+
+    def content_hash(self) -> str:
+        payload = json.dumps([self.headings, self.byline, self.paragraphs, self.captions,
+                              self.date, self.url], ensure_ascii=False)
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Article":
+        return cls(**d)
+
+
+@dataclass
+class Chunk:
+    """A run of whole sentences of one article; `start:end` is its span in `Article.text`."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    sentences: list[tuple[int, int]]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["sentences"] = [list(s) for s in self.sentences]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Chunk":
+        d = dict(d)
+        d["sentences"] = [tuple(s) for s in d["sentences"]]
+        return cls(**d)
+
+
+@dataclass
+class Citation:
+    """What a marker [n] in an answer points at: exact text of an article."""
+
+    n: int
+    article_id: str
+    heading: str
+    source: str
+    passage: str
+    start: int
+    end: int
+    date: str | None = None
+    supported: bool = True
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "article_id": self.article_id, "heading": self.heading,
+                "source": self.source, "passage": self.passage, "start": self.start,
+                "end": self.end, "date": self.date, "supported": self.supported}
+
+
+@dataclass
+class Turn:
+    """One question and its answer, the TURN of `assistant ask --json`."""
+
+    question: str
+    answer: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    notice: str | None = None
+    verification: dict | None = None
+
+    def to_dict(self) -> dict:
+        d = {"question": self.question, "answer": self.answer, "found": self.found,
+             "citations": [c.to_dict() for c in self.citations]}
+        if self.notice:
+            d["notice"] = self.notice
+        if self.verification is not None:
+            d["verification"] = self.verification
+        return d
