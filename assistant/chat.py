@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from .answer import ExtractiveAnswerer, Retrieval
 from .bm25 import tokenize
@@ -55,6 +56,19 @@ class Conversation:
         self.turns.append(turn)
         self.retrievals.append(retrieval)
         return turn
+
+    def stream(self, text: str) -> Iterator[tuple[str, object]]:
+        """Answer as a stream: ("delta", text piece) events, then ("turn", Turn).
+
+        The extractive answer is complete at once; it is sent in pieces so a chat UI
+        shows it the same way as a generated one.
+        """
+        turn = self.ask(text)
+        answer = turn.answer
+        step = 12
+        for i in range(0, len(answer), step):
+            yield "delta", answer[i:i + step]
+        yield "turn", turn
 
     def reset(self) -> None:
         self.turns.clear()

@@ -11,6 +11,7 @@ from . import pipeline
 from .chat import QuestionError
 from .embedding import EmbedderError
 from .index import IndexMismatch, IndexNotFound
+from .llm import add_llm_arguments, llm_from_args
 
 
 def _err(msg: str) -> None:
@@ -56,7 +57,7 @@ def _print_turn(turn: dict) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     try:
         assistant = pipeline.open_assistant(args.index_dir, embed_model=args.embed_model,
-                                            llm=getattr(args, "llm", None),
+                                            llm=llm_from_args(args),
                                             build_message=lambda m: _err(m))
     except (IndexMismatch, EmbedderError) as e:
         _err(str(e))
@@ -112,6 +113,18 @@ def _ask_batch(assistant, args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .ui import serve
+
+    return serve(args)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import main as eval_main
+
+    return eval_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description=(
         "Question answering over news articles, with citations to the exact passages."))
@@ -135,7 +148,29 @@ def build_parser() -> argparse.ArgumentParser:
                     help='JSON Lines of {"id": ..., "turns": [...]}; one result line per case')
     pa.add_argument("--embed-model", default=None,
                     help="embedder used when the index must first be built")
+    add_llm_arguments(pa)
     pa.set_defaults(func=cmd_ask)
+
+    ps = sub.add_parser("serve", help="open the chat UI in the browser")
+    ps.add_argument("--index-dir", default=str(pipeline.DEFAULT_INDEX_DIR))
+    ps.add_argument("--host", default="127.0.0.1")
+    ps.add_argument("--port", type=int, default=7860)
+    ps.add_argument("--auth", default=None, metavar="USER:PASS",
+                    help="require a login (also $ASSISTANT_AUTH)")
+    add_llm_arguments(ps)
+    ps.set_defaults(func=cmd_serve)
+
+    pe = sub.add_parser("eval", help="score answers on a question set or a SQuAD file")
+    src = pe.add_mutually_exclusive_group(required=True)
+    src.add_argument("--qa", metavar="FILE.jsonl", help="questions in the shared/qa format")
+    src.add_argument("--squad", metavar="FILE.json", help="SQuAD-format file (e.g. CMRC 2018)")
+    pe.add_argument("--index-dir", default=None,
+                    help="index to use (--qa: default index/; --squad: a fresh folder)")
+    pe.add_argument("--limit", type=int, default=None, help="ask at most N questions")
+    pe.add_argument("--json", action="store_true", help="print the report as JSON")
+    pe.add_argument("--misses", metavar="FILE", help="write the per-question misses here")
+    add_llm_arguments(pe)
+    pe.set_defaults(func=cmd_eval)
     return p
 
 
