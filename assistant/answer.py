@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .index import Hit, HybridIndex
-from .question import Question, analyse, entity_variants, matches_kind
+from .glossary import chinese_terms
+from .pinyin import to_pinyin
+from .question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
+                       number_with_unit, role_before_name)
 from .records import Citation, Turn
 
 
@@ -27,11 +30,16 @@ class Calibration:
     w_prior: float = 0.08     # retrieval rank of the chunk holding the sentence
     kind_bonus: float = 0.06  # sentence holds the kind of fact asked (number, date, name)
     kind_malus: float = 0.10
+    unit_bonus: float = 0.05  # a number counted in the asked unit (193人 for 多少人)
+    near_bonus: float = 0.04  # a question term right next to a number
+    role_bonus: float = 0.20  # "who is the 主席?" and a sentence saying "主席倪群英说"
     margin: float = 0.035     # other sentences within this of the best are quoted too
     max_sentences: int = 3
     min_dense: float = 0.80   # below this sentence similarity, lexical support is required
     min_lex: float = 0.45     # ... of at least this share of question terms
-    min_dense_en: float = 0.805  # English questions cannot lean on lexical support
+    floor_lex: float = 0.25   # a Chinese question sharing less than this is not answered
+    min_dense_en: float = 0.80   # English questions naming nothing the text can confirm
+    min_dense_en_named: float = 0.74  # ... and those whose pinyin names the article holds
 
 
 DEFAULT_CALIBRATION = Calibration()
@@ -81,14 +89,26 @@ class ExtractiveAnswerer:
         self.top_chunks = top_chunks
 
     # retrieval -----------------------------------------------------------------------
+    def bridge_tokens(self, question: Question) -> list[str]:
+        """Chinese index words for an English question: its pinyin names (Jiaojiang ->
+        椒江) and glossary words (craftsmen -> 工匠)."""
+        if not question.is_english:
+            return []
+        names = self.index.pinyin_vocabulary.tokens_for(question.names) if question.names \
+            else []
+        return names + [t for t in chinese_terms(question.text, self.index.bm25.vocab)
+                        if t not in names]
+
     def retrieve(self, question: Question, context: str = "",
-                 prior_articles: list[str] | None = None) -> list[Hit]:
+                 prior_articles: list[str] | None = None,
+                 extra_tokens: list[str] = ()) -> list[Hit]:
         """Hybrid search for the question; with `context`, the earlier turn helps."""
         query = f"{context} {question.text}".strip() if context else question.text
-        hits = self.index.search(query, k=self.top_chunks)
+        hits = self.index.search(query, k=self.top_chunks, extra_tokens=extra_tokens)
         if prior_articles:
             # A follow-up stays with the article the conversation is about.
-            own = self.index.search(question.text, k=self.top_chunks * 3)
+            own = self.index.search(question.text, k=self.top_chunks * 3,
+                                    extra_tokens=extra_tokens)
             seen = {h.chunk for h in hits}
             for h in own:
                 if h.chunk not in seen and self.index.chunks[h.chunk].article_id in prior_articles:
@@ -97,20 +117,36 @@ class ExtractiveAnswerer:
         return hits
 
     def candidates(self, question: Question, hits: list[Hit], qvec: np.ndarray,
-                   extra_tokens: list[str] = ()) -> list[Candidate]:
+                   extra_tokens: list[str] = (), context_tokens: list[str] = (),
+                   whole_articles: int = 2) -> list[Candidate]:
+        """Score the sentences of the retrieved chunks, and every sentence of the top
+        articles: the answering sentence may sit in a chunk that ranked lower."""
         if not hits:
             return []
         top = max(h.score for h in hits) or 1.0
         best_prior: dict[tuple[str, int, int], float] = {}
+        top_articles: dict[str, float] = {}
         for h in hits:
             c = self.index.chunks[h.chunk]
+            if len(top_articles) < whole_articles or c.article_id in top_articles:
+                top_articles.setdefault(c.article_id, h.score / top)
             for s, e in c.sentences:
                 key = (c.article_id, s, e)
                 best_prior[key] = max(best_prior.get(key, 0.0), h.score / top)
+        for art_id, prior in top_articles.items():
+            for ci in self.index.chunks_of.get(art_id, []):
+                for s, e in self.index.chunks[ci].sentences:
+                    best_prior.setdefault((art_id, s, e), 0.5 * prior)
         keys = list(best_prior)
         vecs = self.index.sentence_vector_rows(keys)
         dense = vecs @ qvec
-        tokens = list(question.tokens) + [t for t in extra_tokens if t not in question.tokens]
+        # English words never occur in Chinese text: an English question is matched
+        # lexically through the Chinese words of its names, and its numbers.
+        own = [t for t in question.tokens if t.isdigit()] if question.is_english \
+            else list(question.tokens)
+        tokens = own + [t for t in extra_tokens if t not in own]
+        if not tokens:
+            tokens = list(context_tokens)  # "还有呢？": only the earlier turn says what about
         out = []
         for key, d in zip(keys, dense.tolist()):
             art = self.index.articles[key[0]]
@@ -120,6 +156,13 @@ class ExtractiveAnswerer:
             cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[key], kind_ok)
             cand.score = (d + self.cal.w_lex * lex + self.cal.w_prior * cand.prior +
                           (self.cal.kind_bonus if kind_ok else -self.cal.kind_malus))
+            if question.kind == "number":
+                if number_with_unit(text, question.unit):
+                    cand.score += self.cal.unit_bonus
+                if keyword_near_number(tokens, text):
+                    cand.score += self.cal.near_bonus
+            elif question.kind == "person" and role_before_name(tokens, text):
+                cand.score += self.cal.role_bonus
             out.append(cand)
         out.sort(key=lambda c: (-c.score, c.article_id, c.start))
         return out
@@ -132,16 +175,24 @@ class ExtractiveAnswerer:
         for ent in question.entities:
             if not any(v in full for v in entity_variants(ent)):
                 return f"the articles do not mention {ent}"
-        if not best.kind_ok:
+        if not best.kind_ok and question.kind in ("number", "date"):
             return f"no {question.kind} in the best passage"
         if question.is_english:
-            if best.dense < self.cal.min_dense_en:
+            if question.names:
+                spelled = to_pinyin(full)
+                for name in question.names:
+                    if name not in spelled:
+                        return f"the articles do not mention {name.title()}"
+                if best.dense < self.cal.min_dense_en_named:
+                    return "passages too dissimilar"
+            elif best.dense < self.cal.min_dense_en:
                 return "passages too dissimilar"
-        elif best.dense < self.cal.min_dense and best.lex < self.cal.min_lex:
+        elif best.lex < self.cal.floor_lex or \
+                (best.dense < self.cal.min_dense and best.lex < self.cal.min_lex):
             return "passages too dissimilar"
         return ""
 
-    def select(self, cands: list[Candidate]) -> list[Candidate]:
+    def select(self, question: Question, cands: list[Candidate]) -> list[Candidate]:
         """The best sentence and those close to it in the same article, in text order."""
         best = cands[0]
         chosen = [best]
@@ -151,6 +202,32 @@ class ExtractiveAnswerer:
             if c.article_id == best.article_id and c.kind_ok and \
                     c.score >= best.score - self.cal.margin:
                 chosen.append(c)
+        # A fact listed over adjacent clauses ("…54500人次；…215名…；…38名。") is
+        # quoted whole when its neighbours are nearly as good.
+        by_start = {(c.article_id, c.start): c for c in cands}
+        by_end = {(c.article_id, c.end): c for c in cands}
+        for c in list(chosen):
+            if len(chosen) >= self.cal.max_sentences:
+                break
+            art = self.index.articles[c.article_id].text
+            for nb in (by_end.get((c.article_id, c.start - k)) for k in (0, 1)):
+                if nb and nb not in chosen and nb.kind_ok and len(chosen) < self.cal.max_sentences \
+                        and nb.score >= best.score - 2 * self.cal.margin \
+                        and art[nb.end:c.start].strip() == "":
+                    chosen.append(nb)
+            for nb in (by_start.get((c.article_id, c.end + k)) for k in (0, 1)):
+                if nb and nb not in chosen and nb.kind_ok and len(chosen) < self.cal.max_sentences \
+                        and nb.score >= best.score - 2 * self.cal.margin \
+                        and art[c.end:nb.start].strip() == "":
+                    chosen.append(nb)
+        if question.kind == "reason" and not best.kind_ok:
+            # "Why…?" is often answered by the sentence after the one that matches.
+            after = [c for c in cands if c.article_id == best.article_id and
+                     c.start >= best.end and c.kind_ok]
+            if after:
+                nxt = min(after, key=lambda c: c.start)
+                if nxt.start - best.end <= 2 and nxt not in chosen:
+                    chosen.append(nxt)
         chosen.sort(key=lambda c: c.start)
         return chosen
 
@@ -184,8 +261,10 @@ class ExtractiveAnswerer:
                context_tokens: list[str] = ()) -> tuple[Turn, Retrieval]:
         question = analyse(text)
         qvec = self.index.embedder.embed_query(text)
-        hits = self.retrieve(question, context, prior_articles)
-        cands = self.candidates(question, hits, qvec, extra_tokens=context_tokens)
+        bridge = self.bridge_tokens(question)
+        hits = self.retrieve(question, context, prior_articles, extra_tokens=bridge)
+        cands = self.candidates(question, hits, qvec, extra_tokens=bridge,
+                                context_tokens=list(context_tokens))
         retrieval = Retrieval(hits=hits, candidates=cands)
         if not cands:
             retrieval.reason = "nothing retrieved"
@@ -194,6 +273,6 @@ class ExtractiveAnswerer:
         retrieval.reason = self.weak_evidence(question, cands[0])
         if retrieval.reason:
             return Turn(text, NOT_FOUND[question.lang], False), retrieval
-        chosen = self.select(cands)
+        chosen = self.select(question, cands)
         answer, citations = self.compose(question, chosen)
         return Turn(text, answer, True, citations), retrieval

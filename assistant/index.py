@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -110,6 +110,7 @@ class HybridIndex:
         self.sentence_row = {k: i for i, k in enumerate(sentence_keys)}
         self.sentence_vectors = sentence_vectors
         self.embedder = embedder
+        self._pinyin = None
         self.chunks_of: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             self.chunks_of.setdefault(c.article_id, []).append(i)
@@ -160,12 +161,16 @@ class HybridIndex:
         return ids[0][keep], scores[0][keep]
 
     def search(self, query: str, k: int = 8, qvec: np.ndarray | None = None,
-               candidates: int = CANDIDATES) -> list[Hit]:
-        """Hybrid search: dense and BM25 top candidates fused by reciprocal rank."""
+               candidates: int = CANDIDATES, extra_tokens: list[str] = ()) -> list[Hit]:
+        """Hybrid search: dense and BM25 top candidates fused by reciprocal rank.
+
+        `extra_tokens` are added to the BM25 query (Chinese words an English question
+        names in pinyin).
+        """
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         d_ids, d_scores = self.dense_search(qvec, candidates)
-        b_ids, b_scores = self.bm25.search(tokenize(query), candidates)
+        b_ids, b_scores = self.bm25.search(tokenize(query) + list(extra_tokens), candidates)
         fused = rrf([d_ids.tolist(), b_ids.tolist()])
         hits = {c: Hit(chunk=c, score=s) for c, s in fused.items()}
         for r, (c, s) in enumerate(zip(d_ids.tolist(), d_scores.tolist()), start=1):
@@ -178,6 +183,15 @@ class HybridIndex:
     def sentence_vector_rows(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
         rows = [self.sentence_row[k] for k in keys]
         return np.asarray(self.sentence_vectors[rows], dtype=np.float32)
+
+    @property
+    def pinyin_vocabulary(self):
+        """Index words by pinyin, built on first use (only English questions need it)."""
+        if self._pinyin is None:
+            from .pinyin import PinyinVocabulary
+
+            self._pinyin = PinyinVocabulary(self.bm25.vocab)
+        return self._pinyin
 
     @property
     def embedder_spec(self) -> str:
@@ -287,7 +301,7 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
         "chunk_keys": chunk_hash,
         "sentence_keys": sent_hash,
     }
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{threading.get_ident() % 10000}"
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:10]}"
     staging = root / f"tmp-{stamp}"
     staging.mkdir()
     try:

