@@ -40,6 +40,7 @@ class Calibration:
     floor_lex: float = 0.25   # a Chinese question sharing less than this is not answered
     min_dense_en: float = 0.80   # English questions naming nothing the text can confirm
     min_dense_en_named: float = 0.74  # ... and those whose pinyin names the article holds
+    min_lex_en: float = 0.5   # share of glossary words that vouches like a name
 
 
 DEFAULT_CALIBRATION = Calibration()
@@ -183,9 +184,10 @@ class ExtractiveAnswerer:
                 for name in question.names:
                     if name not in spelled:
                         return f"the articles do not mention {name.title()}"
-                if best.dense < self.cal.min_dense_en_named:
-                    return "passages too dissimilar"
-            elif best.dense < self.cal.min_dense_en:
+            # Names the article holds, or glossary words it shares, vouch for a
+            # cross-language similarity that is lower than within one language.
+            vouched = bool(question.names) or best.lex >= self.cal.min_lex_en
+            if best.dense < (self.cal.min_dense_en_named if vouched else self.cal.min_dense_en):
                 return "passages too dissimilar"
         elif best.lex < self.cal.floor_lex or \
                 (best.dense < self.cal.min_dense and best.lex < self.cal.min_lex):
