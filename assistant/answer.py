@@ -102,13 +102,20 @@ class ExtractiveAnswerer:
 
     def retrieve(self, question: Question, context: str = "",
                  prior_articles: list[str] | None = None,
-                 extra_tokens: list[str] = ()) -> list[Hit]:
-        """Hybrid search for the question; with `context`, the earlier turn helps."""
-        query = f"{context} {question.text}".strip() if context else question.text
-        hits = self.index.search(query, k=self.top_chunks, extra_tokens=extra_tokens)
+                 extra_tokens: list[str] = (), qvec: np.ndarray | None = None) -> list[Hit]:
+        """Hybrid search for the question; with `context`, the earlier turn helps.
+
+        `qvec` is the question's own embedding, when the caller already has it.
+        """
+        if context:
+            hits = self.index.search(f"{context} {question.text}", k=self.top_chunks,
+                                     extra_tokens=extra_tokens)
+        else:
+            hits = self.index.search(question.text, k=self.top_chunks, qvec=qvec,
+                                     extra_tokens=extra_tokens)
         if prior_articles:
             # A follow-up stays with the article the conversation is about.
-            own = self.index.search(question.text, k=self.top_chunks * 3,
+            own = self.index.search(question.text, k=self.top_chunks * 3, qvec=qvec,
                                     extra_tokens=extra_tokens)
             seen = {h.chunk for h in hits}
             for h in own:
@@ -264,7 +271,7 @@ class ExtractiveAnswerer:
         question = analyse(text)
         qvec = self.index.embedder.embed_query(text)
         bridge = self.bridge_tokens(question)
-        hits = self.retrieve(question, context, prior_articles, extra_tokens=bridge)
+        hits = self.retrieve(question, context, prior_articles, extra_tokens=bridge, qvec=qvec)
         cands = self.candidates(question, hits, qvec, extra_tokens=bridge,
                                 context_tokens=list(context_tokens))
         retrieval = Retrieval(hits=hits, candidates=cands)

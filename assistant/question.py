@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .bm25 import _get_jieba, tokenize
 
@@ -195,8 +196,9 @@ _ROLE_WORD = re.compile(
 CAUSAL = re.compile(r"得益于|因为|由于|原因|为了|旨在|所以|因此|因而|从而|是为|目的")
 
 
-def person_names(sentence: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def person_names(sentence: str) -> tuple[str, ...]:
     from jieba import posseg
 
     _get_jieba()
-    return [w for w, f in posseg.lcut(sentence) if f == "nr" and len(w) >= 2]
+    return tuple(w for w, f in posseg.lcut(sentence) if f == "nr" and len(w) >= 2)
