@@ -12,6 +12,11 @@ from .records import Turn
 MAX_QUESTION_CHARS = 2000
 
 
+def _pieces(text: str, step: int = 12) -> Iterator[tuple[str, str]]:
+    for i in range(0, len(text), step):
+        yield "delta", text[i:i + step]
+
+
 class QuestionError(ValueError):
     """The question cannot be asked as given (empty, too long)."""
 
@@ -29,7 +34,7 @@ def check_question(text: str) -> str:
 
 @dataclass
 class Conversation:
-    answerer: ExtractiveAnswerer
+    answerer: ExtractiveAnswerer   # or generate.LLMAnswerer (same interface, plus LLM steps)
     turns: list[Turn] = field(default_factory=list)
     retrievals: list[Retrieval] = field(default_factory=list)
 
@@ -41,8 +46,19 @@ class Conversation:
                 return turn.question, articles, tokenize(turn.question)
         return "", [], []
 
+    @property
+    def generative(self) -> bool:
+        """Whether the answerer is an LLM one (it condenses follow-ups and streams)."""
+        return hasattr(self.answerer, "condense")
+
     def ask(self, text: str) -> Turn:
         text = check_question(text)
+        if self.generative:
+            turn = None
+            for kind, value in self._generate(text, stream=False):
+                if kind == "turn":
+                    turn = value
+            return turn
         question = analyse(text)
         ctx, prior, ctx_tokens = self.context()
         if ctx and (question.anaphoric or len(question.tokens) <= 2):
@@ -60,14 +76,55 @@ class Conversation:
     def stream(self, text: str) -> Iterator[tuple[str, object]]:
         """Answer as a stream: ("delta", text piece) events, then ("turn", Turn).
 
-        The extractive answer is complete at once; it is sent in pieces so a chat UI
-        shows it the same way as a generated one.
+        With an LLM the deltas are its reply as it is written, and the turn is the
+        verified answer (which may differ: markers renumbered, or the extractive answer
+        with a notice when the LLM failed). The extractive answer is complete at once;
+        it is sent in pieces so a chat UI shows it the same way as a generated one.
         """
+        if self.generative:
+            yield from self._generate(check_question(text), stream=True)
+            return
         turn = self.ask(text)
         answer = turn.answer
         step = 12
         for i in range(0, len(answer), step):
             yield "delta", answer[i:i + step]
+        yield "turn", turn
+
+    def _generate(self, text: str, stream: bool) -> Iterator[tuple[str, object]]:
+        """An LLM turn: a follow-up is first rewritten into a standalone question."""
+        ctx, prior, ctx_tokens = self.context()
+        question, kwargs = text, {}
+        if self.turns:
+            standalone, problem = self.answerer.condense(text, self.turns)
+            if problem:  # the LLM is down: do not wait for it a second time
+                turn, retrieval = self.answerer.fallback(
+                    text, problem, context=ctx, prior_articles=prior, context_tokens=ctx_tokens)
+                yield from _pieces(turn.answer)
+                yield from self._record(text, text, turn, retrieval)
+                return
+            question = standalone or text
+            if prior:
+                kwargs = {"prior_articles": prior}
+        if stream:
+            turn = retrieval = None
+            for kind, value in self.answerer.stream(question, **kwargs):
+                if kind == "delta":
+                    yield kind, value
+                elif kind == "retrieval":
+                    retrieval = value
+                elif kind == "turn":
+                    turn = value
+        else:
+            turn, retrieval = self.answerer.answer(question, **kwargs)
+        yield from self._record(text, question, turn, retrieval)
+
+    def _record(self, text: str, question: str, turn: Turn, retrieval: Retrieval):
+        turn.question = text
+        if question != text and turn.verification is not None:
+            turn.verification["standalone_question"] = question
+        self.turns.append(turn)
+        self.retrievals.append(retrieval)
         yield "turn", turn
 
     def reset(self) -> None:

@@ -11,7 +11,7 @@ from . import pipeline
 from .chat import QuestionError
 from .embedding import EmbedderError
 from .index import IndexMismatch, IndexNotFound
-from .llm import add_llm_arguments, llm_from_args
+from .llm import LLMConfigError, add_llm_arguments, llm_from_args
 
 
 def _err(msg: str) -> None:
@@ -40,12 +40,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_turn(turn: dict) -> None:
+def _print_turn(turn: dict, streamed: str | None = None) -> None:
     if "error" in turn:
         _err(turn["error"])
         return
-    print(f"Q: {turn['question']}")
-    print(f"A: {turn['answer']}")
+    if streamed is None:
+        print(f"Q: {turn['question']}")
+        print(f"A: {turn['answer']}")
+    elif streamed.strip() != turn["answer"].strip():
+        print(f"A (checked): {turn['answer']}")  # markers renumbered, or a fallback
     for c in turn["citations"]:
         print(f"  [{c['n']}] {c['heading']} ({c['source']}, {c['start']}-{c['end']})")
         print(f"      {c['passage']}")
@@ -59,7 +62,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         assistant = pipeline.open_assistant(args.index_dir, embed_model=args.embed_model,
                                             llm=llm_from_args(args),
                                             build_message=lambda m: _err(m))
-    except (IndexMismatch, EmbedderError) as e:
+    except (IndexMismatch, EmbedderError, LLMConfigError) as e:
         _err(str(e))
         return 2
     if args.batch:
@@ -70,16 +73,41 @@ def cmd_ask(args: argparse.Namespace) -> int:
     conv = assistant.conversation()
     failed = 0
     for q in args.questions:
+        if not args.json:
+            failed += _stream_turn(conv, q)
+            continue
         try:
             turn = conv.ask(q).to_dict()
         except QuestionError as e:
             failed += 1
             turn = {"question": q[:200], "error": str(e)}
-        if args.json:
-            print(json.dumps(turn, ensure_ascii=False), flush=True)
-        else:
-            _print_turn(turn)
+        print(json.dumps(turn, ensure_ascii=False), flush=True)
     return 1 if failed else 0
+
+
+def _stream_turn(conv, q: str) -> int:
+    """Print the answer as it is written, then its citations; 1 when the question fails."""
+    streamed = None
+    try:
+        for kind, value in conv.stream(q):
+            if kind == "delta":
+                if streamed is None:
+                    print(f"Q: {q}\nA: ", end="", flush=True)
+                    streamed = ""
+                streamed += value
+                print(value, end="", flush=True)
+            elif kind == "turn":
+                if streamed is None:
+                    print(f"Q: {q}\nA: ", end="")
+                    streamed = ""
+                print()
+                _print_turn(value.to_dict(), streamed)
+    except QuestionError as e:
+        if streamed is not None:
+            print()
+        _err(str(e))
+        return 1
+    return 0
 
 
 def _ask_batch(assistant, args: argparse.Namespace) -> int:

@@ -64,6 +64,10 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(self.index)
 
     def conversation(self) -> Conversation:
+        if self.llm is not None:
+            from .generate import LLMAnswerer
+
+            return Conversation(LLMAnswerer(self.answerer, self.llm))
         return Conversation(self.answerer)
 
     def reload(self) -> None:
