@@ -96,6 +96,29 @@ def chip_html(turn_index: int, citation: Citation) -> str:
             f'data-n="{citation.n}" title="{esc(title)}">{citation.n}</a>')
 
 
+def _support_segments(turn: Turn) -> list[tuple[str, bool]]:
+    """The answer cut into (text, unsupported) runs, from the LLM verifier's sentences."""
+    sentences = (turn.verification or {}).get("sentences") or []
+    spans, pos = [], 0
+    for sent in sentences:
+        text = sent.get("text") or ""
+        at = turn.answer.find(text, pos) if text else -1
+        if at < 0:
+            continue
+        if not sent.get("supported", True):
+            spans.append((at, at + len(text)))
+        pos = at + len(text)
+    out, pos = [], 0
+    for start, end in spans:
+        if start > pos:
+            out.append((turn.answer[pos:start], False))
+        out.append((turn.answer[start:end], True))
+        pos = end
+    if pos < len(turn.answer):
+        out.append((turn.answer[pos:], False))
+    return out
+
+
 def answer_html(turn: Turn, turn_index: int) -> str:
     """The answer as HTML: escaped text, markers [n] of known citations as chips.
 
@@ -104,11 +127,18 @@ def answer_html(turn: Turn, turn_index: int) -> str:
     """
     by_n = {c.n: c for c in turn.citations}
     parts = []
-    for piece in split_markers(turn.answer):
-        if isinstance(piece, int):
-            parts.append(chip_html(turn_index, by_n[piece]) if piece in by_n else f"[{piece}]")
+    for segment, unsupported in _support_segments(turn):
+        seg = []
+        for piece in split_markers(segment):
+            if isinstance(piece, int):
+                seg.append(chip_html(turn_index, by_n[piece]) if piece in by_n else f"[{piece}]")
+            else:
+                seg.append(_html_text(piece))
+        if unsupported:
+            parts.append('<span class="unsupported-sentence" title="No cited article supports '
+                         'this sentence">⚠ ' + "".join(seg) + "</span>")
         else:
-            parts.append(_html_text(piece))
+            parts.extend(seg)
     if not turn.found:
         body = f'<span class="notfound-icon" aria-hidden="true">∅</span> {"".join(parts)}'
         cls = "answer notfound"
@@ -418,6 +448,7 @@ a.cite, span.cite { display: inline-block; min-width: 1.35em; padding: 0 .4em; m
   font-weight: 700; line-height: 1.5; text-align: center; text-decoration: none !important;
   cursor: pointer; vertical-align: .15em; border: 1px solid #93c5fd; }
 a.cite:hover, a.cite:focus { background: #1d4ed8; color: #fff !important; }
+.unsupported-sentence { background: #fef2f2; color: #b91c1c; text-decoration: underline wavy #f87171; }
 a.cite.unsupported { background: #fee2e2; color: #b91c1c !important; border-color: #fca5a5;
   text-decoration: line-through !important; }
 .answer.notfound { color: #6b7280; font-style: italic; border-left: 3px solid #f59e0b;

@@ -477,3 +477,21 @@ def test_browser_upload_shows_markup_literally(page, served, tmp_path):
     assert page.evaluate("""() => Array.from(document.querySelectorAll('img'))
                               .filter(i => i.getAttribute('src') === 'x'
                                            || i.hasAttribute('onerror')).length""") == 0
+
+
+def test_unsupported_sentences_from_the_verifier_are_marked():
+    from assistant.records import Citation, Turn
+    from assistant.ui import answer_html
+
+    cite = Citation(n=1, article_id="a", heading="标题", source="s.txt", passage="该公司有职工367人。",
+                    start=0, end=10)
+    turn = Turn(question="q", answer="该公司有职工367人。[1]公司成立于1990年。", found=True,
+                citations=[cite],
+                verification={"sentences": [
+                    {"text": "该公司有职工367人。[1]", "citations": [1], "supported": True},
+                    {"text": "公司成立于1990年。", "citations": [], "supported": False}]})
+    html = answer_html(turn, 0)
+    assert 'class="unsupported-sentence"' in html
+    marked = html.split('class="unsupported-sentence"')[1]
+    assert "1990" in marked and "367" not in marked
+    assert 'class="cite"' in html
