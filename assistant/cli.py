@@ -20,6 +20,12 @@ def _err(msg: str) -> None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     paths = args.paths or [str(pipeline.default_seeds())]
+    uploads = pipeline.uploads_dir(args.index_dir)
+    if uploads.is_dir() and any(uploads.iterdir()) and \
+            not any(Path(p).resolve() == uploads.resolve() for p in paths):
+        # Articles added in the UI live in the index only through these copies.
+        print(f"also indexing the files uploaded in the UI ({uploads})", file=sys.stderr)
+        paths = paths + [str(uploads)]
     t0 = time.time()
     report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
                                                     progress_bar=not args.quiet)

@@ -16,6 +16,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = Path("index")
 
 
+def uploads_dir(index_dir: str | Path) -> Path:
+    """Where the UI keeps uploaded files; `assistant index` indexes them again."""
+    return Path(index_dir) / "uploads"
+
+
 def default_seeds() -> Path:
     """`seeds/` in the working folder, else the corpus bundled beside the package."""
     local = Path("seeds")
@@ -59,7 +64,8 @@ class Assistant:
         self.index_dir = Path(index_dir)
         self.embed_model = embed_model
         self.llm = llm
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()         # guards the index/answerer swap
+        self._build_lock = threading.Lock()   # one rebuild at a time, or one loses the other's articles
         self.index = HybridIndex.load(self.index_dir, embed_model)
         self.answerer = ExtractiveAnswerer(self.index)
 
@@ -83,7 +89,7 @@ class Assistant:
         new, errors = load_paths(paths)
         if not new:
             return None, errors
-        with self._lock:
+        with self._build_lock:
             current = list(self.index.articles.values())
             taken = {a.id for a in current}
             for a in new:
@@ -94,7 +100,7 @@ class Assistant:
                 taken.add(a.id)
             report = build_index(current + new, self.index_dir,
                                  embed_model=self.index.embedder_spec, progress=progress)
-        self.reload()
+            self.reload()
         return report, errors
 
 
@@ -106,6 +112,9 @@ def open_assistant(index_dir: str | Path, embed_model: str | None = None, llm=No
         if build_message:
             build_message(f"no index in {index_dir}: building it from {seeds} first")
         report, errors, _ = index_paths([str(seeds)], index_dir, embed_model)
+        for e in errors:
+            if build_message:
+                build_message(f"skipped {e}")
         if report is None:
             raise IndexNotFound(f"no index in {index_dir} and nothing to index in {seeds}")
     return Assistant(index_dir, embed_model, llm)

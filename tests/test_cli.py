@@ -79,3 +79,16 @@ def test_ask_builds_the_index_from_seeds_when_missing(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "building it from" in r.stderr
     assert "10家" in json.loads(r.stdout)["answer"]
+
+
+def test_reindexing_keeps_articles_uploaded_in_the_ui(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("甲市技能比武\n\n甲市工会举办技能比武，共有120名职工参赛。\n", encoding="utf-8")
+    idx = tmp_path / "idx"
+    (idx / "uploads").mkdir(parents=True)
+    (idx / "uploads" / "up.txt").write_text("丙区成立快递员工会\n\n丙区成立首个快递员工会，首批吸收会员56人。\n",
+                                            encoding="utf-8")
+    r = run("index", str(corpus), "--index-dir", str(idx), "-q", "-v")
+    assert r.returncode == 0, r.stderr
+    assert "uploaded" in r.stderr and "indexed 2 articles" in r.stdout
