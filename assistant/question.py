@@ -163,8 +163,8 @@ def role_before_name(tokens: list[str], sentence: str) -> bool:
         if len(t) < 2 or not _CJK.search(t):
             continue
         term = re.escape(t)
-        if _ROLE_WORD.search(t) and re.search(term + r"[\u4e00-\u9fff]{2,3}(说|表示|介绍|告诉|指出|认为|,|，|、|。|；)",
-                     sentence):
+        if _ROLE_WORD.search(t) and re.search(
+                term + rf"[\u4e00-\u9fff]{{2,3}}({_SPEECH}|,|，|、|。|；)", sentence):
             return True
         # "…的周炼荣获一等奖": the name stands before what they won or became.
         if re.search(r"[\u4e00-\u9fff]{2,3}(荣获|获得|获评|当选|担任|出任|被评为).{0,3}" + term,
@@ -186,13 +186,11 @@ def matches_kind(kind: str, sentence: str) -> bool:
     return True
 
 
-_ROLE_NAME = re.compile(
-    r"(主席|副主席|负责人|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|演员|老师|"
-    r"教授|专家|学家|会长|董事长|总经理|同志|选手|队长|厂长|部长|市长|县长|区长)[\u4e00-\u9fff]{2,3}|"
-    r"[\u4e00-\u9fff]{2,3}(说|表示|介绍|告诉|指出|认为)")
-_ROLE_WORD = re.compile(
-    r"(主席|负责人|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|演员|老师|教授|"
-    r"专家|学家|会长|董事长|同志|选手|队长|厂长|部长|市长|县长|区长|红娘|顾问)$")
+_ROLES = ("主席|副主席|负责人|总经理|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|"
+          "演员|老师|教授|专家|学家|会长|董事长|同志|选手|队长|厂长|部长|市长|县长|区长|红娘|顾问")
+_SPEECH = "说|表示|介绍|告诉|指出|认为"
+_ROLE_NAME = re.compile(rf"({_ROLES})[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}({_SPEECH})")
+_ROLE_WORD = re.compile(rf"({_ROLES})$")
 CAUSAL = re.compile(r"得益于|因为|由于|原因|为了|旨在|所以|因此|因而|从而|是为|目的")
 
 
