@@ -14,7 +14,7 @@ from .index import Hit, HybridIndex
 from .glossary import chinese_terms
 from .pinyin import to_pinyin
 from .question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
-                       number_with_unit, role_before_name)
+                       number_with_unit, role_before_name, role_words)
 from .records import Citation, Turn
 
 
@@ -183,6 +183,10 @@ class ExtractiveAnswerer:
         for ent in question.entities:
             if not any(v in full for v in entity_variants(ent)):
                 return f"the articles do not mention {ent}"
+        if question.kind == "person":
+            for role in role_words(question.tokens):
+                if role not in full:
+                    return f"the article names no {role}"
         if not best.kind_ok and question.kind in ("number", "date"):
             return f"no {question.kind} in the best passage"
         if question.is_english:

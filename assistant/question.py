@@ -194,6 +194,11 @@ _ROLE_WORD = re.compile(rf"({_ROLES})$")
 CAUSAL = re.compile(r"得益于|因为|由于|原因|为了|旨在|所以|因此|因而|从而|是为|目的")
 
 
+def role_words(tokens: list[str]) -> list[str]:
+    """The question's words naming a role (总经理, 工会主席): who holds it is the answer."""
+    return [t for t in tokens if _CJK.search(t) and _ROLE_WORD.search(t)]
+
+
 @lru_cache(maxsize=8192)
 def person_names(sentence: str) -> tuple[str, ...]:
     from jieba import posseg
