@@ -6,6 +6,7 @@ answer says the articles contain nothing on the question (`found: false`).
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +38,9 @@ class Calibration:
     max_sentences: int = 3
     min_dense: float = 0.80   # below this sentence similarity, lexical support is required
     min_lex: float = 0.45     # ... of at least this share of question terms
-    floor_lex: float = 0.25   # a Chinese question sharing less than this is not answered
+    floor_lex: float = 0.25   # a Chinese question sharing less than this is not answered...
+    strong_dense: float = 0.88  # ... unless this similar; nor is a missing place decisive then,
+    strong_lex: float = 0.5     # or when the sentence shares this much of the question
     min_dense_en: float = 0.80   # English questions naming nothing the text can confirm
     min_dense_en_named: float = 0.74  # ... and those whose pinyin names the article holds
     min_lex_en: float = 0.5   # share of glossary words that vouches like a name
@@ -179,15 +182,16 @@ class ExtractiveAnswerer:
     def weak_evidence(self, question: Question, best: Candidate) -> str:
         """Why the best evidence does not answer the question ('' when it does)."""
         art = self.index.articles[best.article_id]
-        full = art.heading + "\n" + art.text
+        full = unicodedata.normalize("NFKC", art.heading + "\n" + art.text)
+        strong = best.lex >= self.cal.strong_lex or best.dense >= self.cal.strong_dense
         for ent in question.entities:
-            if not any(v in full for v in entity_variants(ent)):
+            if not strong and not any(v in full for v in entity_variants(ent)):
                 return f"the articles do not mention {ent}"
         if question.kind == "person":
             for role in role_words(question.tokens):
                 if role not in full:
                     return f"the article names no {role}"
-        if not best.kind_ok and question.kind in ("number", "date"):
+        if not best.kind_ok and question.kind == "number":
             return f"no {question.kind} in the best passage"
         if question.is_english:
             if question.names:
@@ -200,7 +204,7 @@ class ExtractiveAnswerer:
             vouched = bool(question.names) or best.lex >= self.cal.min_lex_en
             if best.dense < (self.cal.min_dense_en_named if vouched else self.cal.min_dense_en):
                 return "passages too dissimilar"
-        elif best.lex < self.cal.floor_lex or \
+        elif (best.lex < self.cal.floor_lex and best.dense < self.cal.strong_dense) or \
                 (best.dense < self.cal.min_dense and best.lex < self.cal.min_lex):
             return "passages too dissimilar"
         return ""

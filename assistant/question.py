@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,7 +34,8 @@ NUMBER = re.compile(r"\d[\d,，.．]*\s*(万|亿|千|百)?\s*[%％]?|[一二三�
                     r"(?=[个名家次期人位项天年月岁届所条场对批种万亿元倍])")
 DATE = re.compile(r"\d{4}\s*年(\d{1,2}\s*月)?(\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|"
                   r"\d{1,2}\s*月(初|中旬|下旬|底)?|(今年|去年|明年|本月|上月|下月|年底|年初|日前|近期|近日)|"
-                  r"[一二三四五六七八九十]+月|\b(19|20)\d{2}\b")
+                  r"[一二三四五六七八九十]+月|\b(19|20)\d{2}\b|\d+\s*年|[一二三四五六七八九十百千]+年|"
+                  r"世纪|年代|朝|时期|时代|公元|年间|初期|末期|早期|晚期|岁|之后|以后|之前|以前|期间")
 
 
 @dataclass
@@ -57,6 +59,11 @@ def language(text: str) -> str:
     return "zh" if _CJK.search(text) else "en"
 
 
+# Dictionary "places" that are common nouns.
+_GENERIC_PLACES = set("东西 城市 大洋 地区 国家 世界 全国 全省 全市 各地 当地 本地 外地 海外 国内 国外 "
+                      "镇内 市内 县内 区内 境内 中外 南北 东方 西方".split())
+
+
 def entities(text: str) -> list[str]:
     """Names the question is about that an answering article must mention.
 
@@ -69,8 +76,13 @@ def entities(text: str) -> list[str]:
 
         _get_jieba()
         tags = posseg.dt.word_tag_tab
+        freq = _get_jieba().dt.FREQ
         for w, flag in posseg.lcut(text):
-            if flag in ("ns", "nr") and len(w) >= 2 and _CJK.search(w):
+            # Only places jieba's dictionary knows: its guesses for unknown words
+            # (曾效力, 元龙 out of 沈元龙) and person names, often transliterated another
+            # way in the text, refused good questions on open-domain corpora.
+            if flag == "ns" and len(w) >= 2 and _CJK.search(w) and freq.get(w, 0) > 0 \
+                    and w not in _GENERIC_PLACES:
                 out.append(w)
             elif flag in ("nt", "nz") and len(w) >= 4:
                 # An organisation is named in many ways; the place in its name is not
@@ -82,7 +94,7 @@ def entities(text: str) -> list[str]:
                     if j:
                         out.append(w[i:j])
                     i = j or i + 1
-    out += re.findall(r"\d{3,}", text)
+    out += re.findall(r"\d{3,}", unicodedata.normalize("NFKC", text))
     out += [m for m in re.findall(r"\b[A-Z]{2,}\b", text)]
     return list(dict.fromkeys(out))
 
