@@ -65,6 +65,7 @@ class Candidate:
     prior: float
     kind_ok: bool
     score: float = 0.0
+    role: bool = False  # puts a name to the role the question asks about
 
 
 @dataclass
@@ -174,7 +175,15 @@ class ExtractiveAnswerer:
                     cand.score += self.cal.near_bonus
             elif question.kind == "person" and role_before_name(tokens, text):
                 cand.score += self.cal.role_bonus
+                cand.role = True
             out.append(cand)
+        if any(c.role for c in out):
+            # "Who is the 工会主席?": once some sentence puts a name to that role, a
+            # sentence that merely names other people is not of the asked kind.
+            for c in out:
+                if not c.role and c.kind_ok:
+                    c.kind_ok = False
+                    c.score -= self.cal.kind_bonus + self.cal.kind_malus
         out.sort(key=lambda c: (-c.score, c.article_id, c.start))
         return out
 

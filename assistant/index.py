@@ -28,8 +28,8 @@ from .embedding import ArrayEmbedding, resolve_embedder
 from .records import Article, Chunk
 
 FORMAT = 1
-RRF_K = 60
 CANDIDATES = 50
+DENSE_WEIGHT = 0.4
 
 
 class IndexNotFound(FileNotFoundError):
@@ -82,13 +82,24 @@ def _unique_sentences(articles: dict[str, Article], chunks: list[Chunk]):
     return list(seen)
 
 
-def rrf(rank_lists: list[list[int]], k: int = RRF_K, weights: list[float] | None = None):
-    """Reciprocal-rank fusion: {doc: sum_i w_i / (k + rank_i)}, ranks starting at 1."""
-    weights = weights or [1.0] * len(rank_lists)
+def _minmax(xs: np.ndarray) -> np.ndarray:
+    if len(xs) == 0:
+        return xs
+    lo, hi = float(xs.min()), float(xs.max())
+    return (xs - lo) / (hi - lo) if hi > lo else np.ones_like(xs)
+
+
+def score_fusion(d_ids: np.ndarray, d_scores: np.ndarray, b_ids: np.ndarray,
+                 b_scores: np.ndarray, alpha: float = 0.4) -> dict[int, float]:
+    """{doc: alpha * dense + (1 - alpha) * bm25}, each min-max normalised over its list.
+
+    On CMRC 2018 dev this beats reciprocal-rank fusion (gold passage first 98.6% vs 98.3%,
+    top 5 99.9% vs 99.6%; benchmarks/RESULTS.md): it keeps how far ahead a match is.
+    """
     fused: dict[int, float] = {}
-    for w, ranked in zip(weights, rank_lists):
-        for r, doc in enumerate(ranked, start=1):
-            fused[doc] = fused.get(doc, 0.0) + w / (k + r)
+    for ids, sc, w in ((d_ids, _minmax(d_scores), alpha), (b_ids, _minmax(b_scores), 1 - alpha)):
+        for i, v in zip(ids.tolist(), sc.tolist()):
+            fused[i] = fused.get(i, 0.0) + w * v
     return fused
 
 
@@ -161,8 +172,9 @@ class HybridIndex:
         return ids[0][keep], scores[0][keep]
 
     def search(self, query: str, k: int = 8, qvec: np.ndarray | None = None,
-               candidates: int = CANDIDATES, extra_tokens: list[str] = ()) -> list[Hit]:
-        """Hybrid search: dense and BM25 top candidates fused by reciprocal rank.
+               candidates: int = CANDIDATES, extra_tokens: list[str] = (),
+               dense_weight: float = DENSE_WEIGHT) -> list[Hit]:
+        """Hybrid search: dense and BM25 top candidates, fused by min-max normalised score.
 
         `extra_tokens` are added to the BM25 query (Chinese words an English question
         names in pinyin).
@@ -171,7 +183,7 @@ class HybridIndex:
             qvec = self.embedder.embed_query(query)
         d_ids, d_scores = self.dense_search(qvec, candidates)
         b_ids, b_scores = self.bm25.search(tokenize(query) + list(extra_tokens), candidates)
-        fused = rrf([d_ids.tolist(), b_ids.tolist()])
+        fused = score_fusion(d_ids, d_scores, b_ids, b_scores, alpha=dense_weight)
         hits = {c: Hit(chunk=c, score=s) for c, s in fused.items()}
         for r, (c, s) in enumerate(zip(d_ids.tolist(), d_scores.tolist()), start=1):
             hits[c].dense_rank, hits[c].dense_score = r, float(s)
