@@ -196,12 +196,12 @@ def test_cmrc_small_run_floors(cmrc_run, capsys):
     assert rep["kind"] == "squad" and rep["questions"] == 200 and rep["articles"] == 78
     r, a = rep["retrieval"], rep["answers"]
     # Floors: measured (see the comments) minus a small margin.
-    assert r["rank1"] >= 0.97           # measured 0.990
+    assert r["rank1"] >= 0.96           # measured 0.985
     assert r["top5"] >= 0.99            # measured 1.000
-    assert r["mrr10"] >= 0.98           # measured 0.995
-    assert r["first_cited"] >= 0.93     # measured 0.955
-    assert a["gold_in_answer"] >= 0.82  # measured 0.860
-    assert a["answered"] >= 0.93        # measured 0.965
+    assert r["mrr10"] >= 0.98           # measured 0.991
+    assert r["first_cited"] >= 0.95     # measured 0.980
+    assert a["gold_in_answer"] >= 0.85  # measured 0.885
+    assert a["answered"] >= 0.96        # measured 0.990
     assert rep["latency_ms"]["n"] == 200
     misses = (folder / "misses.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(misses) == rep["misses"]
