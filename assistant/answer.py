@@ -77,13 +77,13 @@ class Retrieval:
     reason: str = ""
 
 
-def _coverage(tokens: list[str], text: str, index: HybridIndex) -> float:
-    if not tokens:
+def _coverage(weighted: list[tuple[str, float]], text: str) -> float:
+    """idf-weighted share of the question terms found in `text`."""
+    total = sum(w for _, w in weighted)
+    if not total:
         return 0.0
-    weights = [index.bm25.idf(t) for t in tokens]
-    total = sum(weights)
-    got = sum(w for t, w in zip(tokens, weights) if t in text.lower())
-    return got / total if total else 0.0
+    text = text.lower()
+    return sum(w for t, w in weighted if t in text) / total
 
 
 class ExtractiveAnswerer:
@@ -159,11 +159,12 @@ class ExtractiveAnswerer:
         tokens = own + [t for t in extra_tokens if t not in own]
         if not tokens:
             tokens = list(context_tokens)  # "还有呢？": only the earlier turn says what about
+        weighted = [(t, self.index.bm25.idf(t)) for t in tokens]
         out = []
         for key, d in zip(keys, dense.tolist()):
             art = self.index.articles[key[0]]
             text = art.text[key[1]:key[2]]
-            lex = _coverage(tokens, art.heading + text, self.index) if tokens else 0.0
+            lex = _coverage(weighted, art.heading + text)
             kind_ok = matches_kind(question.kind, text)
             cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[key], kind_ok)
             cand.score = (d + self.cal.w_lex * lex + self.cal.w_prior * cand.prior +
@@ -284,8 +285,10 @@ class ExtractiveAnswerer:
         return answer, citations
 
     def answer(self, text: str, context: str = "", prior_articles: list[str] | None = None,
-               context_tokens: list[str] = ()) -> tuple[Turn, Retrieval]:
-        question = analyse(text)
+               context_tokens: list[str] = (), question: Question | None = None,
+               ) -> tuple[Turn, Retrieval]:
+        """Answer `text`; `question` is its analysis when the caller already made it."""
+        question = question or analyse(text)
         qvec = self.index.embedder.embed_query(text)
         bridge = self.bridge_tokens(question)
         hits = self.retrieve(question, context, prior_articles, extra_tokens=bridge, qvec=qvec)

@@ -63,12 +63,13 @@ class Conversation:
         ctx, prior, ctx_tokens = self.context()
         if ctx and (question.anaphoric or len(question.tokens) <= 2):
             turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
-                                                   context_tokens=ctx_tokens)
+                                                   context_tokens=ctx_tokens, question=question)
         else:
-            turn, retrieval = self.answerer.answer(text)
+            turn, retrieval = self.answerer.answer(text, question=question)
             if ctx and not turn.found:
                 turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
-                                                       context_tokens=ctx_tokens)
+                                                       context_tokens=ctx_tokens,
+                                                       question=question)
         self.turns.append(turn)
         self.retrievals.append(retrieval)
         return turn
@@ -85,10 +86,7 @@ class Conversation:
             yield from self._generate(check_question(text), stream=True)
             return
         turn = self.ask(text)
-        answer = turn.answer
-        step = 12
-        for i in range(0, len(answer), step):
-            yield "delta", answer[i:i + step]
+        yield from _pieces(turn.answer)
         yield "turn", turn
 
     def _generate(self, text: str, stream: bool) -> Iterator[tuple[str, object]]:

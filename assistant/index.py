@@ -74,7 +74,8 @@ def chunk_embed_text(article: Article, chunk: Chunk) -> str:
     return f"{article.heading}\n{chunk.text}"
 
 
-def _unique_sentences(articles: dict[str, Article], chunks: list[Chunk]):
+def _unique_sentences(chunks: list[Chunk]) -> list[tuple[str, int, int]]:
+    """(article id, start, end) of every sentence, once, though chunks overlap."""
     seen: dict[tuple[str, int, int], int] = {}
     for c in chunks:
         for s, e in c.sentences:
@@ -256,7 +257,7 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
     spec = embedder.spec
     by_id = {a.id: a for a in articles}
     chunks = chunk_articles(articles)
-    sent_keys = _unique_sentences(by_id, chunks)
+    sent_keys = _unique_sentences(chunks)
 
     chunk_texts = [chunk_embed_text(by_id[c.article_id], c) for c in chunks]
     sent_texts = [by_id[a].text[s:e] for a, s, e in sent_keys]

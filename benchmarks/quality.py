@@ -3,7 +3,6 @@ fusion variants, and the plain llama-index pipeline; and indexing throughput."""
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import sys
 import tempfile

@@ -25,8 +25,6 @@ import argparse
 import ctypes
 import gc
 import json
-import math
-import os
 import re
 import sys
 import tempfile
@@ -198,7 +196,7 @@ def warm_question_analysis(qs: list[str]) -> None:
 
 # the two systems -------------------------------------------------------------------------
 def run_ours(size: int, n_queries: int, seed: int, cmrc: Path, workdir: Path) -> dict:
-    from assistant.bm25 import BM25, tokenize
+    from assistant.bm25 import BM25
     from assistant.chat import Conversation
     from assistant.answer import ExtractiveAnswerer
     from assistant.embedding import resolve_embedder

@@ -1,5 +1,4 @@
 """Extractive answers on the seed page: right article, verbatim cited passages, refusals."""
-import json
 from pathlib import Path
 
 import pytest

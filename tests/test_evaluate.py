@@ -11,7 +11,6 @@ import pytest
 
 from assistant import evaluate as ev
 from assistant.cli import build_parser
-from assistant.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
