@@ -6,11 +6,11 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from .answer import ExtractiveAnswerer
-from .articles import LoadError, load_paths
-from .chat import Conversation
-from .index import BuildReport, HybridIndex, IndexNotFound, build_index, current_version
-from .records import Article
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.ingest.page import LoadError, load_paths
+from assistant.answering.conversation import Conversation
+from assistant.retrieval.store import BuildReport, HybridIndex, IndexNotFound, build_index, current_version
+from assistant.records import Article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = Path("index")
@@ -71,7 +71,7 @@ class Assistant:
 
     def conversation(self) -> Conversation:
         if self.llm is not None:
-            from .generate import LLMAnswerer
+            from assistant.answering.generative import LLMAnswerer
 
             return Conversation(LLMAnswerer(self.answerer, self.llm))
         return Conversation(self.answerer)

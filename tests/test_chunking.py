@@ -1,5 +1,5 @@
 """Sentences and chunks keep exact spans and respect quotes and article boundaries."""
-from assistant.chunking import chunk_article, split_sentences
+from assistant.ingest.chunking import chunk_article, split_sentences
 from assistant.records import Article
 
 

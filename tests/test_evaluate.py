@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import evaluate as ev
-from assistant.cli import build_parser
+from assistant.evaluation import evaluate as ev
+from assistant.apps.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -212,7 +212,7 @@ def test_cmrc_small_run_floors(cmrc_run, capsys):
 
 
 def test_eval_squad_refuses_to_replace_another_index(seed_index_dir, tmp_path, capsys):
-    from assistant.index import current_version
+    from assistant.retrieval.store import current_version
 
     before = current_version(seed_index_dir)
     args = build_parser().parse_args(["eval", "--squad", str(_squad(tmp_path)),

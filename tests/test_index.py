@@ -10,8 +10,8 @@ import faiss
 import numpy as np
 import pytest
 
-from assistant.articles import load_paths
-from assistant.index import HybridIndex, IndexMismatch, IndexNotFound, build_index
+from assistant.ingest.page import load_paths
+from assistant.retrieval.store import HybridIndex, IndexMismatch, IndexNotFound, build_index
 
 
 def test_faiss_top_k_matches_brute_force_on_random_vectors():
@@ -35,7 +35,7 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     qvec = index.embedder.embed_query(q)
     vecs = index.dense.reconstruct_n(0, index.dense.ntotal)
     dense_ref = list(np.argsort(-(vecs @ qvec), kind="stable")[:50])
-    from assistant.bm25 import tokenize
+    from assistant.retrieval.sparse import tokenize
     bm = index.bm25.scores(tokenize(q))
     nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
     dense_all = vecs @ qvec

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant.records import Article, Citation, Turn
-from assistant.ui import (ChatApp, answer_html, articles_table_html, exposure_warning,
+from assistant.apps.ui import (ChatApp, answer_html, articles_table_html, exposure_warning,
                           filter_articles, is_loopback, parse_auth, reader_html,
                           safe_filename, sources_html, talking_points_markdown)
 
@@ -174,7 +174,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(seed_assistant):
-    from assistant.ui import build_app
+    from assistant.apps.ui import build_app
 
     app = build_app(seed_assistant)
     port = free_port()
@@ -265,7 +265,7 @@ def test_api_reports_question_errors(app_url):
 def test_auth_is_required_when_configured(seed_assistant):
     from gradio_client import Client
 
-    from assistant.ui import build_app
+    from assistant.apps.ui import build_app
 
     app = build_app(seed_assistant)
     port = free_port()
@@ -481,7 +481,7 @@ def test_browser_upload_shows_markup_literally(page, served, tmp_path):
 
 def test_unsupported_sentences_from_the_verifier_are_marked():
     from assistant.records import Citation, Turn
-    from assistant.ui import answer_html
+    from assistant.apps.ui import answer_html
 
     cite = Citation(n=1, article_id="a", heading="标题", source="s.txt", passage="该公司有职工367人。",
                     start=0, end=10)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from .answer import ExtractiveAnswerer, Retrieval
-from .bm25 import tokenize
-from .question import analyse
-from .records import Turn
+from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
+from assistant.retrieval.sparse import tokenize
+from assistant.answering.question import analyse
+from assistant.records import Turn
 
 MAX_QUESTION_CHARS = 2000
 

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .records import Article
+from assistant.records import Article
 
 SUFFIXES = (".txt", ".md", ".jsonl")
 

@@ -22,10 +22,10 @@ from typing import Callable
 import faiss
 import numpy as np
 
-from .bm25 import BM25, tokenize
-from .chunking import chunk_articles
-from .embedding import ArrayEmbedding, resolve_embedder
-from .records import Article, Chunk
+from assistant.retrieval.sparse import BM25, tokenize
+from assistant.ingest.chunking import chunk_articles
+from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
+from assistant.records import Article, Chunk
 
 FORMAT = 1
 CANDIDATES = 50
@@ -201,7 +201,7 @@ class HybridIndex:
     def pinyin_vocabulary(self):
         """Index words by pinyin, built on first use (only English questions need it)."""
         if self._pinyin is None:
-            from .pinyin import PinyinVocabulary
+            from assistant.answering.pinyin import PinyinVocabulary
 
             self._pinyin = PinyinVocabulary(self.bm25.vocab)
         return self._pinyin

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .answer import NOT_FOUND, ExtractiveAnswerer, Retrieval
-from .llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
-from .question import language
-from .records import Turn
-from .verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
+from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
+from assistant.answering.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
+from assistant.answering.question import language
+from assistant.records import Turn
+from assistant.answering.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 NO_ANSWER = "NO_ANSWER"
 MAX_SOURCES = 5
 MAX_SOURCE_CHARS = 600     # overlapping chunks of one article are merged up to this length

@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline
-from .chat import QuestionError
-from .embedding import EmbedderError
-from .index import IndexMismatch, IndexNotFound
-from .llm import LLMConfigError, add_llm_arguments, llm_from_args
+from assistant import pipeline
+from assistant.answering.conversation import QuestionError
+from assistant.retrieval.embedding import EmbedderError
+from assistant.retrieval.store import IndexMismatch, IndexNotFound
+from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
 
 
 def _err(msg: str) -> None:
@@ -148,13 +148,13 @@ def _ask_batch(assistant, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .ui import serve
+    from assistant.apps.ui import serve
 
     return serve(args)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import main as eval_main
+    from assistant.evaluation.evaluate import main as eval_main
 
     return eval_main(args)
 

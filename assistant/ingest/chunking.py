@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Article, Chunk
+from assistant.records import Article, Chunk
 
 # Sentence-final marks, Chinese and ASCII. '.' is handled separately (decimals, abbreviations).
 _FINAL = set("。！？；!?;")

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .index import Hit, HybridIndex
-from .glossary import chinese_terms
-from .pinyin import to_pinyin
-from .question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
+from assistant.retrieval.store import Hit, HybridIndex
+from assistant.answering.glossary import chinese_terms
+from assistant.answering.pinyin import to_pinyin
+from assistant.answering.question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
                        number_with_unit, role_before_name, role_words)
-from .records import Citation, Turn
+from assistant.records import Citation, Turn
 
 
 @dataclass

@@ -24,7 +24,7 @@ marker are checked against every source and get one when a source supports them
 say") are not claims and need no citation. Markers are finally renumbered 1, 2, ... in
 order of first appearance, and only sources still cited become citations.
 
-The thresholds are calibrated on the seed corpus by `python -m assistant.verify
+The thresholds are calibrated on the seed corpus by `python -m assistant.answering.verify
 --calibrate INDEX_DIR tests/verify_claims.jsonl` (hand-written true and false claims,
 Chinese and English, each paired with every chunk of the seed index); see
 `DEFAULT_THRESHOLDS`.
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bm25 import _get_jieba, tokenize
-from .question import entity_variants, language
-from .records import Citation
+from assistant.retrieval.sparse import _get_jieba, tokenize
+from assistant.answering.question import entity_variants, language
+from assistant.records import Citation
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -67,7 +67,7 @@ _LATIN_STOP = {"The", "A", "An", "And", "Or", "But", "In", "On", "At", "Of", "Fo
 class Thresholds:
     """When a source supports a claim (after the hard facts): see `calibrate`."""
 
-    # Seed calibration (`python -m assistant.verify --calibrate`): 45 hand-written claims
+    # Seed calibration (`python -m assistant.answering.verify --calibrate`): 45 hand-written claims
     # x 30 chunks = 46 true claim/passage pairs and 1304 false ones. The hard facts
     # alone reject 729 of the 867 false Chinese pairs and 368 of the 437 false English
     # ones. On the Chinese pairs left, true ones have lex >= 0.662 and sim >= 0.890,
@@ -251,7 +251,7 @@ def pinyin_names(text: str) -> list[str]:
     if _CJK.search(text):
         return []
     try:
-        from .pinyin import pinyin_names as names
+        from assistant.answering.pinyin import pinyin_names as names
     except ImportError:  # the pinyin bridge is optional
         return []
     return names("So " + text)  # its first word is never taken for a name: pad it
@@ -259,7 +259,7 @@ def pinyin_names(text: str) -> list[str]:
 
 def _pinyin_of(text: str) -> str | None:
     try:
-        from .pinyin import to_pinyin
+        from assistant.answering.pinyin import to_pinyin
     except ImportError:
         return None
     return to_pinyin(text)
@@ -447,9 +447,9 @@ def _main(argv: list[str] | None = None) -> int:
     import json
     from pathlib import Path
 
-    from .index import HybridIndex
+    from assistant.retrieval.store import HybridIndex
 
-    p = argparse.ArgumentParser(prog="python -m assistant.verify")
+    p = argparse.ArgumentParser(prog="python -m assistant.answering.verify")
     p.add_argument("--calibrate", nargs=2, metavar=("INDEX_DIR", "CLAIMS.jsonl"), required=True)
     p.add_argument("--rows", action="store_true", help="print every pair")
     args = p.parse_args(argv)

@@ -31,9 +31,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls a
 
 import gradio as gr  # noqa: E402
 
-from .articles import SUFFIXES  # noqa: E402
-from .chat import Conversation, QuestionError, check_question  # noqa: E402
-from .records import Article, Citation, Turn  # noqa: E402
+from assistant.ingest.page import SUFFIXES  # noqa: E402
+from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
+from assistant.records import Article, Citation, Turn  # noqa: E402
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 CONCURRENCY = 16
@@ -919,10 +919,10 @@ def _warm_up(assistant) -> None:
 
 def serve(args) -> int:
     """`assistant serve`: load (or build) the index and serve the UI until interrupted."""
-    from .embedding import EmbedderError
-    from .index import IndexMismatch
-    from .llm import llm_from_args
-    from .pipeline import open_assistant
+    from assistant.retrieval.embedding import EmbedderError
+    from assistant.retrieval.store import IndexMismatch
+    from assistant.answering.llm import llm_from_args
+    from assistant.pipeline import open_assistant
 
     def err(msg: str) -> None:
         print(f"assistant: {msg}", file=sys.stderr, flush=True)

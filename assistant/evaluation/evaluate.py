@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .records import Article
+from assistant.records import Article
 
 DEEP_SEARCH_CHUNKS = 60   # hybrid hits searched to rank the gold article beyond the top
 MRR_CUTOFF = 10
@@ -207,7 +207,7 @@ def _article_matcher(index, gold: str | None, by_heading: bool) -> Callable[[str
 def ask_case(assistant, case_id: str, turns: list[str], gold_article: str | None,
              by_heading: bool) -> tuple[QuestionResult, dict | None]:
     """Ask the turns in one fresh conversation, time each, rank the gold article."""
-    from .chat import QuestionError
+    from assistant.answering.conversation import QuestionError
 
     res = QuestionResult(id=case_id, turns=list(turns), gold_article=gold_article)
     conv = assistant.conversation()
@@ -292,7 +292,7 @@ def select_squad(articles: list[Article], questions: list[dict], limit: int | No
 
 
 def _index_is_current(index_dir: Path, articles: list[Article], spec: str) -> bool:
-    from .index import FORMAT, current_version
+    from assistant.retrieval.store import FORMAT, current_version
 
     version = current_version(index_dir)
     if version is None:
@@ -321,7 +321,7 @@ class ForeignIndex(ValueError):
 
 
 def _check_not_foreign(index_dir: Path, source: str) -> None:
-    from .index import current_version
+    from assistant.retrieval.store import current_version
 
     version = current_version(index_dir)
     if version is None:
@@ -343,9 +343,9 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
 
     Returns build facts: whether it was built, seconds, texts embedded and reused.
     """
-    from .embedding import resolve_embedder
-    from .index import build_index
-    from .pipeline import _tqdm_progress
+    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.retrieval.store import build_index
+    from assistant.pipeline import _tqdm_progress
 
     index_dir = Path(index_dir)
     spec = resolve_embedder(embed_model).spec
@@ -363,7 +363,7 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
 def warm_up(assistant, questions: list[str]) -> None:
     """Ask the first question, and the first English one, untimed: lazy set-up (jieba's
     tagger, the pinyin vocabulary) must not count as the latency of a question."""
-    from .question import language
+    from assistant.answering.question import language
 
     picks = questions[:1] + [q for q in questions if language(q) == "en"][:1]
     for q in picks:
@@ -475,7 +475,7 @@ def evaluate_squad(path: str | Path, index_dir: str | Path | None = None,
                    embed_model: str | None = None, llm=None, progress_bar: bool = True,
                    log: Callable[[str], None] | None = None) -> EvalRun:
     """Index a SQuAD file's paragraphs (cached) and ask its questions."""
-    from .pipeline import Assistant
+    from assistant.pipeline import Assistant
 
     articles, questions = load_squad(path)
     articles, questions = select_squad(articles, questions, limit, corpus_factor)
@@ -494,7 +494,7 @@ def evaluate_qa(path: str | Path, index_dir: str | Path | None = None, limit: in
                 llm=None, progress_bar: bool = True,
                 log: Callable[[str], None] | None = None) -> EvalRun:
     """Ask a question set's cases against an index (built from the seeds when missing)."""
-    from .pipeline import DEFAULT_INDEX_DIR, open_assistant
+    from assistant.pipeline import DEFAULT_INDEX_DIR, open_assistant
 
     cases = load_cases(path)
     if limit is not None:
@@ -564,9 +564,9 @@ def write_misses(path: str | Path, results: list[QuestionResult]) -> int:
 
 def main(args) -> int:
     """`assistant eval`: see the module doc. Returns the exit status."""
-    from .embedding import EmbedderError
-    from .index import IndexMismatch
-    from .llm import llm_from_args
+    from assistant.retrieval.embedding import EmbedderError
+    from assistant.retrieval.store import IndexMismatch
+    from assistant.answering.llm import llm_from_args
 
     def log(msg: str) -> None:
         print(f"assistant: {msg}", file=sys.stderr)

@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .bm25 import _get_jieba, tokenize
+from assistant.retrieval.sparse import _get_jieba, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -134,7 +134,7 @@ def asked_unit(text: str, lang: str) -> str:
 
 
 def analyse(text: str) -> Question:
-    from .pinyin import pinyin_names
+    from assistant.answering.pinyin import pinyin_names
 
     lang = language(text)
     kind = "other"
