@@ -1,0 +1,467 @@
+"""The chat UI (`assistant serve`): a Gradio app over one loaded Assistant.
+
+The Chat tab streams answers whose markers [n] are clickable chips; beside it, the
+sources panel lists the citations of the selected answer and the reader shows a whole
+article with the cited passage marked. Further tabs list the indexed articles and take
+new files. Every browser session has its own conversation (in `gr.State`).
+
+This module holds the app and its event handlers (`ChatApp`); the HTML and Markdown
+come from `rendering`, the file checks from `uploads`, the CSS and JavaScript from
+`static/`. Every read of the loaded index is in the "index" section of `ChatApp`.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls at start
+
+import gradio as gr  # noqa: E402
+
+from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
+from assistant.apps.ui.rendering import (  # noqa: E402
+    READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
+    error_html, filter_articles, pending_html, query_span, question_html, reader_html,
+    sources_html, talking_points_markdown, upload_report_html)
+from assistant.apps.ui.uploads import (  # noqa: E402
+    MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
+from assistant.records import Article, Turn  # noqa: E402
+
+CONCURRENCY = 16
+STREAM_INTERVAL = 0.05     # seconds between two updates of an answer being streamed
+
+EXAMPLES = [
+    "how many craftsmen has Jiaojiang trained?",
+    "乐业物业有多少名职工？",
+    "象山星光影视小镇工会联合会主席是谁？",
+    "东阳首家物业工会开展了什么协商？",
+    "嘉兴市总工会建立了多大规模的单身青年职工信息数据库？",
+    "Who won first prize in the Changxing finance competition?",
+]
+
+
+# --- static files ---------------------------------------------------------------------
+def _static(name: str) -> str:
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+_SECTION = re.compile(r"^//\s*@section\s+(\w+)\s*$", re.MULTILINE)
+
+
+def js_sections(text: str) -> dict[str, str]:
+    """The scripts of a file cut at its `// @section NAME` lines, by NAME."""
+    parts = _SECTION.split(text)   # [preamble, name1, body1, name2, body2, ...]
+    return {name: body.strip("\n") + "\n" for name, body in zip(parts[1::2], parts[2::2])}
+
+
+CSS = _static("ui.css")
+_JS = js_sections(_static("ui.js"))
+SOURCES_JS = _JS["sources"]    # sends the custom "cite" event for clicks on chips and sources
+READER_JS = _JS["reader"]      # scrolls the marked passage into view
+ARTICLES_JS = _JS["articles"]  # sends the custom "open" event for a row of the articles table
+
+
+# --- the session and the app ----------------------------------------------------------
+@dataclass
+class ChatSession:
+    """One browser session: its conversation, the chat messages, the selected answer."""
+
+    conversation: Conversation
+    index: object = None        # the index the conversation was made with
+    turns: list[Turn] = field(default_factory=list)   # answer k of the chat is turns[k]
+    messages: list[dict] = field(default_factory=list)
+    selected: int | None = None
+
+    def add(self, turn: Turn) -> int:
+        """Keep an answered turn (its citations stay with it); its number in the chat."""
+        self.turns.append(turn)
+        self.selected = len(self.turns) - 1
+        return self.selected
+
+
+def _hidden_points():
+    """The talking-points box and download button, emptied and hidden."""
+    return gr.Textbox(value="", visible=False), gr.DownloadButton(value=None, visible=False)
+
+
+class ChatApp:
+    """The event handlers of the UI, bound to one Assistant."""
+
+    def __init__(self, assistant, upload_dir: Path | None = None,
+                 max_upload_bytes: int = MAX_UPLOAD_BYTES):
+        self.assistant = assistant
+        self.upload_dir = Path(upload_dir) if upload_dir else Path(assistant.index_dir) / "uploads"
+        self.max_upload_bytes = max_upload_bytes
+        self.points_dir: Path | None = None   # made on the first talking-points download
+
+    # index: the only reads of the loaded index -----------------------------------------
+    def current_index(self) -> object:
+        """The loaded index; an upload replaces it with a new object."""
+        return self.assistant.index
+
+    @property
+    def articles(self) -> dict[str, Article]:
+        """The indexed articles by id."""
+        return self.assistant.index.articles
+
+    def ordered_articles(self) -> list[Article]:
+        """The indexed articles in the index's order."""
+        index = self.assistant.index
+        return [index.articles[i] for i in index.article_order if i in index.articles]
+
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each article was cut into, by article id."""
+        return {i: len(c) for i, c in self.assistant.index.chunks_of.items()}
+
+    def chunk_count(self, article_id: str) -> int:
+        return len(self.assistant.index.chunks_of.get(article_id, []))
+
+    # sessions ---------------------------------------------------------------------
+    def session(self, state: ChatSession | None) -> ChatSession:
+        index = self.current_index()
+        if state is None:
+            return ChatSession(self.assistant.conversation(), index)
+        if state.index is not index:
+            # An upload swapped in a new index: a conversation over it takes over the
+            # history (the list fields: turns, retrievals) so follow-ups keep working.
+            old, new = state.conversation, self.assistant.conversation()
+            for name, value in vars(old).items():
+                if isinstance(value, list) and hasattr(new, name):
+                    setattr(new, name, value)
+            state.conversation, state.index = new, index
+        return state
+
+    def _sources(self, s: ChatSession, k: int | None) -> str:
+        if k is None or not 0 <= k < len(s.turns):
+            return SOURCES_PLACEHOLDER
+        return sources_html(s.turns[k], k, len(s.turns), self.articles)
+
+    # chat ---------------------------------------------------------------------------
+    def respond(self, text: str, state: ChatSession | None):
+        """Stream one answer: (chat messages, question box, status, sources, state)."""
+        s = self.session(state)
+        try:
+            question = check_question(text)
+            history = s.messages + [{"role": "user", "content": question_html(question)}]
+            yield (history + [{"role": "assistant", "content": pending_html("")}],
+                   "", "", gr.skip(), s)
+            partial, last = "", time.monotonic()
+            for kind, payload in s.conversation.stream(question):
+                if kind == "delta":
+                    partial += payload
+                    # Pieces that arrive together go out as one update: the browser
+                    # re-renders the whole message on each one.
+                    if time.monotonic() - last >= STREAM_INTERVAL:
+                        last = time.monotonic()
+                        yield (history + [{"role": "assistant", "content": pending_html(partial)}],
+                               "", "", gr.skip(), s)
+                else:
+                    turn: Turn = payload
+                    k = s.add(turn)
+                    s.messages = history + [{"role": "assistant", "content": answer_html(turn, k)}]
+                    yield s.messages, "", "", self._sources(s, k), s
+                    break
+            else:
+                cut = error_html("the answer was cut off: ask again")
+                yield s.messages, text, cut, gr.skip(), s
+        except QuestionError as e:
+            yield s.messages, text, error_html(str(e)), gr.skip(), s
+        except Exception as e:  # never leave the chat hanging on an unexpected failure
+            traceback.print_exc(file=sys.stderr)
+            yield (s.messages, text, error_html(f"the question could not be answered: "
+                                                f"{type(e).__name__}: {e}"), gr.skip(), s)
+
+    def ask_api(self, text: str, state: ChatSession | None):
+        """The `ask` API endpoint: the TURN as JSON; the session keeps the conversation."""
+        s = self.session(state)
+        try:
+            turn = s.conversation.ask(text)
+        except QuestionError as e:
+            return {"question": str(text)[:200], "error": str(e)}, s
+        k = s.add(turn)
+        s.messages = s.messages + [{"role": "user", "content": question_html(turn.question)},
+                                   {"role": "assistant", "content": answer_html(turn, k)}]
+        return turn.to_dict(), s
+
+    def cite(self, state: ChatSession | None, evt: gr.EventData):
+        """A marker or a source was clicked: select that answer and open the article."""
+        s = self.session(state)
+        data = getattr(evt, "_data", None) or {}
+        try:
+            k, n = int(data.get("turn")), int(data.get("n"))
+        except (TypeError, ValueError, AttributeError):
+            return gr.skip(), gr.skip(), s
+        if not 0 <= k < len(s.turns):
+            return gr.skip(), gr.skip(), s
+        c = next((c for c in s.turns[k].citations if c.n == n), None)
+        s.selected = k
+        if c is None:
+            return self._sources(s, k), gr.skip(), s
+        article = self.articles.get(c.article_id)
+        chunks = self.chunk_count(article.id) if article is not None else None
+        return self._sources(s, k), cited_reader_html(article, c, k, chunks), s
+
+    def new_conversation(self, state: ChatSession | None):
+        s = self.session(None)
+        return ([], "", "", SOURCES_PLACEHOLDER, READER_PLACEHOLDER, *_hidden_points(), s)
+
+    def talking_points(self, state: ChatSession | None):
+        s = self.session(state)
+        md = talking_points_markdown(s.turns)
+        if not md:
+            return (*_hidden_points(),
+                    error_html("no answer with citations yet: ask a question first"))
+        if self.points_dir is None:
+            self.points_dir = Path(tempfile.mkdtemp(prefix="assistant-points-"))
+        folder = Path(tempfile.mkdtemp(dir=self.points_dir))   # one folder per download
+        path = folder / f"talking-points-{time.strftime('%Y%m%d-%H%M%S')}.md"
+        path.write_text(md, encoding="utf-8")
+        return (gr.Textbox(value=md, visible=True),
+                gr.DownloadButton(value=str(path), visible=True), "")
+
+    # articles -------------------------------------------------------------------------
+    def articles_table(self, query: str = "") -> str:
+        ordered = self.ordered_articles()
+        return articles_table_html(filter_articles(ordered, query or ""), self.chunk_counts(),
+                                   len(ordered), query or "")
+
+    def open_article(self, query: str, evt: gr.EventData):
+        data = getattr(evt, "_data", None) or {}
+        article = self.articles.get(str(data.get("id", "")))
+        if article is None:
+            return gr.skip()
+        start, end = query_span(article, query)
+        return reader_html(article, start, end, chunks=self.chunk_count(article.id))
+
+    # uploads --------------------------------------------------------------------------
+    def _upload_result(self, added, rejected, query: str, summary: str = ""):
+        """(upload report, articles table, cleared file input)."""
+        return upload_report_html(added, rejected, summary), self.articles_table(query), None
+
+    def upload(self, files, query: str, progress: Callable | None = None):
+        """Copy the uploaded files into the upload folder and index them with the rest."""
+        paths = uploaded_paths(files)
+        if not paths:
+            return self._upload_result([], [], query)
+        copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
+        if not copied:
+            return self._upload_result([], rejected, query)
+
+        def step(done: int, total: int) -> None:
+            if progress is not None:
+                progress((done, total), desc="Embedding the new text", unit="texts")
+
+        if progress is not None:
+            progress(0, desc="Reading the files")
+        try:
+            report, errors = self.assistant.add_paths([str(p) for p in copied], progress=step)
+        except Exception as e:
+            traceback.print_exc(file=sys.stderr)
+            discard(copied)
+            rejected += [(name, f"indexing failed: {type(e).__name__}: {e}")
+                         for name in copied.values()]
+            return self._upload_result([], rejected, query)
+        load_rejected, failed_whole = load_rejections(errors, copied)
+        rejected += load_rejected
+        discard(p for p in failed_whole if p in copied)
+        if report is None:
+            return self._upload_result([], rejected, query, "Nothing could be indexed.")
+        added = [name for p, name in copied.items() if p not in failed_whole]
+        summary = (f"{len(report.added)} new article(s) indexed "
+                   f"({report.articles} in all, {report.chunks} chunks; "
+                   f"{report.embedded} texts embedded in {report.seconds:.1f}s).")
+        return self._upload_result(added, rejected, query, summary)
+
+
+def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
+    """The Gradio app over `assistant`; `serve` launches it, tests can launch it in-process."""
+    ui = ChatApp(assistant, Path(upload_dir) if upload_dir else None)
+
+    with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
+        state = gr.State(None)
+        gr.Markdown("## News assistant\nAsk about the indexed articles; every answer quotes "
+                    "them, and each marker opens the passage it cites.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        chatbot = gr.Chatbot(
+                            label="Conversation", elem_id="chat", height=520,
+                            latex_delimiters=[], allow_tags=False, sanitize_html=True,
+                            # no copy buttons: they would copy the messages' HTML source
+                            feedback_options=None, buttons=[], group_consecutive_messages=False,
+                            placeholder="Ask a question about the articles, in Chinese or English.")
+                        question = gr.Textbox(
+                            elem_id="question", show_label=False, autofocus=True, submit_btn="Ask",
+                            max_lines=4,
+                            placeholder="Ask about the articles… e.g. 乐业物业有多少名职工？")
+                        status = gr.HTML("", elem_id="status")
+                        with gr.Row():
+                            new_btn = gr.Button("New conversation", elem_id="new-conversation",
+                                                size="sm")
+                            points_btn = gr.Button("Talking points", elem_id="talking-points",
+                                                   size="sm")
+                        gr.Examples(EXAMPLES, inputs=[question], label="Examples")
+                        points_text = gr.Textbox(label="Talking points (Markdown)", lines=8,
+                                                 max_lines=30, buttons=["copy"], visible=False,
+                                                 interactive=False, elem_id="points-text")
+                        points_file = gr.DownloadButton("Download talking points (.md)",
+                                                        visible=False, elem_id="points-file",
+                                                        size="sm")
+                    with gr.Column(scale=2, min_width=320, elem_id="side-panel"):
+                        sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel",
+                                          js_on_load=SOURCES_JS, head=f"<style>{CSS}</style>",
+                                          label="Sources")
+                        reader = gr.HTML(READER_PLACEHOLDER, elem_id="reader-panel",
+                                         js_on_load=READER_JS, label="Reader")
+            with gr.Tab("Articles", id="articles"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        article_query = gr.Textbox(
+                            label="Search the articles", elem_id="article-query",
+                            placeholder="words in the heading, text or source")
+                        articles_list = gr.HTML(ui.articles_table, elem_id="articles-list",
+                                                js_on_load=ARTICLES_JS)
+                    with gr.Column(scale=2):
+                        article_reader = gr.HTML(READER_PLACEHOLDER, elem_id="article-reader",
+                                                 js_on_load=READER_JS)
+            with gr.Tab("Add articles", id="add"):
+                gr.Markdown(f"Upload `.txt`, `.md` (newspaper pages or articles) or `.jsonl` "
+                            f"files (one article per line: id, title, text …), up to "
+                            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB each. They are indexed with "
+                            f"the articles already there.")
+                # No `file_types`: the browser would drop other files silently; the
+                # server lists each one it rejects, with the reason.
+                upload_files = gr.File(label="Files to index (.txt, .md, .jsonl)",
+                                       file_count="multiple", elem_id="upload-files")
+                upload_report = gr.HTML("", elem_id="upload-report")
+
+        # chat
+        chat_out = [chatbot, question, status, sources, state]
+        question.submit(ui.respond, [question, state], chat_out, api_name="chat",
+                        api_visibility="undocumented", show_progress="minimal")
+        reset_out = [chatbot, question, status, sources, reader, points_text, points_file, state]
+        for clear in (new_btn.click, chatbot.clear):
+            clear(ui.new_conversation, [state], reset_out, api_visibility="private",
+                  show_progress="hidden")
+        points_btn.click(ui.talking_points, [state], [points_text, points_file, status],
+                         api_visibility="private")
+        sources.cite(ui.cite, [state], [sources, reader, state], api_visibility="private",
+                     show_progress="hidden", trigger_mode="always_last")
+
+        # the JSON endpoint for clients and tests, on invisible components
+        api_question = gr.Textbox(visible=False)
+        api_turn = gr.JSON(visible=False)
+        api_button = gr.Button(visible=False)
+        api_button.click(ui.ask_api, [api_question, state], [api_turn, state], api_name="ask")
+
+        # articles and uploads
+        article_query.change(ui.articles_table, [article_query], [articles_list],
+                             api_visibility="private", show_progress="hidden",
+                             trigger_mode="always_last")
+        articles_list.open(ui.open_article, [article_query], [article_reader],
+                           api_visibility="private", show_progress="hidden")
+
+        def upload(files, query, progress=gr.Progress()):
+            return ui.upload(files, query, progress)
+
+        upload_files.upload(upload, [upload_files, article_query],
+                            [upload_report, articles_list, upload_files],
+                            api_visibility="private", concurrency_limit=1,
+                            concurrency_id="index-build")
+    app.queue(default_concurrency_limit=CONCURRENCY)
+    app.chat_app = ui  # for tests and tools
+    return app
+
+
+# --- serving -------------------------------------------------------------------------
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """USER:PASS as a (user, password) pair; None when not given."""
+    if value is None or value == "":
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth / $ASSISTANT_AUTH must be USER:PASS (both non-empty)")
+    return user, password
+
+
+def exposure_warning(host: str, auth) -> str | None:
+    """The loud warning printed when the UI is reachable from other machines without a login."""
+    if auth is not None or is_loopback(host):
+        return None
+    bar = "!" * 78
+    return (f"\n{bar}\n  WARNING: serving on {host}, reachable from other machines, WITHOUT a "
+            f"login.\n  Anyone who can reach it can read the articles and upload files.\n"
+            f"  Use --auth USER:PASS (or $ASSISTANT_AUTH), or --host 127.0.0.1.\n{bar}")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _warm_up(assistant) -> None:
+    """Load the embedder and the tokenizer's dictionary before the first question needs them.
+
+    Uses the extractive answerer directly, so a configured LLM is never called.
+    """
+    try:
+        for question in ("工会有多少名职工？", "How many workers does the union have?"):
+            assistant.answerer.answer(question)
+    except Exception:  # only a speed-up: a failure shows again on the first question
+        pass
+
+
+def serve(args) -> int:
+    """`assistant serve`: load (or build) the index and serve the UI until interrupted."""
+    from assistant.retrieval.embedding import EmbedderError
+    from assistant.retrieval.store import IndexMismatch
+    from assistant.answering.llm import llm_from_args
+    from assistant.pipeline import open_assistant
+
+    def err(msg: str) -> None:
+        print(f"assistant: {msg}", file=sys.stderr, flush=True)
+
+    host = getattr(args, "host", None) or "127.0.0.1"
+    port = getattr(args, "port", None) or 7860
+    try:
+        auth = parse_auth(getattr(args, "auth", None) or os.environ.get("ASSISTANT_AUTH"))
+    except ValueError as e:
+        err(str(e))
+        return 2
+    warning = exposure_warning(host, auth)
+    if warning:
+        err(warning)
+    try:
+        llm = llm_from_args(args)
+    except (ValueError, NotImplementedError) as e:  # an incomplete or invalid LLM setting
+        err(str(e))
+        return 2
+    try:
+        assistant = open_assistant(args.index_dir, llm=llm, build_message=err)
+    except (IndexMismatch, EmbedderError) as e:
+        err(str(e))
+        return 2
+    app = build_app(assistant)
+    # The first query pays for loading the embedder: pay it now, while the page loads.
+    threading.Thread(target=_warm_up, args=(assistant,), daemon=True).start()
+    print(f"assistant: serving {len(app.chat_app.articles)} articles from {args.index_dir} "
+          f"on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
+    app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD_BYTES,
+               show_error=False, inbrowser=False, share=False, quiet=True,
+               footer_links=["api"], ssr_mode=False)
+    return 0

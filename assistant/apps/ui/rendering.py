@@ -1,0 +1,367 @@
+"""Pure formatting of the chat UI: turns, citations and articles as HTML or Markdown.
+
+Every function here is a plain function of records, testable without a browser or an
+index. Everything that comes from an article, a file or a user goes through
+`html.escape` (`esc`) before it is put into HTML, and through `md_escape` before it is
+put into Markdown.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Iterable, Mapping, Sequence
+
+from assistant.records import Article, Citation, Turn
+
+CONTEXT_CHARS = 60          # article text shown on each side of a cited passage
+MAX_LISTED_ARTICLES = 500   # rows of the Articles tab before "refine the search"
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+# --- small text helpers -------------------------------------------------------------
+def esc(text: object) -> str:
+    """HTML-escape anything (None becomes empty): quotes too, so it is safe in attributes."""
+    return escape("" if text is None else str(text), quote=True)
+
+
+def split_markers(text: str) -> list[str | int]:
+    """The answer text cut into plain pieces (str) and citation markers (int n of [n])."""
+    out: list[str | int] = []
+    pos = 0
+    for m in _MARKER.finditer(text):
+        if m.start() > pos:
+            out.append(text[pos:m.start()])
+        out.append(int(m.group(1)))
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
+
+
+def _html_text(text: str) -> str:
+    """Escaped text with line breaks kept, on one line (no blank line ends the HTML block)."""
+    return "<br>".join(esc(line) for line in text.split("\n"))
+
+
+def _meta(*bits: object) -> str:
+    """The non-empty bits (source, date, ...), escaped and joined by middle dots."""
+    return " · ".join(esc(b) for b in bits if b)
+
+
+def _citations_by_number(turn: Turn) -> dict[int, Citation]:
+    return {c.n: c for c in turn.citations}
+
+
+# --- chat messages ------------------------------------------------------------------
+def question_html(text: str) -> str:
+    return f'<div class="question">{_html_text(text)}</div>'
+
+
+def chip_html(turn_index: int, citation: Citation) -> str:
+    """A clickable marker; `data-turn` ties it to its answer for as long as the chat lasts."""
+    cls = "cite" + ("" if citation.supported else " unsupported")
+    title = citation.heading + ("" if citation.supported else " (not supported by the article)")
+    return (f'<a class="{cls}" href="#cite-{turn_index}-{citation.n}" data-turn="{turn_index}" '
+            f'data-n="{citation.n}" title="{esc(title)}">{citation.n}</a>')
+
+
+def _support_segments(turn: Turn) -> list[tuple[str, bool]]:
+    """The answer cut into (text, unsupported) runs, from the LLM verifier's sentences."""
+    sentences = (turn.verification or {}).get("sentences") or []
+    spans, pos = [], 0
+    for sent in sentences:
+        text = sent.get("text") or ""
+        at = turn.answer.find(text, pos) if text else -1
+        if at < 0:
+            continue
+        if not sent.get("supported", True):
+            spans.append((at, at + len(text)))
+        pos = at + len(text)
+    out, pos = [], 0
+    for start, end in spans:
+        if start > pos:
+            out.append((turn.answer[pos:start], False))
+        out.append((turn.answer[start:end], True))
+        pos = end
+    if pos < len(turn.answer):
+        out.append((turn.answer[pos:], False))
+    return out
+
+
+def answer_html(turn: Turn, turn_index: int) -> str:
+    """The answer as HTML: escaped text, markers [n] of known citations as chips.
+
+    The whole message is one `<div>` block without blank lines, so the chat's Markdown
+    renderer passes it through and never interprets the article text as Markdown.
+    """
+    by_n = _citations_by_number(turn)
+    parts = []
+    for segment, unsupported in _support_segments(turn):
+        seg = []
+        for piece in split_markers(segment):
+            if isinstance(piece, int):
+                seg.append(chip_html(turn_index, by_n[piece]) if piece in by_n else f"[{piece}]")
+            else:
+                seg.append(_html_text(piece))
+        if unsupported:
+            parts.append('<span class="unsupported-sentence" title="No cited article supports '
+                         'this sentence">⚠ ' + "".join(seg) + "</span>")
+        else:
+            parts.extend(seg)
+    if not turn.found:
+        body = f'<span class="notfound-icon" aria-hidden="true">∅</span> {"".join(parts)}'
+        cls = "answer notfound"
+    else:
+        body = "".join(parts)
+        cls = "answer found"
+    if turn.notice:
+        body += f'<br><span class="notice">{esc(turn.notice)}</span>'
+    if any(not c.supported for c in turn.citations):
+        body += ('<br><span class="notice unsupported-note">Some citations are marked '
+                 'unsupported: the cited passage may not back that part of the answer.</span>')
+    return f'<div class="{cls}" data-turn="{turn_index}">{body}</div>'
+
+
+def pending_html(partial: str) -> str:
+    """An answer still arriving: plain escaped text, markers shown as they are."""
+    return f'<div class="answer pending">{_html_text(partial) or "…"}</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="ui-error" role="alert">⚠ {esc(message)}</div>'
+
+
+# --- sources panel ------------------------------------------------------------------
+SOURCES_PLACEHOLDER = ('<div class="sources-empty">Sources of the selected answer appear '
+                       'here. Click a marker <span class="cite sample">1</span> to open the '
+                       'article.</div>')
+READER_PLACEHOLDER = ('<div class="reader-empty">Click a marker or a source to read the whole '
+                      'article.</div>')
+
+
+def passage_context(article: Article | None, citation: Citation,
+                    width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    """(before, passage, after): a little of the paragraph around the cited passage."""
+    if article is None:
+        return "", citation.passage, ""
+    text = article.text
+    start, end = citation.start, citation.end
+    if not (0 <= start <= end <= len(text)) or text[start:end] != citation.passage:
+        return "", citation.passage, ""   # the article changed since: show the passage alone
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    before = text[max(lo, start - width):start]
+    after = text[end:min(hi, end + width)]
+    if start - width > lo:
+        before = "…" + before
+    if end + width < hi:
+        after += "…"
+    return before, citation.passage, after
+
+
+def source_item_html(turn_index: int, citation: Citation,
+                     article: Article | None = None) -> str:
+    before, passage, after = passage_context(article, citation)
+    cls = "cite-source" + ("" if citation.supported else " unsupported")
+    badge = ("" if citation.supported else
+             '<span class="badge-unsupported">⚠ unsupported: the article does not back '
+             'this part of the answer</span>')
+    meta = _meta(citation.source, citation.date)
+    return (f'<div class="{cls}" data-turn="{turn_index}" data-n="{citation.n}" role="button" '
+            f'tabindex="0" title="Open the article">'
+            f'<div class="source-head"><span class="cite-num">{citation.n}</span> '
+            f'<span class="source-heading">{esc(citation.heading)}</span></div>'
+            f'<div class="source-meta">{meta}</div>{badge}'
+            f'<blockquote class="source-passage">{_html_text(before)}'
+            f'<mark>{_html_text(passage)}</mark>{_html_text(after)}</blockquote></div>')
+
+
+def sources_html(turn: Turn | None, turn_index: int | None = None, total: int | None = None,
+                 articles: Mapping[str, Article] | None = None) -> str:
+    """The citations of one answer, each with its article heading, source, date and passage."""
+    if turn is None or turn_index is None:
+        return SOURCES_PLACEHOLDER
+    which = f"answer {turn_index + 1}" + (f" of {total}" if total else "")
+    head = (f'<div class="sources-title">Sources of {which}: '
+            f'<span class="sources-q">{esc(turn.question)}</span></div>')
+    if not turn.citations:
+        note = ("The articles contain nothing on this question, so there is nothing to cite."
+                if not turn.found else "This answer cites no passage.")
+        return (f'<div class="sources" data-turn="{turn_index}">{head}'
+                f'<div class="sources-none">{note}</div></div>')
+    articles = articles or {}
+    items = "".join(source_item_html(turn_index, c, articles.get(c.article_id))
+                    for c in turn.citations)
+    return f'<div class="sources" data-turn="{turn_index}">{head}{items}</div>'
+
+
+# --- reader -------------------------------------------------------------------------
+def _mark_paragraph(paragraph: str, offset: int, start: int | None, end: int | None,
+                    first: bool) -> tuple[str, bool]:
+    """The paragraph escaped, its part inside [start, end) wrapped in <mark>."""
+    p_end = offset + len(paragraph)
+    if start is None or end is None or end <= offset or start >= p_end or start == end:
+        return esc(paragraph), False
+    a, b = max(start, offset) - offset, min(end, p_end) - offset
+    mid = paragraph[a:b]
+    if not mid.strip():
+        return esc(paragraph), False
+    mark_id = ' id="reader-mark"' if first else ""
+    return f"{esc(paragraph[:a])}<mark{mark_id}>{esc(mid)}</mark>{esc(paragraph[b:])}", True
+
+
+def reader_html(article: Article | None, start: int | None = None, end: int | None = None,
+                label: str = "", chunks: int | None = None) -> str:
+    """The whole article; the span [start, end) of `article.text` is marked and gets an id."""
+    if article is None:
+        return READER_PLACEHOLDER
+    title = article.title
+    others = [h for h in article.headings if h != title]
+    out = [f'<article class="reader" data-article-id="{esc(article.id)}">']
+    if label:
+        out.append(f'<div class="reader-label">{esc(label)}</div>')
+    out.append("".join(f'<div class="reader-kicker">{esc(h)}</div>' for h in others))
+    out.append(f'<h3 class="reader-title">{esc(title)}</h3>')
+    count = None if chunks is None else f"{chunks} chunk{'s' if chunks != 1 else ''}"
+    out.append(f'<div class="reader-meta">{_meta(article.source, article.date, count)}</div>')
+    if article.byline:
+        out.append(f'<div class="reader-byline">{esc(article.byline)}</div>')
+    offset, marked = 0, False
+    for p in article.paragraphs:
+        body, hit = _mark_paragraph(p, offset, start, end, first=not marked)
+        marked = marked or hit
+        out.append(f"<p>{body}</p>")
+        offset += len(p) + 1
+    if article.captions:
+        out.append("".join(f'<figcaption>{esc(c)}</figcaption>' for c in article.captions))
+    if article.url:
+        out.append(f'<div class="reader-url">{esc(article.url)}</div>')
+    out.append("</article>")
+    return "".join(out)
+
+
+def cited_reader_html(article: Article | None, citation: Citation, turn_index: int,
+                      chunks: int | None = None) -> str:
+    """The reader opened on a citation of answer `turn_index`, its passage marked.
+
+    When the article is gone or changed since the answer, the passage is shown alone.
+    """
+    label = (f"[{citation.n}] cited in answer {turn_index + 1}"
+             + ("" if citation.supported else " (unsupported)"))
+    if article is None or article.text[citation.start:citation.end] != citation.passage:
+        fallback = Article(id=citation.article_id, headings=[citation.heading],
+                           paragraphs=[citation.passage], source=citation.source,
+                           date=citation.date)
+        return reader_html(fallback, 0, len(citation.passage),
+                           label=label + " (the article is no longer indexed as it was)")
+    return reader_html(article, citation.start, citation.end, label, chunks)
+
+
+# --- talking points -----------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
+_ANSWER_LEAD = re.compile(r"^According to the articles:\s*")
+
+
+def md_escape(text: str) -> str:
+    """Text for one Markdown line: whitespace runs become one space, and backslashes,
+    backticks, asterisks, brackets and angle brackets are backslash-escaped, so article
+    text never turns into emphasis, links, footnotes or HTML tags."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def talking_points_markdown(turns: Iterable[Turn], title: str = "Talking points") -> str:
+    """The found answers as a Markdown list; each citation becomes a numbered footnote.
+
+    The same passage cited twice gets one footnote. Returns "" when no answer was found.
+    """
+    notes: dict[tuple[str, int, int], int] = {}
+    footnotes: list[str] = []
+    points: list[str] = []
+    for turn in turns:
+        if not turn.found or not turn.citations:
+            continue
+        by_n = _citations_by_number(turn)
+        text = []
+        for piece in split_markers(_ANSWER_LEAD.sub("", turn.answer)):
+            if isinstance(piece, str):
+                text.append(md_escape(piece))
+                continue
+            c = by_n.get(piece)
+            if c is None:
+                continue
+            key = (c.article_id, c.start, c.end)
+            if key not in notes:
+                notes[key] = len(notes) + 1
+                where = ", ".join(b for b in (c.source, c.date) if b)
+                footnotes.append(f"[^{notes[key]}]: {md_escape(c.heading)}: "
+                                 f"“{md_escape(c.passage)}”"
+                                 + (f" ({md_escape(where)})" if where else ""))
+            text.append(f"[^{notes[key]}]")
+        points.append(f"- **{md_escape(turn.question)}** {''.join(text).strip()}")
+    if not points:
+        return ""
+    return "\n".join([f"# {title}", "", *points, "", *footnotes]) + "\n"
+
+
+# --- articles list ------------------------------------------------------------------
+def filter_articles(articles: Sequence[Article], query: str) -> list[Article]:
+    """Articles whose heading, text, source, date, byline or id hold every word of `query`."""
+    words = [w.casefold() for w in (query or "").split()]
+    if not words:
+        return list(articles)
+    out = []
+    for a in articles:
+        hay = "\n".join([a.heading, a.text, a.source or "", a.date or "", a.byline or "",
+                         a.id, *a.captions]).casefold()
+        if all(w in hay for w in words):
+            out.append(a)
+    return out
+
+
+def articles_table_html(articles: Sequence[Article], chunk_counts: Mapping[str, int],
+                        total: int, query: str = "") -> str:
+    """A table of articles (heading, source, date, chunks); a row opens the reader."""
+    if not articles:
+        msg = (f"No article matches “{esc(query)}”." if query.strip()
+               else "No article is indexed yet.")
+        return f'<div class="articles-empty">{msg}</div>'
+    shown = articles[:MAX_LISTED_ARTICLES]
+    rows = "".join(
+        f'<tr class="article-row" data-article-id="{esc(a.id)}" tabindex="0" '
+        f'title="Open the article">'
+        f'<td class="a-heading">{esc(a.heading)}</td><td>{esc(a.source)}</td>'
+        f'<td>{esc(a.date or "")}</td><td class="a-chunks">{chunk_counts.get(a.id, 0)}</td></tr>'
+        for a in shown)
+    more = (f"; the first {len(shown)} are listed, refine the search to see others"
+            if len(shown) < len(articles) else "")
+    count = f"{len(articles)} of {total} articles" if query.strip() else f"{total} articles"
+    return (f'<div class="articles-count">{count}{more}. Click a row to read it.</div>'
+            '<table class="articles"><thead><tr><th>Heading</th><th>Source</th><th>Date</th>'
+            f'<th>Chunks</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def query_span(article: Article, query: str) -> tuple[int | None, int | None]:
+    """The first place in the article text where the first search word occurs."""
+    words = (query or "").split()
+    if not words:
+        return None, None
+    pos = article.text.casefold().find(words[0].casefold())
+    return (pos, pos + len(words[0])) if pos >= 0 else (None, None)
+
+
+# --- upload report ------------------------------------------------------------------
+def upload_report_html(added: Sequence[str], rejected: Sequence[tuple[str, str]],
+                       summary: str = "") -> str:
+    """Which uploaded files were indexed, and each one that was not with its reason."""
+    parts = []
+    if summary:
+        parts.append(f'<div class="upload-summary">{esc(summary)}</div>')
+    if added:
+        parts.append('<div class="upload-ok">Indexed: ' +
+                     ", ".join(f"<b>{esc(n)}</b>" for n in added) + "</div>")
+    if rejected:
+        items = "".join(f'<li><b>{esc(n)}</b>: {esc(r)}</li>' for n, r in rejected)
+        parts.append(f'<div class="upload-rejected">Not indexed:<ul>{items}</ul></div>')
+    return "".join(parts) or '<div class="upload-summary">No file was given.</div>'
