@@ -9,7 +9,7 @@ from typing import Callable
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.ingest.page import LoadError, load_paths
 from assistant.answering.conversation import Conversation
-from assistant.retrieval.store import BuildReport, HybridIndex, IndexNotFound, build_index, current_version
+from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, build_index, current_version
 from assistant.records import Article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ class Assistant:
         self.llm = llm
         self._lock = threading.Lock()         # guards the index/answerer swap
         self._build_lock = threading.Lock()   # one rebuild at a time, or one loses the other's articles
-        self.index = HybridIndex.load(self.index_dir, embed_model)
+        self.index = NewsIndex.load(self.index_dir, embed_model)
         self.answerer = ExtractiveAnswerer(self.index)
 
     def conversation(self) -> Conversation:
@@ -77,7 +77,7 @@ class Assistant:
         return Conversation(self.answerer)
 
     def reload(self) -> None:
-        index = HybridIndex.load(self.index_dir)
+        index = NewsIndex.load(self.index_dir)
         with self._lock:
             self.index = index
             self.answerer = ExtractiveAnswerer(index)

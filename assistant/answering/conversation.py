@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
-from assistant.retrieval.sparse import tokenize
+from assistant.retrieval.tokens import tokenize
 from assistant.answering.question import analyse
 from assistant.records import Turn
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.store import Hit, HybridIndex
+from assistant.retrieval.store import Hit, NewsIndex
 from assistant.answering.glossary import chinese_terms
 from assistant.answering.pinyin import to_pinyin
 from assistant.answering.question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
@@ -87,7 +87,7 @@ def _coverage(weighted: list[tuple[str, float]], text: str) -> float:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, index: HybridIndex, calibration: Calibration = DEFAULT_CALIBRATION,
+    def __init__(self, index: NewsIndex, calibration: Calibration = DEFAULT_CALIBRATION,
                  top_chunks: int = 6):
         self.index = index
         self.cal = calibration
@@ -101,7 +101,7 @@ class ExtractiveAnswerer:
             return []
         names = self.index.pinyin_vocabulary.tokens_for(question.names) if question.names \
             else []
-        return names + [t for t in chinese_terms(question.text, self.index.bm25.vocab)
+        return names + [t for t in chinese_terms(question.text, self.index.sparse.vocab)
                         if t not in names]
 
     def retrieve(self, question: Question, context: str = "",
@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
                                     extra_tokens=extra_tokens)
             seen = {h.chunk for h in hits}
             for h in own:
-                if h.chunk not in seen and self.index.chunks[h.chunk].article_id in prior_articles:
+                if h.chunk not in seen and self.index.docs.chunk_article_id(h.chunk) in prior_articles:
                     hits.append(h)
                     seen.add(h.chunk)
         return hits
@@ -136,21 +136,23 @@ class ExtractiveAnswerer:
         if not hits:
             return []
         top = max(h.score for h in hits) or 1.0
-        best_prior: dict[tuple[str, int, int], float] = {}
+        docs = self.index.docs
+        best_prior: dict[int, float] = {}       # sentence row -> best prior
         top_articles: dict[str, float] = {}
         for h in hits:
-            c = self.index.chunks[h.chunk]
-            if len(top_articles) < whole_articles or c.article_id in top_articles:
-                top_articles.setdefault(c.article_id, h.score / top)
-            for s, e in c.sentences:
-                key = (c.article_id, s, e)
-                best_prior[key] = max(best_prior.get(key, 0.0), h.score / top)
+            art_id = docs.chunk_article_id(h.chunk)
+            if len(top_articles) < whole_articles or art_id in top_articles:
+                top_articles.setdefault(art_id, h.score / top)
+            for r in docs.chunk_sentence_rows(h.chunk).tolist():
+                best_prior[r] = max(best_prior.get(r, 0.0), h.score / top)
         for art_id, prior in top_articles.items():
-            for ci in self.index.chunks_of.get(art_id, []):
-                for s, e in self.index.chunks[ci].sentences:
-                    best_prior.setdefault((art_id, s, e), 0.5 * prior)
-        keys = list(best_prior)
-        vecs = self.index.sentence_vector_rows(keys)
+            for r in docs.sentence_rows_of(art_id):
+                best_prior.setdefault(r, 0.5 * prior)
+        rows = list(best_prior)
+        keys = [(docs.order[a], s, e) for a, s, e in
+                zip(docs.spans.sent_article[rows].tolist(), docs.spans.sent_start[rows].tolist(),
+                    docs.spans.sent_end[rows].tolist())]
+        vecs = self.index.sentence_vector_rows(rows)
         dense = vecs @ qvec
         # English words never occur in Chinese text: an English question is matched
         # lexically through the Chinese words of its names, and its numbers.
@@ -159,14 +161,14 @@ class ExtractiveAnswerer:
         tokens = own + [t for t in extra_tokens if t not in own]
         if not tokens:
             tokens = list(context_tokens)  # "还有呢？": only the earlier turn says what about
-        weighted = [(t, self.index.bm25.idf(t)) for t in tokens]
+        weighted = [(t, self.index.sparse.idf(t)) for t in tokens]
         out = []
-        for key, d in zip(keys, dense.tolist()):
+        for row, key, d in zip(rows, keys, dense.tolist()):
             art = self.index.articles[key[0]]
             text = art.text[key[1]:key[2]]
             lex = _coverage(weighted, art.heading + text)
             kind_ok = matches_kind(question.kind, text)
-            cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[key], kind_ok)
+            cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[row], kind_ok)
             cand.score = (d + self.cal.w_lex * lex + self.cal.w_prior * cand.prior +
                           (self.cal.kind_bonus if kind_ok else -self.cal.kind_malus))
             if question.kind == "number":

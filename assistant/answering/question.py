@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.retrieval.sparse import _get_jieba, tokenize
+from assistant.retrieval.tokens import _get_jieba, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 

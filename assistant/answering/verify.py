@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.sparse import _get_jieba, tokenize
+from assistant.retrieval.tokens import _get_jieba, tokenize
 from assistant.answering.question import entity_variants, language
 from assistant.records import Citation
 
@@ -282,15 +282,16 @@ class Verifier:
     def _coverage(self, terms: list[str], haystack: str) -> float:
         if not terms:
             return 0.0
-        weights = [self.index.bm25.idf(t) for t in terms]
+        weights = [self.index.sparse.idf(t) for t in terms]
         total = sum(weights)
         got = sum(w for t, w in zip(terms, weights) if t in haystack)
         return got / total if total else 0.0
 
     def _source_vectors(self, src: Source) -> np.ndarray:
-        keys = [k for k in src.sentence_keys if k in self.index.sentence_row]
-        if keys:
-            return self.index.sentence_vector_rows(keys)
+        rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys]
+        rows = [r for r in rows if r is not None]
+        if rows:
+            return self.index.sentence_vector_rows(rows)
         return self.index.embedder.embed_passages([src.text])
 
     def support(self, claim: Claim, qvec: np.ndarray, src: Source,
@@ -447,13 +448,13 @@ def _main(argv: list[str] | None = None) -> int:
     import json
     from pathlib import Path
 
-    from assistant.retrieval.store import HybridIndex
+    from assistant.retrieval.store import NewsIndex
 
     p = argparse.ArgumentParser(prog="python -m assistant.answering.verify")
     p.add_argument("--calibrate", nargs=2, metavar=("INDEX_DIR", "CLAIMS.jsonl"), required=True)
     p.add_argument("--rows", action="store_true", help="print every pair")
     args = p.parse_args(argv)
-    index = HybridIndex.load(args.calibrate[0])
+    index = NewsIndex.load(args.calibrate[0])
     claims = [json.loads(x) for x in Path(args.calibrate[1]).read_text(encoding="utf-8")
               .splitlines() if x.strip()]
     rows = calibration_pairs(index, claims)

@@ -1,11 +1,17 @@
-"""The persisted hybrid index: FAISS dense vectors + BM25 over jieba tokens, fused by rank.
+"""The persisted index: documents, dense vectors, BM25 and sentence vectors, versioned.
 
 Layout of an index folder:
     CURRENT              name of the live version folder (replaced atomically)
-    v-<stamp>/           manifest.json, articles.jsonl, chunks.jsonl, faiss.index,
-                         bm25.npz, bm25_vocab.json, sentences.npz, sentence_vectors.npy
+    v-<stamp>/           manifest.json, articles.jsonl, spans.npz (chunk and sentence
+                         spans), faiss.index (dense store), bm25/ (sparse index),
+                         tokens.npz + tokens_vocab.json (chunk tokens, for updates),
+                         sentence_vectors.npy
 A build writes a new version folder and only then points CURRENT at it, so an
 interrupted build leaves the previous index loadable.
+
+An update is linear in what changed: articles whose content hash is unchanged keep
+their chunks, tokens and vectors from the live version (nothing re-read but arrays);
+only new or changed articles are chunked, tokenised and embedded.
 """
 from __future__ import annotations
 
@@ -19,17 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import faiss
 import numpy as np
+from llama_index.core.schema import QueryBundle
 
-from assistant.retrieval.sparse import BM25, tokenize
-from assistant.ingest.chunking import chunk_articles
+from assistant.ingest.chunking import chunk_article
+from assistant.records import Article
+from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, load_faiss,
+                                       save_faiss)
+from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
+                                          read_articles, write_articles)
 from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
-from assistant.records import Article, Chunk
+from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retriever
+from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
+from assistant.retrieval.tokens import tokenize
 
-FORMAT = 1
-CANDIDATES = 50
-DENSE_WEIGHT = 0.4
+FORMAT = 2
 
 
 class IndexNotFound(FileNotFoundError):
@@ -42,14 +52,10 @@ class IndexMismatch(ValueError):
 
 @dataclass
 class Hit:
-    """One retrieved chunk with its fused score and the ranks that produced it."""
+    """One retrieved chunk: its row in the document store and its fused score."""
 
     chunk: int
     score: float
-    dense_rank: int | None = None
-    bm25_rank: int | None = None
-    dense_score: float = 0.0
-    bm25_score: float = 0.0
 
 
 @dataclass
@@ -69,67 +75,74 @@ def _key(spec: str, text: str) -> str:
     return hashlib.sha1(f"{spec}\x00{text}".encode("utf-8")).hexdigest()
 
 
-def chunk_embed_text(article: Article, chunk: Chunk) -> str:
+def embed_text(heading: str, chunk_text: str) -> str:
     """What the dense and sparse indexes see for a chunk: its heading gives the topic."""
-    return f"{article.heading}\n{chunk.text}"
+    return f"{heading}\n{chunk_text}"
 
 
-def _unique_sentences(chunks: list[Chunk]) -> list[tuple[str, int, int]]:
-    """(article id, start, end) of every sentence, once, though chunks overlap."""
-    seen: dict[tuple[str, int, int], int] = {}
-    for c in chunks:
-        for s, e in c.sentences:
-            seen.setdefault((c.article_id, s, e), len(seen))
-    return list(seen)
+class NewsIndex:
+    """A loaded index version: `docs`, `dense`, `sparse`, sentence vectors, embedder.
 
-
-def _minmax(xs: np.ndarray) -> np.ndarray:
-    if len(xs) == 0:
-        return xs
-    lo, hi = float(xs.min()), float(xs.max())
-    return (xs - lo) / (hi - lo) if hi > lo else np.ones_like(xs)
-
-
-def score_fusion(d_ids: np.ndarray, d_scores: np.ndarray, b_ids: np.ndarray,
-                 b_scores: np.ndarray, alpha: float = 0.4) -> dict[int, float]:
-    """{doc: alpha * dense + (1 - alpha) * bm25}, each min-max normalised over its list.
-
-    On CMRC 2018 dev this beats reciprocal-rank fusion (gold passage first 98.6% vs 98.3%,
-    top 5 99.9% vs 99.6%; benchmarks/RESULTS.md): it keeps how far ahead a match is.
+    For llama-index users: `as_retriever(similarity_top_k=K)` is a `BaseRetriever` (dense
+    + BM25 fusion) returning chunk `TextNode`s; `article(id).text[node.start_char_idx:
+    node.end_char_idx] == node.text`.
     """
-    fused: dict[int, float] = {}
-    for ids, sc, w in ((d_ids, _minmax(d_scores), alpha), (b_ids, _minmax(b_scores), 1 - alpha)):
-        for i, v in zip(ids.tolist(), sc.tolist()):
-            fused[i] = fused.get(i, 0.0) + w * v
-    return fused
 
-
-class HybridIndex:
-    """A loaded index: articles, chunks, dense + BM25 search, sentence vectors."""
-
-    def __init__(self, folder: Path, manifest: dict, articles: list[Article],
-                 chunks: list[Chunk], dense: faiss.Index, bm25: BM25,
-                 sentence_keys: list[tuple[str, int, int]], sentence_vectors: np.ndarray,
-                 embedder: ArrayEmbedding):
+    def __init__(self, folder: Path, manifest: dict, docs: DocStore, dense: DenseStore,
+                 sparse: SparseIndex, sentence_vectors: np.ndarray, embedder: ArrayEmbedding):
         self.folder = folder
         self.manifest = manifest
-        self.articles = {a.id: a for a in articles}
-        self.article_order = [a.id for a in articles]
-        self.chunks = chunks
+        self.docs = docs
         self.dense = dense
-        self.bm25 = bm25
-        self.sentence_keys = sentence_keys
-        self.sentence_row = {k: i for i, k in enumerate(sentence_keys)}
+        self.sparse = sparse
         self.sentence_vectors = sentence_vectors
         self.embedder = embedder
         self._pinyin = None
-        self.chunks_of: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            self.chunks_of.setdefault(c.article_id, []).append(i)
+        self._retrievers: dict[tuple, object] = {}
+
+    # what answerers and front ends read ---------------------------------------------
+    @property
+    def articles(self) -> dict[str, Article]:
+        return self.docs.articles
+
+    @property
+    def article_order(self) -> list[str]:
+        return self.docs.order
+
+    @property
+    def chunks(self):
+        return self.docs.chunks
+
+    @property
+    def chunks_of(self):
+        return self.docs.chunks_of
+
+    def article(self, article_id: str) -> Article:
+        try:
+            return self.docs.articles[article_id]
+        except KeyError:
+            raise KeyError(f"no article {article_id!r} in the index {self.folder}") from None
+
+    @property
+    def embedder_spec(self) -> str:
+        return self.manifest["embedder"]["spec"]
+
+    @property
+    def pinyin_vocabulary(self):
+        """Index words by pinyin, built on first use (only English questions need it)."""
+        if self._pinyin is None:
+            from assistant.answering.pinyin import PinyinVocabulary
+
+            self._pinyin = PinyinVocabulary(self.sparse.vocab)
+        return self._pinyin
+
+    def sentence_vector_rows(self, rows) -> np.ndarray:
+        return np.asarray(self.sentence_vectors[np.asarray(rows, dtype=np.int64)],
+                          dtype=np.float32)
 
     # loading -----------------------------------------------------------------------
     @classmethod
-    def load(cls, index_dir: str | Path, embed_model: str | None = None) -> "HybridIndex":
+    def load(cls, index_dir: str | Path, embed_model: str | None = None) -> "NewsIndex":
         """Load the live version; `embed_model`, if given, must match the manifest's."""
         root = Path(index_dir)
         version = current_version(root)
@@ -151,64 +164,40 @@ class HybridIndex:
         if embedder.dim != manifest["embedder"]["dim"]:
             raise IndexMismatch(f"embedder {spec!r} now gives dimension {embedder.dim}, the "
                                 f"index in {root} has {manifest['embedder']['dim']}: rebuild it")
-        articles = [Article.from_dict(json.loads(line)) for line in
-                    (version / "articles.jsonl").read_text(encoding="utf-8").splitlines() if line]
-        chunks = [Chunk.from_dict(json.loads(line)) for line in
-                  (version / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
-        dense = faiss.read_index(str(version / "faiss.index"))
-        bm25 = BM25.load(version)
-        z = np.load(version / "sentences.npz")
-        keys = [(str(a), int(s), int(e)) for a, s, e in
-                zip(z["article_ids"], z["starts"], z["ends"])]
+        docs = DocStore(read_articles(version / "articles.jsonl"), SpanTables.load(version))
         svec = np.load(version / "sentence_vectors.npy", mmap_mode="r")
-        return cls(root, manifest, articles, chunks, dense, bm25, keys, svec, embedder)
+        return cls(root, manifest, docs, load_faiss(version), SparseIndex.load(version),
+                   svec, embedder)
 
-    # search ------------------------------------------------------------------------
-    def dense_search(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.dense.ntotal == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores, ids = self.dense.search(qvec.reshape(1, -1).astype(np.float32),
-                                        min(k, self.dense.ntotal))
-        keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+    # retrieval ---------------------------------------------------------------------
+    def as_retriever(self, similarity_top_k: int = 8, candidates: int = CANDIDATES,
+                     dense_weight: float = DENSE_WEIGHT):
+        """A llama-index `BaseRetriever`: dense + BM25, fused by relative score."""
+        return hybrid_retriever(self, similarity_top_k, candidates, dense_weight)
 
     def search(self, query: str, k: int = 8, qvec: np.ndarray | None = None,
                candidates: int = CANDIDATES, extra_tokens: list[str] = (),
                dense_weight: float = DENSE_WEIGHT) -> list[Hit]:
-        """Hybrid search: dense and BM25 top candidates, fused by min-max normalised score.
+        """Hybrid search as rows and fused scores.
 
-        `extra_tokens` are added to the BM25 query (Chinese words an English question
-        names in pinyin).
+        `extra_tokens` are added to the BM25 query only (Chinese words an English
+        question names in pinyin); `qvec`, the question's embedding, saves embedding it.
         """
+        key = (k, candidates, dense_weight)
+        retriever = self._retrievers.get(key)
+        if retriever is None:
+            retriever = self._retrievers[key] = self.as_retriever(k, candidates, dense_weight)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
-        d_ids, d_scores = self.dense_search(qvec, candidates)
-        b_ids, b_scores = self.bm25.search(tokenize(query) + list(extra_tokens), candidates)
-        fused = score_fusion(d_ids, d_scores, b_ids, b_scores, alpha=dense_weight)
-        hits = {c: Hit(chunk=c, score=s) for c, s in fused.items()}
-        for r, (c, s) in enumerate(zip(d_ids.tolist(), d_scores.tolist()), start=1):
-            hits[c].dense_rank, hits[c].dense_score = r, float(s)
-        for r, (c, s) in enumerate(zip(b_ids.tolist(), b_scores.tolist()), start=1):
-            hits[c].bm25_rank, hits[c].bm25_score = r, float(s)
-        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.chunk))
-        return ranked[:k]
+        text = " ".join([query, *extra_tokens]) if extra_tokens else query
+        nodes = retriever.retrieve(QueryBundle(query_str=text, embedding=qvec.tolist()))
+        return [Hit(chunk=n.node.metadata["chunk_row"], score=float(n.score or 0.0))
+                for n in nodes]
 
-    def sentence_vector_rows(self, keys: list[tuple[str, int, int]]) -> np.ndarray:
-        rows = [self.sentence_row[k] for k in keys]
-        return np.asarray(self.sentence_vectors[rows], dtype=np.float32)
 
-    @property
-    def pinyin_vocabulary(self):
-        """Index words by pinyin, built on first use (only English questions need it)."""
-        if self._pinyin is None:
-            from assistant.answering.pinyin import PinyinVocabulary
-
-            self._pinyin = PinyinVocabulary(self.bm25.vocab)
-        return self._pinyin
-
-    @property
-    def embedder_spec(self) -> str:
-        return self.manifest["embedder"]["spec"]
+def open_index(index_dir: str | Path) -> NewsIndex:
+    """The live index in `index_dir`, for library use (see the README)."""
+    return NewsIndex.load(index_dir)
 
 
 # building ------------------------------------------------------------------------------
@@ -220,116 +209,171 @@ def current_version(root: Path) -> Path | None:
     return version if (version / "manifest.json").is_file() else None
 
 
-def _previous_vectors(root: Path, spec: str) -> tuple[dict[str, np.ndarray], dict, list]:
-    """Vectors of the live index keyed by what was embedded, when the embedder matches."""
+@dataclass
+class _Previous:
+    """What an update can take from the live version built with the same embedder."""
+
+    by_hash: dict[str, int] = field(default_factory=dict)   # article hash -> position
+    articles: list[dict] = field(default_factory=list)       # manifest entries
+    spans: SpanTables | None = None
+    tokens: TokenTable | None = None
+    chunk_vecs: np.ndarray | None = None
+    sent_vecs: np.ndarray | None = None
+    vec_by_key: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def vector(self, kind: str, row: int) -> np.ndarray:
+        return (self.chunk_vecs if kind == "c" else self.sent_vecs)[row]
+
+
+def _previous(root: Path, spec: str) -> _Previous:
     version = current_version(root)
     if version is None:
-        return {}, {}, []
+        return _Previous()
     try:
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        prev = _Previous(articles=manifest.get("articles", []))
         if manifest.get("format") != FORMAT or manifest["embedder"]["spec"] != spec:
-            return {}, manifest, []
-        cache: dict[str, np.ndarray] = {}
-        dense = faiss.read_index(str(version / "faiss.index"))
-        if dense.ntotal:
-            vecs = dense.reconstruct_n(0, dense.ntotal)
-            for key, v in zip(manifest["chunk_keys"], vecs):
-                cache[key] = v
-        svec = np.load(version / "sentence_vectors.npy")
-        for key, v in zip(manifest["sentence_keys"], svec):
-            cache[key] = v.astype(np.float32)
-        return cache, manifest, manifest.get("articles", [])
+            return prev
+        prev.spans = SpanTables.load(version)
+        prev.tokens = TokenTable.load(version)
+        prev.chunk_vecs = faiss_vectors(version)
+        prev.sent_vecs = np.load(version / "sentence_vectors.npy", mmap_mode="r")
+        prev.by_hash = {a["hash"]: i for i, a in enumerate(prev.articles)}
+        c = s = 0
+        for a in prev.articles:
+            for k in a["chunk_keys"]:
+                prev.vec_by_key.setdefault(k, ("c", c))
+                c += 1
+            for k in a["sentence_keys"]:
+                prev.vec_by_key.setdefault(k, ("s", s))
+                s += 1
+        return prev
     except (OSError, KeyError, ValueError, RuntimeError):
-        return {}, {}, []  # an unreadable old index is simply not reused
+        return _Previous()  # an unreadable old index is simply not reused
 
 
 def build_index(articles: list[Article], index_dir: str | Path, embed_model: str | None = None,
                 progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build (or update) the index in `index_dir` from `articles`.
 
-    Only text not embedded by the live index (same embedder) is embedded again.
-    `progress(done, total)` is called as embedding proceeds.
+    Articles unchanged since the live version (same content hash, same embedder) keep
+    their chunks, tokens and vectors; other text is embedded unless the live version
+    holds the same text already. `progress(done, total)` follows the embedding.
     """
     t0 = time.time()
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     embedder = resolve_embedder(embed_model)
     spec = embedder.spec
-    by_id = {a.id: a for a in articles}
-    chunks = chunk_articles(articles)
-    sent_keys = _unique_sentences(chunks)
+    prev = _previous(root, spec)
 
-    chunk_texts = [chunk_embed_text(by_id[c.article_id], c) for c in chunks]
-    sent_texts = [by_id[a].text[s:e] for a, s, e in sent_keys]
-    chunk_hash = [_key(spec, t) for t in chunk_texts]
-    sent_hash = [_key(spec, "s\x00" + t) for t in sent_texts]
+    spans = SpanTablesBuilder()
+    tokens = TokenTableBuilder()
+    # Where each vector comes from: ("old", kind, row) or ("new", position in `todo`).
+    chunk_src: list[tuple] = []
+    sent_src: list[tuple] = []
+    todo: dict[str, int] = {}
+    todo_texts: list[str] = []
+    report = BuildReport(articles=len(articles))
+    old_hash = {a["id"]: a["hash"] for a in prev.articles}
+    manifest_articles = []
 
-    cache, old_manifest, old_articles = _previous_vectors(root, spec)
-    todo = [(h, t) for h, t in zip(chunk_hash + sent_hash, chunk_texts + sent_texts)
-            if h not in cache]
-    todo = list(dict(todo).items())  # the same text twice is embedded once
-    report = BuildReport(articles=len(articles), chunks=len(chunks), sentences=len(sent_keys))
-    report.embedded = len(todo)
-    report.reused = len(chunk_hash) + len(sent_hash) - len(todo)
-    old_hash = {a["id"]: a["hash"] for a in old_articles}
+    def need(key: str, text: str) -> tuple:
+        if key in prev.vec_by_key:
+            return ("old",) + prev.vec_by_key[key]
+        if key not in todo:
+            todo[key] = len(todo_texts)
+            todo_texts.append(text)
+        return ("new", todo[key])
+
     for a in articles:
+        h = a.content_hash()
         if a.id not in old_hash:
             report.added.append(a.id)
-        elif old_hash[a.id] != a.content_hash():
+        elif old_hash[a.id] != h:
             report.changed.append(a.id)
-    report.removed = [i for i in old_hash if i not in by_id]
+        pos = prev.by_hash.get(h) if prev.spans is not None else None
+        if pos is not None:
+            # Unchanged text: take its rows from the live version, re-read nothing.
+            ps = prev.spans
+            c0, c1 = int(ps.chunk_ptr[pos]), int(ps.chunk_ptr[pos + 1])
+            s0, s1 = int(ps.sent_ptr[pos]), int(ps.sent_ptr[pos + 1])
+            chunks = []
+            for r in range(c0, c1):
+                sents = [(int(ps.sent_start[x]), int(ps.sent_end[x])) for x in
+                         ps.chunk_sents[ps.chunk_sent_ptr[r]:ps.chunk_sent_ptr[r + 1]]]
+                chunks.append((int(ps.chunk_start[r]), int(ps.chunk_end[r]), sents))
+                tokens.add_row(prev.tokens, r)
+                chunk_src.append(("old", "c", r))
+            spans.add_article(chunks)
+            old_entry = prev.articles[pos]
+            sent_src.extend(("old", "s", r) for r in range(s0, s1))
+            manifest_articles.append(dict(old_entry, id=a.id, source=a.source))
+            continue
+        text, heading = a.text, a.heading
+        chunks = chunk_article(a)
+        spans.add_article([(c.start, c.end, c.sentences) for c in chunks])
+        a_chunk_keys = []
+        for c in chunks:
+            t = embed_text(heading, c.text)
+            tokens.add_tokens(tokenize(t))
+            k = _key(spec, t)
+            a_chunk_keys.append(k)
+            chunk_src.append(need(k, t))
+        a_sent_keys = []
+        for s, e in sorted({s for c in chunks for s in c.sentences}):
+            t = text[s:e]
+            k = _key(spec, "s\x00" + t)
+            a_sent_keys.append(k)
+            sent_src.append(need(k, t))
+        manifest_articles.append({"id": a.id, "source": a.source, "hash": h,
+                                  "chunks": len(chunks), "chunk_keys": a_chunk_keys,
+                                  "sentence_keys": a_sent_keys})
+    ids = {a.id for a in articles}
+    report.removed = [i for i in old_hash if i not in ids]
 
-    if todo:
+    report.embedded = len(todo_texts)
+    report.chunks, report.sentences = len(chunk_src), len(sent_src)
+    report.reused = len(chunk_src) + len(sent_src) - len(todo_texts)
+    new_vecs = np.zeros((0, embedder.dim), dtype=np.float32)
+    if todo_texts:
         done = 0
 
         def step(k: int) -> None:
             nonlocal done
             done += k
             if progress:
-                progress(done, len(todo))
+                progress(done, len(todo_texts))
 
-        vecs = embedder.embed_passages([t for _, t in todo], progress=step)
-        for (h, _), v in zip(todo, vecs):
-            cache[h] = v
+        new_vecs = embedder.embed_passages(todo_texts, progress=step)
 
-    dim = embedder.dim
-    chunk_vecs = np.stack([cache[h] for h in chunk_hash]) if chunks else \
-        np.zeros((0, dim), dtype=np.float32)
-    sent_vecs = np.stack([cache[h] for h in sent_hash]) if sent_keys else \
-        np.zeros((0, dim), dtype=np.float32)
-    dense = faiss.IndexFlatIP(dim)
-    if len(chunk_vecs):
-        dense.add(np.ascontiguousarray(chunk_vecs, dtype=np.float32))
-    bm25 = BM25.build([tokenize(t) for t in chunk_texts])
+    def gather(src: list[tuple]) -> np.ndarray:
+        out = np.zeros((len(src), embedder.dim), dtype=np.float32)
+        for i, s in enumerate(src):
+            out[i] = new_vecs[s[1]] if s[0] == "new" else prev.vector(s[1], s[2])
+        return out
 
+    chunk_vecs, sent_vecs = gather(chunk_src), gather(sent_src)
+    table = tokens.build()
+    sparse = SparseIndex.build(table)
+    dense = build_faiss(chunk_vecs, embedder.dim)
     manifest = {
         "format": FORMAT,
-        "embedder": {"spec": spec, "dim": dim, "model_name": embedder.model_name},
+        "embedder": {"spec": spec, "dim": embedder.dim, "model_name": embedder.model_name},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "articles": [{"id": a.id, "source": a.source, "hash": a.content_hash(),
-                      "chunks": sum(1 for c in chunks if c.article_id == a.id)}
-                     for a in articles],
-        "n_chunks": len(chunks),
-        "n_sentences": len(sent_keys),
-        "chunk_keys": chunk_hash,
-        "sentence_keys": sent_hash,
+        "articles": manifest_articles,
+        "n_chunks": len(chunk_src),
+        "n_sentences": len(sent_src),
     }
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:10]}"
     staging = root / f"tmp-{stamp}"
     staging.mkdir()
     try:
-        with open(staging / "articles.jsonl", "w", encoding="utf-8") as f:
-            for a in articles:
-                f.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
-        with open(staging / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for c in chunks:
-                f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-        faiss.write_index(dense, str(staging / "faiss.index"))
-        bm25.save(staging)
-        np.savez(staging / "sentences.npz",
-                 article_ids=np.array([k[0] for k in sent_keys], dtype=str),
-                 starts=np.array([k[1] for k in sent_keys], dtype=np.int32),
-                 ends=np.array([k[2] for k in sent_keys], dtype=np.int32))
+        write_articles(staging / "articles.jsonl", articles)
+        spans.build().save(staging)
+        table.save(staging)
+        save_faiss(dense, staging)
+        sparse.save(staging)
         np.save(staging / "sentence_vectors.npy", sent_vecs.astype(np.float16))
         # The manifest goes last: a version folder without one is never loaded.
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False),

@@ -1,0 +1,74 @@
+"""The dense store: chunk vectors in a llama-index vector store (FAISS by default).
+
+The default is llama-index's `FaissVectorStore` over a flat inner-product index (the
+vectors are normalised, so this is cosine similarity), saved in the index version folder
+and needing no server. Its ids are row numbers. Other stores (`vector_store_for`) hold
+nodes by their chunk id instead; `DenseStore` hides the difference.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+from llama_index.core.vector_stores.types import BasePydanticVectorStore, VectorStoreQuery
+
+FAISS_FILE = "faiss.index"
+
+
+class DenseStore:
+    """A llama-index vector store plus how its result ids map to chunk rows."""
+
+    def __init__(self, store: BasePydanticVectorStore, row_of=None, size: int | None = None):
+        self.store = store
+        self._row_of = row_of          # id -> row; None: ids are row numbers (FAISS)
+        self._size = size
+
+    @property
+    def size(self) -> int:
+        if self._size is not None:
+            return self._size
+        return int(self.store.client.ntotal)
+
+    def query(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (chunk rows, similarities), best first."""
+        if self.size == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        res = self.store.query(VectorStoreQuery(
+            query_embedding=np.asarray(qvec, dtype=np.float32).tolist(),
+            similarity_top_k=min(k, self.size)))
+        rows, sims = [], []
+        for i, s in zip(res.ids or [], res.similarities or []):
+            row = int(i) if self._row_of is None else self._row_of(i)
+            if row is not None:
+                rows.append(row)
+                sims.append(s)
+        return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32)
+
+
+def build_faiss(vectors: np.ndarray, dim: int):
+    """A FaissVectorStore holding `vectors` as rows 0..n-1."""
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return FaissVectorStore(faiss_index=index)
+
+
+def save_faiss(store, folder: Path) -> None:
+    store.persist(persist_path=str(folder / FAISS_FILE))
+
+
+def load_faiss(folder: Path) -> DenseStore:
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    return DenseStore(FaissVectorStore.from_persist_path(str(folder / FAISS_FILE)))
+
+
+def faiss_vectors(folder: Path) -> np.ndarray:
+    """All vectors of a saved FAISS store, row by row (to reuse them in a rebuild)."""
+    index = faiss.read_index(str(folder / FAISS_FILE))
+    if index.ntotal == 0:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return index.reconstruct_n(0, index.ntotal)

@@ -1,0 +1,50 @@
+"""Tokens for lexical matching: jieba words, lower-cased, without punctuation or stopwords.
+
+Used by the sparse index (BM25) and by the answerer and verifier to weigh question terms.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+_JIEBA_LOCK = threading.Lock()
+_jieba = None
+
+# Function words and question words: they match everywhere and say nothing about the topic.
+STOPWORDS = set("""
+的 了 是 在 和 与 及 或 也 都 就 而 又 对 为 以 于 把 被 让 给 向 从 到 由 其 之 这 那 这个 那个
+这些 那些 有 有的 个 上 下 中 里 吗 呢 吧 啊 呀 么 什么 多少 几 哪 哪些 哪个 哪里 哪家 哪儿 谁
+怎么 怎样 如何 为什么 何时 什么时候 多久 多大 是否 还 并 等 着 过 地 得 所 该 此 各 每 请问 请
+一 一个 一些 我们 你们 他们 她们 它们 我 你 他 她 它 自己 吗 么 呢 ？ ?
+a an the of to in on at for by with from and or is are was were be been being do does did
+what which who whom whose when where why how many much that this these those it its as has have had
+there their they them he she his her you your i we our us can could will would should about into
+""".split())
+
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def _get_jieba():
+    global _jieba
+    if _jieba is None:
+        with _JIEBA_LOCK:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba = jieba
+    return _jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased jieba tokens without punctuation, whitespace or stopwords."""
+    jieba = _get_jieba()
+    out = []
+    for tok in jieba.lcut(text):
+        tok = tok.strip().lower()
+        if not tok or tok in STOPWORDS or _PUNCT.match(tok):
+            continue
+        out.append(tok)
+    return out
