@@ -1,4 +1,8 @@
-"""Question answering over news articles with citations to the exact source passages."""
+"""Question answering over news articles with citations to the exact source passages.
+
+Library use: `assistant.open_index(DIR)` returns the index built by `assistant index`;
+its `.as_retriever(similarity_top_k=K)` is a llama-index `BaseRetriever`.
+"""
 import os
 
 # The bundled embedder and FAISS use OpenMP. With its default busy-waiting, one busy
@@ -7,3 +11,11 @@ import os
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 __version__ = "0.1.0"
+__all__ = ["open_index", "__version__"]
+
+
+def open_index(index_dir):
+    """The live index in `index_dir` (a `assistant.retrieval.store.NewsIndex`)."""
+    from assistant.retrieval.store import open_index as _open
+
+    return _open(index_dir)

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Sequence
+
+from llama_index.core.bridge.pydantic import Field
+from llama_index.core.node_parser import NodeParser
+from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, TextNode
 
 from assistant.records import Article, Chunk
 
@@ -95,16 +100,16 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, max_len:
         spans.append((start, end))
 
 
-def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
-                  max_chars: int = CHUNK_MAX) -> list[Chunk]:
-    """Group an article's sentences into chunks of about min..max characters.
+def chunk_spans(text: str, min_chars: int = CHUNK_MIN, max_chars: int = CHUNK_MAX,
+                ) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """(start, end, sentence spans) of the chunks of `text`: runs of whole sentences of
+    about min..max characters.
 
     Consecutive chunks share their boundary sentence, so a fact stated across two
-    sentences is whole in at least one chunk. Chunks never cross articles.
+    sentences is whole in at least one chunk.
     """
-    text = article.text
     sents = split_sentences(text)
-    chunks: list[Chunk] = []
+    chunks: list[tuple[int, int, list[tuple[int, int]]]] = []
     i = 0
     while i < len(sents):
         j = i
@@ -112,10 +117,7 @@ def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
                 and (sents[j][1] - sents[i][0] < min_chars or
                      sents[j + 1][1] - sents[i][0] <= (min_chars + max_chars) // 2):
             j += 1
-        span = (sents[i][0], sents[j][1])
-        chunks.append(Chunk(id=f"{article.id}#{len(chunks)}", article_id=article.id,
-                            start=span[0], end=span[1], text=text[span[0]:span[1]],
-                            sentences=list(sents[i:j + 1])))
+        chunks.append((sents[i][0], sents[j][1], list(sents[i:j + 1])))
         if j + 1 >= len(sents):
             break
         # Overlap by one sentence unless that sentence would dominate the next chunk.
@@ -124,8 +126,34 @@ def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
     return chunks
 
 
-def chunk_articles(articles: list[Article]) -> list[Chunk]:
-    out: list[Chunk] = []
-    for a in articles:
-        out.extend(chunk_article(a))
-    return out
+def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
+                  max_chars: int = CHUNK_MAX) -> list[Chunk]:
+    """The chunks of one article (chunks never cross articles)."""
+    text = article.text
+    return [Chunk(id=f"{article.id}#{k}", article_id=article.id, start=s, end=e,
+                  text=text[s:e], sentences=sents)
+            for k, (s, e, sents) in enumerate(chunk_spans(text, min_chars, max_chars))]
+
+
+class NewsSentenceSplitter(NodeParser):
+    """The same chunking as a llama-index `NodeParser`: Documents in, TextNodes out.
+
+    Each node's `start_char_idx`/`end_char_idx` index its document's text, its id is
+    `DOC_ID#k`, and it carries the document's metadata.
+    """
+
+    chunk_min: int = Field(default=CHUNK_MIN, description="smallest chunk, characters")
+    chunk_max: int = Field(default=CHUNK_MAX, description="largest chunk, characters")
+
+    def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False,
+                     **kwargs: Any) -> list[BaseNode]:
+        out: list[BaseNode] = []
+        for node in nodes:
+            text = node.get_content(metadata_mode=MetadataMode.NONE)
+            for k, (s, e, _) in enumerate(chunk_spans(text, self.chunk_min, self.chunk_max)):
+                out.append(TextNode(id_=f"{node.node_id}#{k}", text=text[s:e],
+                                    start_char_idx=s, end_char_idx=e,
+                                    metadata=dict(node.metadata),
+                                    relationships={NodeRelationship.SOURCE:
+                                                   node.as_related_node_info()}))
+        return out
