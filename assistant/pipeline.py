@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.ingest.page import LoadError, load_paths
+from assistant.ingest.readers import LoadError, load_paths
 from assistant.answering.conversation import Conversation
 from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, build_index, current_version
 from assistant.records import Article

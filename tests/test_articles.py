@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.page import (LoadError, UnreadableFile, load_path, load_paths, parse_page,
+from assistant.ingest.page import parse_page
+from assistant.ingest.readers import (LoadError, UnreadableFile, load_path, load_paths,
                                 read_text)
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_58d3ffa267799daa.txt"

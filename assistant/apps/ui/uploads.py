@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-from assistant.ingest.page import SUFFIXES
+from assistant.ingest.readers import SUFFIXES
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
