@@ -10,7 +10,7 @@ import faiss
 import numpy as np
 import pytest
 
-from assistant.ingest.page import load_paths
+from assistant.ingest.readers import load_paths
 from assistant.retrieval.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
 
 
