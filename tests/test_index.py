@@ -92,6 +92,33 @@ def test_incremental_build_embeds_only_what_changed(tmp_path):
     assert all(c.article_id != "c" for c in index.chunks)
 
 
+def test_update_reuses_unchanged_articles_and_equals_a_fresh_build(tmp_path, monkeypatch):
+    """Adding a file chunks, tokenises and embeds only its articles, and the updated
+    index answers exactly like one built from scratch on the same corpus."""
+    import assistant.retrieval.store as store
+
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    build_index(load_paths([str(corpus)])[0], idx)
+    _corpus(corpus, {"d.txt": ("丁市举办劳模宣讲", "丁市总工会组织劳模宣讲团，走进30家企业开展宣讲。")})
+    chunked = []
+    real = store.chunk_article
+    monkeypatch.setattr(store, "chunk_article", lambda a: chunked.append(a.id) or real(a))
+    report = build_index(load_paths([str(corpus)])[0], idx)
+    assert chunked == ["d"] and report.added == ["d"]
+    monkeypatch.setattr(store, "chunk_article", real)
+    fresh_dir = tmp_path / "fresh"
+    build_index(load_paths([str(corpus)])[0], fresh_dir)
+    updated, fresh = NewsIndex.load(idx), NewsIndex.load(fresh_dir)
+    assert [c.to_dict() for c in updated.chunks] == [c.to_dict() for c in fresh.chunks]
+    for q in ("快递员工会会员", "劳模宣讲走进多少家企业", "技能比武参赛职工"):
+        a, b = updated.search(q, k=4), fresh.search(q, k=4)
+        assert [h.chunk for h in a] == [h.chunk for h in b]
+        assert [h.score for h in a] == pytest.approx([h.score for h in b], abs=1e-5)
+    np.testing.assert_allclose(np.asarray(updated.sentence_vectors, dtype=np.float32),
+                               np.asarray(fresh.sentence_vectors, dtype=np.float32), atol=1e-3)
+
+
 def test_interrupted_build_leaves_previous_index_loadable(tmp_path):
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
