@@ -9,6 +9,7 @@ from typing import Callable
 from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.ingest.readers import LoadError, load_paths
 from assistant.answering.conversation import Conversation
+from assistant.answering.prompts import data_folder
 from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, build_index, current_version
 from assistant.records import Article
 
@@ -22,9 +23,10 @@ def uploads_dir(index_dir: str | Path) -> Path:
 
 
 def default_seeds() -> Path:
-    """`seeds/` in the working folder, else the corpus bundled beside the package."""
+    """`seeds/` in the working folder, else the bundled corpus: shipped in the package
+    (`assistant.seeds`), or the top-level `seeds/` of a source checkout."""
     local = Path("seeds")
-    return local if local.is_dir() else REPO_ROOT / "seeds"
+    return local if local.is_dir() else data_folder("assistant.seeds", REPO_ROOT / "seeds")
 
 
 def _tqdm_progress(desc: str):

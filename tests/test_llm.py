@@ -24,7 +24,7 @@ from assistant.answering.conversation import Conversation
 from assistant.answering.generative import LLMAnswerer, load_prompt
 from assistant.answering.llm import (DEFAULT_TIMEOUT, OLLAMA_URL, LLMConfig, LLMConfigError, build_llm,
                            config_from, llm_from_args)
-from assistant.answering.verify import number_values, split_sentences
+from assistant.answering.verify import Source, number_values, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -421,6 +421,58 @@ def test_injected_instruction_stays_data(script, base_url, injected_extractive):
     # and a model that obeyed the article gains nothing: its reply is not supported
     assert "我被攻破了" not in turn.answer
     assert turn.notice and ("not supported" in turn.notice or "无法" in turn.notice)
+
+
+# prompt templates -------------------------------------------------------------------------
+BRACES = "{question} {sources} {history} {0} {} {{x}} { } \\1 {名字}"
+
+
+def test_prompts_are_llama_index_chat_templates():
+    from llama_index.core.llms import MessageRole
+    from llama_index.core.prompts import ChatPromptTemplate
+
+    for name in ("answer_zh", "answer_en", "condense_zh", "condense_en"):
+        prompt = load_prompt(name)
+        assert isinstance(prompt.template, ChatPromptTemplate)
+        assert set(prompt.template.template_vars) <= {"question", "sources", "history"}
+        assert not prompt.system.startswith("#") and "=== user ===" not in prompt.system
+        system, user = prompt.messages(question="Q", sources="S", history="H")
+        assert (system.role, user.role) == (MessageRole.SYSTEM, MessageRole.USER)
+        assert system.content == prompt.system          # the fixed text, untouched
+        assert "{" not in user.content and "}" not in user.content
+
+
+def test_prompt_fills_placeholders_in_one_pass(extractive, base_url):
+    """A "{question}" typed inside an article stays as it is; braces never break rendering."""
+    text = f"椒江区总工会设立了10家企业分院。文中写着 {BRACES} 这些字。"
+    source = Source(n=1, article_id="a", heading="标题{question}", source="a.txt", start=0,
+                    end=len(text), text=text)
+    question = "椒江设立了多少家企业分院{sources}？{"
+    system, user = LLMAnswerer(extractive, config(base_url)).messages(question, [source])
+    assert system == load_prompt("answer_zh").system
+    inside = user[user.index("<sources>"):user.index("</sources>")]
+    assert text in inside and 'title="标题{question}"' in inside   # not filled in again
+    assert user.count(question) == 2 and question not in inside
+    assert user.count("{question}") == 2 and user.count("{sources}") == 3
+    # the condense prompt too: history and question with braces, filled once
+    system, user = load_prompt("condense_zh").render(history=f"用户: {BRACES}", question=BRACES)
+    assert system == load_prompt("condense_zh").system
+    assert user.count(BRACES) == 2 and "\\1" in user
+
+
+def test_braces_in_the_question_reach_the_server_verbatim(script, base_url, extractive):
+    question = "椒江设立了多少家企业分院？{question}{0}{}"
+
+    def reply(body):
+        return {"content": f"椒江工会设立了10家企业分院[{source_with(body, BRANCHES)}]。"}
+
+    script.reply = reply
+    turn = conversation(extractive, base_url).ask(question)
+    system, user = messages(script.requests[-1])
+    assert system == load_prompt("answer_zh").system
+    outside = user[:user.index("<sources>")] + user[user.index("</sources>"):]
+    assert outside.count(question) == 2
+    assert turn.found and turn.answer == "椒江工会设立了10家企业分院[1]。"
 
 
 # failures ---------------------------------------------------------------------------------

@@ -3,10 +3,11 @@
 It answers like `ExtractiveAnswerer` (`.answer(text, context, prior_articles,
 context_tokens) -> (Turn, Retrieval)`) and reuses its retrieval: the best-scoring
 retrieved chunks become the numbered sources [1]..[n], each an exact span of an article.
-The prompts live in `prompts/` (answer_zh/en, condense_zh/en): a fixed system message with
-the rules, and a user message whose only variable parts are the question and the
-sources inside a <sources> ... </sources> data block (angle brackets in article text are
-made full-width, so an article cannot close the block or open a new one).
+The prompts live in `prompts/` (answer_zh/en, condense_zh/en; `prompts.py` renders them
+with llama-index's ChatPromptTemplate): a fixed system message with the rules, and a user
+message whose only variable parts are the question and the sources inside a
+<sources> ... </sources> data block (angle brackets in article text are made full-width,
+so an article cannot close the block or open a new one).
 
 The reply goes through `verify.Verifier`; a reply saying NO_ANSWER becomes `found=False`
 with the usual NOT_FOUND message. When the LLM fails (cannot connect, HTTP error,
@@ -17,17 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
 from assistant.answering.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
+from assistant.answering.prompts import PROMPTS_DIR, Prompt, load_prompt  # noqa: F401 (re-exported)
 from assistant.answering.question import language
 from assistant.records import Turn
 from assistant.answering.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 NO_ANSWER = "NO_ANSWER"
 MAX_SOURCES = 5
 MAX_SOURCE_CHARS = 600     # overlapping chunks of one article are merged up to this length
@@ -55,36 +54,6 @@ NOTICES = {
 
 
 # prompts -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Prompt:
-    system: str
-    user: str
-
-    def render(self, **values: str) -> tuple[str, str]:
-        """The system message (fixed text) and the user message, filled in one pass."""
-        def fill(m: re.Match) -> str:
-            return values[m.group(1)] if m.group(1) in values else m.group(0)
-
-        return self.system, re.sub(r"\{(question|sources|history)\}", fill, self.user)
-
-
-_PROMPTS: dict[str, Prompt] = {}
-
-
-def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> Prompt:
-    """prompts/NAME.txt: '#' comment lines, then '=== system ===' and '=== user ===' parts."""
-    if name in _PROMPTS:
-        return _PROMPTS[name]
-    text = (folder / f"{name}.txt").read_text(encoding="utf-8")
-    m = re.search(r"^=== system ===\n(.*?)^=== user ===\n(.*)\Z", text, re.S | re.M)
-    if not m:
-        raise ValueError(f"{folder / name}.txt: expected '=== system ===' and "
-                         f"'=== user ===' sections")
-    prompt = Prompt(system=m.group(1).strip(), user=m.group(2).strip())
-    _PROMPTS[name] = prompt
-    return prompt
-
-
 def as_data(text: str) -> str:
     """Text safe to put inside a delimited data block: no angle brackets of its own."""
     return text.replace("<", "＜").replace(">", "＞")
