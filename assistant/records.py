@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Iterator
 
 
 @dataclass
@@ -109,3 +110,9 @@ class Turn:
         if self.verification is not None:
             d["verification"] = self.verification
         return d
+
+
+def answer_pieces(text: str, step: int = 12) -> Iterator[tuple[str, str]]:
+    """An answer complete at once, sent as ("delta", piece) events like a streamed one."""
+    for i in range(0, len(text), step):
+        yield "delta", text[i:i + step]

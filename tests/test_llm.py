@@ -446,7 +446,7 @@ def test_prompt_fills_placeholders_in_one_pass(extractive, base_url):
     """A "{question}" typed inside an article stays as it is; braces never break rendering."""
     text = f"椒江区总工会设立了10家企业分院。文中写着 {BRACES} 这些字。"
     source = Source(n=1, article_id="a", heading="标题{question}", source="a.txt", start=0,
-                    end=len(text), text=text)
+                    end=len(text), passage=text)
     question = "椒江设立了多少家企业分院{sources}？{"
     system, user = LLMAnswerer(extractive, config(base_url)).messages(question, [source])
     assert system == load_prompt("answer_zh").system

@@ -7,14 +7,9 @@ from typing import Iterator
 from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
 from assistant.retrieval.tokens import tokenize
 from assistant.answering.question import analyse
-from assistant.records import Turn
+from assistant.records import Turn, answer_pieces
 
 MAX_QUESTION_CHARS = 2000
-
-
-def _pieces(text: str, step: int = 12) -> Iterator[tuple[str, str]]:
-    for i in range(0, len(text), step):
-        yield "delta", text[i:i + step]
 
 
 class QuestionError(ValueError):
@@ -86,7 +81,7 @@ class Conversation:
             yield from self._generate(check_question(text), stream=True)
             return
         turn = self.ask(text)
-        yield from _pieces(turn.answer)
+        yield from answer_pieces(turn.answer)
         yield "turn", turn
 
     def _generate(self, text: str, stream: bool) -> Iterator[tuple[str, object]]:
@@ -98,7 +93,7 @@ class Conversation:
             if problem:  # the LLM is down: do not wait for it a second time
                 turn, retrieval = self.answerer.fallback(
                     text, problem, context=ctx, prior_articles=prior, context_tokens=ctx_tokens)
-                yield from _pieces(turn.answer)
+                yield from answer_pieces(turn.answer)
                 yield from self._record(text, text, turn, retrieval)
                 return
             question = standalone or text

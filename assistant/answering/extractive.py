@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.retrieval.store import Hit, NewsIndex
+from assistant.retrieval.tokens import coverage
 from assistant.answering.glossary import chinese_terms
 from assistant.answering.pinyin import to_pinyin
 from assistant.answering.question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
@@ -75,15 +76,6 @@ class Retrieval:
     hits: list[Hit]
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
-
-
-def _coverage(weighted: list[tuple[str, float]], text: str) -> float:
-    """idf-weighted share of the question terms found in `text`."""
-    total = sum(w for _, w in weighted)
-    if not total:
-        return 0.0
-    text = text.lower()
-    return sum(w for t, w in weighted if t in text) / total
 
 
 class ExtractiveAnswerer:
@@ -166,7 +158,7 @@ class ExtractiveAnswerer:
         for row, key, d in zip(rows, keys, dense.tolist()):
             art = self.index.articles[key[0]]
             text = art.text[key[1]:key[2]]
-            lex = _coverage(weighted, art.heading + text)
+            lex = coverage(weighted, art.heading + text)
             kind_ok = matches_kind(question.kind, text)
             cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[row], kind_ok)
             cand.score = (d + self.cal.w_lex * lex + self.cal.w_prior * cand.prior +

@@ -22,9 +22,9 @@ from typing import Iterator
 
 from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
 from assistant.answering.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
-from assistant.answering.prompts import PROMPTS_DIR, Prompt, load_prompt  # noqa: F401 (re-exported)
+from assistant.answering.prompts import load_prompt
 from assistant.answering.question import language
-from assistant.records import Turn
+from assistant.records import Turn, answer_pieces
 from assistant.answering.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
 NO_ANSWER = "NO_ANSWER"
@@ -108,11 +108,6 @@ class _Holdback:
         return probe
 
 
-def _pieces(text: str, step: int = 12) -> Iterator[tuple[str, str]]:
-    for i in range(0, len(text), step):
-        yield "delta", text[i:i + step]
-
-
 # the answerer ------------------------------------------------------------------------
 class LLMAnswerer:
     """Answers with an LLM from the extractive answerer's retrieval, then verifies."""
@@ -173,7 +168,7 @@ class LLMAnswerer:
                     if s >= c["start"] and e <= c["end"]]
             out.append(Source(n=n, article_id=art.id, heading=art.heading, source=art.source,
                               start=c["start"], end=c["end"],
-                              text=art.text[c["start"]:c["end"]], date=art.date,
+                              passage=art.text[c["start"]:c["end"]], date=art.date,
                               sentence_keys=keys))
         return out
 
@@ -239,7 +234,7 @@ class LLMAnswerer:
             text, context=context, prior_articles=prior_articles, context_tokens=context_tokens)
         sources = self.sources(retrieval)
         if not sources:
-            yield from _pieces(ext_turn.answer)
+            yield from answer_pieces(ext_turn.answer)
             yield "retrieval", retrieval
             yield "turn", ext_turn
             return
@@ -257,7 +252,7 @@ class LLMAnswerer:
         else:
             turn = self.finish(text, "".join(parts), sources, ext_turn)
         if not hold.emitted:
-            yield from _pieces(turn.answer)
+            yield from answer_pieces(turn.answer)
         yield "retrieval", retrieval
         yield "turn", turn
 

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.tokens import _get_jieba, tokenize
+from assistant.retrieval.tokens import _get_jieba, coverage, tokenize
 from assistant.answering.question import entity_variants, language
+from assistant.ingest.chunking import split_sentences as sentence_spans
 from assistant.records import Citation
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -86,22 +87,19 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass
-class Source:
-    """A numbered source given to the LLM: exact text of an article, `text[start:end]`."""
+class Source(Citation):
+    """A numbered source given to the LLM: a citation (exact text of an article,
+    `passage == article.text[start:end]`) plus the keys of its sentences."""
 
-    n: int
-    article_id: str
-    heading: str
-    source: str
-    start: int
-    end: int
-    text: str
-    date: str | None = None
     sentence_keys: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.passage
 
     def citation(self, n: int) -> Citation:
         return Citation(n=n, article_id=self.article_id, heading=self.heading,
-                        source=self.source, passage=self.text, start=self.start,
+                        source=self.source, passage=self.passage, start=self.start,
                         end=self.end, date=self.date, supported=True)
 
 
@@ -149,25 +147,15 @@ class Verified:
 def split_sentences(text: str) -> list[str]:
     """Sentences of an answer, each keeping its markers, closing quotes and trailing space.
 
-    The pieces joined give back the text exactly.
+    The sentences are those of the article splitter (`ingest.chunking.split_sentences`);
+    markers written after a full stop stay with the sentence they close. The pieces
+    joined give back the text exactly.
     """
     out: list[str] = []
-    i, n, start = 0, len(text), 0
-    while i < n:
-        ch = text[i]
-        end = None
-        if ch in _ENDERS or ch == "\n":
-            end = i + 1
-        elif ch == "." and (i + 1 == n or text[i + 1].isspace() or text[i + 1] in "[【"):
-            # not "3.5", not the "1." of a list item
-            if not re.fullmatch(r"\s*(\d{1,2}|[A-Z])", text[start:i]):
-                end = i + 1
-        if end is None:
-            i += 1
-            continue
-        # absorb closing quotes, then markers written after the full stop, then spaces
-        while end < n and text[end] in _CLOSERS:
-            end += 1
+    n, start = len(text), 0
+    for _, end in sentence_spans(text):
+        if end <= start:
+            continue  # a run of markers already taken by the sentence before
         while True:
             m = MARKER.match(text, end)
             if not m:
@@ -176,7 +164,7 @@ def split_sentences(text: str) -> list[str]:
         while end < n and text[end] in " \t\u3000\n":
             end += 1
         out.append(text[start:end])
-        start = i = end
+        start = end
     if start < n:
         out.append(text[start:])
     # a piece holding nothing but markers or space belongs to the sentence before it
@@ -279,14 +267,6 @@ class Verifier:
         self.index = index
         self.th = thresholds
 
-    def _coverage(self, terms: list[str], haystack: str) -> float:
-        if not terms:
-            return 0.0
-        weights = [self.index.sparse.idf(t) for t in terms]
-        total = sum(weights)
-        got = sum(w for t, w in zip(terms, weights) if t in haystack)
-        return got / total if total else 0.0
-
     def _source_vectors(self, src: Source) -> np.ndarray:
         rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys]
         rows = [r for r in rows if r is not None]
@@ -316,7 +296,7 @@ class Verifier:
             if spelled is not None:
                 missing += [w for w in claim.pinyin if w not in spelled]
         sim = float((svecs @ qvec).max()) if len(svecs) else 0.0
-        lex = self._coverage(claim.terms, haystack.lower())
+        lex = coverage([(t, self.index.sparse.idf(t)) for t in claim.terms], haystack)
         cross = language(claim.text) != language(src.text)
         soft = sim >= self.th.min_sim_cross if cross else \
             (sim >= self.th.min_sim or lex >= self.th.min_lex)
@@ -404,7 +384,7 @@ def calibration_pairs(index, claims: list[dict]) -> list[dict]:
         for i, ch in enumerate(index.chunks):
             art = index.articles[ch.article_id]
             src = Source(n=i, article_id=art.id, heading=art.heading, source=art.source,
-                         start=ch.start, end=ch.end, text=art.text[ch.start:ch.end],
+                         start=ch.start, end=ch.end, passage=art.text[ch.start:ch.end],
                          sentence_keys=[(art.id, s, e) for s, e in ch.sentences])
             r = v.support(c, q, src, v._source_vectors(src))
             label = bool(case.get("support")) and case["support"] in src.text

@@ -72,8 +72,10 @@ def _is_period(text: str, i: int) -> bool:
     nxt = text[i + 1] if i + 1 < len(text) else ""
     if prev.isdigit() and nxt.isdigit():
         return False  # 3.5
-    if nxt and not nxt.isspace() and nxt not in _CLOSERS:
-        return False  # e.g. "U.S." mid-token, URLs
+    if nxt and not nxt.isspace() and nxt not in _CLOSERS and nxt not in "[【":
+        return False  # e.g. "U.S." mid-token, URLs; "done.[1]" ends a sentence
+    if re.search(r"(?:^|[\s。！？；!?;:：])(?:\d{1,2}|[A-Z])$", text[max(0, i - 4):i]):
+        return False  # the "1." or "A." of a list item
     word = re.search(r"(\w+)$", text[max(0, i - 6):i])
     if word and word.group(1) in {"Mr", "Mrs", "Ms", "Dr", "No", "St", "vs", "etc", "e.g", "i.e"}:
         return False

@@ -48,3 +48,12 @@ def tokenize(text: str) -> list[str]:
             continue
         out.append(tok)
     return out
+
+
+def coverage(weighted: list[tuple[str, float]], text: str) -> float:
+    """Weighted share of the terms found in `text` (weights are usually BM25 idf)."""
+    total = sum(w for _, w in weighted)
+    if not total:
+        return 0.0
+    text = text.lower()
+    return sum(w for t, w in weighted if t in text) / total
