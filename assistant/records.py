@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Iterator
 
 
@@ -19,6 +19,13 @@ class Article:
     captions: list[str] = field(default_factory=list)
     date: str | None = None
     url: str | None = None
+    # Optional metadata (older index files lack it; `from_dict` fills the defaults).
+    authors: list[str] = field(default_factory=list)
+    newspaper: str | None = None
+    page: str | None = None          # page or section name, e.g. "第03版：要闻"
+    photographers: list[str] = field(default_factory=list)
+    # Other files the same article also arrived in (it is indexed once, under `source`).
+    other_sources: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -35,9 +42,21 @@ class Article:
             return self.id
         return max(self.headings[:3], key=len)
 
+    @property
+    def sources(self) -> list[str]:
+        """Every file the article arrived in: `source` first."""
+        return [self.source] + [s for s in self.other_sources if s != self.source]
+
     def content_hash(self) -> str:
-        payload = json.dumps([self.headings, self.byline, self.paragraphs, self.captions,
-                              self.date, self.url], ensure_ascii=False)
+        parts = [self.headings, self.byline, self.paragraphs, self.captions, self.date, self.url]
+        # The newer metadata joins the hash only when set, so the hash of an article
+        # without it is what it always was (an index built before keeps its rows).
+        extra = {k: v for k, v in (("authors", self.authors), ("newspaper", self.newspaper),
+                                   ("page", self.page), ("photographers", self.photographers),
+                                   ("other_sources", self.other_sources)) if v}
+        if extra:
+            parts.append(extra)
+        payload = json.dumps(parts, ensure_ascii=False)
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict:
@@ -45,7 +64,9 @@ class Article:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Article":
-        return cls(**d)
+        """Unknown keys (from a newer version) are ignored, missing optional ones filled."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
 
 
 @dataclass
