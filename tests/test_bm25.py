@@ -68,3 +68,10 @@ def test_saved_index_and_reused_token_rows_score_like_fresh_tokens(tmp_path):
     corpus = [["新词", "竞赛"]] + docs
     for q in (["技能"], ["竞赛", "职工"], ["新词"]):
         np.testing.assert_allclose(rebuilt.scores(q), reference(corpus, q), rtol=1e-4)
+
+
+def test_traditional_and_simplified_chinese_are_one_term():
+    from assistant.retrieval.tokens import coverage
+
+    assert tokenize("臺灣勞工權益") == tokenize("台湾劳工权益")
+    assert coverage([("工会", 1.0), ("会员", 1.0)], "該工會會員共三百人") == 1.0

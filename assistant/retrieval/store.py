@@ -6,6 +6,8 @@ Layout of an index folder:
                          spans), faiss.index (dense store), bm25/ (sparse index),
                          tokens.npz + tokens_vocab.json (chunk tokens, for updates),
                          sentence_vectors.npy
+                         (with --vector-store Milvus, the chunk vectors are also in the
+                         collection the manifest names; see milvus.py)
 A build writes a new version folder and only then points CURRENT at it, so an
 interrupted build leaves the previous index loadable.
 
@@ -30,7 +32,8 @@ from llama_index.core.schema import QueryBundle
 
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
-from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, load_faiss,
+from assistant.retrieval import milvus
+from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, open_dense,
                                        save_faiss)
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
@@ -39,7 +42,10 @@ from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retr
 from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
 from assistant.retrieval.tokens import tokenize
 
-FORMAT = 2
+# 3: tokens of Traditional Chinese are cut from its Simplified form (tokens.simplified).
+FORMAT = 3
+# Versions whose vectors (keyed by embedder and text) a rebuild can still take.
+VECTORS_REUSABLE_FROM = (2, 3)
 
 
 class IndexNotFound(FileNotFoundError):
@@ -142,8 +148,13 @@ class NewsIndex:
 
     # loading -----------------------------------------------------------------------
     @classmethod
-    def load(cls, index_dir: str | Path, embed_model: str | None = None) -> "NewsIndex":
-        """Load the live version; `embed_model`, if given, must match the manifest's."""
+    def load(cls, index_dir: str | Path, embed_model: str | None = None,
+             vector_store: str | None = None) -> "NewsIndex":
+        """Load the live version; `embed_model`, if given, must match the manifest's.
+
+        `vector_store` (a --vector-store value) says where the manifest's Milvus
+        collection is now; 'faiss' reads the FAISS copy instead.
+        """
         root = Path(index_dir)
         version = current_version(root)
         if version is None:
@@ -166,8 +177,8 @@ class NewsIndex:
                                 f"index in {root} has {manifest['embedder']['dim']}: rebuild it")
         docs = DocStore(read_articles(version / "articles.jsonl"), SpanTables.load(version))
         svec = np.load(version / "sentence_vectors.npy", mmap_mode="r")
-        return cls(root, manifest, docs, load_faiss(version), SparseIndex.load(version),
-                   svec, embedder)
+        return cls(root, manifest, docs, open_dense(version, manifest, docs, vector_store),
+                   SparseIndex.load(version), svec, embedder)
 
     # retrieval ---------------------------------------------------------------------
     def as_retriever(self, similarity_top_k: int = 8, candidates: int = CANDIDATES,
@@ -232,13 +243,16 @@ def _previous(root: Path, spec: str) -> _Previous:
     try:
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         prev = _Previous(articles=manifest.get("articles", []))
-        if manifest.get("format") != FORMAT or manifest["embedder"]["spec"] != spec:
+        if manifest.get("format") not in VECTORS_REUSABLE_FROM or \
+                manifest["embedder"]["spec"] != spec:
             return prev
-        prev.spans = SpanTables.load(version)
-        prev.tokens = TokenTable.load(version)
         prev.chunk_vecs = faiss_vectors(version)
         prev.sent_vecs = np.load(version / "sentence_vectors.npy", mmap_mode="r")
-        prev.by_hash = {a["hash"]: i for i, a in enumerate(prev.articles)}
+        if manifest.get("format") == FORMAT:
+            # Same format: unchanged articles keep their spans and tokens too.
+            prev.spans = SpanTables.load(version)
+            prev.tokens = TokenTable.load(version)
+            prev.by_hash = {a["hash"]: i for i, a in enumerate(prev.articles)}
         c = s = 0
         for a in prev.articles:
             for k in a["chunk_keys"]:
@@ -253,15 +267,20 @@ def _previous(root: Path, spec: str) -> _Previous:
 
 
 def build_index(articles: list[Article], index_dir: str | Path, embed_model: str | None = None,
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
+                progress: Callable[[int, int], None] | None = None,
+                vector_store: str | None = None) -> BuildReport:
     """Build (or update) the index in `index_dir` from `articles`.
 
     Articles unchanged since the live version (same content hash, same embedder) keep
     their chunks, tokens and vectors; other text is embedded unless the live version
     holds the same text already. `progress(done, total)` follows the embedding.
+    `vector_store` (a --vector-store value) also writes the chunk vectors to Milvus.
     """
     t0 = time.time()
     root = Path(index_dir)
+    target = milvus.parse_vector_store(vector_store)
+    if target is not None:
+        milvus.check(target, create=True)  # before the embedding, not after
     root.mkdir(parents=True, exist_ok=True)
     embedder = resolve_embedder(embed_model)
     spec = embedder.spec
@@ -368,13 +387,20 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:10]}"
     staging = root / f"tmp-{stamp}"
     staging.mkdir()
+    collection = None
     try:
         write_articles(staging / "articles.jsonl", articles)
-        spans.build().save(staging)
+        span_tables = spans.build()
+        span_tables.save(staging)
         table.save(staging)
         save_faiss(dense, staging)
         sparse.save(staging)
         np.save(staging / "sentence_vectors.npy", sent_vecs.astype(np.float16))
+        if target is not None:
+            collection = milvus.collection_name(stamp)
+            milvus.write_collection(target, collection, DocStore(articles, span_tables),
+                                    chunk_vecs)
+            manifest["vector_store"] = milvus.manifest_entry(target, collection)
         # The manifest goes last: a version folder without one is never loaded.
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False),
                                                encoding="utf-8")
@@ -385,18 +411,25 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
         os.replace(pointer_tmp, root / "CURRENT")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if collection is not None:
+            milvus.drop_quietly(target, collection)
         raise
-    _prune(root, keep=final.name)
+    _prune(root, keep=final.name, target=target)
     report.seconds = time.time() - t0
     return report
 
 
-def _prune(root: Path, keep: str) -> None:
-    """Remove superseded versions and staging folders left by interrupted builds."""
+def _prune(root: Path, keep: str, target: "milvus.MilvusTarget | None" = None) -> None:
+    """Remove superseded versions and staging folders left by interrupted builds.
+
+    A removed version's Milvus collection is dropped (also tried on `target`, the new
+    version's store: where it is if the server moved).
+    """
     now = time.time()
     for p in root.iterdir():
         if p.name == keep or not p.is_dir():
             continue
         if p.name.startswith("v-") or (p.name.startswith("tmp-") and
                                        now - p.stat().st_mtime > 3600):
+            milvus.drop_version(p, target)
             shutil.rmtree(p, ignore_errors=True)

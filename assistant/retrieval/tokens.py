@@ -1,6 +1,9 @@
 """Tokens for lexical matching: jieba words, lower-cased, without punctuation or stopwords.
 
 Used by the sparse index (BM25) and by the answerer and verifier to weigh question terms.
+Traditional Chinese is matched as Simplified: text is converted with OpenCC (`t2s`)
+before it is cut into words, so 工會 in a Taiwan article and 工会 in a question are one
+term. Only matching sees the conversion; quoted text stays as written.
 """
 from __future__ import annotations
 
@@ -23,6 +26,22 @@ there their they them he she his her you your i we our us can could will would s
 """.split())
 
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_HANT_CONVERTER = None
+
+
+def simplified(text: str) -> str:
+    """`text` with Traditional characters written as Simplified (OpenCC t2s)."""
+    global _HANT_CONVERTER
+    if _HANT_CONVERTER is None:
+        import opencc
+
+        _HANT_CONVERTER = opencc.OpenCC("t2s")
+    return _HANT_CONVERTER.convert(text)
+
+
+def normalise(text: str) -> str:
+    """What lexical matching compares: Simplified, lower-cased."""
+    return simplified(text).lower()
 
 
 def _get_jieba():
@@ -42,7 +61,7 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased jieba tokens without punctuation, whitespace or stopwords."""
     jieba = _get_jieba()
     out = []
-    for tok in jieba.lcut(text):
+    for tok in jieba.lcut(simplified(text)):
         tok = tok.strip().lower()
         if not tok or tok in STOPWORDS or _PUNCT.match(tok):
             continue
@@ -55,5 +74,5 @@ def coverage(weighted: list[tuple[str, float]], text: str) -> float:
     total = sum(w for _, w in weighted)
     if not total:
         return 0.0
-    text = text.lower()
+    text = normalise(text)
     return sum(w for t, w in weighted if t in text) / total
