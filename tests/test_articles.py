@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -216,7 +217,8 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
     assert a1.headings == ["标题一", "副题"]
     assert a1.paragraphs == ["第一段。", "第二段。"]
     assert (a1.source, a1.date, a1.url) == ("news.jsonl", "2024-10-08", "https://example.com/a1")
-    assert a2.source == "某报" and a2.headings == ["标题二"]
+    # A record's "source" is its newspaper; the article's source stays the file.
+    assert a2.source == "news.jsonl" and a2.newspaper == "某报" and a2.headings == ["标题二"]
     (err,) = errors
     assert err.path == str(f) and err.line == 2
     assert str(err).startswith(f"{f}:2: ")
@@ -224,11 +226,11 @@ def test_jsonl_keeps_good_lines_and_reports_bad_ones(tmp_path):
 
 @pytest.mark.parametrize("record, reason", [
     ([1, 2], "object"),
-    ({"title": "t", "text": "x"}, "id"),
-    ({"id": "", "title": "t", "text": "x"}, "id"),
+    ({"id": ["x"], "title": "t", "text": "x"}, "id"),
     ({"id": "x", "text": "x"}, "title"),
     ({"id": "x", "title": "t"}, "text"),
-    ({"id": "x", "title": "t", "text": ["x"]}, "text"),
+    ({"id": "x", "title": "t", "text": 5}, "text"),
+    ({"id": "x", "title": "t", "text": [1]}, "text"),
     ({"id": "x", "title": "t", "text": "  "}, "text"),
 ])
 def test_jsonl_malformed_records(tmp_path, record, reason):
@@ -301,7 +303,7 @@ def test_folder_with_a_mix(tmp_path):
     assert [a.source for a in articles] == ["a_page.txt", "a_page.txt", "b.txt", "c.md", "d.jsonl"]
     reasons = {Path(e.path).name: e.reason for e in errors}
     assert set(reasons) == {"notes.pdf", "empty.md"}
-    assert reasons["notes.pdf"] == "unsupported file type"
+    assert reasons["notes.pdf"] == "not a PDF file (no %PDF header)"
     assert "empty" in reasons["empty.md"]
 
 
@@ -316,6 +318,9 @@ def test_duplicate_ids_are_made_unique(tmp_path):
                                    tmp_path / "missing"])
     ids = [a.id for a in articles]
     assert len(ids) == len(set(ids)) == 4
-    assert ids[0] == "same" and ids[1] == "same-3" and ids[2] == "same-4" and ids[3] == "same-2"
+    # The first keeps its id; a clash gets a suffix hashed from source, title and text,
+    # not a counter that depends on how many came before.
+    assert ids[0] == "same" and ids[3] == "same-2"
+    assert all(re.fullmatch(r"same-[0-9a-f]{6}", i) for i in ids[1:3])
     assert [a.headings[0] for a in articles] == ["标题甲", "标题乙", "丙", "丁"]
     assert [e.reason for e in errors] == ["no such file or directory"]

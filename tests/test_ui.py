@@ -155,11 +155,11 @@ def test_upload_rejects_bad_files_and_never_writes_outside(seed_assistant, tmp_p
     big = tmp_path / "in" / "big.txt"
     big.parent.mkdir()
     big.write_text("长" * 200, encoding="utf-8")
-    pdf = tmp_path / "in" / "paper.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    report, table, cleared = ui.upload([str(big), str(pdf)], "")
+    sheet = tmp_path / "in" / "paper.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    report, table, cleared = ui.upload([str(big), str(sheet)], "")
     assert "big.txt" in report and "the limit is 100 bytes per file" in report
-    assert "paper.pdf" in report and "unsupported file type" in report
+    assert "paper.xlsx" in report and "unsupported file type" in report
     assert cleared is None and "article-row" in table
     assert list((tmp_path / "uploads").iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "uploads"]

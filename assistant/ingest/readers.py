@@ -1,36 +1,49 @@
 """Readers: files and folders -> articles, every problem named and skipped.
 
-Plain text and Markdown go through the page parser (`page.py`); JSON Lines hold one
-article per line. Nothing here raises for bad input: an unreadable file, a malformed
-line, an unsupported type becomes a `LoadError` and loading goes on.
+A file is read by what it holds, checked against its suffix:
+
+- `.txt` / `.md` page text goes through the page parser (`page.py`); a `.txt` that is
+  an HTML document is read as HTML; YAML front matter (`---` … `---`) becomes metadata.
+- `.html` / `.htm`: the article of the page (trafilatura; `html.py`).
+- `.pdf` with a text layer: each page read column by column, then the page parser
+  (pypdfium2; `pdf.py`). A scanned PDF without text is named as such.
+- `.docx`: paragraphs (Title/Heading styles start articles), then the page parser
+  (python-docx; `word.py`).
+- `.json` (an array of records or one record) and `.jsonl` (a record a line; an array
+  is read as an array): common field names (`records_json.py`).
+- `.zip` of any of these, read in memory (`archive.py`).
+
+Nothing here raises for bad input: an unreadable file, a malformed record, an
+unsupported type becomes a `LoadError` and loading goes on.
+
+Identity: an article's id comes from its file (`stem`, or `stem-NN` for the NN-th
+article of a page), its record id, or a hash of its URL or content; never from the
+order files are loaded in. When two articles would share an id, the first keeps it and
+the other gets a suffix hashed from its source and content. The same article arriving
+twice (same title and text, once normalised) is kept once, the other file listed in
+`Article.other_sources`.
 """
 from __future__ import annotations
 
-import codecs
-import json
+import hashlib
+import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ingest.page import (_MD_HEADING, _Draft, _lines, _normalise_newlines,
-                                   _PageParser, parse_page)
+from assistant.ingest.base import FileProblem, LoadError, decode_text
+from assistant.ingest.page import _MD_HEADING, _Draft, _lines, _PageParser, parse_page
 from assistant.records import Article
 
-SUFFIXES = (".txt", ".md", ".jsonl")
+__all__ = ["SUFFIXES", "UNSUPPORTED_TYPE", "LoadError", "UnreadableFile", "read_text",
+           "load_path", "load_paths"]
 
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".json", ".jsonl",
+            ".zip")
+UNSUPPORTED_TYPE = ("unsupported file type: only .txt, .md, .html, .htm, .pdf, .docx, "
+                    ".json, .jsonl and .zip files are accepted")
+NO_ARTICLES = "no article text found"
 
-@dataclass
-class LoadError:
-    """A file, or one line of it, that could not be loaded."""
-
-    path: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.path}: {self.reason}"
-        return f"{self.path}:{self.line}: {self.reason}"
+_THEMATIC_BREAK = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 
 class UnreadableFile(Exception):
@@ -41,10 +54,15 @@ class UnreadableFile(Exception):
         self.error = error
 
 
-def _looks_binary(text: str) -> bool:
-    odd = sum(1 for c in text if c not in "\t\n\f\v"
-              and unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn"))
-    return odd > max(2, len(text) // 20)
+def _read_bytes(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileProblem("no such file or directory") from None
+    except IsADirectoryError:
+        raise FileProblem("not a regular file or folder") from None
+    except OSError as e:
+        raise FileProblem(f"cannot read file: {e.strerror or e}") from None
 
 
 def read_text(path) -> str:
@@ -53,48 +71,39 @@ def read_text(path) -> str:
     Line endings become "\\n". Raises UnreadableFile for a missing, binary, empty or
     undecodable file.
     """
-    name = str(path)
-
-    def fail(reason: str) -> UnreadableFile:
-        return UnreadableFile(LoadError(name, None, reason))
-
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file or directory") from None
-    except OSError as e:
-        raise fail(f"cannot read file: {e.strerror or e}") from None
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8):].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")
-        elif b"\x00" in data:
-            raise fail("binary file (contains NUL bytes)")
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise fail("cannot decode text (not UTF-8 or GB18030)") from None
-    text = _normalise_newlines(text)
-    if not text.strip():
-        raise fail("empty file")
-    if _looks_binary(text):
-        raise fail("binary file (mostly non-text characters)")
-    return text
+        return decode_text(_read_bytes(path))
+    except FileProblem as e:
+        raise UnreadableFile(LoadError(str(path), None, str(e))) from None
 
 
-def _load_plain(text: str, source: str, stem: str, markdown: bool) -> list[Article]:
+# --- page text (txt, md, and what PDF and Word give) ----------------------------------
+
+def _norm_line(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+def _load_plain(text: str, source: str, stem: str, markdown: bool,
+                title: str | None = None) -> list[Article]:
+    """Page text -> its articles. `title` (from front matter) is the heading of a page
+    holding one article, whatever its first line is."""
     if markdown:
-        text = _MD_HEADING.sub("", text)
+        text = _THEMATIC_BREAK.sub("", _MD_HEADING.sub("", text))
     articles = parse_page(text, source, stem)
     if len(articles) > 1:
         return articles
     lines = _lines(text)
     if not lines:
         return []
+    if title is not None:
+        if articles and any(_norm_line(h) == _norm_line(title) for h in articles[0].headings):
+            return articles
+        if _norm_line(lines[0].text) == _norm_line(title):
+            lines = lines[1:]
+        drafts = _PageParser(lines).parse(detect_headings=False)
+        body = drafts[0] if drafts else _Draft()
+        return [Article(id=stem, headings=[title], paragraphs=body.paragraphs or [title],
+                        source=source, byline=body.byline, captions=body.captions)]
     if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
         return articles  # the page parser found the title block itself
     title = lines[0].text
@@ -105,88 +114,252 @@ def _load_plain(text: str, source: str, stem: str, markdown: bool) -> list[Artic
                     source=source, byline=body.byline, captions=body.captions)]
 
 
-def _optional_str(obj: dict, key: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"'{key}' must be a string")
-    return value.strip() or None
+def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[Article]:
+    """.txt/.md text, with YAML front matter as metadata when it has some."""
+    from assistant.ingest.frontmatter import split_front_matter
+
+    meta, body, _ = split_front_matter(text)
+    if meta is None:
+        return _load_plain(text, source, stem, markdown)
+    articles = _load_plain(body, source, stem, markdown, title=meta.title)
+    for a in articles:
+        if meta.subtitle and len(articles) == 1 and meta.subtitle not in a.headings:
+            a.headings.append(meta.subtitle)
+        a.date = a.date or meta.date
+        a.url = a.url or meta.url
+        a.newspaper = a.newspaper or meta.newspaper
+        a.page = a.page or meta.page
+        if len(articles) == 1:   # a page's front matter does not name each author
+            a.authors = a.authors or list(meta.authors)
+            a.photographers = a.photographers or list(meta.photographers)
+    return articles
 
 
-def _record_to_article(obj, source: str) -> Article:
-    if not isinstance(obj, dict):
-        raise ValueError("expected a JSON object")
-    raw_id = obj.get("id")
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
-        raise ValueError("missing or empty 'id'")
-    title = obj.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise ValueError("missing or empty 'title'")
-    text = obj.get("text")
-    if text is None:
-        raise ValueError("missing 'text'")
-    if not isinstance(text, str):
-        raise ValueError("'text' must be a string")
-    paragraphs = [p.strip() for p in _normalise_newlines(text).split("\n") if p.strip()]
-    if not paragraphs:
-        raise ValueError("empty 'text'")
-    subtitle = _optional_str(obj, "subtitle")
-    return Article(id=str(raw_id).strip(), headings=[title.strip()] + ([subtitle] if subtitle else []),
-                   paragraphs=paragraphs, source=_optional_str(obj, "source") or source,
-                   date=_optional_str(obj, "date"), url=_optional_str(obj, "url"))
+def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
+    from assistant.ingest.pdf import pdf_pages
+
+    pages = pdf_pages(data)
+    if len(pages) == 1:
+        return _load_plain(pages[0], source, stem, markdown=False)
+    articles: list[Article] = []
+    for n, text in enumerate(pages, 1):
+        if text.strip():
+            articles += _load_plain(text, source, f"{stem}-p{n}", markdown=False)
+    return articles
 
 
-def _load_jsonl(text: str, path: Path) -> tuple[list[Article], list[LoadError]]:
+def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
+    """A Word document: Title/Heading paragraphs start articles; the text between them
+    (and a document without heading styles) is split like a page."""
+    from assistant.ingest.word import docx_lines
+
+    lines = docx_lines(data)
+
+    def as_text(paragraphs) -> str:
+        return "\n\n".join(paragraphs)   # paragraphs a blank line apart, as in a page
+
+    if not any(heading for _, heading in lines):
+        return _load_plain(as_text(t for t, _ in lines), source, stem, markdown=False)
+    segments: list[tuple[list[str], list[str]]] = [([], [])]
+    for text, heading in lines:
+        if heading:
+            if segments[-1][1] and any(segments[-1][1]):
+                segments.append(([], []))
+            segments[-1][0].append(text)
+        else:
+            segments[-1][1].append(text)
+    drafts: list[_Draft] = []
+    for headings, body in segments:
+        found = _PageParser(_lines(as_text(body))).parse(detect_headings=True)
+        if headings:
+            if not found:
+                continue   # a heading without text under it (a section name) is dropped
+            found[0].headings = headings + found[0].headings
+        drafts += found
+    ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
+    return [Article(id=aid, headings=d.headings, paragraphs=d.paragraphs, source=source, byline=d.byline,
+                    captions=d.captions) for aid, d in zip(ids, drafts)]
+
+
+# --- dispatch ------------------------------------------------------------------------
+
+def _sniff(data: bytes) -> str | None:
+    head = data[:1024]
+    if head.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        return "zip"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    return None
+
+
+def _is_docx(data: bytes) -> bool:
+    import io
+    import zipfile
+
+    try:
+        return "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _load_data(data: bytes, name: str, where: str, source: str,
+               depth: int = 0) -> tuple[list[Article], list[LoadError]]:
+    """The articles of one file's bytes. `name` gives the suffix and stem, `where` names
+    it in errors, `source` is what its articles cite."""
+    suffix, stem = Path(name).suffix.lower(), Path(name).stem
+    try:
+        if suffix not in SUFFIXES:
+            raise FileProblem(UNSUPPORTED_TYPE)
+        kind = _sniff(data)
+        if kind == "pdf":
+            articles = _load_pdf(data, source, stem)
+        elif kind == "zip" and (suffix == ".docx" or _is_docx(data)):
+            articles = _load_docx(data, source, stem)
+        elif kind == "zip":
+            return _load_zip(data, where, source, depth)
+        elif kind == "ole":
+            raise FileProblem("an old Office file (.doc, .xls …): save it as .docx first")
+        elif suffix == ".pdf":
+            raise FileProblem("not a PDF file (no %PDF header)")
+        elif suffix == ".docx":
+            raise FileProblem("not a Word document (.docx): it is not a zip package")
+        elif suffix == ".zip":
+            raise FileProblem("broken zip archive: not a zip file")
+        else:
+            text = decode_text(data)
+            if suffix in (".json", ".jsonl"):
+                return _load_records(text, where, source, stem, suffix == ".jsonl")
+            from assistant.ingest.html import looks_like_html, read_html
+
+            if suffix in (".html", ".htm") or looks_like_html(text):
+                articles = read_html(text, source, stem)
+            else:
+                articles = _load_text_page(text, source, stem,
+                                           markdown=suffix in (".md", ".markdown"))
+    except FileProblem as e:
+        return [], [LoadError(where, None, str(e))]
+    if not articles:
+        return [], [LoadError(where, None, NO_ARTICLES)]
+    return articles, []
+
+
+def _load_records(text: str, where: str, source: str, stem: str, json_lines: bool):
+    from assistant.ingest.records_json import read_records
+
+    articles, problems = read_records(text, source, stem, json_lines=json_lines)
+    errors = [LoadError(where, line, reason) for line, reason in problems]
+    if not articles and not errors:
+        errors = [LoadError(where, None, "no records found")]
+    return articles, errors
+
+
+def _load_zip(data: bytes, where: str, source: str, depth: int):
+    from assistant.ingest.archive import MAX_DEPTH, zip_entries
+
+    if depth >= MAX_DEPTH:
+        return [], [LoadError(where, None, "a zip inside a zip inside a zip is not read")]
     articles: list[Article] = []
     errors: list[LoadError] = []
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        if not raw.strip():
-            continue
-        try:
-            articles.append(_record_to_article(json.loads(raw), path.name))
-        except json.JSONDecodeError as e:
-            errors.append(LoadError(str(path), lineno, f"invalid JSON: {e.msg}"))
-        except ValueError as e:
-            errors.append(LoadError(str(path), lineno, str(e)))
+    try:
+        for name, content in zip_entries(data):
+            inner_where, inner_source = f"{where}/{name}", f"{source}/{name}"
+            if isinstance(content, FileProblem):
+                errors.append(LoadError(inner_where, None, str(content)))
+                continue
+            a, e = _load_data(content, Path(name).name, inner_where, inner_source, depth + 1)
+            articles += a
+            errors += e
+    except FileProblem as e:
+        errors.append(LoadError(where, None, str(e)))
+    if not articles and not errors:
+        errors.append(LoadError(where, None, "the zip archive holds no files"))
     return articles, errors
 
 
 def _load_file(path: Path) -> tuple[list[Article], list[LoadError]]:
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        return [], [LoadError(str(path), None, "unsupported file type")]
+    if path.suffix.lower() not in SUFFIXES:
+        return [], [LoadError(str(path), None, UNSUPPORTED_TYPE)]
     try:
-        text = read_text(path)
-    except UnreadableFile as e:
-        return [], [e.error]
-    if suffix == ".jsonl":
-        return _load_jsonl(text, path)
-    articles = _load_plain(text, path.name, path.stem, markdown=suffix == ".md")
-    if not articles:
-        return [], [LoadError(str(path), None, "no article text found")]
-    return articles, []
+        data = _read_bytes(path)
+    except FileProblem as e:
+        return [], [LoadError(str(path), None, str(e))]
+    return _load_data(data, path.name, str(path), path.name)
+
+
+# --- identity ------------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """Text compared for duplicates: NFKC, letters and digits only, lower case."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _merge_into(keep: Article, dup: Article) -> None:
+    for s in dup.sources:
+        if s not in keep.sources:
+            keep.other_sources.append(s)
+    for name in ("date", "url", "newspaper", "page"):
+        if getattr(keep, name) is None and getattr(dup, name) is not None:
+            setattr(keep, name, getattr(dup, name))
+    for name in ("authors", "photographers"):
+        if not getattr(keep, name) and getattr(dup, name):
+            setattr(keep, name, list(getattr(dup, name)))
+    if not keep.byline and dup.byline:
+        keep.byline = dup.byline
+
+
+def merge_duplicates(articles: list[Article]) -> list[Article]:
+    """Keep each article once: a later one with the same normalised text and a title
+    among the first one's headings (or the other way round) is folded into the first."""
+    kept: list[Article] = []
+    by_text: dict[str, list[Article]] = {}
+    for a in articles:
+        same_text = by_text.setdefault(_norm(a.text), [])
+        heads = {_norm(h) for h in a.headings}
+        for k in same_text:
+            if _norm(k.title) in heads or _norm(a.title) in {_norm(h) for h in k.headings}:
+                _merge_into(k, a)
+                break
+        else:
+            same_text.append(a)
+            kept.append(a)
+    return kept
+
+
+def _clash_suffix(a: Article, n: int) -> str:
+    key = "\n".join([a.source, a.title, a.text])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:n]
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:
-    """Give repeated ids a "-2", "-3" … suffix, never colliding with another id."""
+    """Drop repeated articles, then give an id already taken a suffix hashed from the
+    article's source, title and text: "same" and "same-3f9a2c", whatever else is loaded."""
+    articles = merge_duplicates(articles)
     taken = {a.id for a in articles}
     seen: set[str] = set()
     for a in articles:
         if a.id in seen:
-            n = 2
-            while f"{a.id}-{n}" in taken:
-                n += 1
-            a.id = f"{a.id}-{n}"
+            for n in (6, 10, 40):
+                candidate = f"{a.id}-{_clash_suffix(a, n)}"
+                if candidate not in taken:
+                    break
+            k = 2
+            while candidate in taken:   # the same source, title and text: cannot happen
+                candidate = f"{a.id}-{_clash_suffix(a, 40)}-{k}"
+                k += 1
+            a.id = candidate
             taken.add(a.id)
         seen.add(a.id)
     return articles
 
 
-def load_path(path) -> tuple[list[Article], list[LoadError]]:
-    """Load one file, or every .txt/.md/.jsonl file under a folder (recursive, sorted).
+# --- entry points --------------------------------------------------------------------
 
-    Problems never raise: each unreadable file, bad JSON line, unsupported file type or
+def load_path(path) -> tuple[list[Article], list[LoadError]]:
+    """Load one file, or every file under a folder (recursive, sorted; hidden ones skipped).
+
+    Problems never raise: each unreadable file, bad record, unsupported file type or
     missing path becomes a LoadError and loading goes on. Ids are made unique.
     """
     p = Path(path)
@@ -212,7 +385,7 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
 
 
 def load_paths(paths) -> tuple[list[Article], list[LoadError]]:
-    """Load several files or folders; an id shared by two articles gets "-2", "-3" …"""
+    """Load several files or folders; duplicates are kept once and ids made unique."""
     articles: list[Article] = []
     errors: list[LoadError] = []
     for path in paths:

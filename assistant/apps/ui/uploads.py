@@ -11,11 +11,9 @@ import unicodedata
 from pathlib import Path
 from typing import Iterable
 
-from assistant.ingest.readers import SUFFIXES
+from assistant.ingest.readers import SUFFIXES, UNSUPPORTED_TYPE
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-UNSUPPORTED_TYPE = "unsupported file type: only .txt, .md and .jsonl files are accepted"
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
 

@@ -1,0 +1,218 @@
+"""HTML pages -> the one article they carry, with trafilatura.
+
+trafilatura finds the main text (navigation, ads, lists of other headlines, footers
+dropped) and the page's metadata (title, date, author, site name, canonical URL). Each
+block it keeps (<p>, list item, quote, table row, a line broken by <br>) is a paragraph.
+Lines of the article header it keeps (the title again, "2024-10-08 09:30 来源：…") are
+metadata, not text, and are dropped.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
+from assistant.ingest.page import _BYLINE, _FURNITURE, _Draft
+from assistant.records import Article
+
+_DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                      re.I | re.S)
+_TAG = re.compile(r"</?(?:html|head|body|div|p|br|span|a|table|meta|title|script|article|section)\b[^>]*>",
+                  re.I)
+
+# A short header line: a date and time, or a label such as 来源/作者/编辑.
+_DATE_LINE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_META_LABEL = re.compile(r"(?:来源|作者|记者|编辑|责任编辑|责编|发布时间|发布日期|时间|日期|字号|浏览|阅读|分享到?|"
+                         r"打印|纠错|点击|Source|By|Published|Updated)\s*[:：]?", re.I)
+_END_NOTE = re.compile(r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|纠错|来源)\s*[:：][^。]{0,30}[】\]）)]?$"
+                       r"|^[【\[]?\s*(?:纠错|打印|关闭|分享到?|返回顶部)\s*[】\]]?$")
+HEADER_LINE_MAX = 60
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether text (of a .txt file, say) is an HTML document rather than page text."""
+    head = text[:4096]
+    if _DOCTYPE.match(head):
+        return True
+    return len(_TAG.findall(head)) >= 5 and bool(re.search(r"</(?:p|div|body|html)>", text, re.I))
+
+
+@lru_cache(maxsize=1)
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # A short news item (a couple of hundred Chinese characters) is a whole article: the
+    # default threshold (250 characters) would send it to a fallback that flattens it.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "30")
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
+def _blocks(body) -> list[tuple[str, str]]:
+    """trafilatura's body element -> [(kind, text)], kind "head" or "p"; a <br> splits."""
+    out: list[tuple[str, str]] = []
+
+    def text_of(el) -> list[str]:
+        parts: list[str] = []
+
+        def walk(node):
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                if child.tag == "lb":
+                    parts.append("\n")
+                else:
+                    walk(child)
+                if child.tail:
+                    parts.append(child.tail)
+
+        walk(el)
+        return [" ".join(line.split()) for line in "".join(parts).split("\n")
+                if line.strip()]
+
+    for el in body:
+        if el.tag == "head":
+            out += [("head", t) for t in text_of(el)]
+        elif el.tag == "list":
+            for item in el.iter("item"):
+                out += [("p", t) for t in text_of(item)]
+        elif el.tag == "table":
+            for row in el.iter("row"):
+                cells = [" ".join(t for t in text_of(cell)) for cell in row.iter("cell")]
+                line = " | ".join(c for c in cells if c)
+                if line:
+                    out.append(("p", line))
+        else:
+            out += [("p", t) for t in text_of(el)]
+    return out
+
+
+_LABEL = re.compile(r"(来源|作者|记者|编辑|责任编辑|责编|发布时间|时间|日期|字号|浏览|阅读|点击)\s*[:：]\s*")
+_META_AUTHOR = ("//meta[translate(@name, 'AUTHOR', 'author')='author' or @property='article:author'"
+                " or @name='byline' or @name='dc.creator' or @name='DC.creator']/@content")
+
+
+def _labelled(line: str) -> dict[str, str]:
+    """"2024-10-08 来源：工人日报 作者：张三 李四" -> {"来源": "工人日报", "作者": "张三 李四"}."""
+    found = list(_LABEL.finditer(line))
+    out = {}
+    for m, nxt in zip(found, found[1:] + [None]):
+        value = line[m.end():nxt.start() if nxt else len(line)].strip(" |｜")
+        if value:
+            out.setdefault(m.group(1), value)
+    return out
+
+
+def _page_tree(text: str):
+    import lxml.html
+
+    try:
+        return lxml.html.document_fromstring(text)
+    except Exception:   # lxml's parser errors: no extra metadata then
+        return None
+
+
+def _meta_authors(root) -> list[str]:
+    """Authors from <meta name="author"> and the like: trafilatura drops one-word names,
+    which every Chinese name is."""
+    if root is None:
+        return []
+    return split_authors([str(v) for v in root.xpath(_META_AUTHOR)])
+
+
+def _header_labels(root, title: str | None) -> dict[str, str]:
+    """The labelled header line under the page's title ("来源：… 作者：…"), which the
+    main-text extraction may have left out: the first short element with a label among
+    the few that follow the heading holding the title."""
+    if root is None or not title:
+        return {}
+    for h in root.iter("h1", "h2", "h3"):
+        if _norm(h.text_content()) == _norm(title):
+            for el in h.xpath("following::*[position() <= 12]"):
+                line = " ".join(el.text_content().split())
+                if len(line) <= 2 * HEADER_LINE_MAX and _LABEL.search(line):
+                    return _labelled(line)
+            return {}
+    return {}
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _is_header_line(text: str, title: str | None, author_names: list[str]) -> bool:
+    if len(text) > HEADER_LINE_MAX or text.endswith(("。", "！", "？")):
+        return False
+    if title and _norm(text) == _norm(title):
+        return True
+    if _DATE_LINE.search(text) or _META_LABEL.match(text):
+        return True
+    return bool(author_names) and _norm(text) in {_norm(n) for n in author_names}
+
+
+def read_html(text: str, source: str, stem: str) -> list[Article]:
+    """The article of an HTML page, or FileProblem when the page holds no article text."""
+    import trafilatura
+
+    doc, blocks = None, []
+    # Precision first (it keeps lists of other headlines out); a page it empties is read
+    # again with the default balance.
+    for precise in (True, False):
+        doc = trafilatura.bare_extraction(text, with_metadata=True, favor_precision=precise,
+                                          include_comments=False, include_images=False,
+                                          include_tables=True, deduplicate=False,
+                                          config=_config())
+        blocks = _blocks(doc.body) if doc is not None and doc.body is not None else []
+        if any(kind == "p" for kind, _ in blocks):
+            break
+    if doc is None or not blocks:
+        raise FileProblem("no article text found in the HTML page")
+    title = clean_str(doc.title)
+    site = clean_str(doc.sitename)
+    if title and site and title != site:   # "标题_中工网", "标题 | 中工网"
+        title = re.sub(r"\s*[-_|｜—–·]+\s*" + re.escape(site) + r"$", "", title) or title
+    root = _page_tree(text)
+    authors = split_authors(doc.author) or _meta_authors(root)
+
+    headings: list[str] = []
+    labels: dict[str, str] = {}
+    # The header: headings and metadata lines before the first paragraph of body text.
+    while blocks:
+        kind, line = blocks[0]
+        if kind == "head":
+            if not headings and title and _norm(line) != _norm(title) \
+                    and _norm(title).startswith(_norm(line)):
+                title = line  # "<title>X_site" against "<h1>X": the h1 is the title
+            headings.append(line)
+        elif _is_header_line(line, title, authors):
+            labels = {**_labelled(line), **labels}
+        else:
+            break
+        blocks.pop(0)
+    if not authors or not labels.get("来源"):
+        labels = {**_header_labels(root, title or (headings[0] if headings else None)), **labels}
+    authors = authors or split_authors(labels.get("作者") or labels.get("记者"))
+    newspaper = clean_str(labels.get("来源")) or clean_str(doc.sitename)
+    if title and not any(_norm(h) == _norm(title) for h in headings):
+        headings.insert(0, title)
+    # Trailing editor credits and share/print links are page furniture.
+    while blocks and (_END_NOTE.match(blocks[-1][1]) or _FURNITURE.match(blocks[-1][1])):
+        blocks.pop()
+
+    draft = _Draft()
+    for kind, line in blocks:
+        if not draft.started and not draft.byline and _BYLINE.match(line):
+            draft.add_body(line)   # "本报讯（记者 张三）…": the byline moves out of the text
+            draft.close()
+        else:
+            draft.paragraphs.append(line)
+    if not draft.paragraphs:
+        raise FileProblem("no article text found in the HTML page")
+    if not headings:
+        headings = [draft.paragraphs[0]] if len(draft.paragraphs) > 1 else [stem]
+        if len(draft.paragraphs) > 1:
+            draft.paragraphs.pop(0)
+    return [Article(id=stem, headings=headings, paragraphs=draft.paragraphs, source=source,
+                    byline=draft.byline, date=clean_date(doc.date), url=clean_str(doc.url),
+                    authors=authors, newspaper=newspaper)]

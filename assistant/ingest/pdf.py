@@ -1,0 +1,311 @@
+"""PDF pages with a text layer -> page text read column by column, with pypdfium2.
+
+Characters come with their boxes. Runs of characters on one line with no wide gap are
+fragments; the fragments of a page are cut recursively (an XY cut) into regions: first
+at vertical gutters (an x range no fragment crosses), else into horizontal bands, and
+neighbouring bands are kept together while they share a gutter (the rows of a set of
+columns) so a headline across the columns is read before them and the columns one after
+the other. Inside a region lines are read top to bottom; the lines of one paragraph (a
+full line followed by a line that is not indented) are joined. The text of each page
+then goes through the page parser like any page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from assistant.ingest.base import FileProblem
+from assistant.ingest.page import _join
+
+NO_TEXT = "no text layer: a scanned PDF needs OCR first"
+MAX_PAGES = 500
+
+
+@dataclass
+class _Frag:
+    text: str
+    x0: float
+    y0: float   # bottom (PDF space: y grows upwards)
+    x1: float
+    y1: float   # top
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def yc(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def vertical(self) -> bool:
+        return len(self.text) > 1 and self.h > 1.5 * (self.x1 - self.x0)
+
+
+def _is_wordy(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _fragments(textpage) -> list[_Frag]:
+    """Characters in content order -> fragments (a run on one line without a wide gap)."""
+    import pypdfium2.raw as raw
+
+    frags: list[_Frag] = []
+    cur: _Frag | None = None
+    space = False
+    n = textpage.count_chars()
+    for i in range(n):
+        c = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
+        if c in "\r\n\x00\x02\ufffe\uffff":   # line ends pdfium adds; the boxes decide
+            continue
+        if c.isspace():
+            # A space drawn in the page counts; one pdfium made up for a gap does not.
+            space = space or not raw.FPDFText_IsGenerated(textpage.raw, i)
+            continue
+        x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
+        h = max(y1 - y0, 1.0)
+        if cur is not None:
+            same_line = abs((y0 + y1) / 2 - cur.yc) < 0.5 * max(h, cur.h)
+            gap = x0 - cur.x1
+            if same_line and -0.5 * h < gap < 0.8 * h:
+                # A word space: a space character, or a gap between two Latin words.
+                if space or (gap > 0.15 * h and (_is_wordy(cur.text[-1]) or _is_wordy(c))):
+                    cur.text += " "
+                cur.text += c
+                cur.x1 = max(cur.x1, x1)
+                cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
+                space = False
+                continue
+            # Vertical text (a headline set top to bottom): the next character right below.
+            w = x1 - x0
+            if (len(cur.text) == 1 or cur.h > 1.5 * (cur.x1 - cur.x0)) \
+                    and abs((x0 + x1) / 2 - (cur.x0 + cur.x1) / 2) < 0.25 * w \
+                    and -0.2 * h < cur.y0 - y1 < 0.5 * h:
+                cur.text += c
+                cur.x0, cur.x1 = min(cur.x0, x0), max(cur.x1, x1)
+                cur.y0 = min(cur.y0, y0)
+                space = False
+                continue
+        cur = _Frag(c, x0, y0, x1, y1)
+        frags.append(cur)
+        space = False
+    return frags
+
+
+def _coverage(frags: list[_Frag]) -> list[tuple[float, float]]:
+    """The x ranges covered by fragments, merged, left to right."""
+    return _merge(sorted((f.x0, f.x1) for f in frags))
+
+
+def _merge(spans) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for x0, x1 in spans:
+        if out and x0 <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], x1))
+        else:
+            out.append((x0, x1))
+    return out
+
+
+def _gutters(cov: list[tuple[float, float]], min_width: float) -> list[float]:
+    """x positions of the gaps at least min_width wide between covered ranges."""
+    return [(a[1] + b[0]) / 2 for a, b in zip(cov, cov[1:]) if b[0] - a[1] >= min_width]
+
+
+def _bands(frags: list[_Frag]) -> list[list[_Frag]]:
+    """Fragments -> horizontal bands, top first, split where no fragment spans the gap."""
+    bands: list[list[_Frag]] = []
+    low = 0.0
+    for f in sorted(frags, key=lambda f: -f.y1):
+        # A band goes on while the next fragment overlaps it vertically (by a margin).
+        if bands and f.y1 - 0.2 * f.h > low:
+            bands[-1].append(f)
+            low = min(low, f.y0)
+        else:
+            bands.append([f])
+            low = f.y0
+    return bands
+
+
+def _gap_widths(cov: list[tuple[float, float]], min_width: float) -> list[tuple[float, float]]:
+    """(x, width) of each gap at least min_width wide between covered ranges."""
+    return [((a[1] + b[0]) / 2, b[0] - a[1]) for a, b in zip(cov, cov[1:])
+            if b[0] - a[1] >= min_width]
+
+
+def _split_bands(bands: list[list[_Frag]], min_gap: float) -> list[list[_Frag]]:
+    """Bands -> runs of bands, cut where the blank between two bands exceeds min_gap."""
+    runs = [list(bands[0])]
+    for above, below in zip(bands, bands[1:]):
+        if min(f.y0 for f in above) - max(f.y1 for f in below) > min_gap:
+            runs.append([])
+        runs[-1] += below
+    return runs
+
+
+def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]]:
+    """Fragments -> regions in reading order; each region is one column of lines."""
+    bands = _bands(frags)
+    if not frags or depth > 40 or max(f.y0 for f in frags) < min(f.yc for f in frags):
+        return [frags] if frags else []   # one line: its fragments are read left to right
+    gutters = _gap_widths(_coverage(frags), unit)
+    if gutters:
+        widest = max(w for _, w in gutters)
+        # A blank across the whole region wider than any gutter comes first: a headline
+        # set above the columns without reaching over the first of them.
+        runs = _split_bands(bands, widest)
+        if len(runs) > 1:
+            return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
+        cuts = [x for x, _ in gutters]
+        columns: list[list[_Frag]] = [[] for _ in range(len(cuts) + 1)]
+        for f in frags:
+            columns[sum(1 for c in cuts if f.x0 > c)].append(f)
+        # A column of vertical text (a headline set top to bottom) is read before the
+        # column to its left, as vertical text runs right to left.
+        for k in range(1, len(columns)):
+            if all(f.vertical for f in columns[k]):
+                columns[k - 1], columns[k] = columns[k], columns[k - 1]
+        return [r for col in columns for r in _xy_cut(col, unit, depth + 1)]
+    # No gutter through the whole region: the bands of a set of columns stay together
+    # (a band where one column is blank too), and so do the lines of a single column;
+    # a band across the columns (a headline) starts a new group.
+    groups: list[list[_Frag]] = [bands[0]]
+    covs = [_coverage(bands[0])]
+    for band in bands[1:]:
+        cov = _coverage(band)
+        union = _merge(sorted(covs[-1] + cov))
+        if _gutters(covs[-1], unit):
+            together = bool(_gutters(union, unit))
+        else:
+            together = not _gutters(cov, unit) and not _gutters(union, unit)
+        if together:
+            groups[-1] = groups[-1] + band
+            covs[-1] = union
+        else:
+            groups.append(band)
+            covs.append(cov)
+    if len(groups) == 1:
+        return [frags]   # one column (or one band without a gutter): its lines in order
+    return [r for g in groups for r in _xy_cut(g, unit, depth + 1)]
+
+
+def _region_lines(frags: list[_Frag]) -> list[str]:
+    """The fragments of one column -> its text lines, lines of a paragraph joined."""
+    lines: list[list[_Frag]] = []
+    for f in sorted(frags, key=lambda f: -f.y1):
+        if lines:
+            first = lines[-1][0]   # on one line: each centre within the other's height
+            if first.y0 < f.yc < first.y1 and f.y0 < first.yc < f.y1:
+                lines[-1].append(f)
+                continue
+        lines.append([f])
+    rows = []
+    for line in lines:
+        line.sort(key=lambda f: f.x0)
+        text = line[0].text
+        for a, b in zip(line, line[1:]):
+            gap = b.x0 - a.x1
+            h = max(a.h, b.h)
+            # Fragments are split at wide gaps ("本报记者 孟祥夫 徐 隽"): a space stays.
+            wide = gap > 0.6 * h or (gap > 0.15 * h and (_is_wordy(a.text[-1]) or _is_wordy(b.text[0])))
+            text += (" " if wide else "") + b.text
+        rows.append((text, min(f.x0 for f in line), max(f.x1 for f in line),
+                     max(f.y1 for f in line), min(f.y0 for f in line),
+                     median(f.h for f in line)))
+    if not rows:
+        return []
+
+    def edges(h: float) -> tuple[float, float]:
+        """The left and right edges of the lines set in this size (a headline above a
+        column is wider or narrower than the column)."""
+        same = [r for r in rows if abs(r[5] - h) <= 0.2 * h]
+        return min(r[1] for r in same), max(r[2] for r in same)
+
+    out: list[str] = []
+    prev = None
+    for row in rows:
+        text, x0, x1, top, bottom, h = row
+        if prev is not None:
+            ptext, px0, px1, ptop, pbottom, ph = prev
+            left, right = edges(h)
+            continues = (px1 >= right - 1.2 * ph          # the line above is full
+                         and x0 <= left + 0.6 * h         # this one is not indented
+                         and abs(h - ph) <= 0.2 * ph      # same type size
+                         and pbottom - top < 1.2 * h)     # no paragraph gap
+            if continues:
+                out[-1] = _join(out[-1], text)
+                prev = row
+                continue
+        out.append(text)
+        prev = row
+    return out
+
+
+def page_text(page) -> str:
+    """The text of one pdfium page, column by column, one paragraph or heading a line."""
+    textpage = page.get_textpage()
+    try:
+        frags = _fragments(textpage)
+    finally:
+        textpage.close()
+    if not frags:
+        return ""
+    unit = 0.8 * median(f.h for f in frags)
+    lines: list[str] = []
+    for region in _stack(_xy_cut(frags, unit)):
+        lines += _region_lines(region)
+    return "\n".join(lines)
+
+
+def _stack(regions: list[list[_Frag]]) -> list[list[_Frag]]:
+    """Join a region to the one before it when it sits right below it in the same column
+    (a justified line whose wide word gaps looked like a gutter cut the column there), so
+    the lines of a paragraph are joined across the cut. The reading order is unchanged."""
+    out: list[list[_Frag]] = []
+    for region in regions:
+        if out:
+            above = out[-1]
+            h = median(f.h for f in above + region)
+            ax0, ax1 = min(f.x0 for f in above), max(f.x1 for f in above)
+            bx0, bx1 = min(f.x0 for f in region), max(f.x1 for f in region)
+            bottom, top = min(f.y0 for f in above), max(f.y1 for f in region)
+            overlap = min(ax1, bx1) - max(ax0, bx0)
+            if top <= bottom + 0.3 * h and bottom - top < 1.5 * h \
+                    and overlap > 0.5 * min(ax1 - ax0, bx1 - bx0):
+                out[-1] = above + region
+                continue
+        out.append(region)
+    return out
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF; FileProblem for an encrypted, broken or scanned one."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        message = str(e).lower()
+        if "password" in message:
+            raise FileProblem("encrypted PDF: it needs a password; save an unprotected copy") \
+                from None
+        raise FileProblem(f"broken PDF: it cannot be opened ({e})") from None
+    try:
+        if len(doc) == 0:
+            raise FileProblem("broken PDF: it has no pages")
+        if len(doc) > MAX_PAGES:
+            raise FileProblem(f"the PDF has {len(doc)} pages: the limit is {MAX_PAGES}")
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                texts.append(page_text(page))
+            finally:
+                page.close()
+    except pdfium.PdfiumError as e:
+        raise FileProblem(f"broken PDF: {e}") from None
+    finally:
+        doc.close()
+    if not any(t.strip() for t in texts):
+        raise FileProblem(NO_TEXT)
+    return texts
