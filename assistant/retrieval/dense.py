@@ -2,7 +2,7 @@
 
 The default is llama-index's `FaissVectorStore` over a flat inner-product index (the
 vectors are normalised, so this is cosine similarity), saved in the index version folder
-and needing no server. Its ids are row numbers. Other stores (`vector_store_for`) hold
+and needing no server. Its ids are row numbers. Other stores (Milvus: `milvus.py`) hold
 nodes by their chunk id instead; `DenseStore` hides the difference.
 """
 from __future__ import annotations
@@ -64,6 +64,18 @@ def load_faiss(folder: Path) -> DenseStore:
     from llama_index.vector_stores.faiss import FaissVectorStore
 
     return DenseStore(FaissVectorStore.from_persist_path(str(folder / FAISS_FILE)))
+
+
+def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:
+    """The dense store a version's manifest names: FAISS in `folder` unless it says Milvus.
+
+    `vector_store` (a --vector-store value) overrides where the manifest's store is.
+    """
+    if not manifest.get("vector_store") and not vector_store:
+        return load_faiss(folder)
+    from assistant.retrieval import milvus
+
+    return milvus.open_dense(folder, manifest.get("vector_store"), vector_store, docs)
 
 
 def faiss_vectors(folder: Path) -> np.ndarray:
