@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.answering.extractive import ExtractiveAnswerer
-from assistant.ingest.readers import LoadError, load_paths
+from assistant.ingest.readers import LoadError, load_paths, settle_ids
 from assistant.answering.conversation import Conversation
 from assistant.answering.prompts import data_folder
 from assistant.retrieval.milvus import ENV_STORE
@@ -100,17 +100,16 @@ class Assistant:
         if not new:
             return None, errors
         with self._build_lock:
-            current = list(self.index.articles.values())
-            taken = {a.id for a in current}
-            for a in new:
-                base, k = a.id, 2
-                while a.id in taken:
-                    a.id = f"{base}-{k}"
-                    k += 1
-                taken.add(a.id)
+            # Copies: merging a duplicate adds to an article's other sources, and the
+            # live index must not change under a question being answered.
+            current = [Article.from_dict(a.to_dict()) for a in self.index.articles.values()]
+            # The indexed articles come first, so they keep their ids; a new article
+            # that clashes gets a suffix hashed from its content (never a counter), and
+            # one already indexed is folded into it.
+            combined = settle_ids(current + new)
             # The new version keeps its vectors where the live one does.
             store = self.vector_store or (self.index.manifest.get("vector_store") or {}).get("uri")
-            report = build_index(current + new, self.index_dir,
+            report = build_index(combined, self.index_dir,
                                  embed_model=self.index.embedder_spec, progress=progress,
                                  vector_store=store)
             self.reload()

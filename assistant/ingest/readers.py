@@ -332,7 +332,7 @@ def _clash_suffix(a: Article, n: int) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:n]
 
 
-def _unique_ids(articles: list[Article]) -> list[Article]:
+def settle_ids(articles: list[Article]) -> list[Article]:
     """Drop repeated articles, then give an id already taken a suffix hashed from the
     article's source, title and text: "same" and "same-3f9a2c", whatever else is loaded."""
     articles = merge_duplicates(articles)
@@ -375,10 +375,10 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
             a, e = _load_file(f)
             articles += a
             errors += e
-        return _unique_ids(articles), errors
+        return settle_ids(articles), errors
     if p.is_file():
         articles, errors = _load_file(p)
-        return _unique_ids(articles), errors
+        return settle_ids(articles), errors
     if not p.exists():
         return [], [LoadError(str(path), None, "no such file or directory")]
     return [], [LoadError(str(path), None, "not a regular file or folder")]
@@ -392,4 +392,4 @@ def load_paths(paths) -> tuple[list[Article], list[LoadError]]:
         a, e = load_path(path)
         articles += a
         errors += e
-    return _unique_ids(articles), errors
+    return settle_ids(articles), errors
