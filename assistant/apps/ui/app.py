@@ -36,6 +36,7 @@ from assistant.apps.ui.rendering import (  # noqa: E402
 from assistant.apps.ui.uploads import (  # noqa: E402
     MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
 from assistant.records import Article, Turn  # noqa: E402
+from assistant.ingest.readers import SUFFIXES  # noqa: E402
 
 CONCURRENCY = 16
 STREAM_INTERVAL = 0.05     # seconds between two updates of an answer being streamed
@@ -336,13 +337,15 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                         article_reader = gr.HTML(READER_PLACEHOLDER, elem_id="article-reader",
                                                  js_on_load=READER_JS)
             with gr.Tab("Add articles", id="add"):
-                gr.Markdown(f"Upload `.txt`, `.md` (newspaper pages or articles) or `.jsonl` "
-                            f"files (one article per line: id, title, text …), up to "
+                gr.Markdown(f"Upload newspaper pages or articles: text (`.txt`, `.md`, "
+                            f"Markdown with front matter), web pages (`.html`), `.pdf` with a "
+                            f"text layer, Word (`.docx`), `.json` / `.jsonl` records "
+                            f"(title, content, url, date …) or a `.zip` of these, up to "
                             f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB each. They are indexed with "
                             f"the articles already there.")
                 # No `file_types`: the browser would drop other files silently; the
                 # server lists each one it rejects, with the reason.
-                upload_files = gr.File(label="Files to index (.txt, .md, .jsonl)",
+                upload_files = gr.File(label="Files to index (" + ", ".join(SUFFIXES) + ")",
                                        file_count="multiple", elem_id="upload-files")
                 upload_report = gr.HTML("", elem_id="upload-report")
 
