@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 # torch is pinned so pip takes the CPU build that lies on disk, not a multi-GB CUDA one.
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install torch==2.13.0
-	$(PIP) install -e '.[test,st,milvus]'
+	$(PIP) install -e '.[test,st,milvus,bench]'
 	touch $@
 
 install: $(VENV)/.installed
