@@ -108,29 +108,24 @@ def entity_variants(name: str) -> list[str]:
 
 
 _UNIT_ZH = re.compile(r"(?:多少|几)\s*([个名家次期人位项天年月岁届所条场对批种元件台])")
-_UNIT_EN = [
-    (re.compile(r"\b(people|persons|workers|employees|staff|members|players|participants|"
-                r"contestants|guards|cleaners|craftsmen|craftspeople|talents|actors|volunteers|"
-                r"times|attendances)\b", re.I), "人"),
-    (re.compile(r"\b(companies|enterprises|firms|branches|studios|workshops|businesses)\b",
-                re.I), "家"),
-    (re.compile(r"\b(couples|pairs)\b", re.I), "对"),
-    (re.compile(r"\b(sessions|courses|classes|rounds)\b", re.I), "期"),
-    (re.compile(r"\b(yuan|rmb)\b", re.I), "元"),
-]
 # Measure words that count the same thing.
 UNIT_ALIASES = {"人": "人名位", "名": "人名位", "位": "人名位", "次": "次", "家": "家个所",
                 "个": "个家", "期": "期次场", "场": "场期次"}
 
 
 def asked_unit(text: str, lang: str) -> str:
+    """The measure word the answer's number is counted in: 多少人 -> 人; in English, the
+    counted noun through the bilingual dictionary ("how many nurses" -> 护士 -> 人; see
+    `bilingual.measure_word`), '' when the dictionary gives no clear measure word."""
     if lang == "zh":
         m = _UNIT_ZH.search(text)
         return m.group(1) if m else ""
-    for pattern, unit in _UNIT_EN:
-        if pattern.search(text):
-            return unit
-    return ""
+    from assistant.answering.bilingual import counted_noun, measure_word
+
+    try:
+        return measure_word(counted_noun(text))
+    except FileNotFoundError:  # the dictionary package is missing: no unit, no bonus
+        return ""
 
 
 def analyse(text: str) -> Question:

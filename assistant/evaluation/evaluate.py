@@ -2,7 +2,10 @@
 
 `assistant eval --qa FILE.jsonl` asks every case (its turns in one conversation) against
 an index; `assistant eval --squad FILE.json` indexes every paragraph of a SQuAD v1 file as
-one article and asks every question in a fresh conversation. Both report:
+one article and asks every question in a fresh conversation; with `--questions-from
+OTHER.json` (a SQuAD file of the same paragraphs and question ids in another language, e.g.
+XQuAD's English half over its Chinese paragraphs) it asks OTHER's questions instead, gold
+answers staying FILE's. Both report:
 
 - retrieval: where the gold article stands in the de-duplicated article order of the
   hybrid-search hits the answerer worked from (continued, when it is not among them, by
@@ -269,6 +272,20 @@ def load_squad(path: str | Path) -> tuple[list[Article], list[dict]]:
     return articles, questions
 
 
+def questions_from(questions: list[dict], path: str | Path) -> list[dict]:
+    """The same questions worded as in another SQuAD file with the same question ids
+    (XQuAD: English questions over the Chinese paragraphs); gold paragraphs and answers
+    stay those of `questions`. A question id missing from `path` is an error."""
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    worded = {str(qa.get("id")): qa["question"] for item in data.get("data", [])
+              for para in item.get("paragraphs", []) for qa in para.get("qas", [])}
+    missing = [q["id"] for q in questions if q["id"] not in worded]
+    if missing:
+        raise ValueError(f"{path}: {len(missing)} question ids of the SQuAD file are missing "
+                         f"(first {missing[0]!r})")
+    return [{**q, "question": worded[q["id"]]} for q in questions]
+
+
 def _stable_key(s: str) -> str:
     return hashlib.sha1(s.encode("utf-8")).hexdigest()
 
@@ -473,11 +490,15 @@ class EvalRun:
 def evaluate_squad(path: str | Path, index_dir: str | Path | None = None,
                    limit: int | None = None, corpus_factor: float = CORPUS_FACTOR,
                    embed_model: str | None = None, llm=None, progress_bar: bool = True,
-                   log: Callable[[str], None] | None = None) -> EvalRun:
-    """Index a SQuAD file's paragraphs (cached) and ask its questions."""
+                   log: Callable[[str], None] | None = None,
+                   questions_file: str | Path | None = None) -> EvalRun:
+    """Index a SQuAD file's paragraphs (cached) and ask its questions, or those of
+    `questions_file` with the same ids (see `questions_from`)."""
     from assistant.pipeline import Assistant
 
     articles, questions = load_squad(path)
+    if questions_file:
+        questions = questions_from(questions, questions_file)
     articles, questions = select_squad(articles, questions, limit, corpus_factor)
     folder = Path(index_dir) if index_dir else squad_index_dir(path, limit, corpus_factor)
     _check_not_foreign(folder, Path(path).name)
@@ -487,6 +508,8 @@ def evaluate_squad(path: str | Path, index_dir: str | Path | None = None,
     report = {"source": str(path), "kind": "squad", "index_dir": str(folder),
               "articles": len(articles), "chunks": len(assistant.index.chunks),
               "index_build": build, **summarize(results)}
+    if questions_file:
+        report["questions_from"] = str(questions_file)
     return EvalRun(report, results)
 
 
@@ -519,7 +542,9 @@ def format_report(report: dict) -> str:
     r, a, lat = report["retrieval"], report["answers"], report["latency_ms"]
     rows = [
         ("source", f"{report['source']} ({report['kind']}, {report['questions']} "
-                   f"{'questions' if report['kind'] == 'squad' else 'cases'})"),
+                   f"{'questions' if report['kind'] == 'squad' else 'cases'}"
+                   + (f" worded as in {report['questions_from']}" if report.get("questions_from")
+                      else "") + ")"),
         ("index", f"{report['index_dir']}: {report['articles']} articles, "
                   f"{report['chunks']} chunks"),
         ("retrieval: gold article rank 1", _fmt(r["rank1"])),
@@ -586,7 +611,8 @@ def main(args) -> int:
             run = evaluate_squad(args.squad, args.index_dir, limit,
                                  corpus_factor=getattr(args, "corpus_factor", CORPUS_FACTOR),
                                  embed_model=getattr(args, "embed_model", None), llm=llm,
-                                 progress_bar=progress_bar, log=log)
+                                 progress_bar=progress_bar, log=log,
+                                 questions_file=getattr(args, "questions_from", None))
         else:
             run = evaluate_qa(args.qa, args.index_dir, limit, llm=llm,
                               progress_bar=progress_bar, log=log)
@@ -607,3 +633,32 @@ def main(args) -> int:
         if getattr(args, "misses", None):
             print(f"{run.report['misses']} misses written to {args.misses}")
     return 0
+
+
+def add_arguments(pe) -> None:
+    """Options of `assistant eval` this module adds to the CLI's own (see `_cli`)."""
+    pe.add_argument("--questions-from", metavar="OTHER.json", default=None,
+                    help="with --squad: ask the questions of this SQuAD file (same question "
+                         "ids, e.g. XQuAD English over the Chinese paragraphs)")
+
+
+def _cli(argv: list[str] | None = None) -> int:
+    """`python -m assistant.evaluation.evaluate ARGS`: `assistant eval ARGS` with the
+    options of `add_arguments` as well."""
+    import argparse
+
+    from assistant.apps.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    pe = sub.choices["eval"]
+    if not any("--questions-from" in a.option_strings for a in pe._actions):
+        add_arguments(pe)
+    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
+    if getattr(args, "questions_from", None) and not getattr(args, "squad", None):
+        parser.error("--questions-from goes with --squad")
+    return main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(_cli())
