@@ -67,14 +67,25 @@ def machine() -> dict:
             versions[pkg] = version(pkg)
         except PackageNotFoundError:
             versions[pkg] = "not installed"
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-    except OSError:
-        commit = ""
+    commit, dirty = os.environ.get("BENCH_COMMIT", ""), []
+    if commit:
+        code = f"commit {commit} (a clean export of it, `git archive`)"
+    else:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                    capture_output=True, text=True, timeout=10).stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", "assistant",
+                                    "benchmarks", "prompts"], cwd=ROOT, capture_output=True,
+                                   text=True, timeout=10).stdout.splitlines()
+        except OSError:
+            pass
+        code = f"commit {commit or 'unknown'}" + (
+            f" with uncommitted changes in {len(dirty)} files of the working tree "
+            f"({', '.join(d[3:] for d in dirty[:6])}{', …' if len(dirty) > 6 else ''})"
+            if dirty else "")
     return {"cpus": os.cpu_count(), "cpu_model": model or "unknown", "memory_gb": mem_gb,
             "python": platform.python_version(), "platform": platform.platform(),
-            "versions": versions, "commit": commit or "unknown",
+            "versions": versions, "commit": commit or "unknown", "code": code,
             "load_start": list(os.getloadavg())}
 
 
@@ -595,7 +606,7 @@ def write_results(path: Path, png: Path, res: dict) -> None:
     L.append(f"Machine: {m['cpus']} CPU cores ({m['cpu_model']}), {m['memory_gb']} GB memory, "
              f"no GPU; Python {m['python']}; " + ", ".join(f"{k_} {v}" for k_, v in
                                                           m["versions"].items())
-             + f"; commit {m['commit']}.")
+             + f". Code measured: {m['code']}.")
     L.append("")
     L.append(f"Load average (1 min) {m['load_start'][0]:.2f} at the start and "
              f"{m['load_end'][0]:.2f} at the end; other processes busy at the start: "
