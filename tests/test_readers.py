@@ -169,7 +169,9 @@ def test_two_column_pdf_is_read_column_by_column(tmp_path):
     ]
     assert articles[0].paragraphs == [PDF_A[0].split(" ", 1)[1]] + PDF_A[1:]
     assert articles[1].paragraphs == [PDF_B[0].split(" ", 1)[1]] + PDF_B[1:]
-    assert all(_meta(a) == NO_META for a in articles)
+    # The page parser reads the authors off the bylines; a PDF carries no other metadata.
+    assert [_meta(a) for a in articles] == [dict(NO_META, authors=["张三"]),
+                                            dict(NO_META, authors=["李四"])]
 
 
 def test_pdf_without_a_text_layer_is_one_named_error(tmp_path):
