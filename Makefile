@@ -28,13 +28,10 @@ index: install
 run: index
 	$(PY) -m assistant serve --host $(HOST) --port $(PORT)
 
-# The benchmark (tests/test_benchmarks.py runs its --quick mode) draws latency.png with matplotlib.
 test: install-test
-	$(PY) -c 'import matplotlib' 2>/dev/null || $(PIP) install 'matplotlib>=3.8'
 	$(PY) -m pytest -q
 
 bench: install-test
-	$(PY) -c 'import matplotlib' 2>/dev/null || $(PIP) install 'matplotlib>=3.8'
 	$(PY) -m benchmarks.run
 
 clean:

@@ -23,11 +23,12 @@ same text (all query vectors) and embed only texts of their own.
 from __future__ import annotations
 
 import inspect
+import math
 import sys
 import time
 from pathlib import Path
 
-from assistant.evaluation.evaluate import (MRR_CUTOFF, dedupe, ensure_index, evaluate_squad,
+from assistant.evaluation.evaluate import (MRR_CUTOFF, _stable_key, dedupe, ensure_index, evaluate_squad,
                                            hit_rate, load_squad, mrr, run_squad_questions,
                                            select_squad, squad_index_dir, summarize)
 
@@ -54,6 +55,9 @@ def sets(quick: bool) -> list[dict]:
         lim = {"cmrc": (200, 1.5), "drcd": (40, 1.5), "xquad": (40, 1.5)}
     else:
         lim = {"cmrc": (None, 5), "drcd": (300, 3), "xquad": (None, 5)}
+    # XQuAD's sorted question ids follow its articles, so its first questions all lie in
+    # the half the English settings were fitted on: a quick run takes half from each.
+    xq = {"pick": "halves"} if quick else {}
     return [
         {"key": "cmrc", "name": "CMRC 2018 dev", "file": DATA / "cmrc2018_dev.json",
          "limit": lim["cmrc"][0], "factor": lim["cmrc"][1]},
@@ -61,16 +65,45 @@ def sets(quick: bool) -> list[dict]:
          "file": DATA / "drcd_dev.json", "limit": lim["drcd"][0], "factor": lim["drcd"][1]},
         {"key": "xquad-zh", "name": "XQuAD-half, Chinese questions",
          "file": DATA / "xquad_half.zh.json", "limit": lim["xquad"][0],
-         "factor": lim["xquad"][1]},
+         "factor": lim["xquad"][1], **xq},
         {"key": "xquad-en", "name": "XQuAD-half, English questions over the Chinese paragraphs",
          "file": DATA / "xquad_half.zh.json", "questions_file": DATA / "xquad_half.en.json",
-         "limit": lim["xquad"][0], "factor": lim["xquad"][1]},
+         "limit": lim["xquad"][0], "factor": lim["xquad"][1],
+         # The English settings (Calibration dense_weight_en, w_lex_en, w_prior_en; the
+         # bilingual bridge) were fitted on the first half of these question ids in sorted
+         # order: that half is reported as fitted, the other as held apart.
+         "split": "sorted-id-halves", **xq},
     ]
+
+
+def fit_half(path: Path) -> set[str]:
+    """The first half of a file's question ids in sorted order."""
+    _, every = load_squad(path)
+    ids = sorted(q["id"] for q in every)
+    return set(ids[:len(ids) // 2])
+
+
+def _pick_halves(articles, questions, n: int, factor: float, fit: set[str]):
+    """n questions, half from each half of the ids, with their paragraphs and distractors
+    (as `select_squad` adds them)."""
+    a = [q["id"] for q in questions if q["id"] in fit][:n // 2]
+    b = [q["id"] for q in questions if q["id"] not in fit][:n - n // 2]
+    keep_q = set(a) | set(b)
+    qs = [q for q in questions if q["id"] in keep_q]
+    needed = dedupe(q["article"] for q in qs)
+    want = max(len(needed), math.ceil(len(needed) * factor))
+    others = sorted((x.id for x in articles if x.id not in set(needed)), key=_stable_key)
+    keep = set(needed) | set(others[:want - len(needed)])
+    return [x for x in articles if x.id in keep], qs
 
 
 def load_set(spec: dict) -> tuple[list, list[dict]]:
     articles, questions = load_squad(spec["file"])
-    articles, questions = select_squad(articles, questions, spec["limit"], spec["factor"])
+    if spec.get("pick") == "halves":
+        articles, questions = _pick_halves(articles, questions, spec["limit"], spec["factor"],
+                                           fit_half(spec["file"]))
+    else:
+        articles, questions = select_squad(articles, questions, spec["limit"], spec["factor"])
     if spec.get("questions_file"):
         # Same question ids in both files: ask the other language's text, keep the gold
         # paragraph and the gold answers (spans of the indexed paragraphs).
@@ -95,7 +128,9 @@ def ours(spec: dict, articles, questions) -> dict:
 
     t0 = time.perf_counter()
     native = "questions_file" in inspect.signature(evaluate_squad).parameters
-    if not spec.get("questions_file") or native:
+    if spec.get("pick"):
+        native = False  # a selection `evaluate_squad --limit` does not make
+    if not spec.get("pick") and (not spec.get("questions_file") or native):
         kw = {"questions_file": spec["questions_file"]} if spec.get("questions_file") else {}
         run = evaluate_squad(spec["file"], None, spec["limit"], corpus_factor=spec["factor"],
                              progress_bar=False, log=log, **kw)
@@ -103,8 +138,10 @@ def ours(spec: dict, articles, questions) -> dict:
         folder = Path(report["index_dir"])
         assistant = None
     else:
-        # evaluate_squad without `questions_file`: its own steps, with the other wording.
+        # evaluate_squad's own steps (with the other wording, or another selection).
         folder = squad_index_dir(spec["file"], spec["limit"], spec["factor"])
+        if spec.get("pick"):
+            folder = folder.with_name(folder.name + "-" + spec["pick"])
         build = ensure_index(articles, folder, progress_bar=False, log=log)
         assistant = Assistant(folder)
         results = run_squad_questions(assistant, questions, progress_bar=False)
@@ -112,7 +149,11 @@ def ours(spec: dict, articles, questions) -> dict:
                   "chunks": len(assistant.index.chunks), "index_build": build,
                   **summarize(results)}
     report["wall_s"] = round(time.perf_counter() - t0, 1)
-    refused = {}
+    return {"report": report, "results": results, "folder": folder}
+
+
+def refusal_reasons(results) -> dict:
+    refused: dict[str, int] = {}
     for r in results:
         if not r.found:
             key = r.reason or "?"
@@ -120,8 +161,7 @@ def ours(spec: dict, articles, questions) -> dict:
                 if key.startswith(prefix):
                     key = prefix + "…"
             refused[key] = refused.get(key, 0) + 1
-    report["refusal_reasons"] = dict(sorted(refused.items(), key=lambda kv: -kv[1]))
-    return {"report": report, "results": results, "folder": folder}
+    return dict(sorted(refused.items(), key=lambda kv: -kv[1]))
 
 
 def ours_alone(folder: Path, questions: list[dict]) -> dict:
@@ -138,7 +178,7 @@ def ours_alone(folder: Path, questions: list[dict]) -> dict:
         dense.append(_rank(dedupe(art(int(r)) for r in rows), q["article"]))
         rows, _ = index.sparse.search(tokenize(q["question"]), DEPTH)
         sparse.append(_rank(dedupe(art(int(r)) for r in rows), q["article"]))
-    return {"dense": rank_metrics(dense), "bm25": rank_metrics(sparse)}
+    return {"dense": dense, "bm25": sparse}
 
 
 # llama-index baselines ---------------------------------------------------------------------
@@ -226,8 +266,7 @@ def baselines(folder: Path, articles, questions: list[dict], emb) -> dict:
                 ranks[name].append(_rank(dedupe(_article_of(n.node) for n in got),
                                          q["article"]))
         out[key] = {"nodes": len(nodes), "build_s": round(build_s, 1), "embedding": embedded,
-                    "query_s": round(time.perf_counter() - t0, 1),
-                    "rows": {name: rank_metrics(rs) for name, rs in ranks.items()}}
+                    "query_s": round(time.perf_counter() - t0, 1), "ranks": ranks}
     return out
 
 
@@ -256,13 +295,33 @@ def run(quick: bool, only: list[str] | None = None) -> dict:
         log(f"quality: {spec['name']}: llama-index baselines")
         base = baselines(o["folder"], articles, questions, emb)
         emb.flush()
-        out["sets"].append({
-            "key": spec["key"], "name": spec["name"], "file": spec["file"].name,
-            "limit": spec["limit"], "factor": spec["factor"],
-            "fitted": spec["key"] in FITTED, "questions": len(questions),
-            "paragraphs": len(articles), "ours": o["report"], "ours_embedding": ours_embedding,
-            "ours_alone": alone, "llama": base,
-            "ours_results": o["results"]})
+        by_id = {r.id: r for r in o["results"]}
+        assert [q["id"] for q in questions] == [r.id for r in o["results"]]
+        if spec.get("split") == "sorted-id-halves":
+            fit = fit_half(spec["file"])
+            parts = [(" — fitted half (sorted ids, first half)", True,
+                      [i for i, q in enumerate(questions) if q["id"] in fit]),
+                     (" — other half", False,
+                      [i for i, q in enumerate(questions) if q["id"] not in fit])]
+        else:
+            parts = [("", spec["key"] in FITTED, list(range(len(questions))))]
+        for suffix, fitted, idx in parts:
+            results = [by_id[questions[i]["id"]] for i in idx]
+            report = dict(o["report"], **summarize(results),
+                          refusal_reasons=refusal_reasons(results))
+            out["sets"].append({
+                "key": spec["key"] + ("-fit" if suffix and fitted else "-other" if suffix
+                                      else ""),
+                "name": spec["name"] + suffix, "file": spec["file"].name,
+                "limit": spec["limit"], "factor": spec["factor"], "fitted": fitted,
+                "questions": len(idx), "paragraphs": len(articles), "ours": report,
+                "ours_embedding": ours_embedding,
+                "ours_alone": {k_: rank_metrics([v[i] for i in idx]) for k_, v in alone.items()},
+                "llama": {var: {**{k_: v for k_, v in b.items() if k_ != "ranks"},
+                                "rows": {name: rank_metrics([rs[i] for i in idx])
+                                         for name, rs in b["ranks"].items()}}
+                          for var, b in base.items()},
+                "ours_results": results})
     emb.flush()
     out["embedder_stats"] = emb.stats
     return out

