@@ -14,7 +14,9 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _KINDS = [
     ("number", re.compile(r"多少|几[个名家次期人位项天年月岁届所条场对批种]|几|多大|多高|多长|多远|多重|多久|"
                           r"\bhow (many|much|large|big|long|old|often)\b|\bnumber of\b|"
-                          r"\bwhat (percentage|share|proportion|amount)\b", re.I)),
+                          r"\bwhat (percentage|share|proportion|amount)\b|"
+                          r"\bwhat(?:'s| is| was| are| were) the (?:price|cost|budget|salary|wage|"
+                          r"income|revenue|population|age|number|amount|total)\b", re.I)),
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|哪年|哪一年|几月|几号|什么时间|日期|"
                         r"\bwhen\b|\bwhat (date|time|day|year|month)\b|\bwhich (date|day|year|month)\b",
                         re.I)),

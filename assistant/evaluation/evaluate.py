@@ -473,6 +473,13 @@ def summarize(results: list[QuestionResult]) -> dict:
             "gold_in_answer": _round(mean_of(r.gold_in_answer for r in results), 4),
             "must_contain": _round(mean_of(r.must_contain_ok for r in results), 4),
             "refusals_right": _round(mean_of(r.refusal_ok for r in results), 4),
+            # Over the cases with no answer in the articles (gold article None): how many
+            # refusals were right (precision) and how many such cases were refused (recall).
+            "refusal_precision": _round(mean_of(r.gold_article is None for r in results
+                                                if not r.found), 4)
+            if any(r.gold_article is None for r in results) else None,
+            "refusal_recall": _round(mean_of(not r.found for r in results
+                                             if r.gold_article is None), 4),
             "answered": _round(mean_of(r.found for r in results), 4),
             "passed": _round(mean_of(r.passed for r in results), 4),
         },
@@ -557,6 +564,8 @@ def format_report(report: dict) -> str:
     else:
         rows += [("answer: must_contain passed", _fmt(a["must_contain"])),
                  ("answer: refusals right", _fmt(a["refusals_right"])),
+                 ("refusals: precision / recall",
+                  f"{_fmt(a.get('refusal_precision'))} / {_fmt(a.get('refusal_recall'))}"),
                  ("cases passed (score_case)", _fmt(a["passed"]))]
     rows += [("answered", _fmt(a["answered"])),
              ("latency per question p50 / p95",

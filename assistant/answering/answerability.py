@@ -1,0 +1,173 @@
+"""Whether the retrieved passages answer the question: signals and a fitted decision.
+
+The extractive answerer finds the best sentence for any question; this module decides
+whether that sentence (and its article) really answers it, or whether the articles do not
+say. The decision is a logistic model over signals of the best evidence:
+
+    dense       similarity of the best sentence to the question (e5 embeddings)
+    lex         idf-weighted share of the question's terms in that sentence (+ heading)
+    art_cov     the same share over the whole article holding it
+    miss_idf    the rarest question term the article lacks, as a share of the largest
+                possible idf (an asked attribute the article never states: 预算, 主席)
+    kind_ok     the sentence holds the kind of fact asked (a number for 多少, a date...)
+    unit_miss   a number question counted in a unit (多少人) and no number in that unit,
+                or asking an amount of money (预算, 奖金, 多少钱) or an age (年龄, 几岁)
+                and no amount in a currency, or in 岁, in the sentence
+    entity_miss a place, acronym or long number the question names is not in the article
+                (for an English question also a pinyin name, see `missing_names`)
+    margin      best sentence similarity minus the best other sentence of any other
+                article (a reprint of the same sentence does not count)
+    en, en_dense  English question (similarities across languages run lower)
+
+Its weights are fitted by `fit` on the fitting part of answerability sets (see
+`assistant/evaluation/answerability.py`: half of the passages of CMRC 2018 dev and
+XQuAD-half are left out of the index, and questions about them must be refused) and
+reported on the other part and on sets not used at all; `WEIGHTS` says which data.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.question import Question, entity_variants, number_with_unit
+from assistant.retrieval.tokens import coverage, normalise
+
+FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "entity_miss",
+            "margin", "en", "en_dense")
+
+
+# Quantities asked by their dimension rather than by a measure word, and how Chinese text
+# states them. Only the dimensions whose answers carry one unit family in every CMRC 2018
+# dev question asking them (money 7/7, age 4/4); length, area and weight answers use too
+# many units (公分, km, 光年, m²) for a rule.
+_DIMENSIONS = [
+    (re.compile(r"预算|资金|金额|奖金|投资|售价|价格|价钱|工资|薪酬|薪水|收入|费用|经费|成本|营收|"
+                r"收益|补贴|奖励|造价|票价|花费|多少钱|市值|估值|总额|税款|罚款|捐款|拨款|"
+                r"\b(?:price|cost|budget|salary|wage|income|revenue|fund(?:ing|s)?|investment|"
+                r"prize money|bonus|fee|fare|how much money|worth)\b", re.I),
+     re.compile(r"\d\s*(?:万|亿|千)?\s*(?:多|余)?\s*(?:元|块|美元|欧元|英镑|日元|港元|港币|台币|卢布|镑)|"
+                r"[一二三四五六七八九十百千万亿两]+(?:多|余)?(?:元|块钱)|[$￥¥€£]\s*\d")),
+    (re.compile(r"年龄|岁数|多大年纪|几岁|多少岁|享年|终年|\bhow old\b|\bage\b", re.I),
+     re.compile(r"\d+\s*(?:多|余)?\s*岁|[一二三四五六七八九十]+(?:多|余)?岁")),
+]
+
+
+def dimension_missing(question_text: str, sentence: str) -> bool:
+    """The question asks an amount of money or an age and the sentence states none.
+
+    Only for questions that ask a quantity (`Question.kind == "number"`): in
+    "工资集体协商指导员叫什么名字" 工资 names a role, not an amount."""
+    from assistant.retrieval.tokens import simplified
+
+    q = simplified(question_text)
+    return any(asked.search(q) and not stated.search(simplified(sentence))
+               for asked, stated in _DIMENSIONS)
+
+
+def missing_names(names: list[str], text: str) -> list[str]:
+    """The pinyin names of an English question that the (normalised) text lacks, read
+    as pinyin or through the dictionary (German: 德国, Turing: 图灵)."""
+    if not names:
+        return []
+    from assistant.answering.bilingual import translations
+    from assistant.answering.pinyin import to_pinyin
+
+    spelled = to_pinyin(text)
+    return [n for n in names if n not in spelled and not any(t in text for t in translations(n))]
+
+
+@dataclass
+class Model:
+    """A logistic model: P(answered) = sigmoid(bias + weights . features)."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+    fitted_on: str = ""
+
+    def probability(self, x: dict) -> float:
+        z = self.bias + sum(w * float(x[f]) for w, f in zip(self.weights, FEATURES))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def answers(self, x: dict) -> bool:
+        return self.probability(x) >= self.threshold
+
+
+def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
+    """The decision's inputs for the best candidate `cands[0]` (cands sorted best first).
+
+    `tokens` are the terms the candidates were scored with (for an English question:
+    its bridged Chinese words and numbers).
+    """
+    best = cands[0]
+    art = index.articles[best.article_id]
+    full = unicodedata.normalize("NFKC", art.heading + "\n" + art.text)
+    weighted = [(t, index.sparse.idf(t)) for t in tokens]
+    top_idf = math.log(1.0 + (index.sparse.n_docs + 0.5) / 0.5) or 1.0
+    lowered = full.lower()
+    missing = [w for t, w in weighted if t not in lowered]
+    # A reprint of the same sentence in another article (the same story in two papers) is
+    # no competitor: only other text counts.
+    same = "".join(best.text.split())
+    other = max((c.dense for c in cands if c.article_id != best.article_id
+                 and "".join(c.text.split()) != same), default=None)
+    en = 1.0 if question.is_english else 0.0
+    norm = normalise(full)
+    entity_miss = any(not any(normalise(v) in norm for v in entity_variants(e))
+                      for e in question.entities) or \
+        (question.is_english and bool(missing_names(question.names, norm)))
+    unit_miss = question.kind == "number" and (
+        (bool(question.unit) and not number_with_unit(best.text, question.unit)) or
+        dimension_missing(question.text, best.text))
+    return {
+        "dense": best.dense,
+        "lex": best.lex,
+        "art_cov": coverage(weighted, full),
+        "miss_idf": max(missing, default=0.0) / top_idf,
+        "kind_ok": 1.0 if best.kind_ok else 0.0,
+        "unit_miss": 1.0 if unit_miss else 0.0,
+        "entity_miss": 1.0 if entity_miss else 0.0,
+        "margin": best.dense - other if other is not None else 0.1,
+        "en": en,
+        "en_dense": en * best.dense,
+    }
+
+
+def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 4000,
+        lr: float = 0.5) -> Model:
+    """Logistic regression by gradient descent on standardised features (no extra
+    dependency); returns weights on the raw feature scale."""
+    x = np.array([[float(r[f]) for f in FEATURES] for r in rows], dtype=np.float64)
+    y = np.array(labels, dtype=np.float64)
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd == 0] = 1.0
+    z = (x - mu) / sd
+    w = np.zeros(z.shape[1])
+    b = 0.0
+    pos = y.mean()
+    # Balance the classes so the fitted threshold means the same on any mix.
+    sw = np.where(y > 0, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9))
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+        g = (p - y) * sw
+        w -= lr * (z.T @ g / len(y) + l2 * w)
+        b -= lr * g.mean()
+    raw_w = w / sd
+    raw_b = b - float((w * mu / sd).sum())
+    return Model(tuple(float(v) for v in raw_w), float(raw_b))
+
+
+# Fitted by `python -m assistant.evaluation.answerability --fit ROWS` on the fitting part
+# (passage buckets 0 and 2) of the answerability sets, never on their reporting part,
+# DRCD or the seed page: Chinese questions on CMRC 2018 dev + XQuAD-half zh, English
+# questions on XQuAD-half en (asked over the Chinese paragraphs). Figures: README.
+MODELS = {
+    "zh": Model(weights=(14.488, 1.083, 5.755, -0.185, -1.275, -0.058, -1.99, 46.22, 0, 0),
+                bias=-16.07, threshold=0.3, fitted_on="CMRC 2018 dev + XQuAD-half zh, fitting part"),
+    "en": Model(weights=(6.325, 2.094, 1.331, 0.344, -0.172, -0.833, -0.281, 52.326, 0, 6.325),
+                bias=-11.301, threshold=0.4, fitted_on="XQuAD-half en over zh paragraphs, fitting part"),
+}

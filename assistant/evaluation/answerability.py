@@ -1,0 +1,196 @@
+"""Answerability sets: a SQuAD-format file with part of its passages left out of the index.
+
+Passages fall into four buckets by a hash of their id. Buckets 0 and 1 are indexed;
+buckets 2 and 3 are left out, so the questions about them have no answer in the index
+and must be refused. Buckets 0 and 2 form the *fitting* part, buckets 1 and 3 the
+*reporting* part: a setting fitted on one part never saw the other part's questions
+(the index holds the passages of both as each other's distractors).
+
+    python -m assistant.evaluation.answerability FILE.json [--questions-from FILE.json]
+        [--part fit|report|all] [--rows OUT.jsonl] [--limit N]
+    python -m assistant.evaluation.answerability --fit ROWS.jsonl [ROWS.jsonl ...]
+        [--threshold P] [--held-apart ROWS.jsonl ...]
+
+reports, per part, the answerable questions answered citing their own passage first and
+the unanswerable ones refused; `--rows` writes each question's decision signals (the
+input of `assistant.answering.answerability.fit`).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from assistant.evaluation.evaluate import CACHE_DIR, ensure_index, load_squad
+from assistant.evaluation.evaluate import questions_from as reworded
+
+PARTS = {"fit": (0, 2), "report": (1, 3)}
+
+
+def bucket(passage_id: str) -> int:
+    return int(hashlib.sha1(passage_id.encode("utf-8")).hexdigest(), 16) % 4
+
+
+def answerability_set(path: str | Path, questions_from: str | Path | None = None,
+                      ) -> tuple[list, list[dict]]:
+    """(indexed articles, questions) with each question's `answerable` and `part`.
+
+    `questions_from`: a file with the same question ids in another language (XQuAD
+    English); its questions are asked, with the gold answers of `path`.
+    """
+    articles, questions = load_squad(path)
+    if questions_from:
+        questions = reworded(questions, questions_from)
+    for q in questions:
+        b = bucket(q["article"])
+        q["answerable"] = b in (0, 1)
+        q["part"] = "fit" if b in PARTS["fit"] else "report"
+    return [a for a in articles if bucket(a.id) in (0, 1)], questions
+
+
+def index_folder(path: str | Path, articles: list, log=None) -> Path:
+    """The cached index of the indexed half; seeded from the whole file's cached index
+    (`assistant eval --squad`) when there is one, so nothing is embedded twice."""
+    path = Path(path)
+    folder = CACHE_DIR / f"{path.stem}-answerable-half"
+    whole = CACHE_DIR / path.stem
+    if not (folder / "CURRENT").exists() and (whole / "CURRENT").exists():
+        version = (whole / "CURRENT").read_text(encoding="utf-8").strip()
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(whole / version, folder / version)
+        (folder / "CURRENT").write_text(version, encoding="utf-8")
+    ensure_index(articles, folder, log=log)
+    return folder
+
+
+def collect(answerer, questions: list[dict], progress: bool = True) -> list[dict]:
+    """Ask each question once; its decision signals, the current decision and the truth."""
+    from tqdm import tqdm
+
+    from assistant.answering.answerability import signals
+    from assistant.answering.question import analyse
+
+    rows = []
+    for q in tqdm(questions, desc="questions", unit="q", file=sys.stderr, disable=not progress,
+                  leave=False):
+        question = analyse(q["question"])
+        turn, retrieval = answerer.answer(q["question"], question=question)
+        cands = retrieval.candidates
+        row = {"id": q["id"], "question": q["question"], "lang": question.lang,
+               "part": q["part"], "answerable": q["answerable"], "gold": q["article"],
+               "found": turn.found, "reason": retrieval.reason,
+               "cited_gold": bool(turn.found and turn.citations and
+                                  turn.citations[0].article_id == q["article"]),
+               "best_is_gold": bool(cands and cands[0].article_id == q["article"]),
+               "gold_in_answer": bool(turn.found and any(
+                   g.strip() and g.strip() in turn.answer for g in q["answers"]))}
+        if cands:
+            row["hard_reason"] = answerer.hard_reason(question, cands[0]) \
+                if hasattr(answerer, "hard_reason") else ""
+            row.update(signals(answerer.index, question, cands, retrieval.tokens
+                               if hasattr(retrieval, "tokens") else question.tokens))
+        rows.append(row)
+    return rows
+
+
+def summary(rows: list[dict]) -> dict:
+    def rate(xs):
+        xs = list(xs)
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    out = {}
+    for part in ("fit", "report", "all"):
+        sel = [r for r in rows if part == "all" or r["part"] == part]
+        pos = [r for r in sel if r["answerable"]]
+        neg = [r for r in sel if not r["answerable"]]
+        out[part] = {"answerable": len(pos), "unanswerable": len(neg),
+                     "answered_citing_gold_first": rate(r["cited_gold"] for r in pos),
+                     "gold_in_answer": rate(r["gold_in_answer"] for r in pos),
+                     "unanswerable_refused": rate(not r["found"] for r in neg)}
+    return out
+
+
+def decide(model, row: dict) -> bool:
+    """Whether the answerer answers: no hard reason and the model is confident enough."""
+    return "dense" in row and not row.get("hard_reason") and model.answers(row)
+
+
+def outcome(model, rows: list[dict]) -> dict:
+    """Answerable questions answered citing their passage first; unanswerable refused."""
+    pos = [r for r in rows if r["answerable"]]
+    neg = [r for r in rows if not r["answerable"]]
+    return {"answerable": len(pos), "unanswerable": len(neg),
+            "answered_citing_gold_first": round(sum(decide(model, r) and r["best_is_gold"]
+                                                    for r in pos) / max(1, len(pos)), 4),
+            "unanswerable_refused": round(sum(not decide(model, r) for r in neg)
+                                          / max(1, len(neg)), 4)}
+
+
+def fit_model(paths: list[str], threshold: float, held_apart: list[str] = ()) -> dict:
+    """Fit the decision on the fitting part of row files; report every part and set.
+
+    The label is "answer": the passage is in the index and the best sentence is from
+    it (answering from another passage is as wrong as answering the unanswerable)."""
+    from dataclasses import replace
+
+    from assistant.answering.answerability import FEATURES, fit
+
+    sets = {Path(p).stem: [json.loads(x) for x in open(p, encoding="utf-8")] for p in paths}
+    train = [r for rows in sets.values() for r in rows
+             if r["part"] == "fit" and "dense" in r and not r.get("hard_reason")]
+    model = replace(fit(train, [bool(r["answerable"] and r["best_is_gold"]) for r in train]),
+                    threshold=threshold, fitted_on=", ".join(sorted(sets)))
+    report = {"weights": dict(zip(FEATURES, [round(w, 3) for w in model.weights])),
+              "bias": round(model.bias, 3), "threshold": threshold, "sets": {}}
+    for name, rows in sets.items():
+        report["sets"][name] = {part: outcome(model, [r for r in rows if r["part"] == part])
+                                for part in ("fit", "report")}
+    for p in held_apart:
+        rows = [json.loads(x) for x in open(p, encoding="utf-8")]
+        report["sets"][Path(p).stem + " (held apart)"] = {"all": outcome(model, rows)}
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m assistant.evaluation.answerability",
+                                description=__doc__.split("\n\n")[0])
+    p.add_argument("file", nargs="?")
+    p.add_argument("--fit", nargs="+", metavar="ROWS.jsonl",
+                   help="fit the answerability model on the fitting part of these rows")
+    p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--held-apart", nargs="*", default=[], metavar="ROWS.jsonl",
+                   help="rows of sets used for no fitting, reported whole")
+    p.add_argument("--questions-from", help="ask these questions (same ids), e.g. English")
+    p.add_argument("--part", choices=["fit", "report", "all"], default="all")
+    p.add_argument("--rows", help="write each question's signals and outcome (JSON Lines)")
+    p.add_argument("--limit", type=int, help="only the first N questions of the part")
+    args = p.parse_args(argv)
+    if args.fit:
+        print(json.dumps(fit_model(args.fit, args.threshold, args.held_apart),
+                         ensure_ascii=False, indent=1))
+        return 0
+    if not args.file:
+        p.error("give a SQuAD FILE, or --fit ROWS")
+    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.retrieval.store import NewsIndex
+
+    articles, questions = answerability_set(args.file, args.questions_from)
+    if args.part != "all":
+        questions = [q for q in questions if q["part"] == args.part]
+    if args.limit:
+        questions = questions[:args.limit]
+    folder = index_folder(args.file, articles, log=lambda m: print(m, file=sys.stderr))
+    rows = collect(ExtractiveAnswerer(NewsIndex.load(folder)), questions)
+    if args.rows:
+        with open(args.rows, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(json.dumps(summary(rows), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
