@@ -200,7 +200,9 @@ def test_cmrc_small_run_floors(cmrc_run, capsys):
     assert r["mrr10"] >= 0.98           # measured 0.991
     assert r["first_cited"] >= 0.95     # measured 0.980
     assert a["gold_in_answer"] >= 0.85  # measured 0.885
-    assert a["answered"] >= 0.96        # measured 0.990
+    # The fitted answerability model refuses a few answerable questions to refuse most
+    # unanswerable ones (answerability sets: README); measured 0.955 since.
+    assert a["answered"] >= 0.94        # measured 0.990 before it
     assert rep["latency_ms"]["n"] == 200
     misses = (folder / "misses.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(misses) == rep["misses"]
