@@ -314,6 +314,7 @@ def run(quick: bool, only: list[str] | None = None) -> dict:
                                       else ""),
                 "name": spec["name"] + suffix, "file": spec["file"].name,
                 "limit": spec["limit"], "factor": spec["factor"], "fitted": fitted,
+                "pick": spec.get("pick"),
                 "questions": len(idx), "paragraphs": len(articles), "ours": report,
                 "ours_embedding": ours_embedding,
                 "ours_alone": {k_: rank_metrics([v[i] for i in idx]) for k_, v in alone.items()},
