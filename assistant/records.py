@@ -35,6 +35,21 @@ class Article:
     def heading(self) -> str:
         return " / ".join(self.headings)
 
+    def field_text(self, name: str | None = None) -> str:
+        """The text a citation's span indexes: `text` (None), or one of the metadata
+        fields in `CITABLE_FIELDS`: "byline", "captions" (the captions, one a line),
+        "date", "newspaper", "page", and the names a reader took from a file's metadata,
+        "authors" and "photographers" (joined by 、)."""
+        if name in (None, "text"):
+            return self.text
+        if name == "captions":
+            return "\n".join(self.captions)
+        if name in ("authors", "photographers"):
+            return "、".join(getattr(self, name))
+        if name in ("byline", "date", "newspaper", "page"):
+            return getattr(self, name) or ""
+        raise ValueError(f"not a citable field of an article: {name!r}")
+
     @property
     def title(self) -> str:
         """The most title-like heading line: the longest of the first three."""
@@ -92,9 +107,18 @@ class Chunk:
         return cls(**d)
 
 
+# Fields of an article a citation can point into besides its body text (see `field_text`).
+CITABLE_FIELDS = ("byline", "captions", "date", "newspaper", "page", "authors", "photographers")
+
+
 @dataclass
 class Citation:
-    """What a marker [n] in an answer points at: exact text of an article."""
+    """What a marker [n] in an answer points at: exact text of an article.
+
+    `passage == article.field_text(field)[start:end]`: the span indexes the body text
+    (`field` None) or, for who-wrote / who-photographed / when / which-paper answers, the
+    metadata field named (`CITABLE_FIELDS`).
+    """
 
     n: int
     article_id: str
@@ -105,11 +129,15 @@ class Citation:
     end: int
     date: str | None = None
     supported: bool = True
+    field: str | None = None   # None: `start:end` index `Article.text`
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "article_id": self.article_id, "heading": self.heading,
-                "source": self.source, "passage": self.passage, "start": self.start,
-                "end": self.end, "date": self.date, "supported": self.supported}
+        d = {"n": self.n, "article_id": self.article_id, "heading": self.heading,
+             "source": self.source, "passage": self.passage, "start": self.start,
+             "end": self.end, "date": self.date, "supported": self.supported}
+        if self.field:
+            d["field"] = self.field
+        return d
 
 
 @dataclass
@@ -122,6 +150,12 @@ class Turn:
     citations: list[Citation] = field(default_factory=list)
     notice: str | None = None
     verification: dict | None = None
+    # The exact span answering a number, date or name question, {"text", "n"}: its
+    # citation [n] holds it; the answer opens with it.
+    short_answer: dict | None = None
+    # A follow-up rewritten as the question it stands for ("那X呢？" -> the earlier
+    # question about X), when the answer was made from that question.
+    standalone_question: str | None = None
 
     def to_dict(self) -> dict:
         d = {"question": self.question, "answer": self.answer, "found": self.found,
@@ -130,6 +164,10 @@ class Turn:
             d["notice"] = self.notice
         if self.verification is not None:
             d["verification"] = self.verification
+        if self.short_answer is not None:
+            d["short_answer"] = dict(self.short_answer)
+        if self.standalone_question:
+            d["standalone_question"] = self.standalone_question
         return d
 
 

@@ -378,15 +378,17 @@ def test_browser_chat_sources_reader_and_new_conversation(page, tmp_path):
     print(f"answer complete {took:.2f}s after Enter")
     answer = page.locator("#chat .answer").last
     expect(answer).to_contain_text("该公司有职工367人")
+    # the short answer "367人" [1] in bold, then the quoted sentence [2]
+    expect(answer.locator("strong.short-answer")).to_have_text("367人")
     chip = answer.locator("a.cite")
-    expect(chip).to_have_count(1)
+    expect(chip).to_have_count(2)
     sources = page.locator("#sources-panel")
-    expect(sources.locator(".cite-source")).to_have_count(1)
+    expect(sources.locator(".cite-source")).to_have_count(2)
     expect(sources).to_contain_text("东阳首家物业工会")
-    expect(sources.locator("mark")).to_contain_text("该公司有职工367人")
+    expect(sources.locator("mark").last).to_contain_text("该公司有职工367人")
     page.screenshot(path=str(tmp_path / "1-answer.png"))
 
-    chip.click()
+    chip.last.click()
     mark = page.locator("#reader-panel mark")
     expect(mark).to_contain_text("该公司有职工367人,其中保洁193人")
     expect(page.locator("#reader-panel")).to_contain_text("东阳首家物业工会")
@@ -398,14 +400,14 @@ def test_browser_chat_sources_reader_and_new_conversation(page, tmp_path):
     _ask(page, "协商会上职工方有多少人？", 3)
     expect(page.locator("#chat .answer").last).to_contain_text("11人")
     expect(sources).to_contain_text("answer 3 of 3")
-    sources.locator(".cite-source").first.click()      # a source opens its article too
+    sources.locator(".cite-source").last.click()       # a source opens its article too
     expect(page.locator("#reader-panel mark")).to_contain_text("职工方11人")
     page.screenshot(path=str(tmp_path / "3-follow-up.png"))
 
     # the marker of the first answer still opens the first answer's sources
-    page.locator("#chat .answer").first.locator("a.cite").click()
+    page.locator("#chat .answer").first.locator("a.cite").last.click()
     expect(sources).to_contain_text("answer 1 of 3")
-    expect(sources.locator("mark")).to_contain_text("该公司有职工367人")
+    expect(sources.locator("mark").last).to_contain_text("该公司有职工367人")
     expect(page.locator("#reader-panel mark")).to_contain_text("该公司有职工367人")
 
     # questions the articles do not answer, and questions that cannot be asked
@@ -465,7 +467,7 @@ def test_browser_upload_shows_markup_literally(page, served, tmp_path):
     expect(answer).to_contain_text("128名职工")
     expect(answer).to_contain_text(XSS_SCRIPT)
     expect(answer).to_contain_text(XSS_IMG)
-    answer.locator("a.cite").first.click()
+    answer.locator("a.cite").last.click()   # the quoted sentence, after the short answer
     expect(page.locator("#reader-panel mark")).to_contain_text(XSS_SCRIPT)
     page.screenshot(path=str(tmp_path / "2-chat.png"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from assistant.answering import followups, lists, metadata, shortanswer
 from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
 from assistant.retrieval.tokens import tokenize
 from assistant.answering.question import analyse
@@ -34,12 +35,38 @@ class Conversation:
     retrievals: list[Retrieval] = field(default_factory=list)
 
     def context(self) -> tuple[str, list[str], list[str]]:
-        """Earlier question text, cited articles and terms of the last answered turn."""
+        """Earlier question text (as it stands alone), cited articles and terms of the
+        last answered turn."""
         for turn in reversed(self.turns):
             if turn.found:
                 articles = list(dict.fromkeys(c.article_id for c in turn.citations))
-                return turn.question, articles, tokenize(turn.question)
+                frame = followups.frame_of(turn)
+                return frame, articles, tokenize(frame)
         return "", [], []
+
+    @property
+    def extractive(self) -> ExtractiveAnswerer:
+        return getattr(self.answerer, "extractive", self.answerer)
+
+    def _special(self, text: str) -> tuple[Turn, Retrieval] | None:
+        """Questions about an article's byline, photo, date or paper, and list or
+        summary questions: answered by their own modules, with or without an LLM."""
+        asked = metadata.asked_metadata(text)
+        if asked:
+            return metadata.answer(self.extractive, text, asked, self.turns)
+        if lists.is_list_question(text):
+            return lists.answer(self.extractive, text, self.context()[1])
+        return None
+
+    def _follow_up(self, text: str) -> str | None:
+        """The standalone question an elliptical or pronoun follow-up stands for."""
+        prev = followups.last_answered(self.turns)
+        if prev is None:
+            return None
+        frame = followups.frame_of(prev)
+        if metadata.asked_metadata(frame) or lists.is_list_question(frame):
+            return None
+        return followups.resolve(text, self.turns)
 
     @property
     def generative(self) -> bool:
@@ -48,6 +75,12 @@ class Conversation:
 
     def ask(self, text: str) -> Turn:
         text = check_question(text)
+        special = self._special(text)
+        if special is not None:
+            turn, retrieval = special
+            self.turns.append(turn)
+            self.retrievals.append(retrieval)
+            return turn
         if self.generative:
             turn = None
             for kind, value in self._generate(text, stream=False):
@@ -55,7 +88,24 @@ class Conversation:
                     turn = value
             return turn
         question = analyse(text)
+        turn, retrieval, question = self._answer(text, question)
+        turn = shortanswer.add(turn, question, getattr(retrieval, "tokens", None) or ())
+        self.turns.append(turn)
+        self.retrievals.append(retrieval)
+        return turn
+
+    def _answer(self, text: str, question) -> tuple[Turn, Retrieval, object]:
+        """The extractive answer: a follow-up as the question it stands for, else with
+        the earlier turn's help; returns the question it answered too."""
         ctx, prior, ctx_tokens = self.context()
+        standalone = self._follow_up(text)
+        if standalone:
+            resolved = analyse(standalone)
+            turn, retrieval = self.answerer.answer(standalone, prior_articles=prior,
+                                                   question=resolved)
+            if turn.found:
+                turn.question, turn.standalone_question = text, standalone
+                return turn, retrieval, resolved
         if ctx and (question.anaphoric or len(question.tokens) <= 2):
             turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
                                                    context_tokens=ctx_tokens, question=question)
@@ -65,9 +115,7 @@ class Conversation:
                 turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
                                                        context_tokens=ctx_tokens,
                                                        question=question)
-        self.turns.append(turn)
-        self.retrievals.append(retrieval)
-        return turn
+        return turn, retrieval, question
 
     def stream(self, text: str) -> Iterator[tuple[str, object]]:
         """Answer as a stream: ("delta", text piece) events, then ("turn", Turn).
@@ -78,7 +126,14 @@ class Conversation:
         it is sent in pieces so a chat UI shows it the same way as a generated one.
         """
         if self.generative:
-            yield from self._generate(check_question(text), stream=True)
+            text = check_question(text)
+            special = self._special(text)
+            if special is not None:
+                turn, retrieval = special
+                yield from answer_pieces(turn.answer)
+                yield from self._record(text, text, turn, retrieval)
+                return
+            yield from self._generate(text, stream=True)
             return
         turn = self.ask(text)
         yield from answer_pieces(turn.answer)

@@ -96,12 +96,21 @@ def answer_html(turn: Turn, turn_index: int) -> str:
     renderer passes it through and never interprets the article text as Markdown.
     """
     by_n = _citations_by_number(turn)
+    short = turn.short_answer or {}
     parts = []
     for segment, unsupported in _support_segments(turn):
         seg = []
-        for piece in split_markers(segment):
+        pieces = split_markers(segment)
+        for i, piece in enumerate(pieces):
             if isinstance(piece, int):
                 seg.append(chip_html(turn_index, by_n[piece]) if piece in by_n else f"[{piece}]")
+            elif short and i + 1 < len(pieces) and pieces[i + 1] == short.get("n") \
+                    and short.get("text") and piece.endswith(short["text"]):
+                # The short answer ("367人"), bold before the quoted sentence.
+                cut = len(piece) - len(short["text"])
+                seg.append(_html_text(piece[:cut]) + '<strong class="short-answer">'
+                           + _html_text(short["text"]) + "</strong>")
+                short = {}
             else:
                 seg.append(_html_text(piece))
         if unsupported:
@@ -132,6 +141,12 @@ def error_html(message: str) -> str:
     return f'<div class="ui-error" role="alert">⚠ {esc(message)}</div>'
 
 
+# What a citation of a metadata field quotes, as the sources panel names it.
+FIELD_LABELS = {"byline": "byline", "captions": "photo caption", "date": "date",
+                "newspaper": "newspaper", "page": "page", "authors": "authors",
+                "photographers": "photographers"}
+
+
 # --- sources panel ------------------------------------------------------------------
 SOURCES_PLACEHOLDER = ('<div class="sources-empty">Sources of the selected answer appear '
                        'here. Click a marker <span class="cite sample">1</span> to open the '
@@ -140,12 +155,22 @@ READER_PLACEHOLDER = ('<div class="reader-empty">Click a marker or a source to r
                       'article.</div>')
 
 
+def cited_text(article: Article, citation: Citation) -> str:
+    """The text the citation's span indexes: the article's body, or the metadata field
+    it names (byline, captions, date ...)."""
+    try:
+        return article.field_text(citation.field)
+    except ValueError:
+        return ""
+
+
 def passage_context(article: Article | None, citation: Citation,
                     width: int = CONTEXT_CHARS) -> tuple[str, str, str]:
-    """(before, passage, after): a little of the paragraph around the cited passage."""
+    """(before, passage, after): a little of the paragraph (or the byline, caption ...)
+    around the cited passage."""
     if article is None:
         return "", citation.passage, ""
-    text = article.text
+    text = cited_text(article, citation)
     start, end = citation.start, citation.end
     if not (0 <= start <= end <= len(text)) or text[start:end] != citation.passage:
         return "", citation.passage, ""   # the article changed since: show the passage alone
@@ -168,7 +193,7 @@ def source_item_html(turn_index: int, citation: Citation,
     badge = ("" if citation.supported else
              '<span class="badge-unsupported">⚠ unsupported: the article does not back '
              'this part of the answer</span>')
-    meta = _meta(citation.source, citation.date)
+    meta = _meta(citation.source, citation.date, FIELD_LABELS.get(citation.field or ""))
     return (f'<div class="{cls}" data-turn="{turn_index}" data-n="{citation.n}" role="button" '
             f'tabindex="0" title="Open the article">'
             f'<div class="source-head"><span class="cite-num">{citation.n}</span> '
@@ -213,10 +238,13 @@ def _mark_paragraph(paragraph: str, offset: int, start: int | None, end: int | N
 
 
 def reader_html(article: Article | None, start: int | None = None, end: int | None = None,
-                label: str = "", chunks: int | None = None) -> str:
-    """The whole article; the span [start, end) of `article.text` is marked and gets an id."""
+                label: str = "", chunks: int | None = None, field: str | None = None) -> str:
+    """The whole article; the span [start, end) of `article.text` (or of the metadata
+    field `field`: byline, captions, date ...) is marked and gets an id."""
     if article is None:
         return READER_PLACEHOLDER
+    if field:
+        return _reader_with_field(article, start, end, label, chunks, field)
     title = article.title
     others = [h for h in article.headings if h != title]
     out = [f'<article class="reader" data-article-id="{esc(article.id)}">']
@@ -242,6 +270,32 @@ def reader_html(article: Article | None, start: int | None = None, end: int | No
     return "".join(out)
 
 
+def _reader_with_field(article: Article, start, end, label: str, chunks, field: str) -> str:
+    """The reader with a span of a metadata field marked: the byline, a caption and the
+    date are shown marked where the reader shows them; other fields above the text."""
+    html = reader_html(article, label=label, chunks=chunks)
+    text = cited_text(article, Citation(0, article.id, "", "", "", 0, 0, field=field))
+    if start is None or end is None or not (0 <= start < end <= len(text)):
+        return html
+    marked = f'{esc(text[:start])}<mark id="reader-mark">{esc(text[start:end])}</mark>' \
+             f'{esc(text[end:])}'
+    if field == "byline":
+        return html.replace(f'<div class="reader-byline">{esc(article.byline)}</div>',
+                            f'<div class="reader-byline">{marked}</div>', 1)
+    if field == "captions":
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        hi = len(text) if hi < 0 else hi
+        caption = text[lo:hi]
+        inner = (f'{esc(caption[:start - lo])}<mark id="reader-mark">{esc(text[start:end])}'
+                 f'</mark>{esc(caption[end - lo:])}')
+        return html.replace(f'<figcaption>{esc(caption)}</figcaption>',
+                            f'<figcaption>{inner}</figcaption>', 1)
+    label_html = esc(FIELD_LABELS.get(field, field))
+    extra = f'<div class="reader-field">{label_html}: {marked}</div>'
+    return html.replace('<div class="reader-meta">', extra + '<div class="reader-meta">', 1)
+
+
 def cited_reader_html(article: Article | None, citation: Citation, turn_index: int,
                       chunks: int | None = None) -> str:
     """The reader opened on a citation of answer `turn_index`, its passage marked.
@@ -250,13 +304,15 @@ def cited_reader_html(article: Article | None, citation: Citation, turn_index: i
     """
     label = (f"[{citation.n}] cited in answer {turn_index + 1}"
              + ("" if citation.supported else " (unsupported)"))
-    if article is None or article.text[citation.start:citation.end] != citation.passage:
+    if article is None or cited_text(article, citation)[citation.start:citation.end] \
+            != citation.passage:
         fallback = Article(id=citation.article_id, headings=[citation.heading],
                            paragraphs=[citation.passage], source=citation.source,
                            date=citation.date)
         return reader_html(fallback, 0, len(citation.passage),
                            label=label + " (the article is no longer indexed as it was)")
-    return reader_html(article, citation.start, citation.end, label, chunks)
+    return reader_html(article, citation.start, citation.end, label, chunks,
+                       field=citation.field)
 
 
 # --- talking points -----------------------------------------------------------------

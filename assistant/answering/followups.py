@@ -1,0 +1,148 @@
+"""Follow-up questions rewritten as the question they stand for.
+
+- Ellipsis: "那铁路货车运用系统的技能竞赛呢？" after "电力行业的技能竞赛有多少人参赛？" is
+  the earlier question's frame with the new subject: "铁路货车运用系统的技能竞赛有多少人
+  参赛？" ("what about X?" likewise, for an English frame with a name in it).
+- Personal pronouns: "他今年多大？" after a question about 陈明 (named in that question,
+  or the name that answered it) is "陈明今年多大？".
+
+The rewrite is only a question to answer: `Conversation` answers it, staying with the
+earlier answer's article, and falls back to the earlier handling (the question searched
+together with the earlier one) when the rewrite finds nothing. Demonstratives ("这在长治
+市是第几例？") are left to that handling: what "这" stands for is the earlier answer's
+event, not a phrase of the earlier question.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.answering.question import language, person_names
+from assistant.answering.shortanswer import is_name
+from assistant.records import Turn
+
+_ELLIPSIS_ZH = re.compile(r"^(?:那么|那|还有|而|另外|再看看)?[，,\s]*(?P<x>.+?)(?:的情况|怎么样|又如何|如何)?"
+                          r"呢[？?！!。\s]*$")
+_ELLIPSIS_EN = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>.+?)[\s?？.!]*$", re.I)
+_ASKING = re.compile(r"多少|几|谁|什么|哪|怎么|为何|为什么|是否|吗|何时|如何")
+_PRONOUN = re.compile(r"^(他|她|它|这|那|其|此|该|\b(it|they|them|he|she|this|that)\b)", re.I)
+_HE_SHE = re.compile(r"(?<![其])[他她](?![们人])")
+# Parts of speech of a subject phrase: nouns, names, places, organisations, 的.
+_NOMINAL = ("n", "nr", "ns", "nt", "nz", "nw", "ng", "an", "j", "b", "eng", "uj", "m", "q")
+_AFTER_VN = {"有", "是", "的", "共", "将", "在", "于", "共有", "中"}
+
+
+def frame_of(turn: Turn) -> str:
+    """The question a turn answered, as it stands alone."""
+    return turn.standalone_question or turn.question
+
+
+def last_answered(turns: list[Turn]) -> Turn | None:
+    return next((t for t in reversed(turns) if t.found), None)
+
+
+def _posseg(text: str) -> list[tuple[str, str]]:
+    from jieba import posseg
+
+    from assistant.retrieval.tokens import _get_jieba
+
+    _get_jieba()
+    return [(w, f) for w, f in posseg.lcut(text)]
+
+
+def _nominal(tokens: list[tuple[str, str]], i: int) -> bool:
+    w, f = tokens[i]
+    if f == "vn":  # 竞赛 in "技能竞赛有…" is a noun, 启动 in "总工会启动了…" a verb
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ("", "x")
+        return nxt[0] in _AFTER_VN or nxt[1] in _NOMINAL and nxt[1] not in ("m", "q")
+    return f in _NOMINAL or f.startswith("n")
+
+
+def _leading_subject(frame: str) -> int:
+    """Length of the noun phrase the frame opens with (0 when it opens otherwise)."""
+    tokens = _posseg(frame)
+    end = 0
+    for i, (w, _) in enumerate(tokens):
+        if not _nominal(tokens, i):
+            break
+        end += len(w)
+    # A subject ends with a noun, never with 的 or a number.
+    while end and frame[end - 1] in "的":
+        end -= 1
+    return end
+
+
+def _subject_start(frame: str, at: int) -> int:
+    """Where the noun phrase ending just before `at` starts."""
+    tokens = _posseg(frame[:at])
+    start = at
+    for i in range(len(tokens) - 1, -1, -1):
+        if not (_nominal(tokens, i) or tokens[i][1] == "vn"):
+            break
+        start -= len(tokens[i][0])
+    return start
+
+
+def substitute(frame: str, x: str) -> str | None:
+    """The frame with its subject replaced by `x` (None when no subject is found)."""
+    x = x.strip()
+    if not x or x in frame:
+        return None
+    if language(frame) != language(x):
+        return None
+    if language(frame) == "en":
+        # The first capitalised run after the first word: the name the frame asks about.
+        m = re.search(r"(?<=\s)([A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*)", frame)
+        return frame[:m.start()] + x + frame[m.end():] if m else None
+    # The longest ending of x the frame holds ("…的技能竞赛"): x's head noun; the phrase
+    # it ends in the frame is replaced whole.
+    for k in range(len(x) - 1, 1, -1):
+        suffix = x[-k:]
+        if suffix.lstrip("的") and len(suffix.lstrip("的")) >= 2 and suffix in frame:
+            at = frame.find(suffix)
+            start = _subject_start(frame, at)
+            if start < at:  # the frame has its own modifier there to replace
+                return frame[:start] + x + frame[at + k:]
+            return None  # "衢州的活动呢？" after "…启动了什么活动？": no subject to swap
+    end = _leading_subject(frame)
+    if not end:
+        return None
+    subject = frame[:end]
+    xs = _posseg(x)
+    if len(xs) == 1 and xs[0][1] == "ns":
+        # "那象山呢？" after "椒江工会设立了…": only the place changes.
+        for w, f in _posseg(subject):
+            if f == "ns":
+                return frame.replace(w, x, 1)
+    return x + frame[end:]
+
+
+def _person(turn: Turn) -> str | None:
+    """Who "他/她" points at: the one person the earlier question names, else the name
+    that answered it, else the one person its quoted passages name."""
+    names = list(dict.fromkeys(n for n in person_names(frame_of(turn)) if is_name(n)))
+    if len(names) == 1:
+        return names[0]
+    if names:
+        return None
+    if turn.short_answer and person_names(turn.short_answer["text"]):
+        return turn.short_answer["text"]
+    quoted = list(dict.fromkeys(n for c in turn.citations if not c.field
+                                for n in person_names(c.passage) if is_name(n)))
+    return quoted[0] if len(quoted) == 1 else None
+
+
+def resolve(text: str, turns: list[Turn]) -> str | None:
+    """The standalone question a follow-up stands for, or None when it is not one this
+    module rewrites (or nothing was answered before)."""
+    prev = last_answered(turns)
+    if prev is None:
+        return None
+    frame = frame_of(prev)
+    m = _ELLIPSIS_EN.match(text) if language(text) == "en" else _ELLIPSIS_ZH.match(text)
+    if m and not _ASKING.search(m.group("x")) and not _PRONOUN.match(m.group("x")):
+        return substitute(frame, m.group("x"))
+    if language(text) == "zh" and _HE_SHE.search(text):
+        name = _person(prev)
+        if name:
+            return _HE_SHE.sub(name, text, count=1)
+    return None

@@ -1,0 +1,288 @@
+"""List, compare and summarise questions: a cited bullet list across articles.
+
+"列出这些报道里提到的职工技能竞赛，以及各自有多少人参赛", "总结…报道的要点", "talking
+points on …": the answer is one quoted sentence per bullet (verbatim, with its [n]),
+grouped under the title of its article, at most `MAX_BULLETS` bullets, chosen by maximal
+marginal relevance (MMR) over the stored sentence vectors so that no two bullets say the
+same thing (a story reprinted in two papers gives one bullet).
+
+What counts as relevant is the extractive answerer's own found/not-found decision, not a
+new threshold: the asked topic must pass it as a question ("nothing found" otherwise);
+then each bullet's sentence must pass it as if it were the answerer's best sentence (the
+retrieved candidates reordered with it first: the decision compares it with the best
+sentence of every other article, as for any answer); for a summary, each article whose
+best sentence passes so gives its most relevant, least redundant sentences.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import re
+
+import numpy as np
+
+from assistant.answering.question import Question, analyse, language
+from assistant.records import Citation, Turn
+from assistant.retrieval.tokens import simplified, tokenize
+
+MAX_BULLETS = 8
+MAX_ARTICLES = 4        # a summary covers at most this many articles
+MMR_LAMBDA = 0.7        # weight of relevance against redundancy in MMR
+# Two sentences are near-duplicates (the later is never a bullet) when their stored e5
+# vectors are this similar AND they share this share of character bigrams: e5 puts
+# sentences of one story giving different facts close too ("共有367人参赛" / "共有215人参
+# 赛": cosine 0.97, bigram overlap 0.17). Set on all sentence pairs of the seed page and of
+# the pages of tests/test_question_types.py: the reworded reprint there ("弘扬劳模精神和
+# 工匠精神" / "弘扬劳模精神、工匠精神") has cosine 0.999 and overlap 0.86, every other pair
+# with cosine >= 0.946 an overlap <= 0.33. Not fitted on a labelled set.
+DUPLICATE_COSINE = 0.95
+DUPLICATE_OVERLAP = 0.5
+MAX_DECISIONS = 40      # bounds the time a long list takes
+
+_LIST = re.compile(r"列出|列举|罗列|分别|各自|总结|概括|归纳|要点|梳理|对比|盘点|汇总|哪几篇|哪些报道|"
+                   r"哪些文章|哪些新闻|\blist\b|\bsummar(y|ise|ize)\b|talking points|key points|"
+                   r"main points|\bcompare\b|\bcomparison\b|\bbullet", re.I)
+_SUMMARY = re.compile(r"总结|概括|归纳|要点|梳理|summar|talking points|key points|main points", re.I)
+_STRIP = re.compile(
+    r"请|帮我|帮忙|给我|一下|列出|列举|罗列|总结|概括|归纳|梳理|盘点|汇总|对比|要点|分别|各自|以及|并且|"
+    r"这些|这几篇|各篇|所有的?|全部的?|这篇|那篇|该篇|本篇|这条|这则|"
+    r"(?:报道|文章|新闻|稿件)(?:里|中|里面|当中)?(?:提到|说到|讲到|涉及)?的?|"
+    r"\b(?:please|list|summari[sz]e|summary of|compare|give me|make|talking points|key points|"
+    r"main points|(?:in|from|of) the (?:articles?|reports?|stories)|the (?:articles?|reports?|stories))\b",
+    re.I)
+
+NOT_FOUND = {
+    "zh": "文章中没有找到与这个问题相关的内容。",
+    "en": "The articles contain nothing on this question.",
+}
+
+
+def is_list_question(text: str) -> bool:
+    return bool(_LIST.search(simplified(text)))
+
+
+def topic_question(text: str) -> str:
+    """The question without its list words: what each bullet must be about."""
+    q = _STRIP.sub(" ", simplified(text))
+    q = re.sub(r"^[\s，,、:：]+|[\s，,、]+(?=[？?]?$)", "", q)
+    q = re.sub(r"\s*[，,]\s*[，,]+", "，", q)
+    return q.strip()
+
+
+_AND = {"和", "与", "及", "、", "跟", "同", "以及"}
+
+
+def subjects(topic: str) -> list[str]:
+    """A topic joining subjects that share the rest ("铁路和电力技能竞赛的参赛人数",
+    "椒江、象山和东阳的工会有多少会员") as one topic per subject ("铁路技能竞赛的参赛人数",
+    "电力技能竞赛的参赛人数"); [topic] when it joins none. Each subject is as many words
+    long as the first."""
+    from assistant.retrieval.tokens import _get_jieba
+
+    words = _get_jieba().lcut(topic)
+    first = next((i for i, w in enumerate(words) if w in _AND), None)
+    if first is None or not 1 <= first <= 4:
+        return [topic]
+    size, heads, i = first, [words[:first]], first
+    while i < len(words) and words[i] in _AND:
+        head = words[i + 1:i + 1 + size]
+        if len(head) < size or any(w in _AND for w in head):
+            return [topic]
+        heads.append(head)
+        i += 1 + size
+    rest = "".join(words[i:])
+    if not tokenize(rest):
+        return [topic]
+    return ["".join(h) + rest for h in heads]
+
+
+def decide(answerer, question: Question, cands: list, tokens: list[str]) -> str:
+    """The answerer's found/not-found decision on `cands` (best first): '' when found.
+
+    Calls `weak_evidence` with what the answerer's version takes (the candidates and
+    scoring terms, or the best candidate alone)."""
+    params = inspect.signature(answerer.weak_evidence).parameters
+    if len(params) >= 3:
+        return answerer.weak_evidence(question, cands, tokens)
+    return answerer.weak_evidence(question, cands[0])
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"\W", "", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def near_duplicate(cosine: float, a: set[str], b: set[str]) -> bool:
+    return cosine >= DUPLICATE_COSINE and \
+        len(a & b) / max(1, len(a | b)) >= DUPLICATE_OVERLAP
+
+
+def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
+        accept=lambda i: True, lam: float = MMR_LAMBDA,
+        max_tries: int = MAX_DECISIONS) -> list[int]:
+    """Indices picked by maximal marginal relevance; a pick `accept` rejects, or one
+    near-duplicating a picked one, is dropped and the next best tried."""
+    grams = [_bigrams(t) for t in texts]
+    left = list(range(len(relevance)))
+    picked: list[int] = []
+    sims = vecs @ vecs.T if len(vecs) else np.zeros((0, 0))
+    tries = 0
+    while left and len(picked) < k and tries < max_tries:
+        def gain(i):
+            red = max((sims[i, j] for j in picked), default=0.0)
+            return lam * relevance[i] - (1 - lam) * red
+
+        best = max(left, key=gain)
+        left.remove(best)
+        if any(near_duplicate(sims[best, j], grams[best], grams[j]) for j in picked):
+            continue
+        tries += 1
+        if accept(best):
+            picked.append(best)
+    return picked
+
+
+def _first(pool: list, c) -> list:
+    """The candidates with `c` first: the evidence as if `c` were the best sentence."""
+    return [c] + [x for x in pool if x is not c]
+
+
+def _vectors(index, cands) -> np.ndarray:
+    docs = index.docs
+    rows = [docs.sentence_row(c.article_id, c.start, c.end) for c in cands]
+    if any(r is None for r in rows):   # a candidate that is no stored sentence: embed it
+        return np.asarray(index.embedder.embed_passages([c.text for c in cands]),
+                          dtype=np.float32)
+    return index.sentence_vector_rows(rows)
+
+
+def answer(answerer, text: str, prior_articles: list[str] = ()):
+    """(Turn, Retrieval) for a list, compare or summarise question. A summary naming
+    no topic ("总结一下这篇报道的要点") summarises `prior_articles` (those of the
+    previous answer)."""
+    from assistant.answering.extractive import Retrieval
+
+    lang = language(text)
+    summary = bool(_SUMMARY.search(simplified(text)))
+    topic = topic_question(text)
+    index = answerer.index
+    if summary and not tokenize(topic):
+        if not prior_articles:
+            return Turn(text, NOT_FOUND[lang], False), Retrieval(hits=[], reason="no topic")
+        return compose(text, index, _key_sentences(index, list(prior_articles)[:MAX_ARTICLES],
+                                                   topic)), Retrieval(hits=[])
+    if not tokenize(topic):   # "列出一下": nothing named to list
+        return Turn(text, NOT_FOUND[lang], False), Retrieval(hits=[], reason="no topic")
+    if summary:
+        return _summarise(answerer, text, topic)
+    # A comparison of subjects ("对比铁路和电力…"): each subject listed on its own, so
+    # that one answering better does not outweigh the other in the decision.
+    chosen, retrieval = [], None
+    parts = subjects(topic)
+    for part in parts:
+        found, retrieval = _listed(answerer, part, math.ceil(MAX_BULLETS / len(parts)))
+        chosen += found
+    if len(parts) > 1 and chosen:
+        keep = mmr([c.score for c in chosen], _vectors(index, chosen),
+                   [c.text for c in chosen], MAX_BULLETS, lam=1.0)
+        chosen = [chosen[i] for i in sorted(keep)]
+    if not chosen:
+        retrieval.reason = retrieval.reason or "no sentence passes the answerability decision"
+        return Turn(text, NOT_FOUND[lang], False), retrieval
+    return compose(text, index, chosen), retrieval
+
+
+def _wide_answer(answerer, topic: str):
+    """The answerer's answer to the topic, looking at more chunks than one answer needs
+    (a list spans articles): (question, turn, retrieval, scoring terms)."""
+    question = analyse(topic)
+    wide = copy.copy(answerer)
+    wide.top_chunks = max(12, 2 * answerer.top_chunks)
+    turn, retrieval = wide.answer(topic, question=question)
+    return question, turn, retrieval, list(getattr(retrieval, "tokens", None) or question.tokens)
+
+
+def _listed(answerer, topic: str, k: int):
+    """Up to k sentences on the topic, each passing the decision as the best one."""
+    question, turn, retrieval, tokens = _wide_answer(answerer, topic)
+    if not turn.found:
+        return [], retrieval
+    pool = retrieval.candidates
+
+    def accept(i):
+        return not decide(answerer, question, _first(pool, pool[i]), tokens)
+
+    picked = mmr([c.score for c in pool], _vectors(answerer.index, pool),
+                 [c.text for c in pool], k, accept)
+    return [pool[i] for i in picked], retrieval
+
+
+def _summarise(answerer, text: str, topic: str):
+    """The articles whose best sentence passes the decision, each summarised."""
+    lang = language(text)
+    question, turn, retrieval, tokens = _wide_answer(answerer, topic)
+    if not turn.found:
+        return Turn(text, NOT_FOUND[lang], False), retrieval
+    pool = retrieval.candidates
+    passing = []
+    for aid in dict.fromkeys(c.article_id for c in pool):
+        best = next(c for c in pool if c.article_id == aid)
+        if not decide(answerer, question, _first(pool, best), tokens):
+            passing.append(aid)
+        if len(passing) >= MAX_ARTICLES:
+            break
+    chosen = _key_sentences(answerer.index, passing, topic)
+    if not chosen:
+        retrieval.reason = "no article passes the answerability decision"
+        return Turn(text, NOT_FOUND[lang], False), retrieval
+    return compose(text, answerer.index, chosen), retrieval
+
+
+def _key_sentences(index, article_ids: list[str], topic: str) -> list:
+    """Each article's sentences most similar to the topic (its title when the question
+    names none) and least redundant, sharing out `MAX_BULLETS`; a sentence reprinted in
+    two of the articles is kept once."""
+    from assistant.answering.extractive import Candidate
+
+    if not article_ids:
+        return []
+    per_article = max(2, math.ceil(MAX_BULLETS / len(article_ids)))
+    chosen = []
+    for aid in article_ids:
+        art = index.articles[aid]
+        qvec = index.embedder.embed_query(topic if tokenize(topic) else art.title)
+        rows = list(index.docs.sentence_rows_of(aid))
+        vecs = index.sentence_vector_rows(rows)
+        rel = (vecs @ qvec).tolist()
+        sents = []
+        for r, d in zip(rows, rel):
+            s, e = index.docs.sentence_span(r)
+            sents.append(Candidate(aid, s, e, art.text[s:e], d, 0.0, 0.0, True, d))
+        room = min(per_article, MAX_BULLETS - len(chosen))
+        chosen += [sents[i] for i in mmr(rel, vecs, [c.text for c in sents], room)]
+        if len(chosen) >= MAX_BULLETS:
+            break
+    keep = mmr([c.score for c in chosen], _vectors(index, chosen), [c.text for c in chosen],
+               len(chosen), lam=1.0)
+    return [chosen[i] for i in sorted(keep)]
+
+
+def compose(text: str, index, chosen) -> Turn:
+    """Bullets grouped by article (in the order of each article's best bullet), the
+    article's title as the group line, bullets in text order, one citation each."""
+    lang = language(text)
+    order = list(dict.fromkeys(c.article_id for c in chosen))
+    lines = [] if lang == "zh" else ["According to the articles:"]
+    citations: list[Citation] = []
+    for aid in order:
+        art = index.articles[aid]
+        lines.append(f"《{art.title}》")
+        for c in sorted((c for c in chosen if c.article_id == aid), key=lambda c: c.start):
+            n = len(citations) + 1
+            passage = art.text[c.start:c.end]
+            citations.append(Citation(n=n, article_id=aid, heading=art.heading,
+                                      source=art.source, passage=passage, start=c.start,
+                                      end=c.end, date=art.date))
+            lines.append(f"- {passage}[{n}]")
+    return Turn(text, "\n".join(lines), True, citations)

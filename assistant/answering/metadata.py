@@ -1,0 +1,374 @@
+"""Questions about an article rather than its story: who wrote it, who took its photo,
+when it was published, which paper and page it appeared on.
+
+They are answered from the article's metadata fields (byline, captions, date,
+newspaper, page, and the author/photographer lists a reader filled), quoted verbatim: a
+citation of such an answer names its `field` and its span indexes that field's text
+(`Article.field_text`), so `passage == article.field_text(field)[start:end]` holds as for
+body text. The article is the one the question names by its topic words ("铁路技能竞赛的
+报道是谁写的？"), found by the extractive answerer and passing its found/not-found
+decision, or, when the question names none ("谁写的？"), the article of the previous
+answer. An article without the asked field gets `found: false` saying so: no guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from assistant.answering.question import language, person_names
+from assistant.records import Article, Citation, Turn
+from assistant.retrieval.tokens import simplified, tokenize
+
+# What is asked, tried in order (a photo question may mention a reporter: "记者拍的照片"):
+# (name, pattern that asks it, pattern that asks it only about an article: "作者" or
+# "摄影" may also be a word of the story, "《平凡的世界》的作者是谁？").
+_ASKS = [
+    ("photographer", re.compile(
+        r"谁拍|谁摄|拍摄者|拍照者|拍的照|照片.{0,8}(谁|作者|哪位)|图片.{0,8}(谁|作者|哪位)|"
+        r"配图.{0,8}(谁|作者)|\bwho (took|shot|photographed)\b|\bphoto(graph)? (by|credit)\b",
+        re.I),
+     re.compile(r"摄影|\bphotographer\b", re.I)),
+    ("author", re.compile(
+        r"谁写|谁撰写|谁采写|撰稿|执笔|署名|谁发的稿|\bwho (wrote|authored)\b|\bbyline\b|"
+        r"\bwritten by\b", re.I),
+     re.compile(r"作者|哪位记者|哪个记者|哪些记者|记者是谁|记者叫|通讯员是谁|谁是(记者|通讯员)|谁报道的|"
+                r"\bwho reported\b|\bauthors?\b|\breporters?\b", re.I)),
+    ("paper", re.compile(
+        r"(哪家|哪份|哪张|什么|哪个|哪一家|哪一份)报(纸|刊|社)?|哪一版|第几版|哪个版|哪版|什么版|"
+        r"报纸名|\b(which|what) (news)?paper\b|\b(which|what) (page|section)\b", re.I),
+     re.compile(r"版面|\bpublished in\b", re.I)),
+    ("date", re.compile(
+        r"(什么时候|哪天|哪一天|何时|几号|哪年|哪一年|几月|日期|时间)(发表|发布|刊发|刊登|见报|刊出|登的|发的|写的)|"
+        r"(发表|发布|刊发|刊登|见报|刊出|报道)(于|在|是)?(什么时候|哪天|哪一天|何时|几号|日期|时间)|"
+        r"(报道|文章|新闻|稿件|报纸)(的)?(日期|时间)|"
+        r"(这篇|该篇|那篇)(报道|文章|新闻|稿子)?是?(什么时候|哪天|哪一天|几号)|"
+        r"\bwhen was (the|this|that) (article|story|report|piece)\b|\bpublication date\b|"
+        r"\b(what|which) (date|day) (is|was) (the|this|that) (article|story|report)\b|"
+        r"\bwhen was it (published|written|printed)\b", re.I),
+     None),
+]
+# Words naming the article (or its photo) itself.
+_THE_ARTICLE = re.compile(r"报道|文章|新闻|稿件|稿子|这篇|该篇|该文|本文|此文|照片|图片|配图|"
+                          r"\b(article|story|report|piece|photo|picture)s?\b", re.I)
+
+# Words that say "the article" or ask, not what it is about.
+_NOT_TOPIC = set("""
+这篇 那篇 该篇 该 这 那 篇 这条 那条 这则 那则 条 则 上面 上述 刚才 前面 之前 关于 有关 报道 文章 新闻
+稿件 稿子 消息 照片 图片 配图 相片 图 是 的 由 谁 吗 呢 了 在 于 哪 哪位 哪个 哪些 请问 请 写 写的 拍 拍的
+摄 摄影 撰写 采写 执笔 撰稿 作者 记者 通讯员 署名 发表 发布 刊发 刊登 刊出 见报 登 登的 发 发的 中 里 上
+什么 时候 什么时候 哪天 哪一天 何时 几号 哪年 日期 时间 报 报纸 版 版面 哪家 哪份 哪张 几 第 第几版 一版
+哪一版 哪版 什么版 和 与 及 以及 还有 又 都 名字 叫 人 是谁
+who wrote write written report reported reporter reporters author authors byline took shot
+photo photograph photographer picture pictures credit the this that a an of about on is was
+which what when date day page section paper newspaper published publication printed in it
+article story piece by did does
+""".split())
+
+NO_ARTICLE = {
+    "zh": "没有找到问题所说的报道。",
+    "en": "No article matches the one the question is about.",
+}
+NAME_THE_ARTICLE = {
+    "zh": "请说明是哪篇报道（例如“……的报道是谁写的？”），或先问一个关于它的问题。",
+    "en": "Say which article you mean (e.g. \"who wrote the article about …?\"), or first "
+          "ask a question about it.",
+}
+class Wording(NamedTuple):
+    """How an answer about one kind of metadata reads, in Chinese and in English."""
+
+    missing_zh: str   # the article lacks it: found false
+    missing_en: str
+    about_zh: str     # what the quoted field is
+    about_en: str
+
+    def missing(self, en: bool, title: str) -> str:
+        return (self.missing_en if en else self.missing_zh).format(title=title)
+
+    def about(self, en: bool, title: str) -> str:
+        return (self.about_en if en else self.about_zh).format(title=title)
+
+
+_WORDING = {
+    "author": Wording("《{title}》没有署名：文章中没有作者或记者的名字。",
+                      "“{title}” carries no byline: the article names no author or reporter.",
+                      "《{title}》的署名", "The byline of “{title}”"),
+    "photographer": Wording("《{title}》没有注明摄影者：文章中没有照片的署名。",
+                            "“{title}” credits no photographer.",
+                            "《{title}》的照片署名", "The photo credit of “{title}”"),
+    "date": Wording("《{title}》没有注明日期。", "“{title}” carries no date.",
+                    "《{title}》的日期", "The date of “{title}”"),
+    "paper": Wording("《{title}》没有注明报纸和版面。",
+                     "“{title}” does not say which paper or page it appeared on.",
+                     "《{title}》刊于", "“{title}” appeared in"),
+}
+
+# Roles written before a name in bylines and photo credits.
+_ROLE = re.compile(r"^(本报|本刊|特约|见习|实习|首席|资深)*(摄影记者|摄影师|摄影|记者|通讯员|实习生|"
+                   r"编辑|撰稿人?|图|文)?[:：/／]?")
+
+
+def asked_metadata(text: str) -> str:
+    """'author', 'photographer', 'date' or 'paper' when the question asks that about an
+    article (not about its story), else ''."""
+    q = simplified(text)
+    for name, asks, about_article in _ASKS:
+        if asks.search(q):
+            return name
+        if about_article is not None and about_article.search(q) and \
+                (_THE_ARTICLE.search(q) or not topic_of(text)):
+            return name
+    return ""
+
+
+def topic_of(text: str) -> str:
+    """What the question says the article is about, without the asking words ('' when
+    it names nothing: "这篇报道是谁写的？")."""
+    q = simplified(text)
+    for _, asks, about_article in _ASKS:
+        q = asks.sub(" ", q)
+        if about_article is not None:
+            q = about_article.sub(" ", q)
+    words = [w for w in tokenize(q) if w.lower() not in _NOT_TOPIC]
+    if not words:
+        return ""
+    if language(text) == "zh":
+        topic = "".join(words)
+        return topic if len(re.findall(r"[\u3400-\u9fff]", topic)) >= 2 else ""
+    return " ".join(words)
+
+
+@dataclass
+class Quote:
+    """A span of one field of an article, to be cited."""
+
+    field: str | None
+    start: int
+    end: int
+
+
+def _citation(art: Article, n: int, q: Quote) -> Citation:
+    text = art.field_text(q.field)
+    return Citation(n=n, article_id=art.id, heading=art.heading, source=art.source,
+                    passage=text[q.start:q.end], start=q.start, end=q.end, date=art.date,
+                    field=q.field)
+
+
+def _line_span(text: str, at: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    return lo, len(text) if hi < 0 else hi
+
+
+def _strip_role(run: str) -> str:
+    return _ROLE.sub("", run).strip()
+
+
+def byline_names(byline: str, known: list[str]) -> list[tuple[int, int]]:
+    """Spans of the people a byline names: the reader's author list found in it, else
+    the words after its roles (本报记者 张三 通讯员 李四)."""
+    spans = []
+    for name in known:
+        at = byline.find(name)
+        if at >= 0:
+            spans.append((at, at + len(name)))
+    if spans:
+        return sorted(set(spans))
+    body = re.sub(r"(本报讯|报道)", lambda m: " " * len(m.group()), byline)
+    for m in re.finditer(r"[\u4e00-\u9fff·]+", body):
+        word = m.group()
+        name = _strip_role(word)
+        if 2 <= len(name) <= 4 and name not in ("本报", "记者", "通讯员"):
+            at = m.start() + word.rfind(name)
+            spans.append((at, at + len(name)))
+    return spans
+
+
+_CREDIT = re.compile(r"[/／]?\s*(摄影?|拍摄)\s*[)）]?\s*(?=$|[\n。；;，,）)])")
+_CREDIT_BEFORE = re.compile(r"(摄影|图)\s*[:：/／]\s*")
+
+
+def photo_credits(text: str, known: list[str]) -> list[tuple[int, int]]:
+    """Spans of the photographers a caption (or byline, or paragraph) credits: "王五摄",
+    "通讯员陈博远 摄", "（记者 张三 摄）", "摄影：王五"; with `known` names (the reader's
+    photographer list), those of them a credit names, if any."""
+    spans: list[tuple[int, int]] = []
+    for m in _CREDIT.finditer(text):
+        # The run of names before 摄: words of Chinese, separated by 、 or spaces.
+        lo = m.start()
+        while lo > 0 and re.match(r"[\u4e00-\u9fff·、 \u3000]", text[lo - 1]):
+            lo -= 1
+        for part in re.finditer(r"[\u4e00-\u9fff·]+", text[lo:m.start()]):
+            word = part.group()
+            name = _strip_role(word)
+            if len(name) > 4:
+                # "图为工人正在作业张三摄": only a name jieba sees at the end counts.
+                names = person_names(name)
+                name = names[-1] if names and name.endswith(names[-1]) else ""
+            if 2 <= len(name) <= 4:
+                at = lo + part.start() + word.rfind(name)
+                spans.append((at, at + len(name)))
+    for m in _CREDIT_BEFORE.finditer(text):
+        nm = re.match(r"[\u4e00-\u9fff·]{2,4}", text[m.end():])
+        if nm:
+            spans.append((m.end(), m.end() + len(nm.group())))
+    if known and spans:
+        # The reader's names, where a credit stands: "通讯员陈博远" is credited as 陈博远.
+        named = []
+        for s, e in spans:
+            for name in known:
+                at = text.find(name, max(0, s - 4), e + 4)
+                if at >= 0:
+                    named.append((at, at + len(name)))
+        spans = named or spans
+    return sorted(set(spans))
+
+
+@dataclass
+class Facts:
+    """What answers the question: quotes (cited in order) and the names or date among
+    them that a short answer can give (index into quotes, span)."""
+
+    quotes: list[Quote]
+    short: list[tuple[int, int, int]]   # (quote index, start, end) in the quote's field
+
+
+def author_facts(art: Article) -> Facts | None:
+    if art.byline.strip():
+        lo = len(art.byline) - len(art.byline.lstrip())
+        hi = len(art.byline.rstrip())
+        names = byline_names(art.byline, art.authors)
+        return Facts([Quote("byline", lo, hi)], [(0, s, e) for s, e in names])
+    if art.authors:  # from a reader's metadata (front matter `author`), no byline line
+        return _listed(art, "authors")
+    return None
+
+
+def _listed(art: Article, field: str) -> Facts:
+    """Names a reader took from a file's metadata, quoted from that list."""
+    short, pos = [], 0
+    for name in getattr(art, field):
+        short.append((0, pos, pos + len(name)))
+        pos += len(name) + 1
+    return Facts([Quote(field, 0, len(art.field_text(field)))], short)
+
+
+def photographer_facts(art: Article) -> Facts | None:
+    for field in ("captions", "byline", None):
+        text = art.field_text(field)
+        credits = photo_credits(text, art.photographers)
+        if not credits:
+            continue
+        quotes: list[Quote] = []
+        short = []
+        for s, e in credits:
+            lo, hi = _line_span(text, s)
+            if field is None:  # a credit at the end of a paragraph: quote its sentence
+                lo = max(text.rfind(p, lo, s) for p in "。！？") + 1 or lo
+                lo = max(lo, _line_span(text, s)[0])
+            q = next((i for i, x in enumerate(quotes) if x.start == lo and x.end == hi), None)
+            if q is None:
+                quotes.append(Quote(field, lo, hi))
+                q = len(quotes) - 1
+            short.append((q, s, e))
+        return Facts(quotes, short)
+    return _listed(art, "photographers") if art.photographers else None
+
+
+def date_facts(art: Article) -> Facts | None:
+    if not (art.date or "").strip():
+        return None
+    return Facts([Quote("date", 0, len(art.date))], [(0, 0, len(art.date))])
+
+
+def paper_facts(art: Article) -> Facts | None:
+    quotes = [Quote(f, 0, len(art.field_text(f))) for f in ("newspaper", "page")
+              if art.field_text(f).strip()]
+    return Facts(quotes, []) if quotes else None
+
+
+_FACTS = {"author": author_facts, "photographer": photographer_facts, "date": date_facts,
+          "paper": paper_facts}
+
+
+def compose(question: str, asked: str, art: Article) -> Turn:
+    """The answer about `art`: the short answer (one name, or the date) first, then the
+    quoted field(s) it comes from, each cited; found false when the article lacks them."""
+    en = language(question) == "en"
+    facts = _FACTS[asked](art)
+    if facts is None:
+        return Turn(question, _WORDING[asked].missing(en, art.title), False)
+    citations: list[Citation] = []
+    short_answer = None
+    about = _WORDING[asked].about(en, art.title)
+    quotes = list(facts.quotes)
+    distinct = {art.field_text(facts.quotes[q].field)[s:e] for q, s, e in facts.short}
+    if len(distinct) == 1:
+        q, s, e = facts.short[0]
+        short = Quote(facts.quotes[q].field, s, e)
+        cite = _citation(art, 1, short)
+        citations.append(cite)
+        short_answer = {"text": cite.passage, "n": 1}
+        quotes = [x for x in quotes if x != short]   # the date is its whole field
+    parts = []
+    for quote in quotes:
+        cite = _citation(art, len(citations) + 1, quote)
+        citations.append(cite)
+        parts.append(f"{cite.passage}[{cite.n}]")
+    body = ("; " if en else "；").join(parts)
+    if short_answer is None:
+        answer = f"{about}: {body}" if en else f"{about}：{body}"
+    elif not parts:
+        answer = f"{short_answer['text']}[1] ({about})" if en else \
+            f"{short_answer['text']}[1]（{about}）"
+    else:
+        answer = f"{short_answer['text']}[1]. {about}: {body}" if en else \
+            f"{short_answer['text']}[1]。{about}：{body}"
+    return Turn(question, answer, True, citations, short_answer=short_answer)
+
+
+def previous_article(turns: list[Turn]) -> str | None:
+    """The article of the last answered turn (its first citation)."""
+    for turn in reversed(turns):
+        if turn.found and turn.citations:
+            return turn.citations[0].article_id
+    return None
+
+
+def answer(answerer, text: str, asked: str, turns: list[Turn]):
+    """(Turn, Retrieval) for a metadata question; `answerer` is the extractive one."""
+    from assistant.answering.extractive import Retrieval
+
+    lang = language(text)
+    topic = topic_of(text)
+    retrieval = Retrieval(hits=[])
+    art_id = None
+    if topic:
+        art_id = _titled(answerer.index, topic)
+        if art_id is None:
+            # The article the topic is about: the extractive answer to the topic, which
+            # passed the same found/not-found decision as any question.
+            turn, retrieval = answerer.answer(topic)
+            if turn.found and turn.citations:
+                art_id = turn.citations[0].article_id
+            else:
+                return Turn(text, NO_ARTICLE[lang], False), retrieval
+    else:
+        art_id = previous_article(turns)
+        if art_id is None:
+            retrieval.reason = "the question names no article and none was answered before"
+            return Turn(text, NAME_THE_ARTICLE[lang], False), retrieval
+    art = answerer.index.articles[art_id]
+    turn = compose(text, asked, art)
+    if not turn.found:
+        retrieval.reason = f"the article has no {asked}"
+    return turn, retrieval
+
+
+def _titled(index, topic: str) -> str | None:
+    """The one article whose heading contains the topic, if exactly one does."""
+    t = simplified(topic).lower()
+    if len(t) < 4:
+        return None
+    hits = [a.id for a in index.articles.values() if t in simplified(a.heading).lower()]
+    return hits[0] if len(hits) == 1 else None
