@@ -26,6 +26,10 @@ _DATE = re.compile(
     r"[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
 
 
+# Any written number: digits, or a run of two or more Chinese numerals.
+_ANY_NUMBER = re.compile(r"\d+(?:[.,，]\d+)*|[零一二三四五六七八九十百千万亿两]{2,}")
+
+
 def _number_spans(text: str, unit: str, rank: bool = False) -> list[tuple[int, int]]:
     """Counts (367人, 5名, 12元) in the asked unit, or ranks (第12例) for 第几."""
     units = UNIT_ALIASES.get(unit, unit) if unit else _MEASURES
@@ -132,6 +136,10 @@ def find(question: Question, citations: list[Citation],
             continue
         if question.kind == "number":
             spans = _number_spans(c.passage, question.unit, rank="第几" in question.text)
+            if not question.unit and len(spans) < len(_ANY_NUMBER.findall(c.passage)):
+                # Other numbers in units the pattern does not know (二百四十兆瓦): the
+                # one it found is not clearly the answer; the quoted sentence is.
+                return None
         elif question.kind == "date":
             spans = _date_spans(c.passage)
         elif question.kind == "person":
