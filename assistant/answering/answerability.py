@@ -43,8 +43,8 @@ FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "enti
 # Quantities asked by their dimension rather than by a measure word, and how Chinese text
 # states them. Measured on the answerability sets' final rows: the rule refused 16
 # questions, 14 of them unanswerable (DRCD, held apart: 5 of 6), before 周岁 and 美金 were
-# added as ways to state an age and a sum. Only the dimensions whose answers carry one unit family in every CMRC 2018
-# dev question asking them (money 7/7, age 4/4); length, area and weight answers use too
+# added as ways to state an age and a sum. Only the dimensions whose answers carry one
+# unit family in every CMRC 2018 dev question asking them (money 7/7, age 4/4); length, area and weight answers use too
 # many units (公分, km, 光年, m²) for a rule.
 _DIMENSIONS = [
     (re.compile(r"预算|资金|金额|奖金|投资|售价|价格|价钱|工资|薪酬|薪水|收入|费用|经费|成本|营收|"
