@@ -119,7 +119,7 @@ def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
     other = max((c.dense for c in cands if c.article_id != best.article_id
                  and "".join(c.text.split()) != same), default=None)
     en = 1.0 if question.is_english else 0.0
-    norm = normalise(full)
+    norm = index.docs.matchable(best.article_id)
     entity_miss = any(not any(normalise(v) in norm for v in entity_variants(e))
                       for e in question.entities) or \
         (question.is_english and bool(missing_names(question.names, norm)))

@@ -7,7 +7,6 @@ answer says the articles contain nothing on the question (`found: false`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -254,8 +253,7 @@ class ExtractiveAnswerer:
     def hard_reason(self, question: Question, best: Candidate) -> str:
         """A fact of the question the best article contradicts by silence: a place it
         names, a role it asks about, a number it asks for ('' when none)."""
-        art = self.index.articles[best.article_id]
-        full = normalise(unicodedata.normalize("NFKC", art.heading + "\n" + art.text))
+        full = self.index.docs.matchable(best.article_id)
         strong = best.lex >= self.cal.strong_lex or best.dense >= self.cal.strong_dense
         for ent in question.entities:
             if not strong and not any(normalise(v) in full for v in entity_variants(ent)):

@@ -10,6 +10,7 @@ Rows are grouped by article in article order: the chunks of article k are rows
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ import numpy as np
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.records import Article, Chunk
+from assistant.retrieval.tokens import normalise
 
 # Node metadata a llama-index LLM prompt shows (heading, source, date) and the keys it
 # does not (ids for code).
@@ -102,6 +104,7 @@ class DocStore:
         self.chunks = _ChunkView(self)
         self.chunks_of = _ChunksOf(self)
         self.node = lru_cache(maxsize=4096)(self._node)
+        self.matchable = lru_cache(maxsize=1024)(self._matchable)
 
     # chunks ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -152,6 +155,12 @@ class DocStore:
                         excluded_embed_metadata_keys=list(_HIDDEN_FROM_LLM),
                         relationships={NodeRelationship.SOURCE:
                                        RelatedNodeInfo(node_id=art.id)})
+
+    def _matchable(self, article_id: str) -> str:
+        """An article's heading and text as lexical matching compares them: NFKC,
+        Simplified, lower-cased (made once per article, then cached)."""
+        art = self.articles[article_id]
+        return normalise(unicodedata.normalize("NFKC", art.heading + "\n" + art.text))
 
     # sentences ---------------------------------------------------------------------
     @property

@@ -28,36 +28,36 @@ DENSE_WEIGHT = 0.4
 CANDIDATES = 50
 
 
-class DenseRetriever(BaseRetriever):
-    """Nearest chunks by embedding (the question's own, when the bundle carries it)."""
+class _IndexRetriever(BaseRetriever):
+    """A retriever over one loaded index, returning its top `similarity_top_k` chunks."""
 
     def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES):
         super().__init__()
         self._index = index
         self._k = similarity_top_k
+
+    def _nodes(self, rows, scores) -> list[NodeWithScore]:
+        return [NodeWithScore(node=self._index.docs.node(int(r)), score=float(s))
+                for r, s in zip(rows, scores)]
+
+
+class DenseRetriever(_IndexRetriever):
+    """Nearest chunks by embedding (the question's own, when the bundle carries it)."""
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if query_bundle.embedding is not None:
             qvec = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
             qvec = self._index.embedder.embed_query(query_bundle.query_str)
-        rows, sims = self._index.dense.query(qvec, self._k)
-        return [NodeWithScore(node=self._index.docs.node(int(r)), score=float(s))
-                for r, s in zip(rows, sims)]
+        return self._nodes(*self._index.dense.query(qvec, self._k))
 
 
-class SparseRetriever(BaseRetriever):
+class SparseRetriever(_IndexRetriever):
     """Chunks by BM25 over jieba tokens of the query text."""
 
-    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES):
-        super().__init__()
-        self._index = index
-        self._k = similarity_top_k
-
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        rows, scores = self._index.sparse.search(tokenize(query_bundle.query_str), self._k)
-        return [NodeWithScore(node=self._index.docs.node(int(r)), score=float(s))
-                for r, s in zip(rows, scores)]
+        return self._nodes(*self._index.sparse.search(tokenize(query_bundle.query_str),
+                                                      self._k))
 
 
 def hybrid_retriever(index: "NewsIndex", similarity_top_k: int = 8,
