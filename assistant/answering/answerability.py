@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,19 +106,16 @@ def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
     its bridged Chinese words and numbers).
     """
     best = cands[0]
-    art = index.articles[best.article_id]
-    full = unicodedata.normalize("NFKC", art.heading + "\n" + art.text)
     weighted = [(t, index.sparse.idf(t)) for t in tokens]
     top_idf = math.log(1.0 + (index.sparse.n_docs + 0.5) / 0.5) or 1.0
-    lowered = full.lower()
-    missing = [w for t, w in weighted if t not in lowered]
+    norm = index.docs.matchable(best.article_id)
+    missing = [w for t, w in weighted if t not in norm]
     # A reprint of the same sentence in another article (the same story in two papers) is
     # no competitor: only other text counts.
     same = "".join(best.text.split())
     other = max((c.dense for c in cands if c.article_id != best.article_id
                  and "".join(c.text.split()) != same), default=None)
     en = 1.0 if question.is_english else 0.0
-    norm = index.docs.matchable(best.article_id)
     entity_miss = any(not any(normalise(v) in norm for v in entity_variants(e))
                       for e in question.entities) or \
         (question.is_english and bool(missing_names(question.names, norm)))
@@ -129,7 +125,7 @@ def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
     return {
         "dense": best.dense,
         "lex": best.lex,
-        "art_cov": coverage(weighted, full),
+        "art_cov": coverage(weighted, norm),
         "miss_idf": max(missing, default=0.0) / top_idf,
         "kind_ok": 1.0 if best.kind_ok else 0.0,
         "unit_miss": 1.0 if unit_miss else 0.0,

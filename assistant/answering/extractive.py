@@ -68,16 +68,6 @@ NOT_FOUND = {
 }
 
 
-def group_coverage(groups: list[tuple[list[str], float]], text: str) -> float:
-    """Weighted share of the term groups present in `text`, a group being present when
-    any of its words is (an English term's alternative Chinese words)."""
-    total = sum(w for _, w in groups)
-    if not total:
-        return 0.0
-    text = text.lower()
-    return sum(w for g, w in groups if any(t in text for t in g)) / total
-
-
 @dataclass
 class Candidate:
     article_id: str
@@ -218,14 +208,13 @@ class ExtractiveAnswerer:
         grouped = None
         if question.is_english and groups:
             in_groups = {t for g in groups for t in g}
-            grouped = [([t], self.index.sparse.idf(t)) for t in own if t not in in_groups] + \
+            grouped = [(t, self.index.sparse.idf(t)) for t in own if t not in in_groups] + \
                 [(g, max(self.index.sparse.idf(t) for t in g)) for g in groups]
         out = []
         for row, key, d in zip(rows, keys, dense.tolist()):
             art = self.index.articles[key[0]]
             text = art.text[key[1]:key[2]]
-            lex = group_coverage(grouped, art.heading + text) if grouped is not None \
-                else coverage(weighted, art.heading + text)
+            lex = coverage(grouped if grouped is not None else weighted, art.heading + text)
             kind_ok = matches_kind(question.kind, text)
             cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[row], kind_ok)
             cand.score = (d + w_lex * lex + w_prior * cand.prior +

@@ -69,10 +69,13 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def coverage(weighted: list[tuple[str, float]], text: str) -> float:
-    """Weighted share of the terms found in `text` (weights are usually BM25 idf)."""
+def coverage(weighted: list[tuple[str | list[str], float]], text: str) -> float:
+    """Weighted share of the terms found in `text` (weights are usually BM25 idf). A term
+    may be a list of alternatives (an English word's Chinese translations): it counts
+    when any of them is there."""
     total = sum(w for _, w in weighted)
     if not total:
         return 0.0
     text = normalise(text)
-    return sum(w for t, w in weighted if t in text) / total
+    return sum(w for t, w in weighted
+               if (t in text if isinstance(t, str) else any(x in text for x in t))) / total
