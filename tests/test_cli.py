@@ -92,3 +92,11 @@ def test_reindexing_keeps_articles_uploaded_in_the_ui(tmp_path):
     r = run("index", str(corpus), "--index-dir", str(idx), "-q", "-v")
     assert r.returncode == 0, r.stderr
     assert "uploaded" in r.stderr and "indexed 2 articles" in r.stdout
+
+
+def test_plain_output_names_the_metadata_field_a_citation_quotes(seed_index_dir):
+    r = run("ask", "--index-dir", str(seed_index_dir), "让工匠有尊严得礼遇这篇报道是谁写的？")
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.lstrip().startswith("[1]"))
+    assert "(" in line and "byline " in line.split("(", 1)[1]
+    assert "任杰" in r.stdout

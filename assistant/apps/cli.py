@@ -70,7 +70,9 @@ def _print_turn(turn: dict, streamed: str | None = None) -> None:
     elif streamed.strip() != turn["answer"].strip():
         print(f"A (checked): {turn['answer']}")  # markers renumbered, or a fallback
     for c in turn["citations"]:
-        print(f"  [{c['n']}] {c['heading']} ({c['source']}, {c['start']}-{c['end']})")
+        # A span of a metadata field (byline, captions, ...) says which field it indexes.
+        where = f"{c['field']} {c['start']}-{c['end']}" if c.get("field") else f"{c['start']}-{c['end']}"
+        print(f"  [{c['n']}] {c['heading']} ({c['source']}, {where})")
         print(f"      {c['passage']}")
     if turn.get("notice"):
         print(f"  ({turn['notice']})")
