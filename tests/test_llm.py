@@ -284,15 +284,19 @@ def test_correct_cited_answer_passes(script, base_url, extractive):
     script.reply = reply
     turn = conversation(extractive, base_url).ask(Q_BRANCHES)
     assert turn.found and turn.notice is None
-    assert turn.answer == "椒江工会设立了全市首个县级工匠学院和10家企业分院[1]。"
-    assert len(turn.citations) == 1 and turn.citations[0].supported
-    assert BRANCHES in turn.citations[0].passage
+    # a count asked: the exact span of the verified cited passage first, as [1]
+    assert turn.answer == "10家[1]。椒江工会设立了全市首个县级工匠学院和10家企业分院[2]。"
+    assert turn.short_answer == {"text": "10家", "n": 1}
+    assert len(turn.citations) == 2 and all(c.supported for c in turn.citations)
+    assert turn.citations[0].passage == "10家" and BRANCHES in turn.citations[1].passage
+    assert turn.citations[0].article_id == turn.citations[1].article_id
+    assert turn.citations[1].start <= turn.citations[0].start < turn.citations[1].end
     assert_exact(turn, extractive.index)
     v = turn.verification
     assert (v["checked"], v["kept"], v["moved"], v["dropped"], v["unsupported_sentences"]) == \
         (1, 1, 0, 0, 0)
     assert v["sentences"] == [{"text": "椒江工会设立了全市首个县级工匠学院和10家企业分院。",
-                               "citations": [1], "supported": True}]
+                               "citations": [2], "supported": True}]
     # the request: fixed system rules, the question and numbered sources in the user part
     body = script.requests[-1]
     system, user = messages(body)
@@ -313,11 +317,33 @@ def test_citation_moves_to_the_source_holding_the_number(script, base_url, extra
     script.reply = reply
     turn = conversation(extractive, base_url).ask(Q_BRANCHES)
     assert turn.found
-    assert turn.answer == "椒江设立了10家企业分院[1]。"
-    assert len(turn.citations) == 1 and BRANCHES in turn.citations[0].passage
+    assert turn.answer == "10家[1]。椒江设立了10家企业分院[2]。"
+    assert len(turn.citations) == 2 and BRANCHES in turn.citations[1].passage
     assert_exact(turn, extractive.index)
     v = turn.verification
     assert (v["checked"], v["kept"], v["moved"], v["unsupported_sentences"]) == (1, 0, 1, 0)
+
+
+def test_short_answer_only_when_the_answer_states_it(script, base_url, extractive):
+    def reply(body):
+        return {"content": f"椒江工会设立了全市首个县级工匠学院和企业分院[{source_with(body, BRANCHES)}]。"}
+
+    script.reply = reply
+    turn = conversation(extractive, base_url).ask(Q_BRANCHES)
+    assert turn.found and turn.short_answer is None   # the reply gives no count: no span
+    assert turn.answer == "椒江工会设立了全市首个县级工匠学院和企业分院[1]。"
+
+
+def test_english_reply_gets_the_chinese_span_it_states_by_value(script, base_url, extractive):
+    def reply(body):
+        n = source_with(body, BRANCHES)
+        return {"content": f"Jiaojiang has set up 10 enterprise branches of its craftsman college [{n}]."}
+
+    script.reply = reply
+    turn = conversation(extractive, base_url).ask("How many enterprise branches has Jiaojiang set up?")
+    assert turn.found and turn.short_answer == {"text": "10家", "n": 1}
+    assert turn.answer.startswith("10家[1]. Jiaojiang has set up 10") and "[2]" in turn.answer
+    assert_exact(turn, extractive.index)
 
 
 def test_marker_order_is_renumbered(script, base_url, extractive):
@@ -472,7 +498,7 @@ def test_braces_in_the_question_reach_the_server_verbatim(script, base_url, extr
     assert system == load_prompt("answer_zh").system
     outside = user[:user.index("<sources>")] + user[user.index("</sources>"):]
     assert outside.count(question) == 2
-    assert turn.found and turn.answer == "椒江工会设立了10家企业分院[1]。"
+    assert turn.found and turn.answer == "10家[1]。椒江工会设立了10家企业分院[2]。"
 
 
 # failures ---------------------------------------------------------------------------------
@@ -557,7 +583,7 @@ def test_stream_deltas_in_order_then_verified_turn(script, base_url, extractive)
     turn = events[-1][1]
     assert script.requests[-1]["stream"] is True
     assert turn.found and turn.verification["kept"] == 1 and turn.citations
-    assert turn.answer.endswith("10家企业分院[1]。")
+    assert turn.answer.startswith("10家[1]。") and turn.answer.endswith("10家企业分院[2]。")
     assert conv.turns == [turn] and len(conv.retrievals) == 1
 
 
@@ -596,6 +622,9 @@ def test_follow_up_is_condensed_before_retrieval(script, base_url, extractive):
     assert second.question == "那协商会上职工方有多少人？"
     assert second.found and "11人" in second.answer
     assert second.verification["standalone_question"] == standalone
+    assert second.standalone_question == standalone  # in the TURN, as on the extractive path
+    assert second.short_answer == {"text": "11人", "n": 1}
+    assert second.to_dict()["standalone_question"] == standalone
 
 
 def test_ollama_native_api(script, server, extractive):
@@ -608,7 +637,7 @@ def test_ollama_native_api(script, server, extractive):
                       base_url=f"http://127.0.0.1:{server.server_address[1]}", environ={})
     conv = Conversation(LLMAnswerer(extractive, cfg))
     turn = conv.ask(Q_BRANCHES)
-    assert turn.found and turn.answer == "椒江工会设立了10家企业分院[1]。"
+    assert turn.found and turn.answer == "10家[1]。椒江工会设立了10家企业分院[2]。"
     assert turn.verification["kept"] == 1
     events = list(Conversation(LLMAnswerer(extractive, cfg)).stream(Q_BRANCHES))
     assert len([k for k, _ in events if k == "delta"]) > 1 and events[-1][1].found
@@ -656,8 +685,9 @@ def test_cli_json_returns_verified_turn(script, base_url, seed_index_dir):
         capture_output=True, text=True, timeout=120, cwd=ROOT, env=_env())
     assert out.returncode == 0, out.stderr
     turn = json.loads(out.stdout.strip().splitlines()[-1])
-    assert turn["found"] and turn["answer"] == "椒江工会设立了10家企业分院[1]。"
-    assert turn["citations"][0]["supported"] and BRANCHES in turn["citations"][0]["passage"]
+    assert turn["found"] and turn["answer"] == "10家[1]。椒江工会设立了10家企业分院[2]。"
+    assert turn["short_answer"] == {"text": "10家", "n": 1}
+    assert turn["citations"][1]["supported"] and BRANCHES in turn["citations"][1]["passage"]
     v = turn["verification"]
     assert {"checked", "kept", "moved", "dropped", "unsupported_sentences", "sentences"} <= set(v)
     assert v["kept"] == 1

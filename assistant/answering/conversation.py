@@ -148,6 +148,8 @@ class Conversation:
             if problem:  # the LLM is down: do not wait for it a second time
                 turn, retrieval = self.answerer.fallback(
                     text, problem, context=ctx, prior_articles=prior, context_tokens=ctx_tokens)
+                turn = shortanswer.add_generated(turn, analyse(text),
+                                                 getattr(retrieval, "tokens", None) or ())
                 yield from answer_pieces(turn.answer)
                 yield from self._record(text, text, turn, retrieval)
                 return
@@ -165,12 +167,19 @@ class Conversation:
                     turn = value
         else:
             turn, retrieval = self.answerer.answer(question, **kwargs)
+        # A number, date or name asked: the exact span of a verified cited passage first,
+        # as on the extractive path.
+        turn = shortanswer.add_generated(turn, analyse(question),
+                                         getattr(retrieval, "tokens", None) or ())
         yield from self._record(text, question, turn, retrieval)
 
     def _record(self, text: str, question: str, turn: Turn, retrieval: Retrieval):
         turn.question = text
-        if question != text and turn.verification is not None:
-            turn.verification["standalone_question"] = question
+        if question != text:
+            # The LLM's rewrite of a follow-up, the question the answer was made from.
+            turn.standalone_question = question
+            if turn.verification is not None:
+                turn.verification["standalone_question"] = question
         self.turns.append(turn)
         self.retrievals.append(retrieval)
         yield "turn", turn

@@ -201,3 +201,60 @@ def add(turn: Turn, question: Question, terms: list[str] = ()) -> Turn:
     turn.citations = [short] + moved
     turn.short_answer = {"text": short.passage, "n": 1}
     return turn
+
+
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def _stated(span: str, said: str, kind: str) -> bool:
+    """The generated answer states the span: verbatim, or for a count or date every
+    number of it by value (an English answer writes 367 people, 54,500)."""
+    if span in said:
+        return True
+    if kind not in ("number", "date"):
+        return False
+    from assistant.answering.verify import number_values
+
+    own, told = number_values(span), number_values(said, split_groups=True)
+    return bool(own) and all(any(v & t for t in told) for v in own)
+
+
+def add_generated(turn: Turn, question: Question, terms: list[str] = ()) -> Turn:
+    """The short answer of an LLM turn: the span of a verified cited passage that is of
+    the asked kind and that the answer itself states; the same one in every passage
+    holding one, else none. It becomes citation [1] before the answer, the others move
+    up by one (in the answer's markers and the verification record alike).
+
+    The LLM's fallback (the extractive answer itself) gets `add`'s short answer."""
+    if not turn.found or not turn.citations or turn.short_answer is not None:
+        return turn
+    if question.kind not in ("number", "date", "person"):
+        return turn
+    if turn.answer == _extractive_answer(turn.citations, question.is_english):
+        return add(turn, question, terms)
+    said = _MARK.sub("", turn.answer)
+    hits = []
+    for c in turn.citations:
+        if c.field or not c.supported:
+            continue
+        if question.kind == "number":
+            spans = _number_spans(c.passage, question.unit, rank="第几" in question.text)
+        elif question.kind == "date":
+            spans = _date_spans(c.passage)
+        else:
+            spans = _name_spans(c.passage, question)
+        hits += [(c, s, e) for s, e in spans if _stated(c.passage[s:e], said, question.kind)]
+    if len({c.passage[s:e] for c, s, e in hits}) != 1:
+        return turn
+    src, s, e = hits[0]
+    short = Citation(n=1, article_id=src.article_id, heading=src.heading, source=src.source,
+                     passage=src.passage[s:e], start=src.start + s, end=src.start + e,
+                     date=src.date, supported=True)
+    body = _MARK.sub(lambda m: f"[{int(m.group(1)) + 1}]", turn.answer)
+    turn.answer = f"{short.passage}[1]{'. ' if question.is_english else '。'}{body}"
+    turn.citations = [short] + [replace(c, n=c.n + 1) for c in turn.citations]
+    if turn.verification and turn.verification.get("sentences"):
+        for sent in turn.verification["sentences"]:
+            sent["citations"] = [n + 1 for n in sent["citations"]]
+    turn.short_answer = {"text": short.passage, "n": 1}
+    return turn
