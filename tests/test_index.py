@@ -72,9 +72,11 @@ def test_incremental_build_embeds_only_what_changed(tmp_path):
     assert not errs and len(arts) == 3
     first = build_index(arts, idx)
     assert first.embedded > 0 and first.reused == 0 and len(first.added) == 3
+    # Each sentence and each heading is embedded once; chunk vectors are made from them.
+    assert first.embedded == first.sentences + 3
 
     again = build_index(load_paths([str(corpus)])[0], idx)
-    assert again.embedded == 0 and again.reused == first.embedded
+    assert again.embedded == 0 and again.reused == first.chunks + first.sentences
     assert not again.added and not again.changed and not again.removed
 
     (corpus / "b.txt").write_text("乙县启动职工疗休养\n\n乙县总工会启动职工疗休养活动，今年计划安排900名一线职工参加。\n",
@@ -205,3 +207,34 @@ def test_adding_files_keeps_ids_and_indexes_a_duplicate_once(tmp_path):
     new = [a for i, a in after.items() if i not in before]
     assert len(new) == 1 and new[0].id.startswith("b-") and "3000册" in new[0].text
     assert after["a"].other_sources == ["a-copy.txt"]
+
+
+def test_an_index_of_the_previous_format_loads_and_an_update_reuses_its_sentence_vectors(
+        tmp_path):
+    """Format 3 embedded chunks whole; format 4 makes chunk vectors from sentence ones."""
+    import json
+
+    from assistant.retrieval.store import FORMAT, IndexMismatch, current_version
+
+    corpus = _corpus(tmp_path / "corpus", BODIES)
+    idx = tmp_path / "index"
+    arts = load_paths([str(corpus)])[0]
+    first = build_index(arts, idx)
+    manifest_path = current_version(idx) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format"] = 3
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    old = NewsIndex.load(idx)
+    assert old.search("快递员工会首批吸收多少会员", k=1)[0].chunk in old.chunks_of["c"]
+
+    upgraded = build_index(arts, idx)
+    assert upgraded.embedded == 3   # the headings; every sentence vector is taken over
+    assert NewsIndex.load(idx).manifest["format"] == FORMAT
+
+    manifest_path = current_version(idx) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format"] = 1
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(IndexMismatch, match="rebuild it with `assistant index"):
+        NewsIndex.load(idx)
+    assert first.chunks == upgraded.chunks
