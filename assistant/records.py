@@ -1,6 +1,7 @@
 """Plain records that flow through the pipeline: articles, chunks, citations, turns."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
@@ -130,6 +131,24 @@ class Citation:
     date: str | None = None
     supported: bool = True
     field: str | None = None   # None: `start:end` index `Article.text`
+    # The cited article's metadata, for the sources panel and `ask --json` (optional
+    # keys there, present when known); `with_metadata` fills them from the article.
+    url: str | None = None
+    authors: list[str] = dataclasses.field(default_factory=list)   # (`field` is a field here)
+    newspaper: str | None = None
+    page: str | None = None
+    photographers: list[str] = dataclasses.field(default_factory=list)
+
+    def with_metadata(self, art: "Article") -> "Citation":
+        """This citation with the article's date, URL, authors, newspaper, page and
+        photographers (the span is untouched)."""
+        self.date = self.date or art.date
+        self.url = self.url or art.url
+        self.authors = list(self.authors or art.authors)
+        self.newspaper = self.newspaper or art.newspaper
+        self.page = self.page or art.page
+        self.photographers = list(self.photographers or art.photographers)
+        return self
 
     def to_dict(self) -> dict:
         d = {"n": self.n, "article_id": self.article_id, "heading": self.heading,
@@ -137,6 +156,10 @@ class Citation:
              "end": self.end, "date": self.date, "supported": self.supported}
         if self.field:
             d["field"] = self.field
+        for key in ("url", "authors", "newspaper", "page", "photographers"):
+            value = getattr(self, key)
+            if value:
+                d[key] = list(value) if isinstance(value, list) else value
         return d
 
 

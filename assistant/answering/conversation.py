@@ -7,8 +7,9 @@ from typing import Iterator
 from assistant.answering import followups, lists, metadata, shortanswer
 from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
 from assistant.retrieval.tokens import tokenize
-from assistant.answering.question import analyse
+from assistant.answering.question import analyse, language
 from assistant.records import Turn, answer_pieces
+from assistant.retrieval.filters import SourceFilter
 
 MAX_QUESTION_CHARS = 2000
 
@@ -28,18 +29,57 @@ def check_question(text: str) -> str:
     return text
 
 
+OUTSIDE_FILTER = {
+    "zh": "在所选的来源中没有找到与这个问题相关的内容。",
+    "en": "The chosen sources contain nothing on this question.",
+}
+
+
 @dataclass
 class Conversation:
     answerer: ExtractiveAnswerer   # or generate.LLMAnswerer (same interface, plus LLM steps)
     turns: list[Turn] = field(default_factory=list)
     retrievals: list[Retrieval] = field(default_factory=list)
+    # The articles questions may use (newspaper, dates, hand-picked ids); see `set_filter`.
+    source_filter: SourceFilter = field(default_factory=SourceFilter)
+    _unfiltered: object = None
+
+    def set_filter(self, source_filter: SourceFilter | None) -> None:
+        """Answer the next questions only from the articles the filter lets through
+        (an empty filter or None: every article). Raises FilterError for an article id
+        the index does not hold."""
+        source_filter = source_filter or SourceFilter()
+        if self._unfiltered is None:
+            self._unfiltered = self.answerer
+        source_filter.check_articles(self._unfiltered.index.articles)
+        self.source_filter = source_filter
+        self.answerer = self._unfiltered.restricted(source_filter)
+
+    def _allows(self, article_id: str) -> bool:
+        return self.extractive.allows(article_id)
+
+    def _finish(self, turn: Turn) -> Turn:
+        """Every turn's citations carry their article's metadata, and none cites an
+        article outside the source filter (retrieval already keeps to it; an answer
+        that still did, e.g. from an article named before the filter changed, is
+        replaced by the not-found answer)."""
+        index = self.extractive.index
+        if any(not self._allows(c.article_id) for c in turn.citations):
+            return Turn(turn.question, OUTSIDE_FILTER[language(turn.question)], False,
+                        notice="the answer cited an article outside the chosen sources")
+        for c in turn.citations:
+            art = index.articles.get(c.article_id)
+            if art is not None:
+                c.with_metadata(art)
+        return turn
 
     def context(self) -> tuple[str, list[str], list[str]]:
         """Earlier question text (as it stands alone), cited articles and terms of the
-        last answered turn."""
+        last answered turn (its articles only those the source filter allows)."""
         for turn in reversed(self.turns):
             if turn.found:
-                articles = list(dict.fromkeys(c.article_id for c in turn.citations))
+                articles = list(dict.fromkeys(c.article_id for c in turn.citations
+                                              if self._allows(c.article_id)))
                 frame = followups.frame_of(turn)
                 return frame, articles, tokenize(frame)
         return "", [], []
@@ -78,6 +118,7 @@ class Conversation:
         special = self._special(text)
         if special is not None:
             turn, retrieval = special
+            turn = self._finish(turn)
             self.turns.append(turn)
             self.retrievals.append(retrieval)
             return turn
@@ -90,6 +131,7 @@ class Conversation:
         question = analyse(text)
         turn, retrieval, question = self._answer(text, question)
         turn = shortanswer.add(turn, question, getattr(retrieval, "tokens", None) or ())
+        turn = self._finish(turn)
         self.turns.append(turn)
         self.retrievals.append(retrieval)
         return turn
@@ -175,6 +217,7 @@ class Conversation:
 
     def _record(self, text: str, question: str, turn: Turn, retrieval: Retrieval):
         turn.question = text
+        turn = self._finish(turn)
         if question != text:
             # The LLM's rewrite of a follow-up, the question the answer was made from.
             turn.standalone_question = question

@@ -99,6 +99,27 @@ class ExtractiveAnswerer:
         self.cal = calibration
         self.top_chunks = top_chunks
         self.models = models or MODELS   # found/not-found decision, per question language
+        # A source filter (retrieval/filters.py): the chunk rows and article ids a
+        # question may use; None: the whole index. Set on a copy by `restricted`.
+        self.source_filter = None
+        self.allowed_rows: np.ndarray | None = None
+        self.allowed_ids: frozenset[str] | None = None
+
+    def restricted(self, source_filter) -> "ExtractiveAnswerer":
+        """A copy answering only from the articles `source_filter` lets through (this
+        one, when the filter is empty). Retrieval searches only their chunks."""
+        if source_filter is None or not source_filter.active:
+            return self
+        import copy
+
+        r = copy.copy(self)
+        r.source_filter = source_filter
+        r.allowed_ids = frozenset(source_filter.allowed_articles(self.index))
+        r.allowed_rows = source_filter.allowed_rows(self.index)
+        return r
+
+    def allows(self, article_id: str) -> bool:
+        return self.allowed_ids is None or article_id in self.allowed_ids
 
     # retrieval -----------------------------------------------------------------------
     def bridge_groups(self, question: Question) -> list[list[str]]:
@@ -142,6 +163,8 @@ class ExtractiveAnswerer:
         `qvec` is the question's own embedding, when the caller already has it.
         """
         weight = {"dense_weight": self.cal.dense_weight_en} if question.is_english else {}
+        if self.allowed_rows is not None:
+            weight["allowed"] = self.allowed_rows
         if context:
             hits = self.index.search(f"{context} {question.text}", k=self.top_chunks,
                                      extra_tokens=extra_tokens, **weight)
@@ -331,7 +354,8 @@ class ExtractiveAnswerer:
             start, end = g[0].start, g[-1].end
             citations.append(Citation(n=n, article_id=art.id, heading=art.heading,
                                       source=art.source, passage=art.text[start:end],
-                                      start=start, end=end, date=art.date))
+                                      start=start, end=end, date=art.date, url=art.url,
+                                      authors=list(art.authors)))
             parts.append(f"{art.text[start:end]}[{n}]")
         if question.is_english:
             answer = "According to the articles: " + " ".join(parts)

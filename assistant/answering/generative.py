@@ -131,6 +131,16 @@ class LLMAnswerer:
         self.max_sources = max_sources
         self.verifier = Verifier(self.index, thresholds)
 
+    def restricted(self, source_filter) -> "LLMAnswerer":
+        """A copy answering only from the articles `source_filter` lets through."""
+        if source_filter is None or not source_filter.active:
+            return self
+        import copy
+
+        r = copy.copy(self)
+        r.extractive = self.extractive.restricted(source_filter)
+        return r
+
     # sources ---------------------------------------------------------------------------
     def sources(self, retrieval: Retrieval) -> list[Source]:
         """The numbered sources: retrieved chunks ranked by their best sentence's score."""

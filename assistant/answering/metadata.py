@@ -344,7 +344,7 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
     retrieval = Retrieval(hits=[])
     art_id = None
     if topic:
-        art_id = _titled(answerer.index, topic)
+        art_id = _titled(answerer.index, topic, getattr(answerer, "allowed_ids", None))
         if art_id is None:
             # The article the topic is about: the extractive answer to the topic, which
             # passed the same found/not-found decision as any question.
@@ -365,10 +365,12 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
     return turn, retrieval
 
 
-def _titled(index, topic: str) -> str | None:
-    """The one article whose heading contains the topic, if exactly one does."""
+def _titled(index, topic: str, allowed=None) -> str | None:
+    """The one article whose heading contains the topic, if exactly one does (of the
+    `allowed` article ids, when a source filter gives them)."""
     t = simplified(topic).lower()
     if len(t) < 4:
         return None
-    hits = [a.id for a in index.articles.values() if t in simplified(a.heading).lower()]
+    hits = [a.id for a in index.articles.values() if t in simplified(a.heading).lower()
+            and (allowed is None or a.id in allowed)]
     return hits[0] if len(hits) == 1 else None

@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant import pipeline
 from assistant.answering.conversation import QuestionError
 from assistant.retrieval.embedding import EmbedderError
+from assistant.retrieval.filters import FilterError, SourceFilter
 from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
 from assistant.retrieval.store import IndexMismatch, IndexNotFound
 from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
@@ -89,12 +90,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except (IndexMismatch, EmbedderError, LLMConfigError) as e:
         _err(str(e))
         return 2
+    try:
+        source_filter = SourceFilter.make(args.source or (), args.since, args.until,
+                                          args.article or ())
+        source_filter.check_articles(assistant.index.articles)
+    except FilterError as e:
+        _err(str(e))
+        return 2
     if args.batch:
-        return _ask_batch(assistant, args)
+        return _ask_batch(assistant, args, source_filter)
     if not args.questions:
         _err("give at least one QUESTION (or --batch FILE)")
         return 2
     conv = assistant.conversation()
+    conv.set_filter(source_filter)
     failed = 0
     for q in args.questions:
         if not args.json:
@@ -134,7 +143,7 @@ def _stream_turn(conv, q: str) -> int:
     return 0
 
 
-def _ask_batch(assistant, args: argparse.Namespace) -> int:
+def _ask_batch(assistant, args: argparse.Namespace, source_filter=None) -> int:
     path = Path(args.batch)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -155,6 +164,7 @@ def _ask_batch(assistant, args: argparse.Namespace) -> int:
             _err(f"{path}:{no}: skipped: {e}")
             continue
         conv = assistant.conversation()
+        conv.set_filter(source_filter)
         turns = []
         for q in case["turns"]:
             try:
@@ -213,6 +223,20 @@ def build_parser() -> argparse.ArgumentParser:
                     help='JSON Lines of {"id": ..., "turns": [...]}; one result line per case')
     pa.add_argument("--embed-model", default=None,
                     help="embedder used when the index must first be built")
+    flt = pa.add_argument_group(
+        "choosing sources", "answer only from these articles (also for --batch); several "
+        "flags: an article must satisfy all")
+    flt.add_argument("--source", action="append", metavar="NAME", help=(
+        "only articles whose newspaper (e.g. 工人日报) or source file (path, file name, or "
+        "file name without extension, as `assistant ask` shows in citations) is NAME, "
+        "ignoring case; repeatable: any of them"))
+    flt.add_argument("--since", metavar="YYYY-MM-DD",
+                     help="only articles dated on or after this day; articles without a "
+                          "date are left out by --since/--until")
+    flt.add_argument("--until", metavar="YYYY-MM-DD",
+                     help="only articles dated on or before this day")
+    flt.add_argument("--article", action="append", metavar="ID",
+                     help="only this article (its id, as in citations' article_id); repeatable")
     _add_vector_store_argument(pa, building=False)
     add_llm_arguments(pa)
     pa.set_defaults(func=cmd_ask)

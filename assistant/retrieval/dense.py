@@ -30,10 +30,18 @@ class DenseStore:
             return self._size
         return int(self.store.client.ntotal)
 
-    def query(self, qvec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (chunk rows, similarities), best first."""
+    def query(self, qvec: np.ndarray, k: int,
+              allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (chunk rows, similarities), best first.
+
+        `allowed` (a bool mask over chunk rows, from a source filter) restricts the search
+        to those rows: FAISS searches only them (an id selector); another store is asked
+        for ever more results until k allowed ones come back or it has none left.
+        """
         if self.size == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if allowed is not None:
+            return self._query_allowed(qvec, k, allowed)
         res = self.store.query(VectorStoreQuery(
             query_embedding=np.asarray(qvec, dtype=np.float32).tolist(),
             similarity_top_k=min(k, self.size)))
@@ -44,6 +52,25 @@ class DenseStore:
                 rows.append(row)
                 sims.append(s)
         return np.asarray(rows, dtype=np.int64), np.asarray(sims, dtype=np.float32)
+
+    def _query_allowed(self, qvec: np.ndarray, k: int, allowed: np.ndarray):
+        ids = np.flatnonzero(allowed).astype(np.int64)
+        k = min(k, len(ids))
+        if k == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._row_of is None:   # FAISS: ids are rows
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+            sims, rows = self.store.client.search(
+                np.asarray(qvec, dtype=np.float32).reshape(1, -1), k, params=params)
+            keep = rows[0] >= 0
+            return rows[0][keep].astype(np.int64), sims[0][keep].astype(np.float32)
+        want = k
+        while True:
+            rows, sims = self.query(qvec, want)
+            ok = allowed[rows] if len(rows) else np.zeros(0, dtype=bool)
+            if ok.sum() >= k or want >= self.size:
+                return rows[ok][:k], sims[ok][:k]
+            want = min(self.size, want * 4)
 
 
 def build_faiss(vectors: np.ndarray, dim: int):

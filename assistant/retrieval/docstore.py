@@ -149,6 +149,8 @@ class DocStore:
             meta["date"] = art.date
         if art.url:
             meta["url"] = art.url
+        if art.newspaper:
+            meta["newspaper"] = art.newspaper
         return TextNode(id_=self.chunk_id(row), text=art.text[start:end],
                         start_char_idx=start, end_char_idx=end, metadata=meta,
                         excluded_llm_metadata_keys=list(_HIDDEN_FROM_LLM),

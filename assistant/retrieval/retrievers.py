@@ -31,10 +31,12 @@ CANDIDATES = 50
 class _IndexRetriever(BaseRetriever):
     """A retriever over one loaded index, returning its top `similarity_top_k` chunks."""
 
-    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES):
+    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES,
+                 allowed: np.ndarray | None = None):
         super().__init__()
         self._index = index
         self._k = similarity_top_k
+        self._allowed = allowed   # bool mask over chunk rows (a source filter), or None
 
     def _nodes(self, rows, scores) -> list[NodeWithScore]:
         return [NodeWithScore(node=self._index.docs.node(int(r)), score=float(s))
@@ -49,7 +51,7 @@ class DenseRetriever(_IndexRetriever):
             qvec = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
             qvec = self._index.embedder.embed_query(query_bundle.query_str)
-        return self._nodes(*self._index.dense.query(qvec, self._k))
+        return self._nodes(*self._index.dense.query(qvec, self._k, self._allowed))
 
 
 class SparseRetriever(_IndexRetriever):
@@ -57,15 +59,18 @@ class SparseRetriever(_IndexRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         return self._nodes(*self._index.sparse.search(tokenize(query_bundle.query_str),
-                                                      self._k))
+                                                      self._k, self._allowed))
 
 
 def hybrid_retriever(index: "NewsIndex", similarity_top_k: int = 8,
                      candidates: int = CANDIDATES,
-                     dense_weight: float = DENSE_WEIGHT) -> QueryFusionRetriever:
-    """Dense + BM25, fused by relative score; no LLM (one query, no rewriting)."""
+                     dense_weight: float = DENSE_WEIGHT,
+                     allowed: np.ndarray | None = None) -> QueryFusionRetriever:
+    """Dense + BM25, fused by relative score; no LLM (one query, no rewriting).
+
+    `allowed`: a bool mask over chunk rows; both retrievers search only those rows."""
     return QueryFusionRetriever(
-        [DenseRetriever(index, candidates), SparseRetriever(index, candidates)],
+        [DenseRetriever(index, candidates, allowed), SparseRetriever(index, candidates, allowed)],
         llm=MockLLM(), mode=FUSION_MODES.RELATIVE_SCORE,
         retriever_weights=[dense_weight, 1.0 - dense_weight],
         similarity_top_k=similarity_top_k, num_queries=1, use_async=False)

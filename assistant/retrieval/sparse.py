@@ -118,9 +118,13 @@ class SparseIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.model.get_scores(ids), dtype=np.float32)
 
-    def search(self, query_tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (chunk rows, scores) with score > 0, best first."""
+    def search(self, query_tokens: list[str], k: int,
+               allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (chunk rows, scores) with score > 0, best first; `allowed` (a bool mask
+        over chunk rows, from a source filter) zeroes every other row's score first."""
         scores = self.scores(query_tokens)
+        if allowed is not None:
+            scores = np.where(allowed[:len(scores)], scores, 0.0).astype(np.float32)
         nz = np.flatnonzero(scores > 0)
         if nz.size == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)

@@ -209,20 +209,40 @@ class NewsIndex:
 
     # retrieval ---------------------------------------------------------------------
     def as_retriever(self, similarity_top_k: int = 8, candidates: int = CANDIDATES,
-                     dense_weight: float = DENSE_WEIGHT):
-        """A llama-index `BaseRetriever`: dense + BM25, fused by relative score."""
-        return hybrid_retriever(self, similarity_top_k, candidates, dense_weight)
+                     dense_weight: float = DENSE_WEIGHT, filters=None):
+        """A llama-index `BaseRetriever`: dense + BM25, fused by relative score.
+
+        `filters`: a `SourceFilter` or llama-index `MetadataFilters` over the chunk
+        metadata (article_id, source, newspaper, date, ...): only matching chunks are
+        searched, by both retrievers."""
+        return hybrid_retriever(self, similarity_top_k, candidates, dense_weight,
+                                allowed=self.allowed_rows(filters))
+
+    def allowed_rows(self, filters) -> np.ndarray | None:
+        """The chunk-row mask of a `SourceFilter` or `MetadataFilters` (None: all)."""
+        from assistant.retrieval.filters import SourceFilter, rows_from_metadata_filters
+
+        if filters is None or (isinstance(filters, SourceFilter) and not filters.active):
+            return None
+        if isinstance(filters, SourceFilter):
+            return filters.allowed_rows(self)
+        return rows_from_metadata_filters(self, filters)
 
     def search(self, query: str, k: int = 8, qvec: np.ndarray | None = None,
                candidates: int = CANDIDATES, extra_tokens: list[str] = (),
-               dense_weight: float = DENSE_WEIGHT) -> list[Hit]:
+               dense_weight: float = DENSE_WEIGHT,
+               allowed: np.ndarray | None = None) -> list[Hit]:
         """Hybrid search as rows and fused scores.
 
         `extra_tokens` are added to the BM25 query only (Chinese words an English
         question names in pinyin); `qvec`, the question's embedding, saves embedding it.
+        `allowed` (a chunk-row mask, `allowed_rows`) restricts the search to those rows.
         """
         key = (k, candidates, dense_weight)
-        retriever = self._retrievers.get(key)
+        if allowed is not None:
+            retriever = hybrid_retriever(self, k, candidates, dense_weight, allowed=allowed)
+        else:
+            retriever = self._retrievers.get(key)
         if retriever is None:
             retriever = self._retrievers[key] = self.as_retriever(k, candidates, dense_weight)
         if qvec is None:
