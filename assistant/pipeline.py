@@ -1,9 +1,11 @@
 """One place that wires the stages together for the CLI, the UI and the evaluation."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -12,7 +14,11 @@ from assistant.ingest.readers import LoadError, load_paths, settle_ids
 from assistant.answering.conversation import Conversation
 from assistant.answering.prompts import data_folder
 from assistant.retrieval.milvus import ENV_STORE
-from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, build_index, current_version
+from assistant import journal
+from assistant.retrieval import versions
+from assistant.retrieval.docstore import read_articles
+from assistant.retrieval.store import (BuildReport, NewsIndex, IndexNotFound, Stage, build_index,
+                                       current_version)
 from assistant.records import Article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,26 +53,133 @@ def _tqdm_progress(desc: str):
     return update
 
 
+# The stages of a build, as build_index and load_with_stages report them: (label, unit).
+STAGES = {"reading": ("Reading and parsing the files", "files"),
+          "parsing": ("Cutting the articles into passages", "articles"),
+          "embedding": ("Embedding the new text", "texts"),
+          "writing": ("Writing the new index version", "steps")}
+
+
+def tqdm_stages() -> Stage:
+    """A `stage(name, done, total)` callback drawing one tqdm bar per stage on stderr."""
+    from tqdm import tqdm
+
+    bars: dict[str, object] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        bar = bars.get(name)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            label, unit = STAGES.get(name, (name, "it"))
+            bar = bars[name] = tqdm(total=total, desc=name, unit=unit, file=sys.stderr,
+                                    leave=False)
+        if bar.total != total:
+            bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def load_with_stages(paths: list[str], stage: Stage | None = None,
+                     ) -> tuple[list[Article], list[LoadError]]:
+    """`load_paths`, reporting the "reading" stage path by path."""
+    stage = stage or (lambda name, done, total: None)
+    articles: list[Article] = []
+    errors: list[LoadError] = []
+    stage("reading", 0, len(paths))
+    for k, p in enumerate(paths):
+        a, e = load_paths([p])
+        articles += a
+        errors += e
+        stage("reading", k + 1, len(paths))
+    return settle_ids(articles), errors
+
+
 def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None = None,
                 progress_bar: bool = True,
                 progress: Callable[[int, int], None] | None = None,
-                vector_store: str | None = None,
+                vector_store: str | None = None, stage: Stage | None = None,
+                lock_timeout: float | None = None,
                 ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
     """Load articles from paths and build the index; report is None when nothing loaded.
 
-    `vector_store`: a --vector-store value (None: FAISS only)."""
-    articles, errors = load_paths(paths)
-    if not articles:
-        return None, errors, []
-    if progress is None and progress_bar:
-        progress = _tqdm_progress("embedding")
-    report = build_index(articles, index_dir, embed_model=embed_model, progress=progress,
-                         vector_store=vector_store)
+    `vector_store`: a --vector-store value (None: FAISS only). The files are read under
+    the folder's writer lock, so a file uploaded while another build ran is not missed;
+    when the upload folder is among `paths`, its pending uploads are then marked done.
+    """
+    if stage is None and progress_bar:
+        stage = tqdm_stages()
+    uploads = uploads_dir(index_dir).resolve()
+    with versions.writer_lock(index_dir, what="assistant index", timeout=lock_timeout):
+        with_uploads = any(Path(p).resolve() == uploads for p in paths)
+        waiting = journal.pending(index_dir) if with_uploads else []
+        articles, errors = load_with_stages(paths, stage)
+        if not articles:
+            return None, errors, []
+        report = build_index(articles, index_dir, embed_model=embed_model, progress=progress,
+                             vector_store=vector_store, stage=stage)
+        journal.mark_done(index_dir, [u.id for u in waiting], how="assistant index")
+        journal.compact(index_dir)
     return report, errors, articles
 
 
+def add_to_index(index_dir: str | Path, paths: list[str], stage: Stage | None = None,
+                 progress: Callable[[int, int], None] | None = None,
+                 vector_store: str | None = None, upload_ids: list[str] = (),
+                 wait_message: Callable[[str], None] | None = None,
+                 only_if_missing: bool = False,
+                 ) -> tuple[BuildReport | None, list[LoadError]]:
+    """Index the files at `paths` together with every article of the live version on disk.
+
+    Everything happens under the writer lock, starting from the version on disk then
+    (never from a copy a process loaded earlier), so articles another process added are
+    kept. `upload_ids` are marked done in the upload journal once indexed.
+    `only_if_missing`: build nothing when every article is indexed already (recovery).
+    """
+    root = Path(index_dir)
+    with versions.writer_lock(root, what=f"indexing {len(paths)} uploaded file(s)",
+                              wait_message=wait_message or versions._default_wait_message):
+        version = current_version(root)
+        if version is None:
+            raise IndexNotFound(f"no index in {root} to add to: build one with "
+                                f"`assistant index --index-dir {root}`")
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        new, errors = load_with_stages(paths, stage)
+        if not new:
+            journal.mark_done(root, upload_ids, how="nothing to index")
+            return None, errors
+        if only_if_missing:
+            have = {a.get("hash") for a in manifest.get("articles", [])}
+            if all(a.content_hash() in have for a in new):
+                journal.mark_done(root, upload_ids, how="already indexed")
+                return None, errors
+        # The indexed articles come first, so they keep their ids; a new article that
+        # clashes gets a suffix hashed from its content (never a counter), and one
+        # already indexed is folded into it.
+        combined = settle_ids(read_articles(version / "articles.jsonl") + new)
+        # The new version keeps its vectors where the live one does.
+        store = vector_store or (manifest.get("vector_store") or {}).get("uri")
+        report = build_index(combined, root, embed_model=manifest["embedder"]["spec"],
+                             progress=progress, vector_store=store, stage=stage)
+        journal.mark_done(root, upload_ids)
+    return report, errors
+
+
+# How often (seconds) the server looks whether another process wrote a newer version.
+VERSION_CHECK_INTERVAL = 0.5
+ENV_WORKER = "ASSISTANT_INDEX_WORKER"   # "0": index uploads in the server process itself
+
+
 class Assistant:
-    """A loaded index and its answerer; `reload` swaps in a rebuilt index atomically."""
+    """A loaded index and its answerer; `reload` swaps in a rebuilt index atomically.
+
+    Reading `index` notices (at most every VERSION_CHECK_INTERVAL s) when CURRENT names
+    another version than the loaded one (another process built it) and loads that in
+    a background thread; questions are answered from the loaded version meanwhile.
+    """
 
     def __init__(self, index_dir: str | Path, embed_model: str | None = None, llm=None,
                  vector_store: str | None = None):
@@ -75,11 +188,40 @@ class Assistant:
         self.llm = llm
         self.vector_store = vector_store      # where the index's Milvus is, if not as built
         self._lock = threading.Lock()         # guards the index/answerer swap
-        self._build_lock = threading.Lock()   # one rebuild at a time, or one loses the other's articles
-        self.index = NewsIndex.load(self.index_dir, embed_model, vector_store)
-        self.answerer = ExtractiveAnswerer(self.index)
+        self._reload_lock = threading.Lock()  # one load at a time
+        self._reloading = False
+        self._checked = time.monotonic()
+        self._index = NewsIndex.load(self.index_dir, embed_model, vector_store)
+        self.answerer = ExtractiveAnswerer(self._index)
+
+    @property
+    def index(self) -> NewsIndex:
+        self._check_version()
+        return self._index
+
+    def _check_version(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < VERSION_CHECK_INTERVAL or self._reloading:
+            return
+        self._checked = now
+        name = versions.current_name(self.index_dir)
+        if name is None or name == getattr(self._index, "version", name):
+            return
+        self._reloading = True
+
+        def load() -> None:
+            try:
+                self.reload()
+            except Exception as e:   # keep answering from the loaded version
+                print(f"assistant: could not load the new index version {name}: {e}",
+                      file=sys.stderr, flush=True)
+            finally:
+                self._reloading = False
+
+        threading.Thread(target=load, name="index-reload", daemon=True).start()
 
     def conversation(self) -> Conversation:
+        self._check_version()
         if self.llm is not None:
             from assistant.answering.generative import LLMAnswerer
 
@@ -87,33 +229,89 @@ class Assistant:
         return Conversation(self.answerer)
 
     def reload(self) -> None:
-        index = NewsIndex.load(self.index_dir, vector_store=self.vector_store)
-        with self._lock:
-            self.index = index
-            self.answerer = ExtractiveAnswerer(index)
+        """Load the live version (if not loaded already) and switch to it; the old
+        version's hold is released, so a later build (or this) can remove it."""
+        with self._reload_lock:
+            if versions.current_name(self.index_dir) == getattr(self._index, "version", None):
+                return
+            index = NewsIndex.load(self.index_dir, vector_store=self.vector_store)
+            with self._lock:
+                old = self._index
+                self._index = index
+                self.answerer = ExtractiveAnswerer(index)
+            hold = getattr(old, "hold", None)
+            if hold is not None:
+                hold.release()   # questions still on it read memory and mmaps, not paths
+        if not index.manifest.get("vector_store"):
+            versions.prune_when_free(self.index_dir)
 
     def add_paths(self, paths: list[str],
                   progress: Callable[[int, int], None] | None = None,
+                  stage: Stage | None = None,
                   ) -> tuple[BuildReport | None, list[LoadError]]:
-        """Index new files together with every article already indexed."""
-        new, errors = load_paths(paths)
-        if not new:
-            return None, errors
-        with self._build_lock:
-            # Copies: merging a duplicate adds to an article's other sources, and the
-            # live index must not change under a question being answered.
-            current = [Article.from_dict(a.to_dict()) for a in self.index.articles.values()]
-            # The indexed articles come first, so they keep their ids; a new article
-            # that clashes gets a suffix hashed from its content (never a counter), and
-            # one already indexed is folded into it.
-            combined = settle_ids(current + new)
-            # The new version keeps its vectors where the live one does.
-            store = self.vector_store or (self.index.manifest.get("vector_store") or {}).get("uri")
-            report = build_index(combined, self.index_dir,
-                                 embed_model=self.index.embedder_spec, progress=progress,
-                                 vector_store=store)
+        """Index new files together with every article already indexed (in this process)."""
+        report, errors = add_to_index(self.index_dir, paths, stage=stage, progress=progress,
+                                      vector_store=self.vector_store)
+        if report is not None:
             self.reload()
         return report, errors
+
+    def _use_worker(self) -> bool:
+        if os.environ.get(ENV_WORKER, "1") == "0":
+            return False
+        # milvus-lite opens its file from one process at a time: build in this one
+        return not self.vector_store and not self._index.manifest.get("vector_store")
+
+    def add_uploads(self, paths: list[str], stage: Stage | None = None,
+                    wait_message: Callable[[str], None] | None = None,
+                    ) -> tuple[BuildReport | None, list[LoadError]]:
+        """Record uploaded copies durably, then index them with every indexed article.
+
+        The build runs in a worker process (assistant.worker, at a lower CPU priority):
+        questions keep being answered from the loaded version, without waiting for
+        the embedder, until the new version is loaded.
+        """
+        upload_id = journal.record_upload(self.index_dir, paths)
+        try:
+            if self._use_worker():
+                from assistant.worker import run_worker
+
+                report, errors = run_worker(self.index_dir, paths, upload_ids=[upload_id],
+                                            stage=stage, wait_message=wait_message)
+            else:
+                report, errors = add_to_index(self.index_dir, paths, stage=stage,
+                                              upload_ids=[upload_id],
+                                              vector_store=self.vector_store,
+                                              wait_message=wait_message)
+        except BaseException:
+            journal.mark_done(self.index_dir, [upload_id], how="failed")
+            raise
+        self.reload()
+        return report, errors
+
+    def complete_pending_uploads(self) -> BuildReport | None:
+        """Index the recorded uploads a crash left out of the index (server start)."""
+        waiting = journal.pending(self.index_dir)
+        if not waiting:
+            journal.compact(self.index_dir)
+            return None
+        ids = [u.id for u in waiting]
+        files = [str(f) for u in waiting for f in u.files if f.is_file()]
+        print(f"assistant: indexing {len(files)} uploaded file(s) that a restart left out "
+              f"of the index", file=sys.stderr, flush=True)
+        if not files:
+            journal.mark_done(self.index_dir, ids, how="files gone")
+            return None
+        if self._use_worker():
+            from assistant.worker import run_worker
+
+            report, _ = run_worker(self.index_dir, files, upload_ids=ids, only_if_missing=True)
+        else:
+            report, _ = add_to_index(self.index_dir, files, upload_ids=ids,
+                                     vector_store=self.vector_store, only_if_missing=True)
+        self.reload()
+        journal.compact(self.index_dir)
+        return report
 
 
 def open_assistant(index_dir: str | Path, embed_model: str | None = None, llm=None,

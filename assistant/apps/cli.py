@@ -14,6 +14,7 @@ from assistant.retrieval.embedding import EmbedderError
 from assistant.retrieval.filters import FilterError, SourceFilter
 from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
 from assistant.retrieval.store import IndexMismatch, IndexNotFound
+from assistant.retrieval.versions import ENV_LOCK_TIMEOUT, IndexBusy, lock_timeout
 from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
 
 
@@ -33,6 +34,11 @@ def _vector_store(args: argparse.Namespace) -> str | None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     vector_store = _vector_store(args)
+    try:
+        lock_timeout(args.lock_timeout)
+    except ValueError as e:
+        _err(str(e))
+        return 2
     paths = args.paths or [str(pipeline.default_seeds())]
     uploads = pipeline.uploads_dir(args.index_dir)
     if uploads.is_dir() and any(uploads.iterdir()) and \
@@ -43,7 +49,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     t0 = time.time()
     report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
                                                     progress_bar=not args.quiet,
-                                                    vector_store=vector_store)
+                                                    vector_store=vector_store,
+                                                    lock_timeout=args.lock_timeout)
     for e in errors:
         _err(f"skipped {e}")
     if report is None:
@@ -213,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     pi.add_argument("-v", "--verbose", action="store_true", help="list the indexed articles")
     _add_vector_store_argument(pi, building=True)
+    pi.add_argument("--lock-timeout", type=float, default=None, metavar="SECONDS",
+                    help="how long to wait while another process writes the index folder "
+                         f"(default: ${ENV_LOCK_TIMEOUT}, else 600)")
     pi.set_defaults(func=cmd_index)
 
     pa = sub.add_parser("ask", help="ask questions (successive turns of one conversation)")
@@ -276,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexNotFound, VectorStoreError) as e:
         _err(str(e))
         return 2
+    except IndexBusy as e:
+        _err(str(e))
+        return 75   # EX_TEMPFAIL: try again later
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -33,7 +33,7 @@ from llama_index.core.schema import QueryBundle
 
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
-from assistant.retrieval import milvus
+from assistant.retrieval import milvus, versions
 from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, open_dense,
                                        save_faiss)
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
@@ -182,8 +182,11 @@ class NewsIndex:
         collection is now; 'faiss' reads the FAISS copy instead.
         """
         root = Path(index_dir)
-        version = current_version(root)
-        if version is None:
+        # A shared lock on the version read: no build prunes it until it is released
+        # (`index.hold.release()`, or when the index is garbage-collected).
+        hold = versions.hold_current(root)
+        version = hold.folder if hold is not None else None
+        if version is None or not (version / "manifest.json").is_file():
             raise IndexNotFound(f"no index in {root}: build one with `assistant index "
                                 f"--index-dir {root}`")
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
@@ -204,8 +207,10 @@ class NewsIndex:
                                 f"index in {root} has {manifest['embedder']['dim']}: rebuild it")
         docs = DocStore(read_articles(version / "articles.jsonl"), SpanTables.load(version))
         svec = np.load(version / "sentence_vectors.npy", mmap_mode="r")
-        return cls(root, manifest, docs, open_dense(version, manifest, docs, vector_store),
-                   SparseIndex.load(version), svec, embedder)
+        index = cls(root, manifest, docs, open_dense(version, manifest, docs, vector_store),
+                    SparseIndex.load(version), svec, embedder)
+        index.version, index.hold = version.name, hold
+        return index
 
     # retrieval ---------------------------------------------------------------------
     def as_retriever(self, similarity_top_k: int = 8, candidates: int = CANDIDATES,
@@ -315,17 +320,30 @@ def _previous(root: Path, spec: str) -> _Previous:
         return _Previous()  # an unreadable old index is simply not reused
 
 
+Stage = Callable[[str, int, int], None]   # (stage name, done, total)
+
+
 def build_index(articles: list[Article], index_dir: str | Path, embed_model: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                vector_store: str | None = None) -> BuildReport:
+                vector_store: str | None = None, stage: Stage | None = None) -> BuildReport:
     """Build (or update) the index in `index_dir` from `articles`.
 
     Articles unchanged since the live version (same content hash, same embedder) keep
     their chunks, tokens and vectors; other text is embedded unless the live version
-    holds the same text already. `progress(done, total)` follows the embedding.
-    `vector_store` (a --vector-store value) also writes the chunk vectors to Milvus.
+    holds the same text already. `progress(done, total)` follows the embedding;
+    `stage(name, done, total)` follows "parsing" (articles), "embedding" (texts) and
+    "writing". `vector_store` (a --vector-store value) also writes the chunk vectors to
+    Milvus. Runs under the folder's writer lock (versions.writer_lock; re-entrant, so a
+    caller that read the live articles under it keeps it), reading the live version
+    from disk under it.
     """
+    with versions.writer_lock(index_dir):
+        return _build_locked(articles, index_dir, embed_model, progress, vector_store, stage)
+
+
+def _build_locked(articles, index_dir, embed_model, progress, vector_store, stage) -> BuildReport:
     t0 = time.time()
+    stage = stage or (lambda name, done, total: None)
     root = Path(index_dir)
     target = milvus.parse_vector_store(vector_store)
     if target is not None:
@@ -355,7 +373,10 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
             todo_texts.append(text)
         return ("new", todo[key])
 
-    for a in articles:
+    stage("parsing", 0, len(articles))
+    for n_done, a in enumerate(articles):
+        if n_done % 50 == 0:
+            stage("parsing", n_done, len(articles))
         h = a.content_hash()
         if a.id not in old_hash:
             report.added.append(a.id)
@@ -409,6 +430,7 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
         manifest_articles.append({"id": a.id, "source": a.source, "hash": h,
                                   "chunks": len(chunks), "chunk_keys": a_chunk_keys,
                                   "sentence_keys": a_sent_keys})
+    stage("parsing", len(articles), len(articles))
     ids = {a.id for a in articles}
     report.removed = [i for i in old_hash if i not in ids]
 
@@ -424,8 +446,11 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
             done += k
             if progress:
                 progress(done, len(todo_texts))
+            stage("embedding", done, len(todo_texts))
 
+        stage("embedding", 0, len(todo_texts))
         new_vecs = embedder.embed_passages(todo_texts, progress=step)
+    stage("writing", 0, 1)
 
     def one(s: tuple) -> np.ndarray:
         if s[0] == "new":
@@ -483,6 +508,7 @@ def build_index(articles: list[Article], index_dir: str | Path, embed_model: str
             milvus.drop_quietly(target, collection)
         raise
     _prune(root, keep=final.name, target=target)
+    stage("writing", 1, 1)
     report.seconds = time.time() - t0
     return report
 
@@ -493,11 +519,5 @@ def _prune(root: Path, keep: str, target: "milvus.MilvusTarget | None" = None) -
     A removed version's Milvus collection is dropped (also tried on `target`, the new
     version's store: where it is if the server moved).
     """
-    now = time.time()
-    for p in root.iterdir():
-        if p.name == keep or not p.is_dir():
-            continue
-        if p.name.startswith("v-") or (p.name.startswith("tmp-") and
-                                       now - p.stat().st_mtime > 3600):
-            milvus.drop_version(p, target)
-            shutil.rmtree(p, ignore_errors=True)
+    # A version a reader holds stays (versions.prune); the next build removes it.
+    versions.prune(root, keep, drop=lambda p: milvus.drop_version(p, target))

@@ -258,14 +258,23 @@ class ChatApp:
         if not copied:
             return self._upload_result([], rejected, query)
 
-        def step(done: int, total: int) -> None:
+        from assistant.pipeline import STAGES
+
+        def step(stage: str, done: int, total: int) -> None:
             if progress is not None:
-                progress((done, total), desc="Embedding the new text", unit="texts")
+                label, unit = STAGES.get(stage, (stage, "steps"))
+                progress((done, total), desc=label, unit=unit)
+
+        def waiting(message: str) -> None:
+            if progress is not None:
+                progress(0, desc=f"Waiting: {message}")
 
         if progress is not None:
             progress(0, desc="Reading the files")
         try:
-            report, errors = self.assistant.add_paths([str(p) for p in copied], progress=step)
+            # recorded on disk first (a restart finishes it), then built in a worker
+            report, errors = self.assistant.add_uploads([str(p) for p in copied], stage=step,
+                                                        wait_message=waiting)
         except Exception as e:
             traceback.print_exc(file=sys.stderr)
             discard(copied)
@@ -429,6 +438,14 @@ def _warm_up(assistant) -> None:
         pass
 
 
+def _complete_uploads(assistant) -> None:
+    try:
+        assistant.complete_pending_uploads()
+    except Exception as e:   # the uploads stay recorded: the next start tries again
+        print(f"assistant: could not index the pending uploads: {type(e).__name__}: {e}",
+              file=sys.stderr, flush=True)
+
+
 def serve(args) -> int:
     """`assistant serve`: load (or build) the index and serve the UI until interrupted."""
     from assistant.retrieval.embedding import EmbedderError
@@ -462,6 +479,8 @@ def serve(args) -> int:
     app = build_app(assistant)
     # The first query pays for loading the embedder: pay it now, while the page loads.
     threading.Thread(target=_warm_up, args=(assistant,), daemon=True).start()
+    # uploads recorded before a crash but not indexed yet
+    threading.Thread(target=_complete_uploads, args=(assistant,), daemon=True).start()
     print(f"assistant: serving {len(app.chat_app.articles)} articles from {args.index_dir} "
           f"on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD_BYTES,
