@@ -389,7 +389,8 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
 
         upload_files.upload(upload, [upload_files, article_query],
                             [upload_report, articles_list, upload_files],
-                            api_visibility="private", concurrency_limit=1,
+                            # callable by scripts (gradio_client), like the browser can
+                            api_name="upload", api_visibility="undocumented", concurrency_limit=1,
                             concurrency_id="index-build")
     app.queue(default_concurrency_limit=CONCURRENCY)
     app.chat_app = ui  # for tests and tools
