@@ -232,12 +232,12 @@ def hold_current(root: str | Path, attempts: int = 20) -> VersionHold | None:
 
 
 def prune(root: str | Path, keep: str, drop: Callable[[Path], None] | None = None,
-          stale_staging: float = 3600.0) -> list[str]:
+          stale_staging: float = 0.0) -> list[str]:
     """Remove version folders other than `keep` that no reader holds; their names.
 
     Call it holding the writer lock. `drop(folder)` runs before a version is removed
-    (the Milvus collection). Staging folders (tmp-*) of builds that were interrupted
-    go once older than `stale_staging` seconds.
+    (the Milvus collection). Staging folders (tmp-*) older than `stale_staging` seconds
+    go too: under the writer lock, any left is from a build that was killed.
     """
     root = Path(root)
     removed = []
