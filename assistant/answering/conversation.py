@@ -5,8 +5,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from assistant.answering import followups, lists, metadata, shortanswer
-from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
-from assistant.retrieval.tokens import tokenize
+from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
 from assistant.answering.question import analyse, language
 from assistant.records import Turn, answer_pieces
 from assistant.retrieval.filters import SourceFilter
@@ -81,7 +80,7 @@ class Conversation:
                 articles = list(dict.fromkeys(c.article_id for c in turn.citations
                                               if self._allows(c.article_id)))
                 frame = followups.frame_of(turn)
-                return frame, articles, tokenize(frame)
+                return frame, articles, followups.subject_terms(frame, self.extractive)
         return "", [], []
 
     @property
@@ -148,6 +147,27 @@ class Conversation:
             if turn.found:
                 turn.question, turn.standalone_question = text, standalone
                 return turn, retrieval, resolved
+        if self.turns and followups.refers_back(question):
+            # "那里有多少人报名？" after a question (in either language) about the Jiaxing
+            # union: "there" is the earlier turn's subject. Its answer's article is asked
+            # first; other articles may answer only if they name that subject too.
+            last = self.turns[-1]
+            if ctx and prior and last.found:
+                turn, retrieval = self.extractive.within(prior).answer(
+                    text, context=ctx, context_tokens=ctx_tokens, question=question)
+                if turn.found:
+                    return turn, retrieval, question
+            frame = followups.frame_of(last)
+            names = followups.subject_names(frame, self.extractive)
+            if names:
+                turn, retrieval = self.answerer.answer(
+                    text, context=frame, prior_articles=prior if last.found else None,
+                    context_tokens=followups.subject_terms(frame, self.extractive),
+                    question=question)
+                if turn.found and not followups.keeps_subject(turn, names, self.extractive.index):
+                    retrieval.reason = f"the answer is not about {'、'.join(names)}"
+                    turn = Turn(text, NOT_FOUND[question.lang], False)
+                return turn, retrieval, question
         if ctx and (question.anaphoric or len(question.tokens) <= 2):
             turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
                                                    context_tokens=ctx_tokens, question=question)

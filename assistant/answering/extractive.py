@@ -118,6 +118,21 @@ class ExtractiveAnswerer:
         r.allowed_rows = source_filter.allowed_rows(self.index)
         return r
 
+    def within(self, article_ids) -> "ExtractiveAnswerer":
+        """A copy answering only from these articles (and what a filter already allows):
+        a follow-up that points back at the earlier answer's article."""
+        import copy
+
+        ids = frozenset(a for a in article_ids if self.allows(a))
+        r = copy.copy(self)
+        r.allowed_ids = ids
+        mask = np.zeros(len(self.index.docs), dtype=bool)
+        for aid in ids:
+            rows = self.index.docs.chunks_of[aid]
+            mask[rows.start:rows.stop] = True
+        r.allowed_rows = mask
+        return r
+
     def allows(self, article_id: str) -> bool:
         return self.allowed_ids is None or article_id in self.allowed_ids
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.question import language, person_names
+from assistant.answering.question import analyse, language, person_names
 from assistant.answering.shortanswer import is_name
 from assistant.records import Turn
 
@@ -29,6 +29,58 @@ _HE_SHE = re.compile(r"(?<![其])[他她](?![们人])")
 # Parts of speech of a subject phrase: nouns, names, places, organisations, 的.
 _NOMINAL = ("n", "nr", "ns", "nt", "nz", "nw", "ng", "an", "j", "b", "eng", "uj", "m", "q")
 _AFTER_VN = {"有", "是", "的", "共", "将", "在", "于", "共有", "中"}
+
+
+# Words that refer back to what was talked about ("那里有多少人报名？", "how many signed up
+# there?"): the pronouns and demonstratives of question._ANAPHORA, without its connectives
+# (and, 那么, 还有), which start new questions as often as follow-ups.
+_REFERS = re.compile(r"那里|那儿|这里|该|其|他们|她们|它们|这个|那个|这些|那些|此次|这次|那次|上述|"
+                     r"[他她它]|对方|\b(?:there|that|this|those|these|they|them|it|its|he|she|"
+                     r"his|her|their)\b", re.I)
+
+
+def refers_back(question) -> bool:
+    """Whether a question points back at the earlier subject ("there", "那里", "它") and
+    names no subject of its own (no place or organisation, no pinyin name): then it is
+    about the earlier answer's article, whichever language either is asked in."""
+    return bool(_REFERS.search(question.text)) and not question.entities and \
+        not question.names
+
+
+def subject_terms(frame: str, answerer) -> list[str]:
+    """The earlier question's terms as the (Chinese) articles write them: its own words
+    for a Chinese question; for an English one, the Chinese words its pinyin names and
+    dictionary terms bridge to (its English words never occur in the text)."""
+    from assistant.retrieval.tokens import tokenize
+
+    q = analyse(frame)
+    if q.is_english:
+        return answerer.bridge_tokens(q)
+    return tokenize(frame)
+
+
+def subject_names(frame: str, answerer) -> list[str]:
+    """The places and organisations the earlier question is about, as the articles
+    write them: a Chinese question's entities; an English one's pinyin names read as
+    the index's words (Jiaxing -> 嘉兴)."""
+    q = analyse(frame)
+    if q.is_english:
+        return list(answerer.index.pinyin_vocabulary.tokens_for(q.names)) if q.names else []
+    return list(q.entities)
+
+
+def keeps_subject(turn: Turn, names: list[str], index) -> bool:
+    """Whether an answer is about the subject: each article it cites names one of them."""
+    from assistant.answering.question import entity_variants
+    from assistant.retrieval.tokens import normalise
+
+    if not names:
+        return True
+    for c in turn.citations:
+        text = index.docs.matchable(c.article_id)
+        if not any(normalise(v) in text for n in names for v in entity_variants(n)):
+            return False
+    return True
 
 
 def frame_of(turn: Turn) -> str:
