@@ -177,6 +177,13 @@ def _is_byline_line(text: str) -> bool:
     return not rest or _split_names(rest, loose=True) is not None
 
 
+def _is_signoff(text: str) -> bool:
+    """A credit line naming reporters by their role ("本报记者  左妍", "特约通讯员  忻文轲",
+    "本报通讯员  马桥  记者  鲁哲"), without a dateline or text: one that can sign a piece."""
+    return len(text) <= 40 and _is_byline_line(text) and bool(_ROLE_RE.search(text)) \
+        and not _DATELINE_ONLY.search(text) and not re.search(r"本报讯|本報訊|消息", text)
+
+
 def _names_only(text: str) -> bool:
     """A line of one or more personal names and nothing else: a byline without "记者"."""
     return len(text) <= 30 and _split_names(text.strip("□■◎●▲◆★☆")) is not None
@@ -201,7 +208,7 @@ def _byline_names(byline: str) -> list[str]:
 # "刘佳良摄" on its own line, "受访者供图", "（见图）", "新华社发", "资料图片".
 _PAREN_TAIL = r"(?:\s*[（(][^（()）]{1,16}[)）])?"
 _CREDIT_TAIL = _PAREN_TAIL + r"\s*$"
-_SHOT = re.compile(r"(?:摄|攝)(?:影)?" + _CREDIT_TAIL)
+_SHOT = re.compile(r"(?:摄|攝)(?:影)?(?:\s*[/／]\s*[^\s/／。，,]{2,8})?" + _CREDIT_TAIL)   # 王毅摄/光明图片
 _OTHER_CREDIT = re.compile(
     r"(?:受访者供图|[^\s。，,]{0,16}供图|资料图片?|图片来源[:：][^。]{0,30}|新华社发" + _PAREN_TAIL
     + r"|[（(]见图[)）]|[（(]图片由[^（()）]{1,20}提供[)）]|(?:摄影|图)[:：/／]\s*[^\s。，,]{2,12})\s*$")
@@ -283,13 +290,16 @@ _DATE_LINE = re.compile(
 # and copyright lines a web page brings along.
 _FURNITURE = re.compile(
     r"^[（(]?[上下]?[接转]第?\s*[\d一二三四五六七八九十]+\s*版[)）]?$"
-    r"|^[（(]?(?:本版|[一二三四五六七八九十\d]+版)?(?:责任编辑|責任編輯|责编|責編|美编|校对|版式设计|版式"
+    r"|^[（(\[【［]?\s*(?:本版|[一二三四五六七八九十\d]+版)?(?:责任编辑|責任編輯|责编|責編|美编|校对|版式设计|版式"
     r"|见习编辑|制图|图表制作|本版邮箱|投稿邮箱)(?:\s*[:：]|\s)\s*\S.{0,150}$"
-    r"|^[（(]?(?:编辑|編輯)\s*[:：]\s*\S.{0,40}$"
+    r"|^[（(\[【［]?\s*(?:编辑|編輯)\s*[:：]\s*\S.{0,40}$"
     r"|^(?:→|见)?\s*第?\s*[\d一二三四五六七八九十]{1,3}\s*版$"                         # 第九版
-    r"|^第\s*[\d一二三四五六七八九十]+\s*版\s*[:：·]\s*\S{1,12}$"                       # 第03版：要闻
+    r"|^第\s*[\d一二三四五六七八九十]+(?:\s*[/／-]\s*[\d一二三四五六七八九十]+)?\s*版\s*[:：·]\s*\S{1,20}$"  # 第03版：要闻, 第6/7版:上海新闻
     r"|^(?:看点|核心阅读|阅读提示|核心提示|内容提要|导读|本期导读|今日导读|本版导读|要目)$"  # box labels
     r"|^(?:要闻|国内新闻|国际新闻|综合新闻|广告)$"                                       # section banners
+    r"|^(?:本版)?(?:图片|照片|插图|摄影)均?由\S{1,20}提供$"                               # 本版图片由受访者提供
+    r"|^第\s*[\d一二三四五六七八九十]+\s*版\s*[（(][^（()）]{0,12}[)）]$"                    # 第1版() of an archive
+    r"|^(?:专栏|栏目|版名)\s*[:：]\s*\S{0,16}$"                                          # 专栏：
     r"|^[^|｜\n]{1,12}(?:\s*[|｜]\s*[^|｜\n]{1,12}){2,}$"                              # 关于我们 | 版权声明 | …
     r"|^[^>＞»›\n]{1,12}(?:\s*[>＞»›]{1,2}\s*[^>＞»›\n]{1,12}){2,}$"                    # 首页 > 新闻 > 正文
     r"|^[×✕✖╳■□▲△◆◇●○★☆※…·•\-—_=~\s]{1,6}$"
@@ -455,9 +465,24 @@ def _continues_title(head: str, tail: str) -> bool:
     return _word_spans_break(head, tail)
 
 
+def _split_dash_title(h: str) -> list[str]:
+    """A web title carrying its subtitle after a dash, "全岛封关进入“倒计时”——海南自贸港
+    开放发展蹄疾步稳": the print title and its subtitle (副题), which keeps the dash."""
+    at = h.find("——")
+    if at < 2 or _is_kicker(h) or _is_subtitle(h) or h.count("——") > 1 or _unbalanced(h[:at]):
+        return [h]
+    tail = h[at:]
+    return [h[:at].rstrip(), tail] if len(tail.lstrip("—")) >= 4 else [h]
+
+
+_TAGGED = re.compile(r"^[【\[［][^【】\[\]［］。！？!?，,]{2,24}[】\]］]\s*(?=\S{2})")
+
+
 def _rejoin_titles(headings: list[str]) -> list[str]:
+    # A column tag before a web title ("【大美中国】壮美然乌湖") is the column, not the title.
+    headings = [_TAGGED.sub("", h) if not _BYLINE.match(h) else h for h in headings]
     out: list[str] = []
-    for h in headings:
+    for h in [part for h in headings for part in _split_dash_title(h)]:
         if out and _continues_title(out[-1], h):
             out[-1] = _join(out[-1], h)
         elif out and _is_subtitle(out[-1]) and not _is_subtitle(h) and not _is_kicker(h):
@@ -484,6 +509,8 @@ class _Line:
     indent: bool = False         # set in from the margin (a paragraph's first line)
     after_edition: bool = False  # an article's source line stood right above (or on) it
     credit: bool = False         # what was left of that source line: the article's byline
+    after_end: bool = False      # a source line closing the article above stood above it
+    md_start: bool = False       # a Markdown heading ("### 标题") stood above it
 
 
 def _normalise_newlines(text: str) -> str:
@@ -494,8 +521,36 @@ def _is_indented(raw: str) -> bool:
     return raw[:1] in ("\u3000", "\t") or raw.startswith("  ")
 
 
+# Paragraphs run together on one line, set apart by a run of spaces (e-paper text saved by a
+# crawler as one field: "…。    首席记者  潘高峰    “实在是…"): each run starts a paragraph.
+_SPACE_RUN = re.compile(r"(?<=\S)[ \u00a0]{3,}(?=\S)")
+# A link line copied with a web page: "<https://topics.gmw.cn/…>", ">>>详见新民网www.xinmin.cn".
+_LINK_LINE = re.compile(r"^(?:[<＜(（\[【]?\s*(?:https?://|www\.)\S+?[>＞)）\]】]?"
+                        r"|(?:>>+|》》|→)?\s*(?:详见|详情见|更多(?:内容|详情)?(?:请)?(?:见|访问|点击)?)\S{0,12}"
+                        r"(?:https?://|www\.)\S+)$")
+# A column tag on a line of its own: "【活力中国调研行】", "【大美中国】" (not a dateline such as
+# "【新华社延安十三日电】", which opens its article's text).
+_COLUMN_TAG = re.compile(r"^[【\[［]\s*[^【】\[\]［］。！？!?，,]{2,24}\s*[】\]］]$")
+
+
+def _split_runs(raw: str) -> list[str]:
+    """A line whose paragraphs are set apart by runs of spaces, as separate lines; a byline
+    run onto the end of the last sentence ("…谢谢所有人了。”本报记者  杨硕") as a line too."""
+    parts = _SPACE_RUN.split(raw)
+    out = [parts[0]] + ["  " + p for p in parts[1:]]
+    res = []
+    for part in out:
+        m = re.search(r"[。！？!?][”’」』）)]?\s*([^。！？!?“”]{2,40})$", part)
+        if m and len(part) > 2 * len(m.group(1)) and _is_byline_line(m.group(1)) \
+                and _ROLE_RE.search(m.group(1)) and not _DATELINE_ONLY.search(m.group(1)):
+            res += [part[:m.start(1)].rstrip(), "  " + m.group(1)]
+        else:
+            res.append(part)
+    return res
+
+
 def _lines(text: str) -> list[_Line]:
-    raws = _normalise_newlines(text).split("\n")
+    raws = [r for raw in _normalise_newlines(text).split("\n") for r in _split_runs(raw)]
     dropped: set[int] = set()
     # Lists of other headlines (导读, 要目): each item ends on the page it is on ("第九版");
     # the short lines above the page reference, back to a blank line, are the item.
@@ -537,7 +592,7 @@ def _lines(text: str) -> list[_Line]:
                 b += 1
     out: list[_Line] = []
     gap = 0
-    mark = False
+    mark = ended = False
     for k, raw in enumerate(raws):
         line = raw.strip()
         if line and (line[0] in "#>" or "](" in line or "**" in line):
@@ -554,6 +609,11 @@ def _lines(text: str) -> list[_Line]:
         if k in dropped:
             continue
         rest, edition = _strip_edition(line)
+        if edition and not rest and out and _is_closed(out[-1].text) and not mark:
+            # A source line under finished text (a web copy of an e-paper article: the text,
+            # then "《光明日报》（2025年10月14日 04版）"): the article ends here.
+            ended = True
+            continue
         if edition:
             if rest and not _FURNITURE.search(rest):
                 out.append(_Line(rest, gap, _is_indented(raw), True, True))
@@ -561,10 +621,42 @@ def _lines(text: str) -> list[_Line]:
             else:
                 mark = True
             continue
-        if _FURNITURE.search(line):
+        if _FURNITURE.search(line) or _LINK_LINE.match(line) or (
+                _COLUMN_TAG.match(line) and not _BYLINE.match(line)):
             continue
-        out.append(_Line(line, gap, _is_indented(raw), mark))
-        gap, mark = 0, False
+        out.append(_Line(line, gap, _is_indented(raw), mark, after_end=ended,
+                         md_start=bool(re.match(r"\s*#{1,6}\s", raw))))
+        gap, mark, ended = 0, False, False
+    return _drop_repeated_titles(out)
+
+
+def _drop_repeated_titles(lines: list[_Line]) -> list[_Line]:
+    """A title line repeated by the decks under it (an archive file's "### 东京粮食恐慌  饥民千余
+    拥入皇宫", then the printed decks line by line) is said once: the decks stay."""
+    out: list[_Line] = []
+    skip_to = -1
+    for k, line in enumerate(lines):
+        if k < skip_to:
+            out.append(line)
+            continue
+        flat = re.sub(r"\s+", "", line.text)
+        if 4 <= len(flat) <= LONG_HEADING_MAX and not _is_closed(line.text):
+            acc = ""
+            for m in range(k + 1, min(k + 5, len(lines))):
+                acc += re.sub(r"\s+", "", lines[m].text)
+                if acc == flat and m > k + 1:
+                    lines[k + 1].md_start = lines[k + 1].md_start or line.md_start
+                    lines[k + 1].gap = max(lines[k + 1].gap, line.gap)
+                    skip_to = m + 1
+                    break
+                if not flat.startswith(acc):
+                    break
+            else:
+                out.append(line)
+                continue
+            if skip_to > k:
+                continue
+        out.append(line)
     return out
 
 
@@ -584,6 +676,8 @@ class _Draft:
     ended: bool = False       # an end note closed it
     in_group: bool = False    # one of several pieces under a shared banner
     indent: bool = False      # its heading block is indented
+    signoffs: list[str] = field(default_factory=list)   # bylines signed under the text
+    standfirst: list[str] = field(default_factory=list)  # 提要 lines above an inline byline
 
     @property
     def started(self) -> bool:
@@ -595,6 +689,8 @@ class _Draft:
             if m:
                 self.byline = m.group(0).strip()
                 text = text[m.end():].strip()
+                self.paragraphs += self.standfirst
+                self.standfirst = []
                 if not text:
                     return
         self.ended = False
@@ -633,6 +729,18 @@ class _PageParser:
         # indentation at all; headings are not.
         body = [line for line in lines if len(line.text) >= 20 or _is_closed(line.text)]
         self.indented = bool(body) and 2 * sum(ln.indent for ln in body) >= len(body)
+        # Where the page signs its articles under the text (署名在文末, as evening papers
+        # do: "…。    本报记者  左妍"), a credit line after a paragraph closes what is above
+        # it instead of opening an article that lost its headings.
+        self.signed_below = bool(lines) and _is_signoff(lines[-1].text)
+        # A Markdown archive marks each item with a heading ("### 标题"): a second dispatch
+        # under it ("【新华社延安十四日电】…") belongs to the same item.
+        self.md_items = sum(line.md_start for line in lines) >= 2
+        # One paragraph a line, no indentation and no blank lines (text from a database
+        # such as CNKI): a short line above a whole paragraph is not a sentence cut short.
+        long_lines = [line for line in lines if len(line.text) > LONG_HEADING_MAX]
+        self.line_paragraphs = not self.indented and self.usual_gap == 0 and len(long_lines) >= 3 \
+            and 10 * sum(_is_closed(line.text) for line in long_lines) >= 8 * len(long_lines)
 
     # -- walking the page -----------------------------------------------------------
     def parse(self, detect_headings: bool = True) -> list[_Draft]:
@@ -643,6 +751,9 @@ class _PageParser:
         while i < n:
             line = self.lines[i]
             text = line.text
+            if line.after_end and detect_headings and cur is not None and cur.started:
+                cur.close()
+                cur = None   # the article above ended at its source line
             block = self._heading_block(i, cur) if detect_headings else None
             if block is not None:
                 i, new = block
@@ -687,8 +798,14 @@ class _PageParser:
                 cur.ended = True
             elif _is_photo_credit(text) or (cur.pending is not None and self._is_inline_caption(i)):
                 self._caption(cur, i)
+            elif detect_headings and cur.started and self.signed_below and _is_signoff(text):
+                cur.close()
+                if i > 0 and _is_signoff(self.lines[i - 1].text) and cur.signoffs:
+                    cur.signoffs[-1] = f"{cur.signoffs[-1]} {text}"   # one credit over two lines
+                else:
+                    cur.signoffs.append(text)
             elif detect_headings and cur.started and cur.pending is None and _BYLINE.match(text) \
-                    and not _names_only(text):
+                    and not _names_only(text) and not self.md_items:
                 # A byline after a finished paragraph opens an article that lost its headings.
                 cur = _Draft(in_group=cur.in_group)
                 drafts.append(cur)
@@ -705,8 +822,18 @@ class _PageParser:
             cur.close()
         out = []
         for d in drafts:
+            d.paragraphs = d.standfirst + d.paragraphs
+            if d.signoffs and not d.byline and len(d.signoffs) == 1:
+                d.byline = d.signoffs[0]   # several signed parts (a round-up): names only
             if not d.paragraphs and d.headings and self._photo_credited(d):
                 self._photo_story(d)
+            elif len(d.paragraphs) == 1 and d.headings and not d.byline and not d.captions:
+                # A photo story whose caption runs on one line with its credit: "…图为
+                # 当日拍摄的施工现场。 新华社记者 陈思汗摄", "… 王毅摄/光明图片".
+                ends = list(_SENTENCE_END.finditer(d.paragraphs[0]))
+                if ends and _credit_only(d.paragraphs[0][ends[-1].end():].strip()):
+                    d.captions = [d.paragraphs[0][ends[-1].end():].strip()]
+                    d.paragraphs = [d.paragraphs[0][:ends[-1].end()]]
             # A draft without body text is a stray heading or caption, not an article.
             if d.paragraphs:
                 out.append(d)
@@ -759,6 +886,8 @@ class _PageParser:
         if cur is not None and cur.started and not cur.byline and _names_only(t0) \
                 and self._ends_article(i):
             return None   # a signature under the text, see parse()
+        if cur is not None and cur.started and self.signed_below and _is_signoff(t0):
+            return None   # a credit signing the text above, see parse()
         if not (_is_byline_line(t0) or self._heading_at(i)
                 or (not pending_open and _is_weak_heading(t0))):
             return None
@@ -814,10 +943,23 @@ class _PageParser:
                 break
             j += 1
         confirmed = bool(draft.byline) or draft.sealed
+        if draft.headings and not confirmed:
+            # 提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
+            # long lines without a sentence end that open the article's text.
+            k = j
+            while k < n and k - j < 3 and HEADING_MAX < len(lines[k].text) <= LONG_HEADING_MAX \
+                    and not _is_closed(lines[k].text) and not _BYLINE.match(lines[k].text):
+                k += 1
+            m = _BYLINE.match(lines[k].text) if k < n and k > j else None
+            if m and m.end() < len(lines[k].text):
+                draft.standfirst = [line.text for line in lines[j:k]]
+                confirmed = True
+                j = k
         # Without a byline to confirm it, a last block line that reads like the start of
         # the body (a clause mark inside, or a lowercase continuation below) goes back.
         while not confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
                 and j < n and not _BYLINE.match(lines[j].text) \
+                and not (self.line_paragraphs and _is_closed(lines[j].text)) \
                 and (_CLAUSE_MARK.search(lines[j - 1].text) or lines[j].text[0].islower()):
             if _is_heading_line(draft.headings.pop()):
                 strong -= 1
@@ -961,6 +1103,8 @@ class _PageParser:
 # --- articles -----------------------------------------------------------------------------
 def _authors(d: _Draft) -> list[str]:
     names = _byline_names(d.byline) if d.byline else []
+    for signed in d.signoffs:
+        names += _byline_names(signed)
     # Names given only in a closing note: "（陈猛）", "（本报记者孟祥夫、吴秋余）".
     for note in d.notes:
         inner = _ROLE_RE.sub(" ", note[1:-1])
@@ -972,6 +1116,9 @@ def _authors(d: _Draft) -> list[str]:
 
 def _photographers(d: _Draft) -> list[str]:
     names: list[str] = []
+    for credit in [d.byline] + d.signoffs:
+        if credit and re.search(r"摄影?报道|攝影?報導|摄影记者|文[/／]图|图[/／]文", credit):
+            names += _byline_names(credit)   # "本报记者 孙中钦 陈炅玮 摄影报道"
     for c in d.captions:
         split = _photo_credit(c)
         if split:
