@@ -313,3 +313,52 @@ def test_headline_list_after_the_last_article_is_dropped():
             "全市工会干部培训班开班\n职工运动会下月举行\n劳模工作室再添新成员\n")
     a = _one(text)
     assert a.paragraphs == ["今年以来，全市新建职工书屋56家。"]
+
+
+# --- conventions the parser reads, each on a page written here (not from the labelled set) ---
+
+def _view(text):
+    return [(a.headings, a.byline, a.paragraphs, a.captions, a.authors) for a in parse_page(text, "p.txt")]
+
+
+def test_web_copy_furniture_and_source_line_under_the_text_end_the_article():
+    page = ("全岛封关进入倒计时——自贸港开放发展蹄疾步稳\n<https://topics.example.cn/node_1.htm>\n【活力中国调研行】\n\n"
+            "光明日报记者 甲乙丙\n\n海南自贸港建设成型起势。\n\n《光明日报》（2025年10月14日 03版）\n\n[ 责编：丁戊 ]\n\n"
+            "【大美中国】壮美然乌湖\n\n然乌湖位于八宿县境内。图为10月12日拍摄的然乌湖。 王毅摄/光明图片\n\n"
+            "《光明日报》（2025年10月14日 03版）\n\n[ 责编：丁戊 ]\n")
+    assert _view(page) == [
+        (["全岛封关进入倒计时", "——自贸港开放发展蹄疾步稳"], "光明日报记者 甲乙丙", ["海南自贸港建设成型起势。"], [], ["甲乙丙"]),
+        (["壮美然乌湖"], "", ["然乌湖位于八宿县境内。图为10月12日拍摄的然乌湖。"], ["王毅摄/光明图片"], []),
+    ]
+
+
+def test_paragraphs_run_on_one_line_and_credits_signed_under_each_part():
+    page = ("第6版:上海新闻\n送菜上门  为老服务不松劲\n"
+            "    上海各街镇社区助老慰老在行动。    自助助人    居民自发组成志愿队，为老人送菜。"
+            "    本报记者  张三    缓解焦虑    街道每天给独居老人打电话。“谢谢你们。”老人说。本报记者  李四  通讯员  王五\n")
+    [(headings, byline, paragraphs, captions, authors)] = _view(page)
+    assert headings == ["送菜上门  为老服务不松劲"] and byline == "" and captions == []
+    assert paragraphs == ["上海各街镇社区助老慰老在行动。", "自助助人", "居民自发组成志愿队，为老人送菜。",
+                          "缓解焦虑", "街道每天给独居老人打电话。“谢谢你们。”老人说。"]
+    assert authors == ["张三", "李四", "王五"]
+
+
+def test_editor_note_standfirst_and_archive_items():
+    page = ("编者按：职工书屋是服务职工的阵地。本版今起推出系列报道。\n职工书屋建设提速\n本报记者 张三\n"
+            "　　全市新建职工书屋三十个。\n\n助企纾困，加快恢复发展活力\n以政策的确定性应对不确定性，精准帮扶企业达产，全力支持企业发展，更好帮助企业稳信心、稳预期\n"
+            "本报讯 市领导昨天检查复工复产情况。\n")
+    assert _view(page) == [
+        (["职工书屋建设提速"], "本报记者 张三", ["编者按：职工书屋是服务职工的阵地。本版今起推出系列报道。",
+                                             "全市新建职工书屋三十个。"], [], ["张三"]),
+        (["助企纾困，加快恢复发展活力"], "本报讯", ["以政策的确定性应对不确定性，精准帮扶企业达产，全力支持企业发展，更好帮助企业稳信心、稳预期",
+                                                "市领导昨天检查复工复产情况。"], [], []),
+    ]
+    archive = ("### 东京粮食恐慌  饥民千余拥入皇宫\n\n1946-05-17\n第1版()\n专栏：\n\n　　东京粮食恐慌\n    饥民千余拥入皇宫\n"
+               "    【新华社延安十四日电】东京饥民拥入皇宫。\n    【新华社延安十四日电】日共发表声明。\n"
+               "### 法共号召保卫民主\n\n1946-05-17\n第1版()\n专栏：\n\n　　法共号召保卫民主\n"
+               "    【新华社延安十四日电】法共发表公报。\n")
+    assert [(h, b, p) for h, b, p, _, _ in _view(archive)] == [
+        (["东京粮食恐慌", "饥民千余拥入皇宫"], "【新华社延安十四日电】",
+         ["东京饥民拥入皇宫。", "【新华社延安十四日电】日共发表声明。"]),
+        (["法共号召保卫民主"], "【新华社延安十四日电】", ["法共发表公报。"]),
+    ]

@@ -136,11 +136,14 @@ _DATELINE = (rf"(?:据|據)?{_SOURCE}"
 _FLASH = rf"{_SOURCE}[^{_NOT_IN_DATELINE}]{{0,8}}?(?:消息|讯(?!员)|訊(?!員))"
 _REPORTER = (r"[（(]\s*(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)"
              r"[^（()）\n]{1,60}[)）]")
+# "光明日报北京10月14日电 记者陈晨 全国总工会…": the reporter named without brackets, then a space.
+_OPEN_REPORTER = (rf"(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)\s?[{_HAN}·]{{2,4}}"
+                  rf"(?:[、，,][{_HAN}·]{{2,4}})*(?=\s)")
 # A byline opening a body line; whatever follows it on the line is body text.
 _BYLINE = re.compile(
     r"^(?:"
     rf"[【〔\[]{_DATELINE}[】〕\]](?:\s*{_REPORTER})?"             # 【新华社延安十三日电】
-    rf"|{_DATELINE}(?:\s*{_REPORTER})?(?:\s*[:：](?=\S))?"         # 本报北京4月26日电 （记者丁怡婷）
+    rf"|{_DATELINE}(?:\s*{_REPORTER}|\s*{_OPEN_REPORTER})?(?:\s*[:：](?=\S))?"  # 本报北京4月26日电 （记者丁怡婷）
     r"|(?:本报讯|本報訊)\s*[（(][^（()）\n]{1,60}[)）]"              # 本报讯（记者 张三）
     r"|[【〔\[（(](?:本报讯|本報訊)[】〕\]）)]"
     rf"|(?:本报讯\s*)?[（(]?(?:{_PERSON})[^。！？!?，,；;：:\n]{{1,60}}?报道[)）]?"  # 本报讯记者张三 通讯员李四报道
@@ -160,8 +163,8 @@ def _is_byline_line(text: str) -> bool:
     if not t or len(t) > 60 or _is_photo_credit(t):
         return False
     m = re.match(r"(?:作者|记者|撰稿|撰文|文)\s*[:：]\s*", t)
-    if m:   # "作者：本报记者 张三"
-        rest = t[m.end():]
+    if m:   # "作者：本报记者 张三", "作者：张三（北京大学教授）"
+        rest = re.sub(r"\s*[（(][^（()）]{2,40}[)）]$", "", t[m.end():])
         return bool(rest) and (_is_byline_line(rest) or _split_names(rest, loose=True) is not None)
     if _ROLE_ONLY.fullmatch(t):
         return True
@@ -528,6 +531,8 @@ _SPACE_RUN = re.compile(r"(?<=\S)[ \u00a0]{3,}(?=\S)")
 _LINK_LINE = re.compile(r"^(?:[<＜(（\[【]?\s*(?:https?://|www\.)\S+?[>＞)）\]】]?"
                         r"|(?:>>+|》》|→)?\s*(?:详见|详情见|更多(?:内容|详情)?(?:请)?(?:见|访问|点击)?)\S{0,12}"
                         r"(?:https?://|www\.)\S+)$")
+# An editor's note: "编者按：…", "【编者按】…", "编者的话", "编前", "编后".
+_EDITOR_NOTE = re.compile(r"^[【\[（(]?\s*(?:编者按语?|編者按語?|编者的话|編者的話|编前|編前|编后语?|編後語?)\s*[】\]）)]?\s*[:：]?")
 # A column tag on a line of its own: "【活力中国调研行】", "【大美中国】" (not a dateline such as
 # "【新华社延安十三日电】", which opens its article's text).
 _COLUMN_TAG = re.compile(r"^[【\[［]\s*[^【】\[\]［］。！？!?，,]{2,24}\s*[】\]］]$")
@@ -782,6 +787,17 @@ class _PageParser:
                     cur = new
                     drafts.append(cur)
                 continue
+            if detect_headings and _EDITOR_NOTE.match(text) and not (cur and cur.byline):
+                # An editor's note (编者按) goes with the article it introduces: above its
+                # text when it stands under the headings, and before the headings it precedes.
+                if cur is None or cur.started:
+                    if cur is not None:
+                        cur.close()
+                    cur = _Draft()
+                    drafts.append(cur)
+                cur.standfirst.append(text)
+                i += 1
+                continue
             if cur is None:
                 cur = _Draft()
                 drafts.append(cur)
@@ -888,7 +904,7 @@ class _PageParser:
             return None   # a signature under the text, see parse()
         if cur is not None and cur.started and self.signed_below and _is_signoff(t0):
             return None   # a credit signing the text above, see parse()
-        if not (_is_byline_line(t0) or self._heading_at(i)
+        if not (_is_byline_line(t0) or self._heading_at(i) or self._long_kicker(i)
                 or (not pending_open and _is_weak_heading(t0))):
             return None
         if cur is not None and not cur.started and (cur.sealed or cur.byline) \
@@ -927,6 +943,12 @@ class _PageParser:
                 draft.headings.append(t)
                 heads_at.append(j)
                 strong += 1
+            elif draft.headings and not draft.byline and self._standfirst_at(j):
+                break   # 提要 lines open the text, see below
+            elif j == i and self._long_kicker(j):
+                draft.headings.append(t)
+                heads_at.append(j)
+                strong += 1
             elif self._heading_at(j):
                 draft.headings.append(t)
                 heads_at.append(j)
@@ -943,18 +965,15 @@ class _PageParser:
                 break
             j += 1
         confirmed = bool(draft.byline) or draft.sealed
-        if draft.headings and not confirmed:
+        if draft.headings and not confirmed and j < n and self._standfirst_at(j):
             # 提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
             # long lines without a sentence end that open the article's text.
             k = j
-            while k < n and k - j < 3 and HEADING_MAX < len(lines[k].text) <= LONG_HEADING_MAX \
-                    and not _is_closed(lines[k].text) and not _BYLINE.match(lines[k].text):
+            while not _BYLINE.match(lines[k].text):
                 k += 1
-            m = _BYLINE.match(lines[k].text) if k < n and k > j else None
-            if m and m.end() < len(lines[k].text):
-                draft.standfirst = [line.text for line in lines[j:k]]
-                confirmed = True
-                j = k
+            draft.standfirst = [line.text for line in lines[j:k]]
+            confirmed = True
+            j = k
         # Without a byline to confirm it, a last block line that reads like the start of
         # the body (a clause mark inside, or a lowercase continuation below) goes back.
         while not confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
@@ -1018,6 +1037,25 @@ class _PageParser:
                 and (self.indented or not first.indent):
             return j, draft   # a headline after a blank line where paragraphs have none
         return None
+
+    def _standfirst_at(self, j: int) -> bool:
+        """Whether line j is a 提要 (standfirst) line: long, in clauses, unfinished, and
+        followed (after at most two more such lines) by an inline byline with text after it."""
+        lines, n = self.lines, len(self.lines)
+        k = j
+        while k < n and k - j < 3 and HEADING_MAX < len(lines[k].text) <= LONG_HEADING_MAX \
+                and _CLAUSE_MARK.search(lines[k].text) and not _is_closed(lines[k].text) \
+                and not _BYLINE.match(lines[k].text):
+            k += 1
+        m = _BYLINE.match(lines[k].text) if j < k < n else None
+        return bool(m) and m.end() < len(lines[k].text)
+
+    def _long_kicker(self, j: int) -> bool:
+        """A long kicker (引题, often a quote: "某某：坚定信心、毫不松懈，…") over a shorter
+        title, the block vouched for by the byline under it."""
+        t = self.lines[j].text
+        return len(t) > HEADING_MAX and _is_heading_line(t, LONG_HEADING_MAX) \
+            and j + 1 < len(self.lines) and self._heading_at(j + 1) and self._confirmed_ahead(j + 1)
 
     def _heading_at(self, j: int) -> bool:
         """Whether line j reads as a heading line (kicker, title, subtitle)."""
@@ -1105,9 +1143,15 @@ def _authors(d: _Draft) -> list[str]:
     names = _byline_names(d.byline) if d.byline else []
     for signed in d.signoffs:
         names += _byline_names(signed)
+    if d.paragraphs and not d.notes:
+        # A closing credit run onto the last paragraph: "…活动持续一个月。（赵六）".
+        m = re.search(r"[。！？!?”」][（(]([^（()）]{2,30})[)）]$", d.paragraphs[-1])
+        if m:
+            inner = _ROLE_RE.sub(" ", m.group(1))
+            names += _split_names(inner, loose=inner != m.group(1)) or []
     # Names given only in a closing note: "（陈猛）", "（本报记者孟祥夫、吴秋余）".
     for note in d.notes:
-        inner = _ROLE_RE.sub(" ", note[1:-1])
+        inner = _ROLE_RE.sub(" ", _DATELINE_ONLY.sub(" ", note[1:-1]))
         found = _split_names(inner, loose=inner != note[1:-1])
         if found:
             names += found
