@@ -143,6 +143,7 @@ _OPEN_REPORTER = (rf"(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者
 _BYLINE = re.compile(
     r"^(?:"
     rf"[【〔\[]{_DATELINE}[】〕\]](?:\s*{_REPORTER})?"             # 【新华社延安十三日电】
+    rf"|[【〔\[](?:{_FLASH}|本[市县区埠省][讯訊])[】〕\]](?:\s*{_REPORTER})?"  # 【新华社晋冀鲁豫总分社讯】, 【本市讯】
     rf"|{_DATELINE}(?:\s*{_REPORTER}|\s*{_OPEN_REPORTER})?(?:\s*[:：](?=\S))?"  # 本报北京4月26日电 （记者丁怡婷）
     r"|(?:本报讯|本報訊)\s*[（(][^（()）\n]{1,60}[)）]"              # 本报讯（记者 张三）
     r"|[【〔\[（(](?:本报讯|本報訊)[】〕\]）)]"
@@ -194,6 +195,8 @@ def _names_only(text: str) -> bool:
 
 def _byline_names(byline: str) -> list[str]:
     """The personal names in a byline, its dateline and roles dropped."""
+    if re.match(r"(?:作者|撰稿|撰文|文)\s*[:：]", byline):   # "作者：莫 洁（媒体评论员）"
+        byline = re.sub(r"\s*[（(][^（()）]{2,40}[)）]$", "", byline)
     byline = re.sub(r"^(?:作者|记者|撰稿|撰文|文)\s*[:：]\s*", "记者 ", byline)
     text = _DATELINE_ONLY.sub(" ", byline)
     text = re.sub(r"[（()）【】〔〕\[\]□■◎●]", " ", text)
@@ -756,7 +759,8 @@ class _PageParser:
         while i < n:
             line = self.lines[i]
             text = line.text
-            if line.after_end and detect_headings and cur is not None and cur.started:
+            if (line.after_end or (self.md_items and line.md_start)) and detect_headings \
+                    and cur is not None and cur.started:
                 cur.close()
                 cur = None   # the article above ended at its source line
             block = self._heading_block(i, cur) if detect_headings else None
