@@ -131,7 +131,7 @@ _NOT_IN_DATELINE = "\\s。，,；;：:、（()）【】〔〕\\[\\]"
 # "路透社柏林十日電", "【新华社延安十三日电】" (agency or paper, place, date, 电).
 _SOURCE = rf"(?:本报|本報|[^{_NOT_IN_DATELINE}]{{1,10}}?(?:社|处|處|台|网|網|报|報))"
 _DATELINE = (rf"(?:据|據)?{_SOURCE}"
-             rf"[^{_NOT_IN_DATELINE}]{{0,14}}?(?:{_DATE_NUM}月)?{_DATE_NUM}日(?:专|專)?(?:电|電)")
+             rf"[^{_NOT_IN_DATELINE}]{{0,14}}?(?:{_DATE_NUM}月)?{_DATE_NUM}日(?:专|專|急|特)?(?:电|電)")
 # A news flash credit: "央视网消息", "工人日报讯" (and "本报讯").
 _FLASH = rf"{_SOURCE}[^{_NOT_IN_DATELINE}]{{0,8}}?(?:消息|讯(?!员)|訊(?!員))"
 _REPORTER = (r"[（(]\s*(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)"
@@ -139,10 +139,12 @@ _REPORTER = (r"[（(]\s*(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记
 # "光明日报北京10月14日电 记者陈晨 全国总工会…": the reporter named without brackets, then a space.
 _OPEN_REPORTER = (rf"(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)\s?[{_HAN}·]{{2,4}}"
                   rf"(?:[、，,][{_HAN}·]{{2,4}})*(?=\s)")
+# "本社记者陈沂报导：" after a dateline.
+_REPORTS = rf"(?:本社|本报|本報)?(?:特派|随军)?(?:记者|記者)[{_HAN}·]{{2,4}}(?:报导|报道|報導)[:：]?"
 # A byline opening a body line; whatever follows it on the line is body text.
 _BYLINE = re.compile(
     r"^(?:"
-    rf"[【〔\[]{_DATELINE}[】〕\]](?:\s*{_REPORTER})?"             # 【新华社延安十三日电】
+    rf"[【〔\[]{_DATELINE}[】〕\]](?:\s*{_REPORTER}|\s*{_REPORTS})?"  # 【新华社延安十三日电】本社记者陈沂报导：
     rf"|[【〔\[](?:{_FLASH}|本[市县区埠省][讯訊])[】〕\]](?:\s*{_REPORTER})?"  # 【新华社晋冀鲁豫总分社讯】, 【本市讯】
     rf"|{_DATELINE}(?:\s*{_REPORTER}|\s*{_OPEN_REPORTER})?(?:\s*[:：](?=\S))?"  # 本报北京4月26日电 （记者丁怡婷）
     r"|(?:本报讯|本報訊)\s*[（(][^（()）\n]{1,60}[)）]"              # 本报讯（记者 张三）
@@ -460,8 +462,8 @@ def _word_spans_break(head: str, tail: str) -> bool:
 
 
 def _continues_title(head: str, tail: str) -> bool:
-    if _is_kicker(head) or _is_subtitle(tail) or _is_byline_line(tail):
-        return False
+    if _is_kicker(head) or _is_subtitle(tail) or _is_byline_line(tail) or len(tail) > HEADING_MAX:
+        return False   # (what is left of a broken title is short)
     if _unbalanced(head) and not _unbalanced(head + tail):
         return True
     if head[-1] in _NO_TITLE_END or tail[0] in _NO_TITLE_START:
@@ -517,6 +519,7 @@ class _Line:
     credit: bool = False         # what was left of that source line: the article's byline
     after_end: bool = False      # a source line closing the article above stood above it
     md_start: bool = False       # a Markdown heading ("### 标题") stood above it
+    deck: bool = False           # one deck of a headline the file also gives as one title line
 
 
 def _normalise_newlines(text: str) -> str:
@@ -534,6 +537,8 @@ _SPACE_RUN = re.compile(r"(?<=\S)[ \u00a0]{3,}(?=\S)")
 _LINK_LINE = re.compile(r"^(?:[<＜(（\[【]?\s*(?:https?://|www\.)\S+?[>＞)）\]】]?"
                         r"|(?:>>+|》》|→)?\s*(?:详见|详情见|更多(?:内容|详情)?(?:请)?(?:见|访问|点击)?)\S{0,12}"
                         r"(?:https?://|www\.)\S+)$")
+# A numbered section heading inside an article: "（一）三十年再聚首", "一、加强组织领导", "1.人员到位".
+_NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、．.]|\d{1,2}[、．.](?!\d))")
 # An editor's note: "编者按：…", "【编者按】…", "编者的话", "编前", "编后".
 _EDITOR_NOTE = re.compile(r"^[【\[（(]?\s*(?:编者按语?|編者按語?|编者的话|編者的話|编前|編前|编后语?|編後語?)\s*[】\]）)]?\s*[:：]?")
 # A column tag on a line of its own: "【活力中国调研行】", "【大美中国】" (not a dateline such as
@@ -640,32 +645,29 @@ def _lines(text: str) -> list[_Line]:
 
 def _drop_repeated_titles(lines: list[_Line]) -> list[_Line]:
     """A title line repeated by the decks under it (an archive file's "### 东京粮食恐慌  饥民千余
-    拥入皇宫", then the printed decks line by line) is said once: the decks stay."""
-    out: list[_Line] = []
-    skip_to = -1
+    拥入皇宫", then the printed decks line by line) is said once: the decks stay. A names-only
+    line between them is the file's author field ("陈沂"), which the text credits itself."""
+    drop: set[int] = set()
     for k, line in enumerate(lines):
-        if k < skip_to:
-            out.append(line)
-            continue
         flat = re.sub(r"\s+", "", line.text)
-        if 4 <= len(flat) <= LONG_HEADING_MAX and not _is_closed(line.text):
-            acc = ""
-            for m in range(k + 1, min(k + 5, len(lines))):
-                acc += re.sub(r"\s+", "", lines[m].text)
-                if acc == flat and m > k + 1:
-                    lines[k + 1].md_start = lines[k + 1].md_start or line.md_start
-                    lines[k + 1].gap = max(lines[k + 1].gap, line.gap)
-                    skip_to = m + 1
-                    break
-                if not flat.startswith(acc):
-                    break
-            else:
-                out.append(line)
-                continue
-            if skip_to > k:
-                continue
-        out.append(line)
-    return out
+        if not 4 <= len(flat) <= 3 * LONG_HEADING_MAX or k in drop:
+            continue
+        first = k + 1
+        while first < min(k + 3, len(lines)) and _names_only(lines[first].text):
+            first += 1
+        acc = ""
+        for m in range(first, min(first + 4, len(lines))):
+            acc += re.sub(r"\s+", "", lines[m].text)
+            if acc == flat and m > first:
+                drop.update(range(k, first))
+                lines[first].md_start = lines[first].md_start or line.md_start
+                lines[first].gap = max(lines[first].gap, line.gap)
+                for deck in lines[first:m + 1]:
+                    deck.deck = True   # the title line says these lines are the headline
+                break
+            if not flat.startswith(acc):
+                break
+    return [line for k, line in enumerate(lines) if k not in drop]
 
 
 # --- drafts -----------------------------------------------------------------------------
@@ -972,18 +974,29 @@ class _PageParser:
         if draft.headings and not confirmed and j < n and self._standfirst_at(j):
             # 提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
             # long lines without a sentence end that open the article's text.
+            while len(draft.headings) >= 2 and heads_at and heads_at[-1] == j - 1 \
+                    and _CLAUSE_MARK.search(draft.headings[-1]) and not _is_subtitle(draft.headings[-1]):
+                # the first 提要 line can be short: "应复尽复，应放尽放，不能层层加码"
+                draft.standfirst.insert(0, draft.headings.pop())
+                heads_at.pop()
             k = j
             while not _BYLINE.match(lines[k].text):
+                if _is_photo_credit(lines[k].text):
+                    draft.add_caption(lines[k].text)
+                else:
+                    draft.standfirst.append(lines[k].text)
                 k += 1
-            draft.standfirst = [line.text for line in lines[j:k]]
             confirmed = True
             j = k
         # Without a byline to confirm it, a last block line that reads like the start of
         # the body (a clause mark inside, or a lowercase continuation below) goes back.
         while not confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
                 and j < n and not _BYLINE.match(lines[j].text) \
-                and not (self.line_paragraphs and _is_closed(lines[j].text)) \
-                and (_CLAUSE_MARK.search(lines[j - 1].text) or lines[j].text[0].islower()):
+                and (lines[j].text[0].islower() or (
+                    _CLAUSE_MARK.search(lines[j - 1].text)
+                    and not (self.line_paragraphs and _is_closed(lines[j].text))
+                    and not (self.usual_gap >= 1 and lines[j].gap == 0 and at_start and (
+                        _is_closed(lines[j].text) or len(lines[j].text) > LONG_HEADING_MAX)))):
             if _is_heading_line(draft.headings.pop()):
                 strong -= 1
             heads_at.pop()
@@ -996,7 +1009,7 @@ class _PageParser:
         # Up to two short lines between the headings and a byline are captions (and a
         # photo credit on a line of its own under them).
         k = j
-        while k < n and len(lines[k].text) <= CAPTION_MAX \
+        while k < n and len(lines[k].text) <= CAPTION_MAX and not lines[k].deck \
                 and not _BYLINE.match(lines[k].text) and not lines[k].after_edition \
                 and ((k - j < 2 and _is_closed(lines[k].text)) or _credit_only(lines[k].text)):
             k += 1
@@ -1017,6 +1030,9 @@ class _PageParser:
             if cut:
                 draft.headings = draft.headings[cut:]
                 strong = max(0, strong - cut)
+        if cur is not None and cur.started and not confirmed \
+                and any(_NUMBERED.match(h) for h in draft.headings):
+            return None   # "（一）三十年再聚首": a numbered section of the article, not a new one
         draft.headings = _rejoin_titles(draft.headings)
         draft.confirmed = confirmed
         if j >= n and not (draft.captions and draft.headings):
@@ -1047,11 +1063,15 @@ class _PageParser:
         followed (after at most two more such lines) by an inline byline with text after it."""
         lines, n = self.lines, len(self.lines)
         k = j
-        while k < n and k - j < 3 and HEADING_MAX < len(lines[k].text) <= LONG_HEADING_MAX \
+        while k < n and k - j < 4 and HEADING_MAX < len(lines[k].text) \
                 and _CLAUSE_MARK.search(lines[k].text) and not _is_closed(lines[k].text) \
                 and not _BYLINE.match(lines[k].text):
             k += 1
-        m = _BYLINE.match(lines[k].text) if j < k < n else None
+        if k == j:
+            return False
+        while k < n and k - j < 8 and _is_photo_credit(lines[k].text):
+            k += 1   # photo captions set between them and the text
+        m = _BYLINE.match(lines[k].text) if k < n else None
         return bool(m) and m.end() < len(lines[k].text)
 
     def _long_kicker(self, j: int) -> bool:
@@ -1063,12 +1083,16 @@ class _PageParser:
 
     def _heading_at(self, j: int) -> bool:
         """Whether line j reads as a heading line (kicker, title, subtitle)."""
+        if self.lines[j].deck:
+            return True
         t = self.lines[j].text
         limit = HEADING_MAX
         nxt = self.lines[j + 1] if j + 1 < len(self.lines) else None
         if nxt is not None and (nxt.after_edition or _is_byline_line(nxt.text)
                                 or _BYLINE.match(nxt.text)):
             limit = LONG_HEADING_MAX   # a long headline, vouched for by what follows
+        elif nxt is not None and self.lines[j].after_end and self.usual_gap >= 1 and nxt.gap == 0:
+            limit = LONG_HEADING_MAX   # an item's title line, its text right under it
         return _is_heading_line(t, limit)
 
     def _separated(self, i: int) -> bool:
