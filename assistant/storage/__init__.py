@@ -1,0 +1,1 @@
+"""What the assistant keeps between runs besides the index: saved conversations."""
