@@ -17,7 +17,7 @@ import pytest
 from assistant.records import Article, Citation, Turn
 from assistant.apps.ui import (ChatApp, answer_html, articles_table_html, exposure_warning,
                           filter_articles, is_loopback, parse_auth, reader_html,
-                          safe_filename, sources_html, talking_points_markdown)
+                          safe_filename, sources_html)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -95,25 +95,6 @@ def test_reader_marks_the_cited_span_across_paragraphs():
     assert "<p><mark>第三段。</mark></p>" in out
     assert out.count('id="reader-mark"') == 1
     assert "<p>第一段。</p>" in out
-
-
-def test_talking_points_have_numbered_footnotes():
-    a = _article(["甲有367人。乙有20人。"], headings=["物业工会"])
-    b = _article(["丙设立了10家分院。"], headings=["工匠 *学院*"], aid="b1")
-    t1 = Turn("甲有多少人？", "甲有367人。[1]", True, [_cite(a, "甲有367人。")])
-    t2 = Turn("没有的问题", "The articles contain nothing on this question.", False)
-    t3 = Turn("how many?", "According to the articles: 丙设立了10家分院。[1] 甲有367人。[2]", True,
-              [_cite(b, "丙设立了10家分院。"), _cite(a, "甲有367人。", 2)])
-    md = talking_points_markdown([t1, t2, t3])
-    lines = md.splitlines()
-    assert lines[0] == "# Talking points"
-    points = [ln for ln in lines if ln.startswith("- ")]
-    assert points == ["- **甲有多少人？** 甲有367人。[^1]",
-                      "- **how many?** 丙设立了10家分院。[^2] 甲有367人。[^1]"]
-    assert "[^1]: 物业工会: “甲有367人。” (page.txt, 2024-10-01)" in lines
-    assert r"[^2]: 工匠 \*学院\*: “丙设立了10家分院。” (page.txt, 2024-10-01)" in lines
-    assert "没有的问题" not in md
-    assert talking_points_markdown([t2]) == ""
 
 
 def test_safe_filename_keeps_only_a_safe_base_name():
@@ -417,6 +398,12 @@ def test_browser_chat_sources_reader_and_new_conversation(page, tmp_path):
     page.locator("#question textarea").press("Enter")
     expect(page.locator("#status .ui-error")).to_contain_text("empty")
 
+    page.locator("#talking-points").click()      # nothing ticked yet: a clear message
+    expect(page.locator("#status .ui-error")).to_contain_text("tick at least one answer")
+    ticks = page.locator("#briefing-answers input[type=checkbox]")
+    expect(ticks).to_have_count(3)                 # the three found answers
+    for i in range(3):
+        ticks.nth(i).check()
     page.locator("#talking-points").click()
     points = page.locator("#points-text textarea")
     expect(points).to_have_value(re.compile(r"367.*\[\^1\]", re.S))

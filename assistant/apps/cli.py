@@ -255,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--index-dir", default=str(pipeline.DEFAULT_INDEX_DIR))
     ps.add_argument("--host", default="127.0.0.1")
     ps.add_argument("--port", type=int, default=7860)
-    ps.add_argument("--auth", default=None, metavar="USER:PASS",
-                    help="require a login (also $ASSISTANT_AUTH)")
+    ps.add_argument("--auth", default=None, metavar="USER:PASS", action="append",
+                    help="require a login; give it once per user (also $ASSISTANT_AUTH, "
+                         "one USER:PASS a line). Each login sees only its own conversations")
     _add_vector_store_argument(ps, building=False)
     add_llm_arguments(ps)
     ps.set_defaults(func=cmd_serve)

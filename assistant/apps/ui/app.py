@@ -3,7 +3,8 @@
 The Chat tab streams answers whose markers [n] are clickable chips; beside it, the
 sources panel lists the citations of the selected answer and the reader shows a whole
 article with the cited passage marked. Further tabs list the indexed articles and take
-new files. Every browser session has its own conversation (in `gr.State`).
+new files. Every browser session has its own conversation (in `gr.State`); the side
+panel of saved conversations and the talking points are handled by `workspace`.
 
 This module holds the app and its event handlers (`ChatApp`); the HTML and Markdown
 come from `rendering`, the file checks from `uploads`, the CSS and JavaScript from
@@ -32,9 +33,10 @@ from assistant.answering.conversation import Conversation, QuestionError, check_
 from assistant.apps.ui.rendering import (  # noqa: E402
     READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
     error_html, filter_articles, pending_html, query_span, question_html, reader_html,
-    sources_html, talking_points_markdown, upload_report_html)
+    sources_html, upload_report_html)
 from assistant.apps.ui.uploads import (  # noqa: E402
     MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
+from assistant.apps.ui.workspace import BROWSER_KEY, Workspace  # noqa: E402
 from assistant.records import Article, Turn  # noqa: E402
 from assistant.ingest.readers import SUFFIXES  # noqa: E402
 
@@ -70,6 +72,7 @@ _JS = js_sections(_static("ui.js"))
 SOURCES_JS = _JS["sources"]    # sends the custom "cite" event for clicks on chips and sources
 READER_JS = _JS["reader"]      # scrolls the marked passage into view
 ARTICLES_JS = _JS["articles"]  # sends the custom "open" event for a row of the articles table
+CONVERSATIONS_JS = _JS["conversations"]  # sends "pick" for a row of the saved conversations
 
 
 # --- the session and the app ----------------------------------------------------------
@@ -82,17 +85,15 @@ class ChatSession:
     turns: list[Turn] = field(default_factory=list)   # answer k of the chat is turns[k]
     messages: list[dict] = field(default_factory=list)
     selected: int | None = None
+    saved_id: str | None = None   # its id in the conversation store, once saved
+    saved_count: int = 0          # how many of `turns` are saved
+    owner: str | None = None      # whose it is (see workspace.Workspace.owner)
 
     def add(self, turn: Turn) -> int:
         """Keep an answered turn (its citations stay with it); its number in the chat."""
         self.turns.append(turn)
         self.selected = len(self.turns) - 1
         return self.selected
-
-
-def _hidden_points():
-    """The talking-points box and download button, emptied and hidden."""
-    return gr.Textbox(value="", visible=False), gr.DownloadButton(value=None, visible=False)
 
 
 class ChatApp:
@@ -103,7 +104,7 @@ class ChatApp:
         self.assistant = assistant
         self.upload_dir = Path(upload_dir) if upload_dir else Path(assistant.index_dir) / "uploads"
         self.max_upload_bytes = max_upload_bytes
-        self.points_dir: Path | None = None   # made on the first talking-points download
+        self.work = Workspace(self)   # saved conversations and talking points
 
     # index: the only reads of the loaded index -----------------------------------------
     def current_index(self) -> object:
@@ -214,21 +215,7 @@ class ChatApp:
 
     def new_conversation(self, state: ChatSession | None):
         s = self.session(None)
-        return ([], "", "", SOURCES_PLACEHOLDER, READER_PLACEHOLDER, *_hidden_points(), s)
-
-    def talking_points(self, state: ChatSession | None):
-        s = self.session(state)
-        md = talking_points_markdown(s.turns)
-        if not md:
-            return (*_hidden_points(),
-                    error_html("no answer with citations yet: ask a question first"))
-        if self.points_dir is None:
-            self.points_dir = Path(tempfile.mkdtemp(prefix="assistant-points-"))
-        folder = Path(tempfile.mkdtemp(dir=self.points_dir))   # one folder per download
-        path = folder / f"talking-points-{time.strftime('%Y%m%d-%H%M%S')}.md"
-        path.write_text(md, encoding="utf-8")
-        return (gr.Textbox(value=md, visible=True),
-                gr.DownloadButton(value=str(path), visible=True), "")
+        return [], "", "", SOURCES_PLACEHOLDER, READER_PLACEHOLDER, s
 
     # articles -------------------------------------------------------------------------
     def articles_table(self, query: str = "") -> str:
@@ -299,11 +286,28 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
 
     with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
         state = gr.State(None)
+        # per browser: a random owner id and the open conversation (see workspace)
+        browser = gr.BrowserState({}, storage_key=BROWSER_KEY, secret=ui.work.secret)
         gr.Markdown("## News assistant\nAsk about the indexed articles; every answer quotes "
                     "them, and each marker opens the passage it cites.")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=210, elem_id="conversations-panel"):
+                        gr.Markdown("**Conversations**")
+                        conv_list = gr.HTML("", elem_id="conversation-list",
+                                            js_on_load=CONVERSATIONS_JS)
+                        conv_status = gr.HTML("", elem_id="conversation-status")
+                        conv_title = gr.Textbox(label="Title of this conversation",
+                                                elem_id="conversation-title", max_lines=1,
+                                                interactive=False, submit_btn="Rename")
+                        with gr.Row():
+                            delete_btn = gr.Button("Delete", elem_id="delete-conversation",
+                                                   size="sm", variant="stop")
+                        export_md = gr.DownloadButton("Export .md", visible=False, size="sm",
+                                                      elem_id="export-md")
+                        export_json = gr.DownloadButton("Export .json", visible=False,
+                                                        size="sm", elem_id="export-json")
                     with gr.Column(scale=3, min_width=420):
                         chatbot = gr.Chatbot(
                             label="Conversation", elem_id="chat", height=520,
@@ -316,18 +320,29 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                             max_lines=4,
                             placeholder="Ask about the articles… e.g. 乐业物业有多少名职工？")
                         status = gr.HTML("", elem_id="status")
-                        with gr.Row():
-                            new_btn = gr.Button("New conversation", elem_id="new-conversation",
-                                                size="sm")
-                            points_btn = gr.Button("Talking points", elem_id="talking-points",
-                                                   size="sm")
+                        new_btn = gr.Button("New conversation", elem_id="new-conversation",
+                                            size="sm")
                         gr.Examples(EXAMPLES, inputs=[question], label="Examples")
+                        with gr.Group(elem_id="briefing-controls"):
+                            picker = gr.CheckboxGroup(
+                                [], label="Answers for the talking points",
+                                elem_id="briefing-answers",
+                                info="No answer with sources yet.")
+                            phrase = gr.Checkbox(
+                                False, label="Have the LLM phrase the points (each is "
+                                "checked against its passages)", elem_id="briefing-phrase",
+                                visible=assistant.llm is not None)
+                            points_btn = gr.Button("Make talking points",
+                                                   elem_id="talking-points", size="sm")
+                        points_view = gr.HTML("", visible=False, elem_id="briefing")
                         points_text = gr.Textbox(label="Talking points (Markdown)", lines=8,
                                                  max_lines=30, buttons=["copy"], visible=False,
                                                  interactive=False, elem_id="points-text")
-                        points_file = gr.DownloadButton("Download talking points (.md)",
-                                                        visible=False, elem_id="points-file",
-                                                        size="sm")
+                        with gr.Row():
+                            points_file = gr.DownloadButton("Download .md", visible=False,
+                                                            elem_id="points-file", size="sm")
+                            points_docx = gr.DownloadButton("Download .docx", visible=False,
+                                                            elem_id="points-docx", size="sm")
                     with gr.Column(scale=2, min_width=320, elem_id="side-panel"):
                         sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel",
                                           js_on_load=SOURCES_JS, head=f"<style>{CSS}</style>",
@@ -359,14 +374,35 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                 upload_report = gr.HTML("", elem_id="upload-report")
 
         # chat
+        work = ui.work
+        work.bind(chatbot=chatbot, sources=sources, reader=reader, status=status, state=state,
+                  browser=browser, conv_list=conv_list, conv_title=conv_title,
+                  conv_status=conv_status, export_md=export_md, export_json=export_json,
+                  picker=picker, points_view=points_view, points_text=points_text,
+                  points_file=points_file, points_docx=points_docx)
+        panel_out = [conv_list, conv_title, conv_status, export_md, export_json, picker,
+                     browser, state]
+        points_out = [points_view, points_text, points_file, points_docx]
+        chat_view = [chatbot, sources, reader, status]
+        private = {"api_visibility": "private", "show_progress": "hidden"}
+        app.load(work.restore, [state, browser], chat_view + panel_out + points_out, **private)
         chat_out = [chatbot, question, status, sources, state]
+        # always_last: an Enter pressed while the last answer's final update is still in
+        # flight waits for it instead of being dropped
         question.submit(ui.respond, [question, state], chat_out, api_name="chat",
-                        api_visibility="undocumented", show_progress="minimal")
-        reset_out = [chatbot, question, status, sources, reader, points_text, points_file, state]
+                        api_visibility="undocumented", show_progress="minimal",
+                        trigger_mode="always_last"
+                        ).then(work.save, [state, browser], panel_out, **private)
+        reset_out = [chatbot, question, status, sources, reader, state]
         for clear in (new_btn.click, chatbot.clear):
-            clear(ui.new_conversation, [state], reset_out, api_visibility="private",
-                  show_progress="hidden")
-        points_btn.click(ui.talking_points, [state], [points_text, points_file, status],
+            clear(ui.new_conversation, [state], reset_out, **private
+                  ).then(work.new, [state, browser], panel_out + points_out, **private)
+        conv_list.pick(work.pick, [state, browser], chat_view + panel_out + points_out,
+                       **private)
+        conv_title.submit(work.rename, [conv_title, state, browser], panel_out, **private)
+        delete_btn.click(work.delete, [state, browser], chat_view + panel_out + points_out,
+                         **private)
+        points_btn.click(work.talking_points, [state, picker, phrase], points_out + [status],
                          api_visibility="private")
         sources.cite(ui.cite, [state], [sources, reader, state], api_visibility="private",
                      show_progress="hidden", trigger_mode="always_last")
@@ -406,6 +442,22 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not sep or not user or not password:
         raise ValueError("--auth / $ASSISTANT_AUTH must be USER:PASS (both non-empty)")
     return user, password
+
+
+def parse_logins(values) -> list[tuple[str, str]] | None:
+    """The logins of `--auth` (given once per user) or $ASSISTANT_AUTH (one USER:PASS a
+    line), as (user, password) pairs; None when none is given."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = values.splitlines()
+    logins = [p for p in (parse_auth(v.strip("\r")) for v in values) if p is not None]
+    seen = set()
+    for user, _ in logins:
+        if user in seen:
+            raise ValueError(f"--auth / $ASSISTANT_AUTH: the user {user!r} is given twice")
+        seen.add(user)
+    return logins or None
 
 
 def exposure_warning(host: str, auth) -> str | None:
@@ -460,7 +512,7 @@ def serve(args) -> int:
     host = getattr(args, "host", None) or "127.0.0.1"
     port = getattr(args, "port", None) or 7860
     try:
-        auth = parse_auth(getattr(args, "auth", None) or os.environ.get("ASSISTANT_AUTH"))
+        auth = parse_logins(getattr(args, "auth", None) or os.environ.get("ASSISTANT_AUTH"))
     except ValueError as e:
         err(str(e))
         return 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from assistant.records import Article, Citation, Turn
 
@@ -315,9 +315,8 @@ def cited_reader_html(article: Article | None, citation: Citation, turn_index: i
                        field=citation.field)
 
 
-# --- talking points -----------------------------------------------------------------
+# --- Markdown -----------------------------------------------------------------------
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>])")
-_ANSWER_LEAD = re.compile(r"^According to the articles:\s*")
 
 
 def md_escape(text: str) -> str:
@@ -325,40 +324,6 @@ def md_escape(text: str) -> str:
     backticks, asterisks, brackets and angle brackets are backslash-escaped, so article
     text never turns into emphasis, links, footnotes or HTML tags."""
     return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
-
-
-def talking_points_markdown(turns: Iterable[Turn], title: str = "Talking points") -> str:
-    """The found answers as a Markdown list; each citation becomes a numbered footnote.
-
-    The same passage cited twice gets one footnote. Returns "" when no answer was found.
-    """
-    notes: dict[tuple[str, int, int], int] = {}
-    footnotes: list[str] = []
-    points: list[str] = []
-    for turn in turns:
-        if not turn.found or not turn.citations:
-            continue
-        by_n = _citations_by_number(turn)
-        text = []
-        for piece in split_markers(_ANSWER_LEAD.sub("", turn.answer)):
-            if isinstance(piece, str):
-                text.append(md_escape(piece))
-                continue
-            c = by_n.get(piece)
-            if c is None:
-                continue
-            key = (c.article_id, c.start, c.end)
-            if key not in notes:
-                notes[key] = len(notes) + 1
-                where = ", ".join(b for b in (c.source, c.date) if b)
-                footnotes.append(f"[^{notes[key]}]: {md_escape(c.heading)}: "
-                                 f"“{md_escape(c.passage)}”"
-                                 + (f" ({md_escape(where)})" if where else ""))
-            text.append(f"[^{notes[key]}]")
-        points.append(f"- **{md_escape(turn.question)}** {''.join(text).strip()}")
-    if not points:
-        return ""
-    return "\n".join([f"# {title}", "", *points, "", *footnotes]) + "\n"
 
 
 # --- articles list ------------------------------------------------------------------

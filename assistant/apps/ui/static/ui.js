@@ -57,3 +57,15 @@ const open = (e) => {
 };
 element.addEventListener('click', open);
 element.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(e); });
+
+// @section conversations
+// A click (or Enter / Space) on a saved conversation opens it.
+const pickConversation = (e) => {
+  const row = e.target && e.target.closest ? e.target.closest('[data-conv-id]') : null;
+  if (!row) return;
+  if (e.type === 'keydown' && e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  trigger('pick', {id: row.dataset.convId});
+};
+element.addEventListener('click', pickConversation);
+element.addEventListener('keydown', pickConversation);

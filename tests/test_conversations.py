@@ -1,0 +1,408 @@
+"""Conversations that last: the SQLite store, and `assistant serve` in Chromium (a
+conversation survives a server restart with its sources; two logins do not see each
+other's conversations; the talking points of ticked answers)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.apps.ui import parse_logins
+from assistant.records import Citation, Turn
+from assistant.storage.conversations import (SCHEMA_VERSION, ConversationStore, StoreError,
+                                             turn_from_dict)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _turn(q: str, n: int = 1) -> Turn:
+    c = Citation(n=1, article_id="a1", heading="标题 <b>", source="p.txt", passage="有职工367人。",
+                 start=3, end=11, date="2024-10-01", supported=n % 2 == 1)
+    meta = Citation(n=2, article_id="a1", heading="标题", source="p.txt", passage="记者 张三",
+                    start=0, end=5, field="byline")
+    return Turn(q, f"367人[1]：有职工367人。[1] 记者 张三[2]", True, [c, meta],
+                notice="note", verification={"sentences": []},
+                short_answer={"text": "367人", "n": 1}, standalone_question=q + "？")
+
+
+# --- the store ------------------------------------------------------------------------------
+def test_store_round_trip_owners_and_settings(tmp_path):
+    path = tmp_path / "conversations.sqlite3"
+    store = ConversationStore(path)
+    cid = store.create("user:ann", "乐业物业有多少名职工？")
+    turns = [_turn("乐业物业有多少名职工？", 1), _turn("保洁呢", 2),
+             Turn("没有的事", "文章中没有找到。", False)]
+    for k, t in enumerate(turns):
+        assert store.add_turn("user:ann", cid, k, t)
+    assert not store.add_turn("user:bob", cid, 3, turns[0])       # not bob's
+    store.close()
+
+    store = ConversationStore(path)                                # as after a restart
+    saved = store.load("user:ann", cid)
+    assert [t.to_dict() for t in saved.turns] == [t.to_dict() for t in turns]
+    assert turn_from_dict(turns[0].to_dict()).to_dict() == turns[0].to_dict()
+    assert store.load("user:bob", cid) is None
+    assert [c.id for c in store.list("user:ann")] == [cid] and store.list("user:bob") == []
+    assert store.list("user:ann")[0].count == 3
+    assert not store.rename("user:bob", cid, "mine") and not store.delete("user:bob", cid)
+    with pytest.raises(ValueError, match="empty"):
+        store.rename("user:ann", cid, "   ")
+    assert store.rename("user:ann", cid, "  物业 \n 工会 ")
+    assert store.load("user:ann", cid).title == "物业 工会"
+    # conversation-level settings: merged, other keys kept
+    assert store.update_settings("user:ann", cid, {"filter": {"source": ["人民日报"]}})
+    assert store.update_settings("user:ann", cid, {"other": 1})
+    assert store.load("user:ann", cid).settings == {"filter": {"source": ["人民日报"]}, "other": 1}
+    assert not store.update_settings("user:bob", cid, {"x": 1})
+    exported = store.load("user:ann", cid).to_dict()
+    assert json.loads(json.dumps(exported))["turns"][1]["question"] == "保洁呢"
+    assert store.secret() == store.secret()
+    assert store.delete("user:ann", cid) and store.load("user:ann", cid) is None
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT COUNT(*) FROM citations").fetchone()[0] == 0
+    db.close()
+
+
+def test_store_refuses_a_newer_schema_and_a_non_database(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    ConversationStore(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer version"):
+        ConversationStore(path)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError, match="cannot be used"):
+        ConversationStore(bad)
+
+
+def test_several_logins():
+    assert parse_logins(None) is None
+    assert parse_logins(["ann:pw1", "bob:p:w2"]) == [("ann", "pw1"), ("bob", "p:w2")]
+    assert parse_logins("ann:pw1\nbob:pw2\n") == [("ann", "pw1"), ("bob", "pw2")]
+    assert parse_logins("ann:se:cret") == [("ann", "se:cret")]
+    with pytest.raises(ValueError, match="twice"):
+        parse_logins(["ann:a", "ann:b"])
+    with pytest.raises(ValueError, match="USER:PASS"):
+        parse_logins(["ann:a", "bob"])
+
+
+# --- `assistant serve` in Chromium -------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`assistant serve` as a real process on a fixed port (the browser's storage is
+    per origin, so a restart must come back on the same one)."""
+
+    def __init__(self, index_dir: Path, log: Path, extra: list[str] = ()):
+        self.index_dir, self.log_path, self.extra = index_dir, log, list(extra)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.proc = None
+
+    def start(self) -> float:
+        env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+        env.pop("ASSISTANT_AUTH", None)
+        self.log = open(self.log_path, "a+", encoding="utf-8")
+        t0 = time.time()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--index-dir", str(self.index_dir),
+             "--port", str(self.port), *self.extra],
+            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                pytest.fail(f"assistant serve exited with {self.proc.returncode}:\n"
+                            f"{self.log.read()}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as r:
+                    if r.status == 200:
+                        return time.time() - t0
+            except (OSError, urllib.error.HTTPError):
+                pass
+            if time.time() - t0 > 120:
+                self.stop()
+                pytest.fail("assistant serve did not answer within 120s")
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+def _index_copy(seed_index_dir, tmp_path_factory, name: str) -> Path:
+    index_dir = tmp_path_factory.mktemp(name) / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def server(chromium, seed_index_dir, tmp_path_factory):
+    index_dir = _index_copy(seed_index_dir, tmp_path_factory, "conv")
+    srv = Server(index_dir, index_dir.parent / "serve.log")
+    print(f"\nassistant serve answered after {srv.start():.1f}s")
+    yield srv
+    srv.stop()
+
+
+def _open(context, url: str):
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator("#question textarea").wait_for(timeout=60000)
+    return page
+
+
+def _ask(page, question: str, count: int) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .answer.found, #chat .answer.notfound').length >= n",
+        arg=count, timeout=60000)
+
+
+def _saved(page, answers: int) -> None:
+    """Wait until the side panel lists the open conversation with `answers` answers."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#conversation-list .conv-row.current .conv-meta")).to_contain_text(
+        f"{answers} answer", timeout=30000)
+
+
+def unescape(md: str) -> str:
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+@pytest.mark.browser
+def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
+    from docx import Document
+    from playwright.sync_api import expect
+
+    from assistant.retrieval.store import NewsIndex
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = _open(context, server.url)
+    questions = ["乐业物业有多少名职工？", "椒江设立了多少家企业分院？", "象山星光影视小镇工会联合会主席是谁？"]
+    for i, q in enumerate(questions, start=1):
+        _ask(page, q, i)
+    _saved(page, 3)
+    ticks = page.locator("#briefing-answers input[type=checkbox]")
+    expect(ticks).to_have_count(3)
+    ticks.nth(0).check()
+    ticks.nth(2).focus()
+    page.keyboard.press("Space")                   # ticking works from the keyboard too
+    expect(ticks.nth(2)).to_be_checked()
+    page.locator("#talking-points").click()
+    view = page.locator("#briefing")
+    expect(view.locator("li.point").first).to_be_visible(timeout=30000)
+    md = page.locator("#points-text textarea").input_value()
+
+    articles = {a.title: a for a in NewsIndex.load(server.index_dir).articles.values()}
+    for q in questions:
+        assert q not in md and q not in view.inner_text()
+    bullets = [ln for ln in md.splitlines() if ln.startswith("- ")]
+    assert len(bullets) >= 2
+    assert any("367" in b for b in bullets) and any("石莹莹" in b for b in bullets)
+    assert not any("企业分院" in b for b in bullets)     # the unticked answer
+    notes = {}
+    for m in re.finditer(r"^\[\^(\d+)\]: (.*) \(.*characters (\d+)–(\d+)\): “(.*)”$", md, re.M):
+        notes[int(m.group(1))] = (unescape(m.group(2)), int(m.group(3)), int(m.group(4)),
+                                  unescape(m.group(5)))
+    for b in bullets:
+        refs = [int(n) for n in re.findall(r"\[\^(\d+)\]", b)]
+        assert refs, b
+        for n in refs:
+            heading, start, end, passage = notes[n]
+            assert articles[heading].text[start:end] == passage
+    groups = [ln[3:] for ln in md.splitlines() if ln.startswith("## ")]
+    assert len(groups) == 2 and all(unescape(g) in articles for g in groups)
+
+    with page.expect_download() as dl:
+        page.locator("#points-file").click()
+    saved_md = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(saved_md)
+    assert saved_md.suffix == ".md" and saved_md.read_text(encoding="utf-8") == md
+    with page.expect_download() as dl:
+        page.locator("#points-docx").click()
+    saved_docx = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(saved_docx)
+    assert saved_docx.suffix == ".docx"
+    word = [re.sub(r"\[\d+\]", "", p.text) for p in Document(str(saved_docx)).paragraphs
+            if p.style.name == "List Bullet"]
+    assert word == [unescape(re.sub(r"\[\^\d+\]", "", b[2:])) for b in bullets]
+    view.scroll_into_view_if_needed()
+    DOCS.mkdir(exist_ok=True)
+    view.screenshot(path=str(DOCS / "briefing.png"))
+    assert page.dialogs == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_conversation_survives_a_server_restart(chromium, server, tmp_path):
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 950})
+    page = _open(context, server.url)
+    _ask(page, "长兴县财务经审知识技能竞赛共有多少名选手参加？", 1)
+    _saved(page, 1)
+    page.locator("#new-conversation").click()
+    expect(page.locator("#chat .answer")).to_have_count(0)
+    _ask(page, "东阳首家物业工会开展了什么协商？", 1)
+    _ask(page, "协商会上职工方有多少人？", 2)          # a follow-up
+    _saved(page, 2)
+    expect(page.locator("#chat .answer").last).to_contain_text("11人")
+    rows = page.locator("#conversation-list .conv-row")
+    expect(rows).to_have_count(2)
+    # rename it from the keyboard: type the title, Enter
+    title = page.locator("#conversation-title input, #conversation-title textarea").first
+    title.fill("物业 <b>协商</b>")
+    title.press("Enter")
+    expect(page.locator("#conversation-list .conv-row.current .conv-title")).to_have_text(
+        "物业 <b>协商</b>")
+
+    server.stop()
+    print(f"\nrestarted in {server.start():.1f}s")
+    t0 = time.time()
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelectorAll('#chat .answer.found').length >= 2",
+                           timeout=60000)
+    print(f"conversation of 2 turns restored {time.time() - t0:.2f}s after reload")
+    answers = page.locator("#chat .answer")
+    expect(answers).to_have_count(2)
+    expect(answers.last).to_contain_text("11人")
+    sources = page.locator("#sources-panel")
+    expect(sources).to_contain_text("answer 2 of 2")
+    expect(sources.locator(".cite-source mark").last).to_contain_text("职工方11人")
+    answers.first.locator("a.cite").last.click()        # an earlier answer's marker
+    expect(sources).to_contain_text("answer 1 of 2")
+    expect(page.locator("#reader-panel mark")).to_be_visible()
+    expect(page.locator("#conversation-list .conv-row")).to_have_count(2)
+    expect(page.locator("#conversation-list .conv-row.current .conv-title")).to_have_text(
+        "物业 <b>协商</b>")
+    # a follow-up after the restart still leans on the restored turns
+    _ask(page, "职工方代表提出了什么建议？", 3)
+    expect(answers.last).to_contain_text("免费体检")
+    _saved(page, 3)
+
+    # the other conversation opens from the list (Enter on its row)
+    other = page.locator("#conversation-list .conv-row:not(.current)")
+    other.focus()
+    page.keyboard.press("Enter")
+    expect(answers).to_have_count(1)
+    expect(answers.first).to_contain_text("42")
+    DOCS.mkdir(exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(DOCS / "conversations.png"))
+
+    # export, then delete it
+    with page.expect_download() as dl:
+        page.locator("#export-json").click()
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [t["question"] for t in data["turns"]] == ["长兴县财务经审知识技能竞赛共有多少名选手参加？"]
+    assert data["turns"][0]["citations"][0]["passage"]
+    with page.expect_download() as dl:
+        page.locator("#export-md").click()
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    assert "长兴县财务经审知识技能竞赛" in path.read_text(encoding="utf-8")
+    page.locator("#delete-conversation").click()
+    expect(page.locator("#conversation-status")).to_contain_text("Deleted")
+    expect(page.locator("#conversation-list .conv-row")).to_have_count(1)
+    expect(page.locator("#chat .answer")).to_have_count(0)
+    assert page.dialogs == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_two_logins_do_not_see_each_others_conversations(chromium, seed_index_dir,
+                                                          tmp_path_factory):
+    from playwright.sync_api import expect
+
+    index_dir = _index_copy(seed_index_dir, tmp_path_factory, "auth")
+    srv = Server(index_dir, index_dir.parent / "serve.log",
+                 ["--auth", "ann:pw-ann", "--auth", "bob:pw-bob"])
+    srv.start()
+    try:
+        pages = {}
+        for user in ("ann", "bob"):
+            context = chromium.new_context(viewport={"width": 1400, "height": 950})
+            r = context.request.post(srv.url + "login",
+                                     form={"username": user, "password": f"pw-{user}"})
+            assert r.ok, r.status
+            pages[user] = _open(context, srv.url)
+        _ask(pages["ann"], "乐业物业有多少名职工？", 1)
+        _saved(pages["ann"], 1)
+        _ask(pages["bob"], "椒江设立了多少家企业分院？", 1)
+        _saved(pages["bob"], 1)
+        for user, other_q in (("ann", "椒江设立了多少家企业分院"), ("bob", "乐业物业有多少名职工")):
+            pg = pages[user]
+            pg.reload(wait_until="domcontentloaded")
+            pg.wait_for_function("() => document.querySelectorAll('#chat .answer').length >= 1",
+                                 timeout=60000)
+            listed = pg.locator("#conversation-list .conv-row")
+            expect(listed).to_have_count(1)
+            assert other_q not in pg.locator("#conversation-list").inner_text()
+            assert other_q not in pg.locator("#chat").inner_text()
+        # the same browser, another login: ann's conversation is not opened for bob
+        shared = pages["ann"].context
+        shared.clear_cookies()
+        r = shared.request.post(srv.url + "login", form={"username": "bob", "password": "pw-bob"})
+        assert r.ok
+        pg = pages["ann"]
+        pg.reload(wait_until="domcontentloaded")
+        pg.locator("#question textarea").wait_for(timeout=60000)
+        expect(pg.locator("#conversation-list .conv-row")).to_have_count(1)
+        expect(pg.locator("#conversation-list")).to_contain_text("椒江")
+        expect(pg.locator("#chat")).not_to_contain_text("乐业物业有多少名职工")
+        for p in pages.values():
+            p.context.close()
+    finally:
+        srv.stop()
