@@ -47,6 +47,7 @@ def test_store_round_trip_owners_and_settings(tmp_path):
     for k, t in enumerate(turns):
         assert store.add_turn("user:ann", cid, k, t)
     assert not store.add_turn("user:bob", cid, 3, turns[0])       # not bob's
+    assert not store.add_turn("user:ann", cid, 2, turns[0])       # turn 2 is taken
     store.close()
 
     store = ConversationStore(path)                                # as after a restart
@@ -406,3 +407,40 @@ def test_two_logins_do_not_see_each_others_conversations(chromium, seed_index_di
             p.context.close()
     finally:
         srv.stop()
+
+
+def test_two_tabs_of_one_conversation_never_overwrite_each_other(seed_assistant, tmp_path):
+    """Two sessions restored from one saved conversation both answer: the second to save
+    goes on as a new saved conversation; no saved turn is replaced."""
+    from assistant.apps.ui import ChatApp
+    from assistant.apps.ui.workspace import Workspace
+
+    ui = ChatApp(seed_assistant, upload_dir=tmp_path / "uploads")
+    store = ConversationStore(tmp_path / "c.sqlite3")
+    work = ui.work = Workspace(ui, store)
+    work.bind(**{name: name for name in (
+        "chatbot", "sources", "reader", "status", "state", "browser", "conv_list", "conv_title",
+        "conv_status", "export_md", "export_json", "picker", "points_view", "points_text",
+        "points_file", "points_docx")})
+    browser = {"id": "tab-test"}
+    first = work.restore(None, browser, None)
+    s1, browser = first["state"], first["browser"]
+    s1.add(s1.conversation.ask("乐业物业有多少名职工？"))
+    browser = work.save(s1, browser, None)["browser"]
+    cid = s1.saved_id
+    owner = "browser:tab-test"
+    # a second tab opens the same conversation, and both ask
+    s2 = work.restore(None, browser, None)["state"]
+    assert s2.saved_id == cid and len(s2.turns) == 1
+    s1.add(s1.conversation.ask("椒江设立了多少家企业分院？"))
+    s2.add(s2.conversation.ask("保洁人员有多少人？"))   # a follow-up on the restored turn
+    assert "193" in s2.turns[-1].answer
+    work.save(s1, browser, None)
+    work.save(s2, browser, None)
+    assert s1.saved_id == cid and s2.saved_id != cid
+    assert [t.question for t in store.load(owner, cid).turns] == [
+        "乐业物业有多少名职工？", "椒江设立了多少家企业分院？"]
+    assert [t.question for t in store.load(owner, s2.saved_id).turns] == [
+        "乐业物业有多少名职工？", "保洁人员有多少人？"]
+    assert len(store.list(owner)) == 2
+    assert store.list("browser:someone-else") == []

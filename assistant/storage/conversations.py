@@ -212,8 +212,9 @@ class ConversationStore:
                           (cid, owner)).fetchone() is not None
 
     def add_turn(self, owner: str, cid: str, k: int, turn: Turn) -> bool:
-        """Save turn k of the conversation (replacing one saved before); False when the
-        conversation is not this owner's (deleted meanwhile)."""
+        """Save `turn` as turn k, the next one, of the conversation. False when the
+        conversation is not this owner's (or was deleted meanwhile) or when it no longer
+        has k turns (another tab added one): the caller saves its turns elsewhere."""
         d = turn.to_dict()
         extra = {key: v for key, v in d.items()
                  if key not in ("question", "answer", "found", "citations")}
@@ -221,7 +222,10 @@ class ConversationStore:
         with self._tx() as db:
             if not self._owned(db, owner, cid):
                 return False
-            db.execute("DELETE FROM turns WHERE conversation_id=? AND k=?", (cid, k))
+            count = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id=?",
+                               (cid,)).fetchone()[0]
+            if count != k:
+                return False
             db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (cid, k, turn.question, turn.answer, int(turn.found),
                         json.dumps(extra, ensure_ascii=False), now))

@@ -392,11 +392,14 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         question.submit(ui.respond, [question, state], chat_out, api_name="chat",
                         api_visibility="undocumented", show_progress="minimal",
                         trigger_mode="always_last"
-                        ).then(work.save, [state, browser], panel_out, **private)
+                        ).then(work.save, [state, browser], panel_out, **private,
+                               # saves every turn not saved yet: one pending, the next waits
+                               trigger_mode="always_last")
         reset_out = [chatbot, question, status, sources, reader, state]
         for clear in (new_btn.click, chatbot.clear):
             clear(ui.new_conversation, [state], reset_out, **private
-                  ).then(work.new, [state, browser], panel_out + points_out, **private)
+                  ).then(work.new, [state, browser], panel_out + points_out, **private,
+                         trigger_mode="always_last")
         conv_list.pick(work.pick, [state, browser], chat_view + panel_out + points_out,
                        **private)
         conv_title.submit(work.rename, [conv_title, state, browser], panel_out, **private)

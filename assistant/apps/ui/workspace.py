@@ -234,10 +234,14 @@ class Workspace:
                     s.saved_id = self.store.create(owner, title_of(s.turns[0].question))
                 for k in range(s.saved_count, len(s.turns)):
                     if not self.store.add_turn(owner, s.saved_id, k, s.turns[k]):
-                        # deleted from another tab: save it again as a new conversation
-                        s.saved_id = self.store.create(owner, title_of(s.turns[0].question))
-                        for j in range(k + 1):
+                        # another tab of the conversation added a turn, or deleted it:
+                        # this tab's conversation goes on as a new saved one
+                        old = self.store.load(owner, s.saved_id)
+                        s.saved_id = self.store.create(
+                            owner, old.title if old else title_of(s.turns[0].question))
+                        for j in range(len(s.turns)):
                             self.store.add_turn(owner, s.saved_id, j, s.turns[j])
+                        break
                 s.saved_count = len(s.turns)
             except Exception as e:  # noqa: BLE001 - the answer stays; say it was not saved
                 message = error_html(f"the conversation could not be saved: "
