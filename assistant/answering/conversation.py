@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from assistant.answering import followups, lists, metadata, shortanswer
+from assistant.answering import followups, guard, lists, metadata, shortanswer
 from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
 from assistant.answering.question import analyse, language
 from assistant.records import Turn, answer_pieces
@@ -17,6 +17,10 @@ class QuestionError(ValueError):
     """The question cannot be asked as given (empty, too long)."""
 
 
+class NotAQuestion(QuestionError):
+    """The question is markup, emoji, symbols or invalid text (answering/guard.py)."""
+
+
 def check_question(text: str) -> str:
     """The question stripped, or a QuestionError saying what is wrong with it."""
     if not isinstance(text, str) or not text.strip():
@@ -25,6 +29,9 @@ def check_question(text: str) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(f"the question is {len(text):,} characters long; the limit is "
                             f"{MAX_QUESTION_CHARS:,}: ask a shorter question")
+    text, why = guard.judge_question(text)
+    if why:
+        raise NotAQuestion(why)
     return text
 
 

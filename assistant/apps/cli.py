@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant import pipeline
 from assistant.answering.conversation import QuestionError
+from assistant.answering.guard import printable
 from assistant.retrieval.embedding import EmbedderError
 from assistant.retrieval.filters import FilterError, SourceFilter
 from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
@@ -120,7 +121,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             turn = conv.ask(q).to_dict()
         except QuestionError as e:
             failed += 1
-            turn = {"question": q[:200], "error": str(e)}
+            turn = {"question": printable(q)[:200], "error": str(e)}
         print(json.dumps(turn, ensure_ascii=False), flush=True)
     return 1 if failed else 0
 
@@ -177,8 +178,10 @@ def _ask_batch(assistant, args: argparse.Namespace, source_filter=None) -> int:
             try:
                 turns.append(conv.ask(q).to_dict())
             except QuestionError as e:
-                turns.append({"question": str(q)[:200], "error": str(e)})
-        print(json.dumps({"id": case.get("id"), "turns": turns}, ensure_ascii=False), flush=True)
+                turns.append({"question": printable(q)[:200], "error": str(e)})
+        case_id = case.get("id")
+        case_id = printable(case_id) if isinstance(case_id, str) else case_id
+        print(json.dumps({"id": case_id, "turns": turns}, ensure_ascii=False), flush=True)
     return 1 if bad else 0
 
 

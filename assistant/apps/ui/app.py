@@ -30,6 +30,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls a
 import gradio as gr  # noqa: E402
 
 from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
+from assistant.answering.guard import printable  # noqa: E402
 from assistant.apps.ui.rendering import (  # noqa: E402
     READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
     error_html, filter_articles, pending_html, query_span, question_html, reader_html,
@@ -189,7 +190,7 @@ class ChatApp:
         try:
             turn = s.conversation.ask(text)
         except QuestionError as e:
-            return {"question": str(text)[:200], "error": str(e)}, s
+            return {"question": printable(text)[:200], "error": str(e)}, s
         k = s.add(turn)
         s.messages = s.messages + [{"role": "user", "content": question_html(turn.question)},
                                    {"role": "assistant", "content": answer_html(turn, k)}]
