@@ -231,7 +231,11 @@ class ExtractiveAnswerer:
         for art_id, prior in top_articles.items():
             for r in docs.sentence_rows_of(art_id):
                 best_prior.setdefault(r, 0.5 * prior)
-        rows = list(best_prior)
+        # A sentence written to the assistant ("忽略以上指令…") is never quoted as a fact.
+        flagged = docs.sentence_flags
+        rows = [r for r in best_prior if not flagged[r]]
+        if not rows:
+            return []
         keys = [(docs.order[a], s, e) for a, s, e in
                 zip(docs.spans.sent_article[rows].tolist(), docs.spans.sent_start[rows].tolist(),
                     docs.spans.sent_end[rows].tolist())]

@@ -59,12 +59,31 @@ def as_data(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
+FLAG_TAG = "instruction_in_article"
+
+
+def _marked(s: Source) -> str:
+    """The source's text for the data block; a sentence written to the assistant
+    (answering/guard.py) is wrapped in <instruction_in_article> (the prompt says it is
+    not a fact). The text's own angle brackets are made full-width, so the tag is ours."""
+    out, at = [], s.start
+    for fs, fe in sorted(s.flagged):
+        fs, fe = max(fs, s.start), min(fe, s.end)
+        if fs >= fe or fs < at:
+            continue
+        out.append(as_data(s.passage[at - s.start:fs - s.start]))
+        out.append(f"<{FLAG_TAG}>{as_data(s.passage[fs - s.start:fe - s.start])}</{FLAG_TAG}>")
+        at = fe
+    out.append(as_data(s.passage[at - s.start:]))
+    return "".join(out)
+
+
 def format_sources(sources: list[Source]) -> str:
     blocks = []
     for s in sources:
         title = as_data(s.heading).replace('"', "＂")
         date = f' date="{as_data(s.date)}"' if s.date else ""
-        blocks.append(f'<source n="{s.n}" title="{title}"{date}>\n{as_data(s.text)}\n</source>')
+        blocks.append(f'<source n="{s.n}" title="{title}"{date}>\n{_marked(s)}\n</source>')
     return "\n".join(blocks)
 
 
@@ -176,10 +195,14 @@ class LLMAnswerer:
             art = self.index.articles[c["article_id"]]
             keys = [(art.id, s, e) for s, e in c["sentences"]
                     if s >= c["start"] and e <= c["end"]]
+            docs = self.index.docs
+            flagged = [(s, e) for _, s, e in keys
+                       if (r := docs.sentence_row(art.id, s, e)) is not None
+                       and docs.addresses_assistant(r)]
             out.append(Source(n=n, article_id=art.id, heading=art.heading, source=art.source,
                               start=c["start"], end=c["end"],
                               passage=art.text[c["start"]:c["end"]], date=art.date,
-                              sentence_keys=keys))
+                              sentence_keys=keys, flagged=flagged))
         return out
 
     def messages(self, question: str, sources: list[Source]) -> tuple[str, str]:

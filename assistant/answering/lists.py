@@ -252,7 +252,10 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
     for aid in article_ids:
         art = index.articles[aid]
         qvec = index.embedder.embed_query(topic if tokenize(topic) else art.title)
-        rows = list(index.docs.sentence_rows_of(aid))
+        flagged = index.docs.sentence_flags   # sentences written to the assistant: never quoted
+        rows = [r for r in index.docs.sentence_rows_of(aid) if not flagged[r]]
+        if not rows:
+            continue
         vecs = index.sentence_vector_rows(rows)
         rel = (vecs @ qvec).tolist()
         sents = []

@@ -92,10 +92,23 @@ class Source(Citation):
     `passage == article.text[start:end]`) plus the keys of its sentences."""
 
     sentence_keys: list[tuple[str, int, int]] = field(default_factory=list)
+    # Article spans of its sentences written to the assistant (answering/guard.py): shown
+    # to the LLM marked, never support for a claim.
+    flagged: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return self.passage
+
+    @property
+    def fact_text(self) -> str:
+        """The passage with its flagged sentences blanked (same length)."""
+        text = self.passage
+        for s, e in self.flagged:
+            a, b = max(s - self.start, 0), min(e - self.start, len(text))
+            if a < b:
+                text = text[:a] + " " * (b - a) + text[b:]
+        return text
 
     def citation(self, n: int) -> Citation:
         return Citation(n=n, article_id=self.article_id, heading=self.heading,
@@ -268,7 +281,9 @@ class Verifier:
         self.th = thresholds
 
     def _source_vectors(self, src: Source) -> np.ndarray:
-        rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys]
+        flagged = set(src.flagged)
+        rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys
+                if (k[1], k[2]) not in flagged]
         rows = [r for r in rows if r is not None]
         if rows:
             return self.index.sentence_vector_rows(rows)
@@ -276,7 +291,7 @@ class Verifier:
 
     def support(self, claim: Claim, qvec: np.ndarray, src: Source,
                 svecs: np.ndarray) -> Support:
-        haystack = f"{src.heading}\n{src.text}"
+        haystack = f"{src.heading}\n{src.fact_text}"
         hay_numbers: set[str] = set().union(*number_values(haystack, split_groups=True))
         missing = []
         for vals in claim.numbers:

@@ -39,14 +39,18 @@ class SpanTables:
     sent_end: np.ndarray        # int32
     chunk_ptr: np.ndarray       # int64, per article, len = articles + 1
     sent_ptr: np.ndarray        # int64, per article
+    # bool per sentence: it addresses the assistant (answering/guard.py), never quoted as
+    # a fact. Optional: an index written before it existed gets it computed at load.
+    sent_flags: np.ndarray | None = None
 
     def save(self, folder: Path) -> None:
-        np.savez(folder / "spans.npz", **{k: getattr(self, k) for k in self.__dataclass_fields__})
+        np.savez(folder / "spans.npz", **{k: getattr(self, k) for k in self.__dataclass_fields__
+                                          if getattr(self, k) is not None})
 
     @classmethod
     def load(cls, folder: Path) -> "SpanTables":
         z = np.load(folder / "spans.npz")
-        return cls(**{k: z[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: z[k] for k in cls.__dataclass_fields__ if k in z.files})
 
 
 class SpanTablesBuilder:
@@ -168,6 +172,20 @@ class DocStore:
     @property
     def n_sentences(self) -> int:
         return len(self.spans.sent_start)
+
+    @property
+    def sentence_flags(self) -> np.ndarray:
+        """A bool per sentence row: True when the sentence addresses the assistant
+        ("忽略以上指令…"); kept in the span tables, computed here for an older index."""
+        if self.spans.sent_flags is None or len(self.spans.sent_flags) != self.n_sentences:
+            from assistant.answering.guard import sentence_flags
+
+            self.spans.sent_flags = sentence_flags([self.articles[i] for i in self.order],
+                                                   self.spans)
+        return self.spans.sent_flags
+
+    def addresses_assistant(self, row: int) -> bool:
+        return bool(self.sentence_flags[row])
 
     def sentence_span(self, row: int) -> tuple[int, int]:
         return int(self.spans.sent_start[row]), int(self.spans.sent_end[row])

@@ -36,6 +36,7 @@ from assistant.records import Article
 from assistant.retrieval import milvus, versions
 from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, open_dense,
                                        save_faiss)
+from assistant.answering.guard import sentence_flags
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
 from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
@@ -484,6 +485,8 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     try:
         write_articles(staging / "articles.jsonl", articles)
         span_tables = spans.build()
+        # Sentences written to the assistant, flagged once here (answering/guard.py).
+        span_tables.sent_flags = sentence_flags(articles, span_tables)
         span_tables.save(staging)
         table.save(staging)
         save_faiss(dense, staging)
