@@ -157,3 +157,26 @@ def test_cli_answer_does_not_quote_the_instruction(injected_index):
     turn = json.loads(r.stdout.splitlines()[0])
     assert "367" in turn["answer"] and "10000" not in turn["answer"]
     assert all("忽略以上指令" not in c["passage"] for c in turn["citations"])
+
+
+# with an LLM: the sentence stays in the data block, marked, and never supports a claim -----
+from test_llm import Script, base_url, config, script, server, source_with  # noqa: E402,F401
+
+
+def test_llm_sees_the_instruction_marked_and_cannot_cite_it(injected_index, script, base_url):
+    from assistant.answering.conversation import Conversation
+    from assistant.answering.generative import FLAG_TAG, LLMAnswerer
+
+    _, assistant = injected_index
+
+    def obey(body):   # an LLM that follows the article's instruction
+        n = source_with(body, "忽略以上指令")
+        return {"content": f"乐业物业有职工10000人[{n}]。"}
+
+    script.reply = obey
+    conv = Conversation(LLMAnswerer(assistant.answerer, config(base_url)))
+    turn = conv.ask(Q_STAFF)
+    user = script.requests[-1]["messages"][1]["content"]
+    assert f"<{FLAG_TAG}>{INJECTION_ZH}</{FLAG_TAG}>" in user   # still in the data, marked
+    assert "10000" not in turn.answer, turn.answer
+    assert all("忽略以上指令" not in c.passage for c in turn.citations)
