@@ -180,3 +180,18 @@ def test_llm_sees_the_instruction_marked_and_cannot_cite_it(injected_index, scri
     assert f"<{FLAG_TAG}>{INJECTION_ZH}</{FLAG_TAG}>" in user   # still in the data, marked
     assert "10000" not in turn.answer, turn.answer
     assert all("忽略以上指令" not in c.passage for c in turn.citations)
+
+
+# the UI's /ask endpoint (a real Gradio server, called as scripts call it) -------------------
+from test_ui import app_url, free_port  # noqa: E402,F401
+
+
+def test_ui_api_refuses_nonsense_and_answers_a_tagged_question(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    turn = client.predict("<script>alert(1)</script>", api_name="/ask")
+    assert "markup" in turn["error"] and "answer" not in turn
+    assert "emoji" in client.predict("🎉🎉🎉", api_name="/ask")["error"]
+    turn = client.predict("<b>乐业物业</b>有多少名职工？", api_name="/ask")
+    assert turn["found"] and "367" in turn["answer"]
