@@ -127,10 +127,15 @@ class Workspace:
     def secret(self) -> str | None:
         return self.store.secret() if self.store else None
 
-    def _folder(self) -> Path:
+    def _folder(self, name: str | None = None) -> Path:
+        """A folder for files to download: a new one, or the one called `name`."""
         if self.files is None:
             self.files = Path(tempfile.mkdtemp(prefix="assistant-files-"))
-        return Path(tempfile.mkdtemp(dir=self.files))   # one folder per file made
+        if name is None:
+            return Path(tempfile.mkdtemp(dir=self.files))
+        folder = self.files / name
+        folder.mkdir(exist_ok=True)
+        return folder
 
     # who ---------------------------------------------------------------------------------
     @staticmethod
@@ -145,30 +150,34 @@ class Workspace:
         return (f"user:{user}" if user else f"browser:{browser['id']}"), browser
 
     # views -------------------------------------------------------------------------------
-    def _picker(self, s) -> gr.CheckboxGroup:
+    def _picker(self, s, keep: bool = False) -> gr.CheckboxGroup:
+        """The found answers to tick; `keep`: the ticks stay (a new answer was added)."""
         choices = []
         for k, t in enumerate(s.turns):
             if t.found and t.citations:
                 q = " ".join(t.question.split())
                 choices.append((f"{k + 1}. {q if len(q) <= 50 else q[:49] + '…'}", k))
-        return gr.CheckboxGroup(choices=choices, value=[],
-                                info=None if choices else "No answer with sources yet.")
+        info = None if choices else "No answer with sources yet."
+        if keep:
+            return gr.CheckboxGroup(choices=choices, info=info)
+        return gr.CheckboxGroup(choices=choices, value=[], info=info)
 
     def _exports(self, saved: Saved | None):
         if saved is None or not saved.turns:
             return (gr.DownloadButton(value=None, visible=False),
                     gr.DownloadButton(value=None, visible=False))
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        folder = self._folder()
-        md = folder / f"conversation-{stamp}.md"
+        # one folder per conversation, rewritten as it grows
+        folder = self._folder(saved.id)
+        md = folder / f"conversation-{saved.id}.md"
         md.write_text(conversation_markdown(saved), encoding="utf-8")
-        js = folder / f"conversation-{stamp}.json"
+        js = folder / f"conversation-{saved.id}.json"
         js.write_text(json.dumps(saved.to_dict(), ensure_ascii=False, indent=1),
                       encoding="utf-8")
         return (gr.DownloadButton(value=str(md), visible=True),
                 gr.DownloadButton(value=str(js), visible=True))
 
-    def _panel(self, s, owner: str, browser: dict, status: str = "") -> dict:
+    def _panel(self, s, owner: str, browser: dict, status: str = "",
+               keep_ticks: bool = False) -> dict:
         """The side panel, the picker and the browser state for session `s`."""
         c = self.c
         saved = self.store.load(owner, s.saved_id) if self.store and s.saved_id else None
@@ -178,7 +187,7 @@ class Workspace:
         return {c.conv_list: conversation_list_html(listed, s.saved_id),
                 c.conv_title: gr.Textbox(value=saved.title if saved else "",
                                          interactive=saved is not None),
-                c.export_md: md, c.export_json: js, c.picker: self._picker(s),
+                c.export_md: md, c.export_json: js, c.picker: self._picker(s, keep_ticks),
                 c.browser: browser, c.state: s, c.conv_status: status}
 
     def _hidden_points(self) -> dict:
@@ -246,7 +255,7 @@ class Workspace:
             except Exception as e:  # noqa: BLE001 - the answer stays; say it was not saved
                 message = error_html(f"the conversation could not be saved: "
                                      f"{type(e).__name__}: {e}")
-        return self._panel(s, owner, browser, message)
+        return self._panel(s, owner, browser, message, keep_ticks=True)
 
     def new(self, state, browser, request: gr.Request):
         """After "New conversation": the panel with no conversation selected."""
@@ -277,8 +286,8 @@ class Workspace:
         try:
             self.store.rename(owner, s.saved_id, title)
         except ValueError as e:
-            return self._panel(s, owner, browser, error_html(str(e)))
-        return self._panel(s, owner, browser)
+            return self._panel(s, owner, browser, error_html(str(e)), keep_ticks=True)
+        return self._panel(s, owner, browser, keep_ticks=True)
 
     def delete(self, state, browser, request: gr.Request):
         owner, browser = self.owner(request, browser)
