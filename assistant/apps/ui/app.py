@@ -35,11 +35,15 @@ from assistant.apps.ui.rendering import (  # noqa: E402
     READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
     error_html, filter_articles, pending_html, query_span, question_html, reader_html,
     sources_html, upload_report_html)
+from assistant.apps.ui.sourcefilter import (  # noqa: E402
+    DATE_NOTE, SOURCE_NOTE, active_filter_html, article_choices, control_values, make_filter,
+    source_choices)
 from assistant.apps.ui.uploads import (  # noqa: E402
     MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
 from assistant.apps.ui.workspace import BROWSER_KEY, Workspace  # noqa: E402
 from assistant.records import Article, Turn  # noqa: E402
 from assistant.ingest.readers import SUFFIXES  # noqa: E402
+from assistant.retrieval.filters import FilterError  # noqa: E402
 
 CONCURRENCY = 16
 STREAM_INTERVAL = 0.05     # seconds between two updates of an answer being streamed
@@ -141,6 +145,7 @@ class ChatApp:
             for name, value in vars(old).items():
                 if isinstance(value, list) and hasattr(new, name):
                     setattr(new, name, value)
+            _keep_filter(old, new)
             state.conversation, state.index = new, index
         return state
 
@@ -216,7 +221,51 @@ class ChatApp:
 
     def new_conversation(self, state: ChatSession | None):
         s = self.session(None)
+        if state is not None:   # the chosen sources stay chosen
+            _keep_filter(state.conversation, s.conversation)
         return [], "", "", SOURCES_PLACEHOLDER, READER_PLACEHOLDER, s
+
+    # source filter ----------------------------------------------------------------------
+    def filter_choices(self):
+        """(newspaper/source dropdown, articles dropdown) with the indexed articles."""
+        ordered = self.ordered_articles()
+        return (gr.Dropdown(choices=source_choices(ordered)),
+                gr.Dropdown(choices=article_choices(ordered)))
+
+    def apply_filter(self, sources, since, until, picked, state: ChatSession | None):
+        """(active filter line, clear button, status, state); a bad value is named and
+        the filter in force stays. A saved conversation keeps it in its settings."""
+        s = self.session(state)
+        try:
+            f = make_filter(sources, since, until, picked)
+            s.conversation.set_filter(f)
+        except FilterError as e:
+            return gr.skip(), gr.skip(), error_html(str(e)), s
+        self.work.remember_filter(s)
+        titles = {a: self.articles[a].title for a in f.articles if a in self.articles}
+        return active_filter_html(f, titles), gr.Button(visible=f.active), "", s
+
+    def clear_filter(self, state: ChatSession | None):
+        s = self.session(state)
+        s.conversation.set_filter(None)
+        self.work.remember_filter(s)
+        return [], "", "", [], "", gr.Button(visible=False), "", s
+
+    def filter_view(self, s: ChatSession) -> dict:
+        """{component: update} showing session `s`'s filter in the controls (bound as
+        the workspace's components)."""
+        f = s.conversation.source_filter
+        titles = {a: self.articles[a].title for a in f.articles if a in self.articles}
+        v = control_values(f, titles)
+        c = self.work.c
+        ordered = self.ordered_articles()
+        return {c.filter_source: gr.Dropdown(choices=source_choices(ordered),
+                                             value=v["filter_source"]),
+                c.filter_since: v["filter_since"], c.filter_until: v["filter_until"],
+                c.filter_articles: gr.Dropdown(choices=article_choices(ordered),
+                                               value=v["filter_articles"]),
+                c.active_filter: v["active_filter"],
+                c.clear_filter: gr.Button(visible=v["clear_filter_visible"])}
 
     # articles -------------------------------------------------------------------------
     def articles_table(self, query: str = "") -> str:
@@ -281,6 +330,14 @@ class ChatApp:
         return self._upload_result(added, rejected, query, summary)
 
 
+def _keep_filter(old: Conversation, new: Conversation) -> None:
+    """The new conversation answers from the sources the old one was told to."""
+    try:
+        new.set_filter(old.source_filter)
+    except FilterError:   # a chosen article left the index: every article again
+        pass
+
+
 def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
     """The Gradio app over `assistant`; `serve` launches it, tests can launch it in-process."""
     ui = ChatApp(assistant, Path(upload_dir) if upload_dir else None)
@@ -316,6 +373,11 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                             # no copy buttons: they would copy the messages' HTML source
                             feedback_options=None, buttons=[], group_consecutive_messages=False,
                             placeholder="Ask a question about the articles, in Chinese or English.")
+                        with gr.Row(equal_height=True):
+                            active_filter = gr.HTML("", elem_id="active-filter")
+                            clear_filter = gr.Button("Clear filter", elem_id="clear-filter",
+                                                     size="sm", visible=False, scale=0,
+                                                     min_width=110)
                         question = gr.Textbox(
                             elem_id="question", show_label=False, autofocus=True, submit_btn="Ask",
                             max_lines=4,
@@ -323,6 +385,19 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                         status = gr.HTML("", elem_id="status")
                         new_btn = gr.Button("New conversation", elem_id="new-conversation",
                                             size="sm")
+                        with gr.Accordion("Choose sources", open=False, elem_id="filter-panel"):
+                            filter_source = gr.Dropdown(
+                                [], value=[], multiselect=True, label="Newspaper or source",
+                                info=SOURCE_NOTE, elem_id="filter-source")
+                            with gr.Row():
+                                filter_since = gr.Textbox(label="From (YYYY-MM-DD)", max_lines=1,
+                                                          elem_id="filter-since",
+                                                          placeholder="2024-01-01")
+                                filter_until = gr.Textbox(label="Until (YYYY-MM-DD)",
+                                                          max_lines=1, elem_id="filter-until",
+                                                          placeholder="2024-12-31")
+                            gr.Markdown(DATE_NOTE + " Choose single articles in the Articles "
+                                        "tab. Press Enter in a date box to apply it.")
                         gr.Examples(EXAMPLES, inputs=[question], label="Examples")
                         with gr.Group(elem_id="briefing-controls"):
                             picker = gr.CheckboxGroup(
@@ -356,6 +431,10 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                         article_query = gr.Textbox(
                             label="Search the articles", elem_id="article-query",
                             placeholder="words in the heading, text or source")
+                        filter_articles_box = gr.Dropdown(
+                            [], value=[], multiselect=True, elem_id="filter-articles",
+                            label="Ask only these articles",
+                            info="Tick articles here: the chat then answers only from them.")
                         articles_list = gr.HTML(ui.articles_table, elem_id="articles-list",
                                                 js_on_load=ARTICLES_JS)
                     with gr.Column(scale=2):
@@ -380,11 +459,15 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                   browser=browser, conv_list=conv_list, conv_title=conv_title,
                   conv_status=conv_status, export_md=export_md, export_json=export_json,
                   picker=picker, points_view=points_view, points_text=points_text,
-                  points_file=points_file, points_docx=points_docx)
+                  points_file=points_file, points_docx=points_docx,
+                  filter_source=filter_source, filter_since=filter_since,
+                  filter_until=filter_until, filter_articles=filter_articles_box,
+                  active_filter=active_filter, clear_filter=clear_filter)
         panel_out = [conv_list, conv_title, conv_status, export_md, export_json, picker,
                      browser, state]
         points_out = [points_view, points_text, points_file, points_docx]
-        chat_view = [chatbot, sources, reader, status]
+        chat_view = [chatbot, sources, reader, status, filter_source, filter_since, filter_until,
+                     filter_articles_box, active_filter, clear_filter]
         private = {"api_visibility": "private", "show_progress": "hidden"}
         app.load(work.restore, [state, browser], chat_view + panel_out + points_out, **private)
         chat_out = [chatbot, question, status, sources, state]
@@ -411,6 +494,20 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         sources.cite(ui.cite, [state], [sources, reader, state], api_visibility="private",
                      show_progress="hidden", trigger_mode="always_last")
 
+        # the source filter: applied as soon as a control changes (dates on Enter / leaving)
+        filter_in = [filter_source, filter_since, filter_until, filter_articles_box, state]
+        filter_out = [active_filter, clear_filter, status, state]
+        for event in (filter_source.input, filter_articles_box.input, filter_since.submit,
+                      filter_since.blur, filter_until.submit, filter_until.blur):
+            event(ui.apply_filter, filter_in, filter_out, api_visibility="private",
+                  show_progress="hidden", trigger_mode="always_last")
+        clear_filter.click(ui.clear_filter, [state],
+                           [filter_source, filter_since, filter_until, filter_articles_box,
+                            active_filter, clear_filter, status, state],
+                           api_visibility="private", show_progress="hidden")
+        app.load(ui.filter_choices, None, [filter_source, filter_articles_box],
+                 api_visibility="private", show_progress="hidden")
+
         # the JSON endpoint for clients and tests, on invisible components
         api_question = gr.Textbox(visible=False)
         api_turn = gr.JSON(visible=False)
@@ -431,7 +528,9 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                             [upload_report, articles_list, upload_files],
                             # callable by scripts (gradio_client), like the browser can
                             api_name="upload", api_visibility="undocumented", concurrency_limit=1,
-                            concurrency_id="index-build")
+                            concurrency_id="index-build").then(
+            ui.filter_choices, None, [filter_source, filter_articles_box],
+            api_visibility="private", show_progress="hidden")
     app.queue(default_concurrency_limit=CONCURRENCY)
     app.chat_app = ui  # for tests and tools
     return app

@@ -186,6 +186,44 @@ def passage_context(article: Article | None, citation: Citation,
     return before, citation.passage, after
 
 
+def _web_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) address (only those become links)."""
+    return url if url and re.match(r"https?://[^\s\"'<>]+$", url, re.I) else None
+
+
+def source_metadata_html(citation: Citation, article: Article | None = None) -> str:
+    """The cited article's metadata under its heading: date, newspaper, page or section,
+    authors, photographers (each labelled), the file it came from, and its source URL
+    (a link when it is a web address). The citation's own fields first, the article's
+    when the citation lacks them (an answer made before they were carried)."""
+    def pick(name):
+        value = getattr(citation, name, None)
+        if not value and article is not None:
+            value = getattr(article, name, None)
+        return value
+
+    field = FIELD_LABELS.get(citation.field or "")
+    bits = [("date", pick("date")), ("newspaper", pick("newspaper")), ("page", pick("page"))]
+    row1 = " · ".join(f'<span class="meta-{k}">{esc(v)}</span>' for k, v in bits if v)
+    people = []
+    if pick("authors"):
+        people.append(f'<span class="meta-authors">by {esc("、".join(pick("authors")))}</span>')
+    if pick("photographers"):
+        people.append(f'<span class="meta-photographers">photos: '
+                      f'{esc("、".join(pick("photographers")))}</span>')
+    tail = [f'<span class="meta-source">{esc(citation.source)}</span>']
+    if field:
+        tail.append(f'<span class="meta-field">{esc(field)}</span>')
+    url = pick("url")
+    if url:
+        link = _web_url(url)
+        tail.append(f'<a class="meta-url" href="{esc(link)}" target="_blank" '
+                    f'rel="noopener noreferrer">{esc(url)}</a>' if link else
+                    f'<span class="meta-url">{esc(url)}</span>')
+    lines = [x for x in (row1, " · ".join(people), " · ".join(tail)) if x]
+    return "".join(f'<div class="source-meta">{line}</div>' for line in lines)
+
+
 def source_item_html(turn_index: int, citation: Citation,
                      article: Article | None = None) -> str:
     before, passage, after = passage_context(article, citation)
@@ -193,12 +231,11 @@ def source_item_html(turn_index: int, citation: Citation,
     badge = ("" if citation.supported else
              '<span class="badge-unsupported">⚠ unsupported: the article does not back '
              'this part of the answer</span>')
-    meta = _meta(citation.source, citation.date, FIELD_LABELS.get(citation.field or ""))
     return (f'<div class="{cls}" data-turn="{turn_index}" data-n="{citation.n}" role="button" '
             f'tabindex="0" title="Open the article">'
             f'<div class="source-head"><span class="cite-num">{citation.n}</span> '
             f'<span class="source-heading">{esc(citation.heading)}</span></div>'
-            f'<div class="source-meta">{meta}</div>{badge}'
+            f'{source_metadata_html(citation, article)}{badge}'
             f'<blockquote class="source-passage">{_html_text(before)}'
             f'<mark>{_html_text(passage)}</mark>{_html_text(after)}</blockquote></div>')
 

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.apps.ui.sourcefilter import SETTINGS_KEY, saved_filter
+from assistant.retrieval.filters import FilterError
 from assistant.answering.briefing import (Briefing, briefing_markdown, build_briefing,
                                           note_where, phrase_briefing, point_line, write_docx)
 from assistant.apps.ui.rendering import (READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html,
@@ -200,15 +202,28 @@ class Workspace:
     def _chat(self, s) -> dict:
         c = self.c
         k = len(s.turns) - 1 if s.turns else None
-        return {c.chatbot: s.messages,
-                c.sources: sources_html(s.turns[k], k, len(s.turns), self.ui.articles)
-                if k is not None else SOURCES_PLACEHOLDER,
-                c.reader: READER_PLACEHOLDER, c.status: ""}
+        out = {c.chatbot: s.messages,
+               c.sources: sources_html(s.turns[k], k, len(s.turns), self.ui.articles)
+               if k is not None else SOURCES_PLACEHOLDER,
+               c.reader: READER_PLACEHOLDER, c.status: ""}
+        if hasattr(c, "active_filter"):   # the conversation's chosen sources
+            out.update(self.ui.filter_view(s))
+        return out
+
+    def remember_filter(self, s) -> None:
+        """Keep the session's source filter in its saved conversation's settings."""
+        if self.store is not None and s.saved_id and s.owner:
+            self.store.update_settings(s.owner, s.saved_id,
+                                       {SETTINGS_KEY: s.conversation.source_filter.to_dict()})
 
     def session_of(self, saved: Saved, owner: str):
         """A chat session holding a saved conversation (follow-ups lean on its turns)."""
         s = self.ui.session(None)
         s.conversation.turns.extend(saved.turns)
+        try:   # the sources it was told to answer from
+            s.conversation.set_filter(saved_filter(saved.settings))
+        except FilterError:   # a chosen article is no longer indexed
+            pass
         s.turns = list(saved.turns)
         msgs = []
         for k, t in enumerate(saved.turns):
@@ -252,6 +267,7 @@ class Workspace:
                             self.store.add_turn(owner, s.saved_id, j, s.turns[j])
                         break
                 s.saved_count = len(s.turns)
+                self.remember_filter(s)
             except Exception as e:  # noqa: BLE001 - the answer stays; say it was not saved
                 message = error_html(f"the conversation could not be saved: "
                                      f"{type(e).__name__}: {e}")

@@ -14,6 +14,7 @@ const pick = (el) => {
   return (turn === undefined || n === undefined) ? null : {turn: Number(turn), n: Number(n)};
 };
 const onClick = (e) => {
+  if (e.target && e.target.closest && e.target.closest('a.meta-url')) return;  // the source URL opens itself
   const el = e.target && e.target.closest ? e.target.closest('a.cite, .cite-source') : null;
   if (!el) return;
   const data = pick(el);
@@ -24,6 +25,7 @@ const onClick = (e) => {
 };
 const onKey = (e) => {
   if (e.key !== 'Enter' && e.key !== ' ') return;
+  if (e.target && e.target.closest && e.target.closest('a.meta-url')) return;
   const el = e.target && e.target.closest ? e.target.closest('.cite-source') : null;
   if (el) { const data = pick(el); if (data) { e.preventDefault(); trigger('cite', data); } }
 };
