@@ -218,4 +218,12 @@ def test_browser_filter_by_newspaper_dates_and_chosen_articles(page, served, tmp
     _ask(page, QUESTION, 5)
     expect(page.locator("#chat .answer").last).to_contain_text(other_number)
     page.screenshot(path=str(tmp_path / "filter-articles.png"))
+
+    # the filter is part of the saved conversation: a reload brings it back
+    page.reload(wait_until="domcontentloaded")
+    page.locator("#question textarea").wait_for(timeout=60000)
+    expect(line).to_contain_text("1 chosen article", timeout=30000)
+    expect(page.locator("#chat .answer")).to_have_count(5)
+    _ask(page, QUESTION, 6)
+    expect(page.locator("#chat .answer").last).to_contain_text(other_number)
     assert page.dialogs == []
