@@ -731,3 +731,27 @@ def test_verifier_calibration_on_the_seed(extractive):
     result = calibrate(calibration_pairs(extractive.index, claims))["current"]
     assert result["true_pairs"] == 46 and result["false_pairs"] == 1304
     assert result["missed"] <= 1 and result["false_support"] <= 3
+
+
+def test_a_source_filter_limits_what_the_llm_is_given_and_cites(script, base_url, extractive):
+    """With the 椒江 article filtered out, the LLM never sees its passages, and the turn
+    cites only allowed articles."""
+    from assistant.retrieval.filters import SourceFilter
+
+    index = extractive.index
+    jiaojiang = next(a.id for a in index.articles.values() if BRANCHES in a.text)
+    allowed = [a for a in index.articles if a != jiaojiang]
+
+    def reply(body):
+        return {"content": f"{sources_of(body)[1]}[1]"}
+
+    script.reply = reply
+    conv = conversation(extractive, base_url)
+    conv.set_filter(SourceFilter.make(articles=allowed))
+    turn = conv.ask(Q_BRANCHES)
+    asked = [b for b in script.requests if is_answer_request(b)]
+    assert asked, "the LLM was not asked"
+    assert all(BRANCHES not in text and "椒江" not in text
+               for b in asked for text in sources_of(b).values())
+    assert all(c.article_id in allowed for c in turn.citations)
+    assert_exact(turn, index)
