@@ -173,3 +173,73 @@ def test_llm_failure_keeps_the_quotes(seed_turns, script, base_url):
     phrase_briefing(b, LLMAnswerer(extractive, config(base_url)))
     assert [p.text for p in b.points] == quotes and all(p.supported for p in b.points)
     assert "could not phrase" in b.notice
+
+
+# --- in Chromium, with an LLM configured ------------------------------------------------------
+from test_conversations import chromium  # noqa: E402,F401 - the browser fixture
+
+
+@pytest.mark.browser
+def test_browser_llm_phrased_points_are_marked_when_unsupported(chromium, seed_index_dir,
+                                                                 tmp_path, script, base_url):
+    import shutil
+
+    from playwright.sync_api import expect
+
+    from assistant.answering.briefing import PHRASE_SYSTEM
+    from assistant.apps.ui import build_app
+    from assistant.pipeline import Assistant
+    from test_llm import source_with
+    from test_ui import free_port
+
+    def reply(body):
+        system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
+        if system == PHRASE_SYSTEM:
+            return {"content": "P1: 乐业物业共有职工367人，其中保洁193人。\n"
+                               "P2: 椒江的企业分院成立于1990年。"}
+        if "<sources>" not in user:             # a follow-up being made standalone
+            return {"content": "椒江设立了多少家企业分院？"}
+        if "企业分院" in user.split("<sources>")[0]:
+            return {"content": f"椒江设立了10家企业分院。[{source_with(body, '10家企业分院')}]"}
+        return {"content": f"该公司有职工367人。[{source_with(body, '367人')}]"}
+
+    script.reply = reply
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    app = build_app(Assistant(index_dir, llm=config(base_url)))
+    port = free_port()
+    app.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/")
+        box = page.locator("#question textarea")
+        for i, q in enumerate(["乐业物业有多少名职工？", "椒江设立了多少家企业分院？"], start=1):
+            box.fill(q)
+            box.press("Enter")
+            page.wait_for_function("n => document.querySelectorAll('#chat .answer.found')"
+                                   ".length >= n", arg=i, timeout=90000)
+        ticks = page.locator("#briefing-answers input[type=checkbox]")
+        expect(ticks).to_have_count(2)
+        ticks.nth(0).check()
+        ticks.nth(1).check()
+        page.locator("#briefing-phrase input[type=checkbox]").check()
+        page.locator("#talking-points").click()
+        points = page.locator("#briefing li.point")
+        expect(points).to_have_count(2, timeout=30000)
+        expect(points.nth(0)).to_contain_text("乐业物业共有职工367人")
+        expect(points.nth(0)).not_to_have_class(re.compile("unsupported"))
+        expect(points.nth(1)).to_have_class(re.compile("unsupported-point"))
+        expect(points.nth(1)).to_contain_text(UNSUPPORTED_MARK)
+        expect(page.locator("#briefing .notice")).to_contain_text("not supported")
+        md = page.locator("#points-text textarea").input_value()
+        assert "乐业物业有多少名职工" not in md
+        bullets, notes = parse(md)
+        assert bullets[1][0].startswith(UNSUPPORTED_MARK) and all(refs for _, refs in bullets)
+        index = Assistant(index_dir).index
+        titles = {a.title: a for a in index.articles.values()}
+        for n, note in notes.items():
+            assert titles[note["heading"]].text[note["start"]:note["end"]] == note["passage"]
+    finally:
+        context.close()
+        app.close()

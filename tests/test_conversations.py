@@ -448,3 +448,27 @@ def test_two_tabs_of_one_conversation_never_overwrite_each_other(seed_assistant,
         "乐业物业有多少名职工？", "保洁人员有多少人？"]
     assert len(store.list(owner)) == 2
     assert store.list("browser:someone-else") == []
+
+
+def test_an_unusable_conversation_file_is_reported_and_the_chat_still_works(
+        seed_index_dir, tmp_path):
+    from assistant.apps.ui import ChatApp
+    from assistant.pipeline import Assistant
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir)
+    (index_dir / "conversations.sqlite3").write_bytes(b"\x00garbage" * 500)
+    ui = ChatApp(Assistant(index_dir))
+    work = ui.work
+    assert work.store is None and "conversations are not saved" in work.problem
+    work.bind(**{name: name for name in (
+        "chatbot", "sources", "reader", "status", "state", "browser", "conv_list", "conv_title",
+        "conv_status", "export_md", "export_json", "picker", "points_view", "points_text",
+        "points_file", "points_docx")})
+    out = work.restore(None, {}, None)
+    assert "conversations are not saved" in out["conv_status"]
+    s = out["state"]
+    s.add(s.conversation.ask("乐业物业有多少名职工？"))
+    saved = work.save(s, out["browser"], None)
+    assert s.saved_id is None and "not saved" in saved["conv_status"]
+    assert (index_dir / "conversations.sqlite3").read_bytes().startswith(b"\x00garbage")

@@ -110,11 +110,13 @@ class Workspace:
 
     def __init__(self, ui, store: ConversationStore | None = None):
         self.ui = ui
+        self.problem = ""   # why conversations are not saved, when they are not
         if store is None:
             try:
                 store = ConversationStore(store_path(ui.assistant.index_dir))
             except (StoreError, OSError) as e:
-                print(f"assistant: conversations are not saved: {e}", flush=True)
+                self.problem = f"conversations are not saved: {e}"
+                print(f"assistant: {self.problem}", flush=True)
                 store = None
         self.store = store
         self.files: Path | None = None
@@ -190,7 +192,8 @@ class Workspace:
                 c.conv_title: gr.Textbox(value=saved.title if saved else "",
                                          interactive=saved is not None),
                 c.export_md: md, c.export_json: js, c.picker: self._picker(s, keep_ticks),
-                c.browser: browser, c.state: s, c.conv_status: status}
+                c.browser: browser, c.state: s,
+                c.conv_status: status or (error_html(self.problem) if self.problem else "")}
 
     def _hidden_points(self) -> dict:
         c = self.c
