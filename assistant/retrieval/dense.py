@@ -1,7 +1,7 @@
 """The dense store: chunk vectors in a llama-index vector store (FAISS by default).
 
-The default is llama-index's `FaissVectorStore` over a flat inner-product index (the
-vectors are normalised, so this is cosine similarity), saved in the index version folder
+The default is llama-index's `FaissVectorStore` over an exact inner-product index of
+16-bit vectors (the vectors are normalised, so this is cosine similarity), saved in the index version folder
 and needing no server. Its ids are row numbers. Other stores (Milvus: `milvus.py`) hold
 nodes by their chunk id instead; `DenseStore` hides the difference.
 """
@@ -74,10 +74,16 @@ class DenseStore:
 
 
 def build_faiss(vectors: np.ndarray, dim: int):
-    """A FaissVectorStore holding `vectors` as rows 0..n-1."""
+    """A FaissVectorStore holding `vectors` as rows 0..n-1.
+
+    Exact inner-product search over vectors stored as 16-bit floats: half the memory of
+    `IndexFlatIP` (75 MB instead of 150 MB at 100k chunks), scores within about 1e-3 of
+    it for unit vectors. Indexes saved with `IndexFlatIP` (before format 4) load as they are.
+    """
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    index = faiss.IndexFlatIP(dim)
+    index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
+                                       faiss.METRIC_INNER_PRODUCT)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return FaissVectorStore(faiss_index=index)

@@ -43,6 +43,7 @@ from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
 from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retriever
 from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
 from assistant.retrieval.tokens import tokenize
+from assistant.retrieval.vectors import SentenceVectors
 
 # 3: tokens of Traditional Chinese are cut from its Simplified form (tokens.simplified).
 # 4: a chunk's vector is no longer embedded from its text but made from the vectors of its
@@ -170,6 +171,8 @@ class NewsIndex:
         return self._pinyin
 
     def sentence_vector_rows(self, rows) -> np.ndarray:
+        if isinstance(self.sentence_vectors, SentenceVectors):
+            return self.sentence_vectors.rows(rows)
         return np.asarray(self.sentence_vectors[np.asarray(rows, dtype=np.int64)],
                           dtype=np.float32)
 
@@ -207,7 +210,11 @@ class NewsIndex:
             raise IndexMismatch(f"embedder {spec!r} now gives dimension {embedder.dim}, the "
                                 f"index in {root} has {manifest['embedder']['dim']}: rebuild it")
         docs = DocStore(read_articles(version / "articles.jsonl"), SpanTables.load(version))
-        svec = np.load(version / "sentence_vectors.npy", mmap_mode="r")
+        svec = SentenceVectors(version / "sentence_vectors.npy")
+        # The per-article vector keys serve updates only (read from disk then): a list of
+        # hashes per sentence is not kept in memory (50 MB at 100k chunks).
+        manifest["articles"] = [{k: v for k, v in a.items() if not k.endswith("_keys")}
+                                for a in manifest.get("articles", [])]
         index = cls(root, manifest, docs, open_dense(version, manifest, docs, vector_store),
                     SparseIndex.load(version), svec, embedder)
         index.version, index.hold = version.name, hold
