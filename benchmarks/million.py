@@ -15,7 +15,8 @@ oversubscribed machine its OpenMP threads spin: a flat search of 40,000 vectors 
 Each index is built in one process and searched in another (fresh, so its memory is
 the index's alone), through llama-index's `FaissVectorStore` as our `DenseStore` and the
 llama-index baseline both use:
-- flat: `IndexFlatIP`, exact (what both use today);
+- flat: `IndexFlatIP`, exact (the llama-index baseline's; ours before index format 4);
+- sq16: `IndexScalarQuantizer` of 16-bit floats, exact search (ours from format 4);
 - ivfpq: `IndexIVFPQ`, 1,024 lists of 48-byte codes (384 dims / 48 sub-vectors of 8 bits),
   trained on a 50,000-vector sample, searched with nprobe 16. Settings are FAISS's usual
   starting points for a million vectors (about sqrt(n) lists), not tuned on any data.
@@ -36,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 DIM = 384
 K = 50           # what our dense retriever asks for (retrievers.CANDIDATES)
+KINDS = ("flat", "sq16", "ivfpq")
 NLIST, M, NBITS, NPROBE, TRAIN = 1024, 48, 8, 16, 50_000
 
 
@@ -82,6 +84,9 @@ def step_build(kind: str, size: int, folder: Path) -> dict:
     t0 = time.perf_counter()
     if kind == "flat":
         index = faiss.IndexFlatIP(vecs.shape[1])
+    elif kind == "sq16":
+        index = faiss.IndexScalarQuantizer(vecs.shape[1], faiss.ScalarQuantizer.QT_fp16,
+                                           faiss.METRIC_INNER_PRODUCT)
     else:
         quant = faiss.IndexFlatIP(vecs.shape[1])
         index = faiss.IndexIVFPQ(quant, vecs.shape[1], nlist(size), M, NBITS,
@@ -114,7 +119,7 @@ def step_query(kind: str, folder: Path, queries: int) -> dict:
     store = FaissVectorStore.from_persist_path(str(folder / f"{kind}.index"))
     load_s = time.perf_counter() - t0
     loaded = rss_mb()
-    if kind != "flat":
+    if kind == "ivfpq":
         faiss.extract_index_ivf(store.client).nprobe = NPROBE
     ms, ids = [], []
     for i, q in enumerate(qs):
@@ -135,7 +140,7 @@ def run(size: int, queries: int, folder: Path) -> dict:
     (folder / "size.json").write_text(str(size))
     out = {"size": size, "k": K, "ivfpq": {"nlist": nlist(size), "m": M, "nbits": NBITS,
                                            "nprobe": NPROBE, "train": TRAIN}}
-    for kind in ("flat", "ivfpq"):
+    for kind in KINDS:
         for step in ("build", "query"):
             res = folder / f"{kind}.{step}.json"
             cmd = [sys.executable, "-m", "benchmarks.million", "--step", step, "--kind", kind,
@@ -145,10 +150,11 @@ def run(size: int, queries: int, folder: Path) -> dict:
             subprocess.run(cmd, check=True, cwd=ROOT)
             out.setdefault(kind, {}).update(json.loads(res.read_text()))
     exact = np.load(folder / "flat.ids.npy")
-    approx = np.load(folder / "ivfpq.ids.npy")
-    out["ivfpq"]["recall_at_k"] = float(np.mean(
-        [len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact)]))
-    for kind in ("flat", "ivfpq"):
+    for kind in KINDS:
+        approx = np.load(folder / f"{kind}.ids.npy")
+        out[kind]["recall_at_k"] = float(np.mean(
+            [len(set(a) & set(e)) / len(e) for a, e in zip(approx, exact)]))
+    for kind in KINDS:
         (folder / f"{kind}.index").unlink(missing_ok=True)
     return out
 
@@ -157,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.million",
                                 description=__doc__.split("\n\n")[0])
     p.add_argument("--step", choices=["all", "build", "query"], default="all")
-    p.add_argument("--kind", choices=["flat", "ivfpq"], default="flat")
+    p.add_argument("--kind", choices=list(KINDS), default="flat")
     p.add_argument("--size", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--dir", required=True)
