@@ -292,3 +292,22 @@ def test_cli_bad_or_unreachable_store_exits_2_with_one_line(tmp_path):
                              "--vector-store", str(db)), str(db), "another process")
     finally:
         client.close()
+
+
+def test_a_source_filter_searches_only_allowed_articles_in_milvus(built):
+    """The Milvus search with a filter keeps to the allowed articles' chunks (a metadata
+    filter on article_id), as FAISS does with its id selector."""
+    from assistant.retrieval.filters import SourceFilter
+
+    faiss_index = NewsIndex.load(built["faiss"])
+    milvus_index = NewsIndex.load(built["milvus"])
+    try:
+        for aid in milvus_index.article_order:
+            mask = SourceFilter.make(articles=[aid]).allowed_rows(milvus_index)
+            qvec = milvus_index.embedder.embed_query(milvus_index.article(aid).title)
+            rows, sims = milvus_index.dense.query(qvec, 2, mask)
+            want_rows, want_sims = faiss_index.dense.query(qvec, 2, mask)
+            assert len(rows) and all(mask[r] for r in rows)
+            assert list(rows) == list(want_rows)
+    finally:
+        milvus_index.dense.store.client.close()

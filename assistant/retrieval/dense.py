@@ -19,10 +19,12 @@ FAISS_FILE = "faiss.index"
 class DenseStore:
     """A llama-index vector store plus how its result ids map to chunk rows."""
 
-    def __init__(self, store: BasePydanticVectorStore, row_of=None, size: int | None = None):
+    def __init__(self, store: BasePydanticVectorStore, row_of=None, size: int | None = None,
+                 article_of=None):
         self.store = store
         self._row_of = row_of          # id -> row; None: ids are row numbers (FAISS)
         self._size = size
+        self._article_of = article_of  # row -> article id (a store filtering on metadata)
 
     @property
     def size(self) -> int:
@@ -35,8 +37,10 @@ class DenseStore:
         """Top-k (chunk rows, similarities), best first.
 
         `allowed` (a bool mask over chunk rows, from a source filter) restricts the search
-        to those rows: FAISS searches only them (an id selector); another store is asked
-        for ever more results until k allowed ones come back or it has none left.
+        to those rows: FAISS searches only them (an id selector); another store that
+        knows each row's article (Milvus) searches with a metadata filter on `article_id`
+        (the rows of allowed articles are whole articles); else it is asked for ever more
+        results until k allowed ones come back or it has none left.
         """
         if self.size == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -64,6 +68,20 @@ class DenseStore:
                 np.asarray(qvec, dtype=np.float32).reshape(1, -1), k, params=params)
             keep = rows[0] >= 0
             return rows[0][keep].astype(np.int64), sims[0][keep].astype(np.float32)
+        if self._article_of is not None:
+            from llama_index.core.vector_stores.types import (FilterOperator, MetadataFilter,
+                                                              MetadataFilters)
+
+            articles = sorted({self._article_of(int(r)) for r in ids})
+            res = self.store.query(VectorStoreQuery(
+                query_embedding=np.asarray(qvec, dtype=np.float32).tolist(),
+                similarity_top_k=k, filters=MetadataFilters(filters=[MetadataFilter(
+                    key="article_id", value=articles, operator=FilterOperator.IN)])))
+            pairs = [(self._row_of(i), s) for i, s in
+                     zip(res.ids or [], res.similarities or [])]
+            pairs = [(r, s) for r, s in pairs if r is not None and allowed[r]]
+            return (np.asarray([r for r, _ in pairs], dtype=np.int64),
+                    np.asarray([s for _, s in pairs], dtype=np.float32))
         want = k
         while True:
             rows, sims = self.query(qvec, want)

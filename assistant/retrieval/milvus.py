@@ -231,7 +231,8 @@ def open_dense(folder: Path, entry: dict | None, override: str | None, docs):
     except Exception as e:
         raise VectorStoreError(f"cannot open collection {name} on {_where(target)}: "
                                f"{_reason(target, e)}") from None
-    dense = DenseStore(store, row_of=docs.row_of, size=len(docs))
+    dense = DenseStore(store, row_of=docs.row_of, size=len(docs),
+                       article_of=docs.chunk_article_id)
     dense.query = _one_line_errors(dense.query, f"search in collection {name} on "
                                    f"{_where(target)} failed", target)
     return dense
@@ -239,9 +240,9 @@ def open_dense(folder: Path, entry: dict | None, override: str | None, docs):
 
 def _one_line_errors(query, what: str, target: MilvusTarget):
     """`query` raising VectorStoreError (one line for the CLI) when Milvus fails."""
-    def wrapped(qvec, k):
+    def wrapped(qvec, k, allowed=None):
         try:
-            return query(qvec, k)
+            return query(qvec, k, allowed)
         except Exception as e:
             raise VectorStoreError(f"{what}: {_reason(target, e)}") from None
 
