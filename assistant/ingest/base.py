@@ -11,11 +11,16 @@ from dataclasses import dataclass
 
 @dataclass
 class LoadError:
-    """A file, or one line of it, that could not be loaded."""
+    """A file, or one line of it, that could not be loaded.
+
+    `kept` marks a notice instead: the item was loaded, but changed in a way the user
+    must be told of (a limit cut it, invalid characters were replaced, an encoding was
+    guessed); `reason` says what was done."""
 
     path: str
     line: int | None
     reason: str
+    kept: bool = False
 
     def __str__(self) -> str:
         if self.line is None:
@@ -37,9 +42,64 @@ def _looks_binary(text: str) -> bool:
     return odd > max(2, len(text) // 20)
 
 
-def decode_text(data: bytes) -> str:
+# charset-normalizer's names for the GB family: read as GB18030, its superset.
+_GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz", "cp936", "euc_cn"}
+# Multi-byte East Asian encodings read as detected (Big5 is Traditional Chinese news;
+# Shift-JIS/EUC-JP/EUC-KR text is read as what it is, never as GB18030 garbage).
+_EAST_ASIAN = {"big5", "big5hkscs", "cp950", "cp932", "shift_jis", "shift_jis_2004",
+               "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213", "iso2022_jp",
+               "euc_kr", "cp949", "johab", "iso2022_kr"}
+_ENCODING_NAMES = {"cp932": "Shift-JIS (cp932)", "shift_jis": "Shift-JIS", "cp949": "EUC-KR (cp949)",
+                   "euc_kr": "EUC-KR", "euc_jp": "EUC-JP", "big5": "Big5", "cp950": "Big5 (cp950)",
+                   "big5hkscs": "Big5-HKSCS"}
+
+
+def _detect(data: bytes, notes: list[str] | None) -> str:
+    """Text that is not UTF-8: GB18030/GBK when charset-normalizer finds the GB family
+    (or nothing better while GB18030 decodes), another East Asian multi-byte encoding
+    when it finds one (named in `notes`), else FileProblem naming the guess."""
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        gb = None
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:   # a dependency; only a broken install lacks it
+        if gb is None:
+            raise FileProblem("cannot decode text (not UTF-8 or GB18030)") from None
+        return gb
+    # Without a BOM or NUL bytes (refused before) the text is not UTF-16/32.
+    matches = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    best = matches[0] if matches else None
+    enc = best.encoding.lower() if best is not None else None
+    # GB18030 wins a tie: short texts fit several East Asian encodings equally well
+    # (checked on the seed page's lines in GBK: "椒江" alone ties Big5, EUC-KR and GB18030).
+    gb_ties = any(m.encoding.lower() in _GB_FAMILY and m.chaos <= best.chaos for m in matches)
+    if enc is None or enc in _GB_FAMILY or gb_ties:
+        if gb is None:
+            raise FileProblem("cannot decode text: not UTF-8, GB18030 or any encoding "
+                              "charset-normalizer knows") from None
+        return gb
+    name = _ENCODING_NAMES.get(enc, enc)
+    if enc not in _EAST_ASIAN:
+        # A single-byte code page fits almost any bytes, so a guess is no reading: the
+        # file is named with the guess instead of indexed as possibly garbled text.
+        raise FileProblem(f"cannot decode text: not UTF-8 or GB18030 (charset-normalizer "
+                          f"guesses the single-byte {name}); save it as UTF-8") from None
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        raise FileProblem(f"cannot decode text: it looks like {name}, which does not "
+                          "decode it cleanly; save it as UTF-8") from None
+    if notes is not None:
+        notes.append(f"not UTF-8 or GB18030: read as {name} (detected by charset-normalizer)")
+    return text
+
+
+def decode_text(data: bytes, notes: list[str] | None = None) -> str:
     """Bytes of a text file -> text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or
-    GB18030 (GBK). Line endings become "\\n". Raises FileProblem for binary, empty or
+    GB18030 (GBK); another encoding when charset-normalizer detects one (said in
+    `notes`). Line endings become "\\n". Raises FileProblem for binary, empty or
     undecodable data."""
     try:
         if data.startswith(codecs.BOM_UTF8):
@@ -52,15 +112,45 @@ def decode_text(data: bytes) -> str:
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                text = data.decode("gb18030")
+                text = _detect(data, notes)
     except UnicodeDecodeError:
-        raise FileProblem("cannot decode text (not UTF-8 or GB18030)") from None
+        raise FileProblem("cannot decode text (invalid UTF-16)") from None
     text = normalise_newlines(text)
     if not text.strip():
         raise FileProblem("empty file")
     if _looks_binary(text):
         raise FileProblem("binary file (mostly non-text characters)")
     return text
+
+
+def has_letters(text: str) -> bool:
+    """True when `text` holds a letter (any script), the least an article needs."""
+    return any(c.isalpha() for c in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, int]:
+    """`text` with lone surrogates (from a JSON "\\ud800" escape or an undecodable
+    file name) replaced by U+FFFD, and how many there were."""
+    if not _SURROGATE.search(text):
+        return text, 0
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogate
+    escapes) become U+FFFD, as do other lone surrogates."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return replace_surrogates(name)[0]
 
 
 # --- metadata ------------------------------------------------------------------------

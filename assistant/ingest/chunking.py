@@ -8,6 +8,7 @@ from llama_index.core.bridge.pydantic import Field
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, TextNode
 
+from assistant import limits
 from assistant.records import Article, Chunk
 
 # Sentence-final marks, Chinese and ASCII. '.' is handled separately (decimals, abbreviations).
@@ -17,17 +18,20 @@ _OPEN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "
 _CLOSERS = set("”」』’》)）\"'")
 _CLAUSE = set("，,、：:")
 
-MAX_SENTENCE = 300
+MAX_SENTENCE = 300   # the defaults of limits.sentence_chars / chunk_chars (assistant/limits.py)
 CHUNK_MIN = 150
 CHUNK_MAX = 350
 
 
-def split_sentences(text: str, max_len: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+def split_sentences(text: str, max_len: int | None = None) -> list[tuple[int, int]]:
     """Return the (start, end) spans of the sentences of `text`.
 
     Quoted speech is kept whole (a mark inside “…” does not end the sentence), a line
-    break always ends one, and a sentence longer than `max_len` is cut at clause marks.
+    break always ends one, and a sentence longer than `max_len` (default: the
+    sentence_chars limit) is cut at clause marks, else by characters.
     """
+    if max_len is None:
+        max_len = limits.current().sentence_chars
     spans: list[tuple[int, int]] = []
     start = 0
     stack: list[str] = []
@@ -102,7 +106,7 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, max_len:
         spans.append((start, end))
 
 
-def chunk_spans(text: str, min_chars: int = CHUNK_MIN, max_chars: int = CHUNK_MAX,
+def chunk_spans(text: str, min_chars: int | None = None, max_chars: int | None = None,
                 ) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """(start, end, sentence spans) of the chunks of `text`: runs of whole sentences of
     about min..max characters.
@@ -110,7 +114,10 @@ def chunk_spans(text: str, min_chars: int = CHUNK_MIN, max_chars: int = CHUNK_MA
     Consecutive chunks share their boundary sentence, so a fact stated across two
     sentences is whole in at least one chunk.
     """
-    sents = split_sentences(text)
+    lim = limits.current()
+    max_chars = lim.chunk_chars if max_chars is None else max_chars
+    min_chars = min(CHUNK_MIN, max_chars // 2) if min_chars is None else min_chars
+    sents = split_sentences(text, min(lim.sentence_chars, max_chars))
     chunks: list[tuple[int, int, list[tuple[int, int]]]] = []
     i = 0
     while i < len(sents):
@@ -128,8 +135,8 @@ def chunk_spans(text: str, min_chars: int = CHUNK_MIN, max_chars: int = CHUNK_MA
     return chunks
 
 
-def chunk_article(article: Article, min_chars: int = CHUNK_MIN,
-                  max_chars: int = CHUNK_MAX) -> list[Chunk]:
+def chunk_article(article: Article, min_chars: int | None = None,
+                  max_chars: int | None = None) -> list[Chunk]:
     """The chunks of one article (chunks never cross articles)."""
     text = article.text
     return [Chunk(id=f"{article.id}#{k}", article_id=article.id, start=s, end=e,

@@ -25,12 +25,18 @@ twice (same title and text, once normalised) is kept once, the other file listed
 """
 from __future__ import annotations
 
+import dataclasses
+import errno
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
-from assistant.ingest.base import FileProblem, LoadError, decode_text
+from assistant import limits
+from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
+                                   replace_surrogates, shown_name)
 from assistant.ingest.page import _MD_HEADING, _Draft, _lines, _PageParser, parse_page
 from assistant.records import Article
 
@@ -106,6 +112,13 @@ def _load_plain(text: str, source: str, stem: str, markdown: bool,
                         source=source, byline=body.byline, captions=body.captions)]
     if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
         return articles  # the page parser found the title block itself
+    if len(lines[0].text) > limits.current().heading_chars:
+        # A heading is a short line: a long first line is body (a one-line file is all
+        # body), and the article goes by its file's name.
+        drafts = _PageParser(lines).parse(detect_headings=False)
+        body = drafts[0] if drafts else _Draft()
+        return [Article(id=stem, headings=[], paragraphs=body.paragraphs or [lines[0].text],
+                        source=source, byline=body.byline, captions=body.captions)]
     title = lines[0].text
     drafts = _PageParser(lines[1:]).parse(detect_headings=False)
     body = drafts[0] if drafts else _Draft()
@@ -209,9 +222,11 @@ def _load_data(data: bytes, name: str, where: str, source: str,
     """The articles of one file's bytes. `name` gives the suffix and stem, `where` names
     it in errors, `source` is what its articles cite."""
     suffix, stem = Path(name).suffix.lower(), Path(name).stem
+    notes: list[str] = []
     try:
         if suffix not in SUFFIXES:
             raise FileProblem(UNSUPPORTED_TYPE)
+        _check_size(len(data))
         kind = _sniff(data)
         if kind == "pdf":
             articles = _load_pdf(data, source, stem)
@@ -228,9 +243,15 @@ def _load_data(data: bytes, name: str, where: str, source: str,
         elif suffix == ".zip":
             raise FileProblem("broken zip archive: not a zip file")
         else:
-            text = decode_text(data)
+            text = decode_text(data, notes)
+            if suffix not in (".json", ".jsonl") and not has_letters(text):
+                raise FileProblem("no letters: the text is only punctuation, symbols or digits")
             if suffix in (".json", ".jsonl"):
-                return _load_records(text, where, source, stem, suffix == ".jsonl")
+                articles, errors = _load_records(text, where, source, stem,
+                                                 suffix == ".jsonl")
+                articles, more = bound_articles(articles, where)
+                return articles, [LoadError(where, None, n, kept=True) for n in notes] \
+                    + errors + more
             from assistant.ingest.html import looks_like_html, read_html
 
             if suffix in (".html", ".htm") or looks_like_html(text):
@@ -240,9 +261,113 @@ def _load_data(data: bytes, name: str, where: str, source: str,
                                            markdown=suffix in (".md", ".markdown"))
     except FileProblem as e:
         return [], [LoadError(where, None, str(e))]
+    notices = [LoadError(where, None, n, kept=True) for n in notes]
     if not articles:
-        return [], [LoadError(where, None, NO_ARTICLES)]
-    return articles, []
+        return [], notices + [LoadError(where, None, NO_ARTICLES)]
+    articles, more = bound_articles(articles, where)
+    if not articles:
+        return [], notices + more
+    return articles, notices + more
+
+
+# --- limits and bad characters, per article -------------------------------------------
+
+def _check_size(n_bytes: int) -> None:
+    lim = limits.current()
+    if n_bytes > lim.file_bytes:
+        raise FileProblem(f"the file is {n_bytes / 2**20:,.1f} MB: the limit is "
+                          f"{lim.file_mb:g} MB (limit file_mb): not read")
+
+
+def _label(a: Article) -> str:
+    title = a.title if a.headings else ""
+    return f"article {a.id}" + (f" ({title[:30]}{'…' if len(title) > 30 else ''})" if title else "")
+
+
+def _clean_strings(a: Article) -> int:
+    """Replace lone surrogates in every text field of `a`; how many were replaced."""
+    total = 0
+    for f in dataclasses.fields(a):
+        v = getattr(a, f.name)
+        if isinstance(v, str):
+            v, k = replace_surrogates(v)
+            total += k
+            setattr(a, f.name, v)
+        elif isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+            fixed = [replace_surrogates(x) for x in v]
+            total += sum(k for _, k in fixed)
+            setattr(a, f.name, [x for x, _ in fixed])
+    return total
+
+
+_CUT_AT = re.compile(r"[。！？；!?;…]|\.\s")
+
+
+def _cut_paragraphs(paragraphs: list[str], limit: int) -> list[str]:
+    """The first paragraphs within `limit` characters of text (joined by newlines); the
+    paragraph that overflows is cut at the last sentence end in its final tenth, else
+    at the limit."""
+    out: list[str] = []
+    used = 0
+    for p in paragraphs:
+        room = limit - used - (1 if out else 0)
+        if room <= 0:
+            break
+        if len(p) <= room:
+            out.append(p)
+            used += len(p) + (1 if len(out) > 1 else 0)
+            continue
+        head = p[:room]
+        ends = [m.end() for m in _CUT_AT.finditer(head, max(0, room - room // 10))]
+        out.append(head[:ends[-1]].rstrip() if ends else head)
+        break
+    return [p for p in out if p]
+
+
+def bound_articles(articles: list[Article], where: str) -> tuple[list[Article], list[LoadError]]:
+    """Apply the per-article limits and character checks to one file's articles.
+
+    Each change is a notice (`kept=True`) naming the article, the limit and what was
+    done; an article with no letters is skipped and named. Limits: `assistant.limits`.
+    """
+    lim = limits.current()
+    notices: list[LoadError] = []
+    if len(articles) > lim.articles_per_file:
+        notices.append(LoadError(where, None, (
+            f"{len(articles):,} articles: the limit is {lim.articles_per_file:,} per file "
+            f"(limit articles_per_file): the first {lim.articles_per_file:,} kept, "
+            f"{len(articles) - lim.articles_per_file:,} dropped"), kept=True))
+        articles = articles[:lim.articles_per_file]
+    kept: list[Article] = []
+    for a in articles:
+        bad = _clean_strings(a)
+        if bad:
+            notices.append(LoadError(where, None, (
+                f"{_label(a)}: {bad} invalid Unicode character(s) (lone surrogates) "
+                "replaced with U+FFFD"), kept=True))
+        long = [h for h in a.headings if len(h) > lim.heading_chars]
+        if long:
+            a.headings = [h for h in a.headings if len(h) <= lim.heading_chars]
+            for h in reversed(long):
+                if not any(h in p for p in a.paragraphs[:2]):
+                    a.paragraphs.insert(0, h)
+            notices.append(LoadError(where, None, (
+                f"{_label(a)}: a heading of {max(map(len, long)):,} characters is longer "
+                f"than the limit heading_chars ({lim.heading_chars:,}): kept as body text"),
+                kept=True))
+        n = sum(map(len, a.paragraphs)) + max(0, len(a.paragraphs) - 1)
+        if n > lim.article_chars:
+            a.paragraphs = _cut_paragraphs(a.paragraphs, lim.article_chars)
+            notices.append(LoadError(where, None, (
+                f"{_label(a)}: {n:,} characters is over the limit article_chars "
+                f"({lim.article_chars:,}): the first {len(a.text):,} kept, the rest dropped"),
+                kept=True))
+        if not has_letters(a.text) and not any(has_letters(h) for h in a.headings):
+            notices.append(LoadError(where, None, (
+                f"{_label(a)}: no letters (only punctuation, symbols or digits)")))
+            continue
+        kept.append(a)
+    return kept, notices
 
 
 def _load_records(text: str, where: str, source: str, stem: str, json_lines: bool):
@@ -279,13 +404,90 @@ def _load_zip(data: bytes, where: str, source: str, depth: int):
 
 
 def _load_file(path: Path) -> tuple[list[Article], list[LoadError]]:
-    if path.suffix.lower() not in SUFFIXES:
-        return [], [LoadError(str(path), None, UNSUPPORTED_TYPE)]
+    where, name = shown_name(str(path)), shown_name(path.name)
+    notices = []
+    if name != path.name:
+        notices.append(LoadError(where, None, "the file name is not valid UTF-8: its "
+                                 "undecodable bytes are shown as U+FFFD", kept=True))
+    if Path(name).suffix.lower() not in SUFFIXES:
+        return [], notices + [LoadError(where, None, UNSUPPORTED_TYPE)]
     try:
+        problem = _not_regular(path)
+        if problem:
+            raise FileProblem(problem)
+        _check_size(path.stat().st_size)   # before reading: a huge file is never read
         data = _read_bytes(path)
-    except FileProblem as e:
-        return [], [LoadError(str(path), None, str(e))]
-    return _load_data(data, path.name, str(path), path.name)
+    except (FileProblem, OSError) as e:
+        reason = str(e) if isinstance(e, FileProblem) else f"cannot read file: {e.strerror or e}"
+        return [], notices + [LoadError(where, None, reason)]
+    articles, errors = _load_data(data, name, where, name)
+    return articles, notices + errors
+
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why `path` is not a file or folder to read (a broken link, a link loop, a FIFO, a
+    device), or None. Reading a FIFO would block forever, so it is never opened."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if e.errno == errno.ENOENT and os.path.islink(path):
+            return f"broken symbolic link (to {shown_name(os.readlink(path))}, which does not exist)"
+        if e.errno == errno.ENOENT:
+            return "no such file or directory"
+        return f"cannot read: {e.strerror or e}"
+    for test, kind in _FILE_KINDS:
+        if test(st.st_mode):
+            return f"not a regular file but {kind}"
+    return None
+
+
+def _walk(root: Path, errors: list[LoadError]):
+    """The files under `root`, sorted by name at each level, following links; hidden
+    entries, broken links, link loops, FIFOs and devices each become one error line."""
+    ancestors = {os.path.realpath(root)}
+    seen = set(ancestors)
+
+    def visit(folder: Path):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as e:
+            errors.append(LoadError(shown_name(str(folder)), None,
+                                    f"cannot read folder: {e.strerror or e}"))
+            return
+        for entry in entries:
+            p = Path(entry.path)
+            where = shown_name(str(p))
+            if entry.name.startswith("."):
+                # Hidden files and folders (.git, .DS_Store) are tooling, not articles.
+                errors.append(LoadError(where, None, "hidden (its name starts with '.')"))
+                continue
+            problem = _not_regular(p)
+            if problem:
+                errors.append(LoadError(where, None, problem))
+                continue
+            if p.is_dir():
+                real = os.path.realpath(p)
+                if real in ancestors:
+                    errors.append(LoadError(where, None, "symbolic link loop (a link to a "
+                                            "folder that holds it)"))
+                    continue
+                if real in seen:
+                    errors.append(LoadError(where, None, "a link to a folder already read"))
+                    continue
+                seen.add(real)
+                ancestors.add(real)
+                yield from visit(p)
+                ancestors.discard(real)
+            else:
+                yield p
+
+    yield from visit(root)
 
 
 # --- identity ------------------------------------------------------------------------
@@ -363,15 +565,13 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
     missing path becomes a LoadError and loading goes on. Ids are made unique.
     """
     p = Path(path)
+    problem = _not_regular(p)
+    if problem:
+        return [], [LoadError(shown_name(str(path)), None, problem)]
     if p.is_dir():
         articles: list[Article] = []
         errors: list[LoadError] = []
-        files = sorted((f for f in p.rglob("*") if f.is_file()),
-                       key=lambda f: f.relative_to(p).as_posix())
-        for f in files:
-            # Hidden files and folders (.git, .DS_Store) are tooling, not articles.
-            if any(part.startswith(".") for part in f.relative_to(p).parts):
-                continue
+        for f in _walk(p, errors):
             a, e = _load_file(f)
             articles += a
             errors += e
@@ -379,9 +579,7 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
     if p.is_file():
         articles, errors = _load_file(p)
         return settle_ids(articles), errors
-    if not p.exists():
-        return [], [LoadError(str(path), None, "no such file or directory")]
-    return [], [LoadError(str(path), None, "not a regular file or folder")]
+    return [], [LoadError(shown_name(str(path)), None, "not a regular file or folder")]
 
 
 def load_paths(paths) -> tuple[list[Article], list[LoadError]]:

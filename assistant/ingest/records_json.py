@@ -90,7 +90,7 @@ def _string(key, value) -> str | None:
 
 
 def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def normalise_url(url: str) -> str:

@@ -31,6 +31,7 @@ import gradio as gr  # noqa: E402
 
 from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
 from assistant.answering.guard import printable  # noqa: E402
+from assistant.writeerrors import IndexWriteError  # noqa: E402
 from assistant.apps.ui.rendering import (  # noqa: E402
     READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
     error_html, filter_articles, pending_html, query_span, question_html, reader_html,
@@ -291,7 +292,13 @@ class ChatApp:
         paths = uploaded_paths(files)
         if not paths:
             return self._upload_result([], [], query)
-        copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
+        try:
+            copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
+        except OSError as e:   # read-only folder, full disk: one clear line per file
+            from assistant.writeerrors import index_write_error
+
+            why = str(index_write_error(e, self.upload_dir.parent))
+            return self._upload_result([], [(Path(p).name, why) for p in paths], query)
         if not copied:
             return self._upload_result([], rejected, query)
 
@@ -313,8 +320,11 @@ class ChatApp:
             report, errors = self.assistant.add_uploads([str(p) for p in copied], stage=step,
                                                         wait_message=waiting)
         except Exception as e:
-            traceback.print_exc(file=sys.stderr)
             discard(copied)
+            if isinstance(e, IndexWriteError):   # read-only folder, full disk: one clear line
+                rejected += [(name, str(e)) for name in copied.values()]
+                return self._upload_result([], rejected, query)
+            traceback.print_exc(file=sys.stderr)
             rejected += [(name, f"indexing failed: {type(e).__name__}: {e}")
                          for name in copied.values()]
             return self._upload_result([], rejected, query)

@@ -118,7 +118,7 @@ def load_rejections(errors, copied: dict[Path, str]) -> tuple[list[Rejection], s
         name = copied.get(p, safe_filename(Path(e.path).name))
         where = f" (line {e.line})" if e.line is not None else ""
         rejected.append((name, e.reason + where))
-        if e.line is None:
+        if e.line is None and not getattr(e, "kept", False):   # a notice keeps the file
             failed_whole.add(p)
     return rejected, failed_whole
 
