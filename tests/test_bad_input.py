@@ -290,3 +290,27 @@ def test_full_disk_and_read_only_folder_give_one_line_and_keep_the_index(tmpfs, 
                         str(index_dir), "庚区工会开展安全生产培训有多少名职工参加？"],
                        capture_output=True, text=True, timeout=300)
     assert "200" in json.loads(r.stdout)["answer"]
+
+
+def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path, monkeypatch):
+    import errno
+
+    from assistant import pipeline
+    from assistant.apps.ui import ChatApp
+
+    _, _, _, index_dir, *_ = bad_run
+    before = _index_files(index_dir)
+    app = pipeline.Assistant(index_dir)
+    n_before = len(app.index.articles)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(index_dir / "tmp-x"))
+
+    monkeypatch.setattr(pipeline, "build_index", full_disk)
+    ui = ChatApp(app, upload_dir=tmp_path / "uploads")
+    new = tmp_path / "new.txt"
+    new.write_text(_page("壬区工会举办读书会", 33), encoding="utf-8")
+    report, _, _ = ui.upload([str(new)], "")
+    assert "new.txt" in report and "no space left on the disk" in report, report
+    assert "previous index is unchanged" in report and "OSError" not in report
+    assert len(app.index.articles) == n_before and _index_files(index_dir) == before
