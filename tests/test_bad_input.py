@@ -234,8 +234,11 @@ def test_question_limit_is_configurable(bad_run):
 
 
 def _index_files(index_dir: Path) -> dict[str, bytes]:
+    """The index as a reader sees it: CURRENT and every version folder's files (not the
+    lock or the upload journal, which a failed attempt may touch)."""
     return {str(p.relative_to(index_dir)): p.read_bytes()
-            for p in sorted(index_dir.rglob("*")) if p.is_file()}
+            for p in sorted(index_dir.rglob("*"))
+            if p.is_file() and (p.name == "CURRENT" or p.relative_to(index_dir).parts[0].startswith("v-"))}
 
 
 @pytest.fixture()
@@ -307,6 +310,7 @@ def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path
         raise OSError(errno.ENOSPC, "No space left on device", str(index_dir / "tmp-x"))
 
     monkeypatch.setattr(pipeline, "build_index", full_disk)
+    monkeypatch.setenv("ASSISTANT_INDEX_WORKER", "0")   # build in this process, patched
     ui = ChatApp(app, upload_dir=tmp_path / "uploads")
     new = tmp_path / "new.txt"
     new.write_text(_page("壬区工会举办读书会", 33), encoding="utf-8")
