@@ -252,8 +252,12 @@ class Assistant:
             hold = getattr(old, "hold", None)
             if hold is not None:
                 hold.release()   # questions still on it read memory and mmaps, not paths
-        if not index.manifest.get("vector_store"):
-            versions.prune_when_free(self.index_dir)
+        # The version left is removed now if nobody else reads it (with its Milvus
+        # collection: as before, a question still on it may then fail once).
+        from assistant.retrieval import milvus
+
+        store = milvus.parse_vector_store(self.vector_store) if self.vector_store else None
+        versions.prune_when_free(self.index_dir, drop=lambda p: milvus.drop_version(p, store))
 
     def add_paths(self, paths: list[str],
                   progress: Callable[[int, int], None] | None = None,
