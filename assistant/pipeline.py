@@ -115,6 +115,11 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
     """
     if stage is None and progress_bar:
         stage = tqdm_stages()
+    from assistant.retrieval import milvus
+
+    target = milvus.parse_vector_store(vector_store)
+    if target is not None:
+        milvus.check(target, create=True)   # refused before the index folder is made
     uploads = uploads_dir(index_dir).resolve()
     check_writable(index_dir)   # IndexWriteError now, not after reading and embedding
     with versions.writer_lock(index_dir, what="assistant index", timeout=lock_timeout):
