@@ -52,8 +52,8 @@ def test_english_questions_about_left_out_passages_are_refused(tmp_path):
     s = _run(tmp_path, *_slice("xquad_half.zh.json", per_bucket=20,
                                questions_from="xquad_half.en.json"))
     assert s["answerable"] >= 60 and s["unanswerable"] >= 60
-    assert s["answered_citing_gold_first"] >= 0.65   # this slice 0.743; reporting part 0.698
-    assert s["unanswerable_refused"] >= 0.6          # this slice 0.70; reporting part 0.724
+    assert s["answered_citing_gold_first"] >= 0.7    # this slice 0.761; reporting part 0.711
+    assert s["unanswerable_refused"] >= 0.65         # this slice 0.70; reporting part 0.724
 
 
 @pytest.mark.parametrize("question,found", [

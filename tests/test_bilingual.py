@@ -171,3 +171,16 @@ def test_eval_questions_from_another_language(tmp_path):
     other.write_text(json.dumps({"data": []}), encoding="utf-8")
     with pytest.raises(ValueError):
         ev.questions_from(questions, other)
+
+
+def test_roman_numerals_and_acronyms_are_looked_for_as_chinese_writes_them():
+    from assistant.answering.question import entity_variants
+
+    # An English question's Super Bowl XLIX is 第49届超级碗 in Chinese text, Elizabeth II
+    # is 伊丽莎白二世; C, D and M make acronyms (CD, MD), not numbers.
+    assert entity_variants("XLIX") == ["XLIX", "49"]
+    assert entity_variants("II") == ["II", "二世"]
+    assert entity_variants("CD")[0] == "CD" and "400" not in entity_variants("CD")
+    # an acronym through the dictionary, not a list: its translations in CC-CEDICT
+    assert "电视" in entity_variants("TV")
+    assert set(entity_variants("TV")[1:]) <= set(bilingual.translations("tv"))

