@@ -321,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        limits.configure(getattr(args, "limit", None))
+        # `--limit NAME=VALUE` (a list); `eval --limit N` is a question count, not a limit
+        overrides = getattr(args, "limit", None)
+        limits.configure(overrides if isinstance(overrides, list) else None)
     except ValueError as e:
         _err(str(e))
         return 2
