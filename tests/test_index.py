@@ -143,15 +143,25 @@ def test_killed_build_process_leaves_previous_index_loadable(tmp_path):
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
     build_index(load_paths([str(corpus)])[0], idx)
-    big = {f"n{i}.txt": (f"新闻标题第{i}篇", "。".join(f"第{i}篇第{j}句讲述工会工作的不同内容" for j in range(40)) + "。")
-           for i in range(6)}
+    big = {f"n{i}.txt": (f"新闻标题第{i}篇", "。".join(
+        f"第{i}篇第{j}句讲述工会在第{j}个车间开展职工技能培训和劳动竞赛的不同内容与做法" for j in range(80)) + "。")
+           for i in range(12)}
     _corpus(tmp_path / "corpus", big)
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", str(corpus),
                              "--index-dir", str(idx), "-q"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)  # loading plus the first embedding batches
+    # Kill it once it holds the writer lock (the build is under way: its ~1,000 sentences
+    # take far longer to embed than the wait below), not after a fixed time that a fast
+    # machine could outrun.
+    lock = idx / "LOCK"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if lock.is_file() and f'"pid": {proc.pid}' in lock.read_text(errors="replace"):
+            break
+        time.sleep(0.05)
+    time.sleep(1.5)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL, "the build ended before it could be killed"
     index = NewsIndex.load(idx)
     assert set(index.articles) == {"a", "b", "c"}
 

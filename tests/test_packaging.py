@@ -155,8 +155,11 @@ def test_installed_cli_with_an_openai_server(installed):
     assert system == packaged.system == load_prompt("answer_zh").system
     assert user.count(QUESTION) == 2 and STAFF in user
     assert turn["found"] and not turn.get("notice"), turn
-    assert turn["answer"] == "浙江乐业物业有限公司有职工367人[1]。"
-    assert STAFF in turn["citations"][0]["passage"] and turn["verification"]["kept"] == 1
+    # a count asked: the exact span of the verified cited passage first, as [1], then the reply
+    assert turn["answer"] == "367人[1]。浙江乐业物业有限公司有职工367人[2]。"
+    assert turn["short_answer"] == {"text": "367人", "n": 1}
+    assert turn["citations"][0]["passage"] == "367人"
+    assert STAFF in turn["citations"][1]["passage"] and turn["verification"]["kept"] == 1
 
 
 def test_editable_install_uses_the_checkout_folders(installed):
