@@ -20,7 +20,6 @@ from assistant.apps.ui import (ChatApp, answer_html, articles_table_html, exposu
                           safe_filename, sources_html)
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 XSS_SCRIPT = "<script>window.__xss=1</script>"
 XSS_IMG = '<img src=x onerror="window.__xss=2">'
 
@@ -263,23 +262,6 @@ def test_auth_is_required_when_configured(seed_assistant):
 
 
 # --- a real browser against `assistant serve` ------------------------------------------------
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true and {reason}")
-        print(f"\nskipping browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module")
 def served(chromium, seed_index_dir, tmp_path_factory):
     """`assistant serve` as a real process, over a copy of the seed index (uploads go there).
