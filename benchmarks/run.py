@@ -706,6 +706,22 @@ def headline(res: dict) -> list[str]:
     return L
 
 
+# Benchmarks run on their own (each writes its file); RESULTS.md links them.
+OTHER_RESULTS = [
+    ("MIXED_FOLDER.md", "indexing a folder of 50 mixed files (`python -m benchmarks.mixed_folder`)"),
+    ("UPLOAD_LATENCY.md", "other users' answer latency during a big upload "
+                          "(`python -m benchmarks.upload_latency`)"),
+    ("KILL_RUNS.md", "kill -9 of a build and of the server after an upload "
+                     "(`python -m benchmarks.kill_runs`)"),
+    ("RESTORE_CONVERSATION.md", "restoring a saved 50-turn conversation "
+                                "(`python -m benchmarks.restore_conversation`)"),
+    ("guard_injection_results.md", "the injection detector's false positives and recall "
+                                   "(printed by `python -m benchmarks.guard_injection`)"),
+    ("cross_language_followups.md", "follow-ups across languages "
+                                    "(`python -m benchmarks.cross_language_followups`)"),
+]
+
+
 def write_results(path: Path, png: Path, res: dict) -> None:
     m, q = res["machine"], res["quality"]
     L = ["# Benchmarks", ""]
@@ -741,6 +757,11 @@ def write_results(path: Path, png: Path, res: dict) -> None:
              "path does (most synthetic questions are refused after scoring, which is the "
              "whole path but the quoting); build time with the model is a projection from "
              "the measured throughput.")
+    L.append("")
+    L.append("## Other benchmark scripts (their own result files, not rewritten by this run)")
+    L.append("")
+    for name, what in OTHER_RESULTS:
+        L.append(f"- [{name}]({name}): {what}")
     L.append("")
     path.write_text("\n".join(L) + "\n", encoding="utf-8")
 
