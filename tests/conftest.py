@@ -1,5 +1,10 @@
 """Shared fixtures: the real bundled embedder and a real index of the bundled seed page."""
+import contextlib
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -47,3 +52,55 @@ def chromium():
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield browser
         browser.close()
+
+
+@contextlib.contextmanager
+def serving(index_dir: Path, port: int, log_path: Path, *args: str):
+    """`assistant serve` as a real process on 127.0.0.1:`port` until the block ends.
+
+    Yields the URL once it answers HTTP 200; a server that exits or stays silent for 120 s
+    fails the test with its log.
+    """
+    log = open(log_path, "w+", encoding="utf-8")
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    env.pop("ASSISTANT_AUTH", None)
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index-dir",
+                             str(index_dir), "--port", str(port), *args],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    t0 = time.time()
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"assistant serve exited with {proc.returncode}:\n{log.read()}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.time() - t0 > 120:
+                log.seek(0)
+                pytest.fail(f"assistant serve did not answer within 120s:\n{log.read()}")
+            time.sleep(0.25)
+        print(f"\nassistant serve answered HTTP after {time.time() - t0:.1f}s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def ask_in_browser(page, question: str, count: int) -> None:
+    """Type a question into the chat and wait until `count` answers are on the page."""
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .answer.found, #chat .answer.notfound').length >= n",
+        arg=count, timeout=60000)

@@ -176,7 +176,6 @@ def test_llm_failure_keeps_the_quotes(seed_turns, script, base_url):
 
 
 # --- in Chromium, with an LLM configured ------------------------------------------------------
-from test_conversations import chromium  # noqa: E402,F401 - the browser fixture
 
 
 @pytest.mark.browser

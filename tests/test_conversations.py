@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import ask_in_browser as _ask
 
 from assistant.apps.ui import parse_logins
 from assistant.records import Citation, Turn
@@ -183,15 +184,6 @@ def _open(context, url: str):
     page.goto(url, wait_until="domcontentloaded")
     page.locator("#question textarea").wait_for(timeout=60000)
     return page
-
-
-def _ask(page, question: str, count: int) -> None:
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat .answer.found, #chat .answer.notfound').length >= n",
-        arg=count, timeout=60000)
 
 
 def _saved(page, answers: int) -> None:

@@ -1,18 +1,15 @@
 """The chat UI: formatting helpers, the app through gradio_client, and a real browser."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 from assistant.records import Article, Citation, Turn
 from assistant.apps.ui import (ChatApp, answer_html, articles_table_html, exposure_warning,
@@ -271,40 +268,9 @@ def served(chromium, seed_index_dir, tmp_path_factory):
     work = tmp_path_factory.mktemp("serve")
     index_dir = work / "index"
     shutil.copytree(seed_index_dir, index_dir)
-    port = free_port()
-    log = open(work / "serve.log", "w+", encoding="utf-8")
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("ASSISTANT_AUTH", None)
     t0 = time.time()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index-dir",
-                             str(index_dir), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"assistant serve exited with {proc.returncode}:\n{log.read()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() - t0 > 120:
-                log.seek(0)
-                pytest.fail(f"assistant serve did not answer within 120s:\n{log.read()}")
-            time.sleep(0.25)
-        print(f"\nassistant serve answered HTTP after {time.time() - t0:.1f}s")
+    with serving(index_dir, free_port(), work / "serve.log") as url:
         yield {"url": url, "index_dir": index_dir, "started": t0}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture

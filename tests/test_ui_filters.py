@@ -3,15 +3,11 @@ against `assistant serve` over a small index of two papers reporting the same co
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import ask_in_browser as _ask, serving
 
 from assistant.apps.ui import sources_html
 from assistant.records import Article, Citation, Turn
@@ -69,39 +65,8 @@ def served(chromium, tmp_path_factory):
                    encoding="utf-8")
     report, errors, articles = index_paths([str(src)], work / "index", progress_bar=False)
     assert report is not None and not errors
-    port = free_port()
-    log = open(work / "serve.log", "w+", encoding="utf-8")
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("ASSISTANT_AUTH", None)
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index-dir",
-                             str(work / "index"), "--port", str(port)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    t0 = time.time()
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"assistant serve exited with {proc.returncode}:\n{log.read()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.time() - t0 > 120:
-                log.seek(0)
-                pytest.fail(f"assistant serve did not answer within 120s:\n{log.read()}")
-            time.sleep(0.25)
+    with serving(work / "index", free_port(), work / "serve.log") as url:
         yield {"url": url, "ids": {a.newspaper: a.id for a in articles}}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture
@@ -114,15 +79,6 @@ def page(chromium, served):
     pg.locator("#question textarea").wait_for(timeout=60000)
     yield pg
     context.close()
-
-
-def _ask(page, question: str, count: int) -> None:
-    box = page.locator("#question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat .answer.found, #chat .answer.notfound').length >= n",
-        arg=count, timeout=60000)
 
 
 def _choose(page, elem_id: str, text: str) -> None:
