@@ -515,3 +515,78 @@ def test_the_same_article_in_two_files_and_formats_is_indexed_once(tmp_path):
     index = NewsIndex.load(tmp_path / "index")
     assert list(index.articles) == ["page"]
     assert index.articles["page"].other_sources == ["feed.json"]
+
+
+# --- every format, indexed end to end through the CLI and a UI upload --------------------
+
+def _one_of_each(folder: Path) -> dict[str, str]:
+    """One file of every accepted format; returns file name -> a heading it must give."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "news.html", NEWS_HTML)
+    _two_column_pdf(folder / "paper.pdf")
+    _docx(folder / "doc.docx", [("丁市开展送清凉活动", "Heading 1"),
+                                ("丁市总工会为一线职工送去清凉物品三千份。", None)])
+    _write(folder / "records.json", json.dumps([
+        {"title": "戊县举办职工运动会", "content": "戊县总工会举办职工运动会，共有860名职工参赛。",
+         "url": "https://example.org/wuxian", "publish_time": "2024-10-10"}], ensure_ascii=False))
+    _write(folder / "crawl.jsonl", json.dumps(
+        {"title": "己镇成立货车司机工会", "text": "己镇货车司机工会成立，首批会员45人。"},
+        ensure_ascii=False) + "\n")
+    _write(folder / "rmrb.md", FRONT_MATTER_MD)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("inner/note.md", "# 庚区开展职工读书月\n\n庚区总工会开展职工读书月活动，发放图书两千册。\n")
+    (folder / "bundle.zip").write_bytes(buf.getvalue())
+    return {"news.html": "甲市工会举办职工技能比武", "paper.pdf": "暖心包送到环卫工手中",
+            "doc.docx": "丁市开展送清凉活动", "records.json": "戊县举办职工运动会",
+            "crawl.jsonl": "己镇成立货车司机工会", "rmrb.md": "丙区成立首个快递员工会",
+            "bundle.zip": "庚区开展职工读书月"}
+
+
+def _headings_by_file(index) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for a in index.articles.values():
+        for name in Path(a.source).parts:
+            found.setdefault(name, set()).update(a.headings)
+    return found
+
+
+@pytest.mark.slow
+def test_every_format_is_indexed_through_the_cli_and_a_ui_upload(tmp_path, seed_index_dir):
+    import shutil
+    import subprocess
+    import sys
+
+    from assistant.apps.ui import ChatApp
+    from assistant.pipeline import Assistant
+    from assistant.retrieval.store import NewsIndex
+
+    expected = _one_of_each(tmp_path / "files")
+    # the command line
+    run = subprocess.run([sys.executable, "-m", "assistant", "index", str(tmp_path / "files"),
+                          "--index-dir", str(tmp_path / "cli"), "-q"],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr
+    found = _headings_by_file(NewsIndex.load(tmp_path / "cli"))
+    for name, heading in expected.items():
+        assert heading in found.get(name, set()), (name, found)
+    ask = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", "--index-dir",
+                          str(tmp_path / "cli"), "戊县职工运动会有多少名职工参赛？"],
+                         capture_output=True, text=True, timeout=300)
+    turn = json.loads(ask.stdout)
+    assert turn["found"] and "860" in turn["answer"]
+    assert turn["citations"][0]["url"] == "https://example.org/wuxian"
+    # the chat UI's upload, into a copy of the seed index
+    index_dir = tmp_path / "ui"
+    shutil.copytree(seed_index_dir, index_dir,
+                    ignore=shutil.ignore_patterns("conversations.sqlite3*"))
+    seed_ids = set(NewsIndex.load(index_dir).articles)
+    ui = ChatApp(Assistant(index_dir), upload_dir=index_dir / "uploads")
+    report, _, _ = ui.upload([str(p) for p in sorted((tmp_path / "files").iterdir())], "")
+    for name in expected:
+        assert name in report, report
+    after = NewsIndex.load(index_dir)
+    found = _headings_by_file(after)
+    for name, heading in expected.items():
+        assert heading in found.get(name, set()), (name, found)
+    assert seed_ids < set(after.articles)                 # the seed page's articles stay
