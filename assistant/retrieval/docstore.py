@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -57,16 +58,13 @@ class SpanTablesBuilder:
     """Collects, article by article, chunk spans (with their sentence spans)."""
 
     def __init__(self) -> None:
-        self.c_art: list[int] = []
-        self.c_start: list[int] = []
-        self.c_end: list[int] = []
-        self.c_nsent: list[int] = []
-        self.c_sents: list[int] = []
-        self.s_art: list[int] = []
-        self.s_start: list[int] = []
-        self.s_end: list[int] = []
-        self.chunk_ptr = [0]
-        self.sent_ptr = [0]
+        # Typed arrays, not lists: 8 bytes a number instead of ~36 (half a million
+        # sentences at 100k chunks).
+        self.c_art, self.c_start, self.c_end = array("q"), array("q"), array("q")
+        self.c_nsent, self.c_sents = array("q"), array("q")
+        self.s_art, self.s_start, self.s_end = array("q"), array("q"), array("q")
+        self.chunk_ptr = array("q", [0])
+        self.sent_ptr = array("q", [0])
 
     def add_article(self, chunks: list[tuple[int, int, list[tuple[int, int]]]]) -> None:
         """One article's chunks as (start, end, sentence spans), in text order."""

@@ -74,8 +74,9 @@ class TokenTableBuilder:
     def build(self) -> TokenTable:
         ptr = np.zeros(len(self.lengths) + 1, dtype=np.int64)
         np.cumsum(self.lengths, out=ptr[1:])
-        ids = np.concatenate(self.parts).astype(np.int32) if self.parts else \
+        ids = np.concatenate(self.parts).astype(np.int32, copy=False) if self.parts else \
             np.zeros(0, dtype=np.int32)
+        self.parts, self.lengths = [], []  # the table holds them now
         vocab = [""] * len(self.vocab)
         for t, i in self.vocab.items():
             vocab[i] = t
@@ -97,7 +98,9 @@ class SparseIndex:
         import bm25s
 
         model = bm25s.BM25(k1=K1, b=B, method="lucene")
-        corpus_ids = [table.row(i).tolist() for i in range(len(table))]
+        # Rows are handed over one at a time as bm25s iterates (it makes three passes):
+        # a list of Python ints per chunk, all at once, took ~36 bytes a token.
+        corpus_ids = _Rows(table)
         vocab = {t: i for i, t in enumerate(table.vocab)}
         if not vocab:  # bm25s needs one token; an empty corpus matches nothing anyway
             vocab = {"": 0}
@@ -145,6 +148,25 @@ class SparseIndex:
         model = bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False,
                                 verbosity=0)
         return cls(model, model.vocab_dict)
+
+
+class _Rows:
+    """The table's rows as lists of ints, made as they are read (bm25s's corpus ids)."""
+
+    def __init__(self, table: TokenTable) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __getitem__(self, i: int) -> list[int]:
+        if not 0 <= i < len(self.table):
+            raise IndexError(i)
+        return self.table.row(i).tolist()
+
+    def __iter__(self):
+        for i in range(len(self.table)):
+            yield self.table.row(i).tolist()
 
 
 def _quiet() -> None:

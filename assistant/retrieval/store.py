@@ -444,20 +444,23 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
 
     report.embedded = len(todo_texts)
     report.chunks, report.sentences = len(chunk_src), len(sent_src)
-    report.reused = sum(1 for s in chunk_src + sent_src if s[0] == "old")
+    report.reused = sum(1 for s in chunk_src if s[0] == "old") + \
+        sum(1 for s in sent_src if s[0] == "old")
+    todo.clear()  # the lookup is done (its keys live on in the manifest)
     new_vecs = np.zeros((0, embedder.dim), dtype=np.float32)
     if todo_texts:
-        done = 0
+        done, n_todo = 0, len(todo_texts)
 
         def step(k: int) -> None:
             nonlocal done
             done += k
             if progress:
-                progress(done, len(todo_texts))
-            stage("embedding", done, len(todo_texts))
+                progress(done, n_todo)
+            stage("embedding", done, n_todo)
 
-        stage("embedding", 0, len(todo_texts))
+        stage("embedding", 0, n_todo)
         new_vecs = embedder.embed_passages(todo_texts, progress=step)
+    todo_texts.clear()  # the texts are not needed once embedded
     stage("writing", 0, 1)
 
     def one(s: tuple) -> np.ndarray:
@@ -467,23 +470,39 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
             return chunk_vector([(one(p), n) for p, n in s[1]])
         return prev.vector(s[1], s[2])
 
-    def gather(src: list[tuple]) -> np.ndarray:
-        out = np.zeros((len(src), embedder.dim), dtype=np.float32)
-        for i, s in enumerate(src):
-            out[i] = one(s)
-        return out
-
-    chunk_vecs, sent_vecs = gather(chunk_src), gather(sent_src)
+    # Memory: the vectors are gathered straight into the arrays that are kept (chunk
+    # vectors float32, sentence vectors float16 as saved: the same values as a float32
+    # copy cast on saving), and the embedded batch is freed before BM25 is built.
+    chunk_vecs = np.zeros((len(chunk_src), embedder.dim), dtype=np.float32)
+    for i, s in enumerate(chunk_src):
+        chunk_vecs[i] = one(s)
+    chunk_src.clear()
+    sent_vecs = np.zeros((len(sent_src), embedder.dim), dtype=np.float16)
+    new_rows = np.fromiter((i for i, s in enumerate(sent_src) if s[0] == "new"),
+                           dtype=np.int64)
+    new_from = np.fromiter((s[1] for s in sent_src if s[0] == "new"), dtype=np.int64,
+                           count=len(new_rows))
+    for b in range(0, len(new_rows), 65536):
+        sent_vecs[new_rows[b:b + 65536]] = new_vecs[new_from[b:b + 65536]]
+    for i, s in enumerate(sent_src):
+        if s[0] != "new":
+            sent_vecs[i] = one(s)
+    sent_src.clear()
+    del new_rows, new_from
+    new_vecs = None  # noqa: F841  (`one` holds it otherwise)
     table = tokens.build()
+    del tokens
     sparse = SparseIndex.build(table)
     dense = build_faiss(chunk_vecs, embedder.dim)
+    if target is None:
+        chunk_vecs = None  # FAISS holds its own copy; only Milvus needs them again
     manifest = {
         "format": FORMAT,
         "embedder": {"spec": spec, "dim": embedder.dim, "model_name": embedder.model_name},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "articles": manifest_articles,
-        "n_chunks": len(chunk_src),
-        "n_sentences": len(sent_src),
+        "n_chunks": report.chunks,
+        "n_sentences": report.sentences,
     }
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:10]}"
     staging = root / f"tmp-{stamp}"
@@ -498,7 +517,7 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
         table.save(staging)
         save_faiss(dense, staging)
         sparse.save(staging)
-        np.save(staging / "sentence_vectors.npy", sent_vecs.astype(np.float16))
+        np.save(staging / "sentence_vectors.npy", sent_vecs)
         if target is not None:
             collection = milvus.collection_name(stamp)
             milvus.write_collection(target, collection, DocStore(articles, span_tables),
