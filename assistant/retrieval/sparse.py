@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,15 +52,14 @@ class TokenTableBuilder:
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
-        self.parts: list[np.ndarray] = []
-        self.lengths: list[int] = []
+        # One growing typed array, not an array per chunk (~100 bytes of header each).
+        self.ids = array("i")
+        self.lengths = array("q")
         self._remap: dict[int, np.ndarray] = {}
 
     def add_tokens(self, tokens: list[str]) -> None:
-        ids = np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in tokens),
-                          dtype=np.int32, count=len(tokens))
-        self.parts.append(ids)
-        self.lengths.append(len(ids))
+        self.ids.extend(self.vocab.setdefault(t, len(self.vocab)) for t in tokens)
+        self.lengths.append(len(tokens))
 
     def add_row(self, table: TokenTable, i: int) -> None:
         remap = self._remap.get(id(table))
@@ -68,15 +68,14 @@ class TokenTableBuilder:
                                 dtype=np.int32, count=len(table.vocab))
             self._remap[id(table)] = remap
         ids = remap[table.row(i)]
-        self.parts.append(ids)
+        self.ids.frombytes(ids.astype(np.int32, copy=False).tobytes())
         self.lengths.append(len(ids))
 
     def build(self) -> TokenTable:
         ptr = np.zeros(len(self.lengths) + 1, dtype=np.int64)
         np.cumsum(self.lengths, out=ptr[1:])
-        ids = np.concatenate(self.parts).astype(np.int32, copy=False) if self.parts else \
-            np.zeros(0, dtype=np.int32)
-        self.parts, self.lengths = [], []  # the table holds them now
+        ids = np.array(self.ids, dtype=np.int32)
+        self.ids, self.lengths = array("i"), array("q")  # the table holds them now
         vocab = [""] * len(self.vocab)
         for t, i in self.vocab.items():
             vocab[i] = t
