@@ -447,49 +447,8 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     report.reused = sum(1 for s in chunk_src if s[0] == "old") + \
         sum(1 for s in sent_src if s[0] == "old")
     todo.clear()  # the lookup is done (its keys live on in the manifest)
-    new_vecs = np.zeros((0, embedder.dim), dtype=np.float32)
-    if todo_texts:
-        done, n_todo = 0, len(todo_texts)
-
-        def step(k: int) -> None:
-            nonlocal done
-            done += k
-            if progress:
-                progress(done, n_todo)
-            stage("embedding", done, n_todo)
-
-        stage("embedding", 0, n_todo)
-        new_vecs = embedder.embed_passages(todo_texts, progress=step)
-    todo_texts.clear()  # the texts are not needed once embedded
-    stage("writing", 0, 1)
-
-    def one(s: tuple) -> np.ndarray:
-        if s[0] == "new":
-            return new_vecs[s[1]]
-        if s[0] == "made":
-            return chunk_vector([(one(p), n) for p, n in s[1]])
-        return prev.vector(s[1], s[2])
-
-    # Memory: the vectors are gathered straight into the arrays that are kept (chunk
-    # vectors float32, sentence vectors float16 as saved: the same values as a float32
-    # copy cast on saving), and the embedded batch is freed before BM25 is built.
-    chunk_vecs = np.zeros((len(chunk_src), embedder.dim), dtype=np.float32)
-    for i, s in enumerate(chunk_src):
-        chunk_vecs[i] = one(s)
-    chunk_src.clear()
-    sent_vecs = np.zeros((len(sent_src), embedder.dim), dtype=np.float16)
-    new_rows = np.fromiter((i for i, s in enumerate(sent_src) if s[0] == "new"),
-                           dtype=np.int64)
-    new_from = np.fromiter((s[1] for s in sent_src if s[0] == "new"), dtype=np.int64,
-                           count=len(new_rows))
-    for b in range(0, len(new_rows), 65536):
-        sent_vecs[new_rows[b:b + 65536]] = new_vecs[new_from[b:b + 65536]]
-    for i, s in enumerate(sent_src):
-        if s[0] != "new":
-            sent_vecs[i] = one(s)
-    sent_src.clear()
-    del new_rows, new_from
-    new_vecs = None  # noqa: F841  (`one` holds it otherwise)
+    chunk_vecs, sent_vecs = _embed_and_gather(embedder, todo_texts, chunk_src, sent_src, prev,
+                                              progress, stage)
     table = tokens.build()
     del tokens
     sparse = SparseIndex.build(table)
@@ -540,6 +499,102 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     stage("writing", 1, 1)
     report.seconds = time.time() - t0
     return report
+
+
+# Texts embedded per call: a multiple of the embedders' batch of 16 (embedding.py), so the
+# batches, hence the vectors, are those of one call over all the texts.
+EMBED_BLOCK = 16 * 2048
+
+
+def _embed_and_gather(embedder, todo_texts: list[str], chunk_src: list[tuple],
+                      sent_src: list[tuple], prev: _Previous, progress, stage):
+    """Chunk vectors (float32) and sentence vectors (float16, as saved), embedding
+    `todo_texts` a block at a time.
+
+    Memory: the embedded vectors are not all held at once (float32, 750 MB at 100k
+    chunks). After each block, the sentences it holds are cast into their rows and the
+    chunks whose parts are all embedded are made (`chunk_vector`); the few float32
+    vectors a later block's chunk still needs (a text met again in a later article) are
+    kept aside. The values are those of embedding everything first. `chunk_src` and
+    `sent_src` are emptied as they are consumed; `todo_texts` too.
+    """
+    dim, n_todo = embedder.dim, len(todo_texts)
+    chunk_vecs = np.zeros((len(chunk_src), dim), dtype=np.float32)
+    sent_vecs = np.zeros((len(sent_src), dim), dtype=np.float16)
+
+    def last_new(s: tuple) -> int:
+        """The last embedded text a vector needs (-1: none)."""
+        if s[0] == "new":
+            return s[1]
+        if s[0] == "made":
+            return max((last_new(p) for p, _ in s[1]), default=-1)
+        return -1
+
+    # Chunks by the block after which they can be made; texts to keep for later blocks.
+    by_block: dict[int, list[int]] = {}
+    keep: set[int] = set()
+    for i, s in enumerate(chunk_src):
+        last = last_new(s)
+        blk = last // EMBED_BLOCK if last >= 0 else -1
+        by_block.setdefault(blk, []).append(i)
+        if s[0] == "made" and blk >= 0:
+            keep.update(p[1] for p, _ in s[1]
+                        if p[0] == "new" and p[1] // EMBED_BLOCK < blk)
+    kept: dict[int, np.ndarray] = {}
+    cur = np.zeros((0, dim), dtype=np.float32)
+    lo = 0
+
+    def one(s: tuple) -> np.ndarray:
+        if s[0] == "new":
+            j = s[1]
+            return cur[j - lo] if j >= lo else kept[j]
+        if s[0] == "made":
+            return chunk_vector([(one(p), n) for p, n in s[1]])
+        return prev.vector(s[1], s[2])
+
+    def make_chunks(blk: int) -> None:
+        for i in by_block.pop(blk, ()):
+            chunk_vecs[i] = one(chunk_src[i])
+            chunk_src[i] = None
+
+    # Sentence rows by the embedded text they take, in text order (others: from `prev`).
+    rows = np.fromiter((i for i, s in enumerate(sent_src) if s[0] == "new"), dtype=np.int64)
+    src = np.fromiter((s[1] for s in sent_src if s[0] == "new"), dtype=np.int64,
+                      count=len(rows))
+    order = np.argsort(src, kind="stable")
+    rows, src = rows[order], src[order]
+    del order
+    for i, s in enumerate(sent_src):
+        if s[0] != "new":
+            sent_vecs[i] = prev.vector(s[1], s[2])
+    sent_src.clear()
+    make_chunks(-1)
+
+    done = 0
+
+    def step(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress:
+            progress(done, n_todo)
+        stage("embedding", done, n_todo)
+
+    if n_todo:
+        stage("embedding", 0, n_todo)
+    for lo in range(0, n_todo, EMBED_BLOCK):
+        hi = min(lo + EMBED_BLOCK, n_todo)
+        cur = np.asarray(embedder.embed_passages(todo_texts[lo:hi], progress=step),
+                         dtype=np.float32)
+        a, b = np.searchsorted(src, lo), np.searchsorted(src, hi)
+        sent_vecs[rows[a:b]] = cur[src[a:b] - lo]
+        make_chunks(lo // EMBED_BLOCK)
+        for j in [j for j in keep if lo <= j < hi]:
+            kept[j] = cur[j - lo].copy()
+            keep.discard(j)
+    todo_texts.clear()
+    chunk_src.clear()
+    stage("writing", 0, 1)
+    return chunk_vecs, sent_vecs
 
 
 def _prune(root: Path, keep: str, target: "milvus.MilvusTarget | None" = None) -> None:
