@@ -449,12 +449,12 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     todo.clear()  # the lookup is done (its keys live on in the manifest)
     chunk_vecs, sent_vecs = _embed_and_gather(embedder, todo_texts, chunk_src, sent_src, prev,
                                               progress, stage)
+    dense = build_faiss(chunk_vecs, embedder.dim)
+    if target is None:
+        chunk_vecs = None  # FAISS holds its own (float16) copy; only Milvus needs them again
     table = tokens.build()
     del tokens
     sparse = SparseIndex.build(table)
-    dense = build_faiss(chunk_vecs, embedder.dim)
-    if target is None:
-        chunk_vecs = None  # FAISS holds its own copy; only Milvus needs them again
     manifest = {
         "format": FORMAT,
         "embedder": {"spec": spec, "dim": embedder.dim, "model_name": embedder.model_name},
