@@ -121,6 +121,38 @@ def test_update_reuses_unchanged_articles_and_equals_a_fresh_build(tmp_path, mon
                                np.asarray(fresh.sentence_vectors, dtype=np.float32), atol=1e-3)
 
 
+def test_embedding_in_blocks_writes_the_same_index_as_one_call(tmp_path, monkeypatch):
+    """The build embeds a block of texts at a time to bound its memory: with blocks of
+    16 texts (the real model, a duplicated article so a later block needs an earlier
+    block's vector) every file it writes equals the one-call build's, byte for byte."""
+    import assistant.retrieval.store as store
+    from assistant.retrieval.store import current_version
+
+    import shutil
+
+    from conftest import SEEDS
+
+    # d repeats a sentence of a: its chunk takes that vector from an earlier block.
+    bodies = dict(BODIES, **{"d.txt": ("丁市工会举办技能比武", "甲市工会日前举办技能比武，共有120名职工参赛。"
+                                       "丁市工会也将举办。")})
+    corpus = _corpus(tmp_path / "corpus", bodies)
+    shutil.copytree(SEEDS, corpus / "seeds")
+    arts = load_paths([str(corpus)])[0]
+    one = build_index(arts, tmp_path / "one")
+    monkeypatch.setattr(store, "EMBED_BLOCK", 16)
+    blocks = build_index(arts, tmp_path / "blocks")
+    assert one.embedded > 32 and blocks.embedded == one.embedded
+    a, b = current_version(tmp_path / "one"), current_version(tmp_path / "blocks")
+    names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    for name in names:
+        if name != "manifest.json":
+            assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    ma, mb = (json.loads((v / "manifest.json").read_text(encoding="utf-8")) for v in (a, b))
+    ma.pop("built_at"), mb.pop("built_at")
+    assert ma == mb
+
+
 def test_interrupted_build_leaves_previous_index_loadable(tmp_path):
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
