@@ -719,6 +719,9 @@ OTHER_RESULTS = [
                                    "(printed by `python -m benchmarks.guard_injection`)"),
     ("cross_language_followups.md", "follow-ups across languages "
                                     "(`python -m benchmarks.cross_language_followups`)"),
+    ("BUILD_MEMORY.md", "peak memory and time of the index build, per phase, at 100k "
+                        "chunks and a 50 MB page, hashed vectors "
+                        "(`python -m benchmarks.build_memory`)"),
 ]
 
 
