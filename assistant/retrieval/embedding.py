@@ -105,7 +105,9 @@ class SentenceTransformerEmbedding(ArrayEmbedding):
                 f"cannot load sentence-transformers model {name_or_path!r}: {e}. "
                 "Give a local model folder or a model already in the local cache "
                 "(nothing is downloaded).") from e
-        dim = model.get_sentence_embedding_dimension()
+        # sentence-transformers 5 renamed the method (the old name warns); older ones lack the new
+        dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = dim()
         super().__init__(model_name=name_or_path, spec=f"{ST_PREFIX}{name_or_path}",
                          dim=int(dim), embed_batch_size=32, **kwargs)
         self._model = model
