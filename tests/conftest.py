@@ -1,6 +1,7 @@
 """Shared fixtures: the real bundled embedder and a real index of the bundled seed page."""
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -104,3 +105,10 @@ def ask_in_browser(page, question: str, count: int) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('#chat .answer.found, #chat .answer.notfound').length >= n",
         arg=count, timeout=60000)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

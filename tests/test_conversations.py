@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ask_in_browser as _ask
+from conftest import ask_in_browser as _ask, free_port
 
 from assistant.apps.ui import parse_logins
 from assistant.records import Citation, Turn
@@ -106,12 +106,7 @@ def test_several_logins():
 
 
 # --- `assistant serve` in Chromium -------------------------------------------------------------
-def free_port() -> int:
-    import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port as _free_port
 
 from assistant.journal import pending
 from assistant.retrieval.store import open_index
@@ -51,12 +52,7 @@ def _headings(index_dir: Path) -> set[str]:
         index.hold.release()
 
 
-def _free_port() -> int:
-    import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

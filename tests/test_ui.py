@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import serving
+from conftest import serving, free_port
 
 from assistant.records import Article, Citation, Turn
 from assistant.apps.ui import (ChatApp, answer_html, articles_table_html, exposure_warning,
@@ -143,10 +142,6 @@ def test_upload_rejects_bad_files_and_never_writes_outside(seed_assistant, tmp_p
 
 
 # --- the app in-process, through gradio_client -------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,10 @@ against `assistant serve` over a small index of two papers reporting the same co
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
-from conftest import ask_in_browser as _ask, serving
+from conftest import ask_in_browser as _ask, serving, free_port
 
 from assistant.apps.ui import sources_html
 from assistant.records import Article, Citation, Turn
@@ -49,10 +48,6 @@ def test_sources_panel_lists_the_article_metadata():
     assert "href=\"javascript" not in sources_html(Turn("q", "860名[1]", True, [c3]), 0)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from assistant.ingest.chunking import split_sentences
-from assistant.records import Article, Citation, Turn
-from assistant.retrieval.tokens import tokenize
+from assistant.records import Article, Turn
+from assistant.retrieval.tokens import char_bigrams, tokenize
 
 # Share of the shorter sentence's character bigrams (punctuation and space removed) found
 # in the longer one above which two sentences of different articles are one statement
@@ -53,7 +53,6 @@ MAX_STATEMENT_SENTENCES = 2
 LONG_SENTENCE = 61
 MIN_CLAUSE = 10            # a shorter clause keeps the one before it (its subject)
 _CLAUSE_END = re.compile(r"[，；,;：:]|[”」』](?=[^\s，。；！？,.;!?”」』])")
-_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 _MARKER = re.compile(r"\s?[\[【［]\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*[\]】］]")
 
 FIELD_LABELS = {"byline": "Byline", "captions": "Photo caption", "date": "Date",
@@ -133,14 +132,9 @@ class _Statement:
     spans: list[tuple[str, str | None, int, int]] = field(default_factory=list)
 
 
-def _bigrams(text: str) -> set[str]:
-    t = _PUNCT.sub("", text.casefold())
-    return {t[i:i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
-
-
 def near_duplicates(a: str, b: str, share: float = NEAR_DUPLICATE) -> bool:
     """Whether the shorter of two sentences lies (almost) wholly inside the other."""
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = char_bigrams(a), char_bigrams(b)
     if not x or not y:
         return False
     return len(x & y) / min(len(x), len(y)) >= share

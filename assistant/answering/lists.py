@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant.answering.question import Question, analyse, language
 from assistant.records import Citation, Turn
-from assistant.retrieval.tokens import simplified, tokenize
+from assistant.retrieval.tokens import char_bigrams, simplified, tokenize
 
 MAX_BULLETS = 8
 MAX_ARTICLES = 4        # a summary covers at most this many articles
@@ -108,11 +108,6 @@ def decide(answerer, question: Question, cands: list, tokens: list[str]) -> str:
     return answerer.weak_evidence(question, cands[0])
 
 
-def _bigrams(text: str) -> set[str]:
-    t = re.sub(r"\W", "", text)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
-
-
 def near_duplicate(cosine: float, a: set[str], b: set[str]) -> bool:
     return cosine >= DUPLICATE_COSINE and \
         len(a & b) / max(1, len(a | b)) >= DUPLICATE_OVERLAP
@@ -123,7 +118,7 @@ def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
         max_tries: int = MAX_DECISIONS) -> list[int]:
     """Indices picked by maximal marginal relevance; a pick `accept` rejects, or one
     near-duplicating a picked one, is dropped and the next best tried."""
-    grams = [_bigrams(t) for t in texts]
+    grams = [char_bigrams(t) for t in texts]
     left = list(range(len(relevance)))
     picked: list[int] = []
     sims = vecs @ vecs.T if len(vecs) else np.zeros((0, 0))

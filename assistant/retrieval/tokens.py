@@ -79,3 +79,13 @@ def coverage(weighted: list[tuple[str | list[str], float]], text: str) -> float:
     text = normalise(text)
     return sum(w for t, w in weighted
                if (t in text if isinstance(t, str) else any(x in text for x in t))) / total
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def char_bigrams(text: str) -> set[str]:
+    """The character bigrams of `text` without punctuation or spaces, case-folded (a
+    one-character text is its own gram): the overlap measure of near-duplicate sentences."""
+    t = _NOT_WORD.sub("", text.casefold())
+    return {t[i:i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
