@@ -25,6 +25,12 @@ _KINDS = [
     ("place", re.compile(r"哪里|哪儿|在哪|何地|什么地方|\bwhere\b", re.I)),
 ]
 
+# The interrogative words of an English question. Its first one says what it asks: a
+# "when" or "who" after it opens a clause ("What does the Doctor do when his body is
+# damaged?", "What enemy of Doctor Who…?") and asks no date or person. How-many
+# questions ask a number wherever the words stand ("the estimate of how many…").
+_EN_INTERROGATIVE = re.compile(r"\b(?:what|which|when|who|whom|whose|why|where|how)\b", re.I)
+
 # Pronouns and openers that point back at an earlier turn.
 _ANAPHORA = re.compile(
     r"那里|那儿|这里|该|其|他们|她们|它们|这个|那个|这些|那些|此次|这次|那次|上述|他|她|它|对方|"
@@ -164,8 +170,13 @@ def analyse(text: str) -> Question:
 
     lang = language(text)
     kind = "other"
+    first = _EN_INTERROGATIVE.search(text) if lang == "en" else None
     for name, pattern in _KINDS:
-        if pattern.search(text):
+        if first is not None and name != "number":
+            if pattern.match(text, first.start()):
+                kind = name
+                break
+        elif pattern.search(text):
             kind = name
             break
     return Question(text=text, lang=lang, kind=kind, tokens=tokenize(text),
