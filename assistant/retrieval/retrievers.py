@@ -5,6 +5,10 @@ Each returns `NodeWithScore`s whose node is a `TextNode` of one chunk, with
 The hybrid retriever is llama-index's `QueryFusionRetriever` in relative-score mode:
 each list's scores are min-max normalised and summed with weights `DENSE_WEIGHT` and
 `1 - DENSE_WEIGHT`.
+
+With a `sentence_share`, the dense retriever scores each of its candidate chunks by its
+vector's similarity blended with its best sentence's (`DenseRetriever`): the archive's
+sentence vectors are stored, so this costs a read of those chunks' sentence rows.
 """
 from __future__ import annotations
 
@@ -44,14 +48,48 @@ class _IndexRetriever(BaseRetriever):
 
 
 class DenseRetriever(_IndexRetriever):
-    """Nearest chunks by embedding (the question's own, when the bundle carries it)."""
+    """Nearest chunks by embedding (the question's own, when the bundle carries it).
+
+    `sentence_share` > 0: the candidate chunks (the `similarity_top_k` nearest by chunk
+    vector) are scored `(1 - share) * chunk similarity + share * best sentence similarity`
+    and re-ordered. A chunk's vector averages its sentences, so one sentence that says
+    what the question asks is diluted by the rest; its own vector is not."""
+
+    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES,
+                 allowed: np.ndarray | None = None, sentence_share: float = 0.0):
+        super().__init__(index, similarity_top_k, allowed)
+        self._share = sentence_share
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if query_bundle.embedding is not None:
             qvec = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
             qvec = self._index.embedder.embed_query(query_bundle.query_str)
-        return self._nodes(*self._index.dense.query(qvec, self._k, self._allowed))
+        rows, sims = self._index.dense.query(qvec, self._k, self._allowed)
+        if self._share > 0 and len(rows):
+            rows, sims = best_sentence_blend(self._index, qvec, rows, sims, self._share)
+        return self._nodes(rows, sims)
+
+
+def best_sentence_blend(index: "NewsIndex", qvec: np.ndarray, rows: np.ndarray,
+                        sims: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Chunk rows re-scored by `(1 - share) * sims + share * their best sentence's
+    similarity to `qvec`, best first (ties keep the given order)."""
+    docs = index.docs
+    per_chunk = [docs.chunk_sentence_rows(int(r)) for r in rows]
+    sent_rows = np.concatenate(per_chunk) if per_chunk else np.zeros(0, dtype=np.int64)
+    if not len(sent_rows):
+        return rows, sims
+    sent_sims = index.sentence_vector_rows(sent_rows) @ np.asarray(qvec, dtype=np.float32)
+    best = np.asarray(sims, dtype=np.float32).copy()   # a chunk without sentences keeps its own
+    pos = 0
+    for i, part in enumerate(per_chunk):
+        if len(part):
+            best[i] = sent_sims[pos:pos + len(part)].max()
+        pos += len(part)
+    scores = (1.0 - share) * np.asarray(sims, dtype=np.float32) + share * best
+    order = np.argsort(-scores, kind="stable")
+    return np.asarray(rows)[order], scores[order]
 
 
 class SparseRetriever(_IndexRetriever):
@@ -65,12 +103,15 @@ class SparseRetriever(_IndexRetriever):
 def hybrid_retriever(index: "NewsIndex", similarity_top_k: int = 8,
                      candidates: int = CANDIDATES,
                      dense_weight: float = DENSE_WEIGHT,
-                     allowed: np.ndarray | None = None) -> QueryFusionRetriever:
+                     allowed: np.ndarray | None = None,
+                     sentence_share: float = 0.0) -> QueryFusionRetriever:
     """Dense + BM25, fused by relative score; no LLM (one query, no rewriting).
 
-    `allowed`: a bool mask over chunk rows; both retrievers search only those rows."""
+    `allowed`: a bool mask over chunk rows; both retrievers search only those rows.
+    `sentence_share`: the dense side blends in each chunk's best sentence (`DenseRetriever`)."""
     return QueryFusionRetriever(
-        [DenseRetriever(index, candidates, allowed), SparseRetriever(index, candidates, allowed)],
+        [DenseRetriever(index, candidates, allowed, sentence_share),
+         SparseRetriever(index, candidates, allowed)],
         llm=MockLLM(), mode=FUSION_MODES.RELATIVE_SCORE,
         retriever_weights=[dense_weight, 1.0 - dense_weight],
         similarity_top_k=similarity_top_k, num_queries=1, use_async=False)

@@ -222,14 +222,16 @@ class NewsIndex:
 
     # retrieval ---------------------------------------------------------------------
     def as_retriever(self, similarity_top_k: int = 8, candidates: int = CANDIDATES,
-                     dense_weight: float = DENSE_WEIGHT, filters=None):
+                     dense_weight: float = DENSE_WEIGHT, filters=None,
+                     sentence_share: float = 0.0):
         """A llama-index `BaseRetriever`: dense + BM25, fused by relative score.
 
         `filters`: a `SourceFilter` or llama-index `MetadataFilters` over the chunk
         metadata (article_id, source, newspaper, date, ...): only matching chunks are
-        searched, by both retrievers."""
+        searched, by both retrievers. `sentence_share`: see `hybrid_retriever`."""
         return hybrid_retriever(self, similarity_top_k, candidates, dense_weight,
-                                allowed=self.allowed_rows(filters))
+                                allowed=self.allowed_rows(filters),
+                                sentence_share=sentence_share)
 
     def allowed_rows(self, filters) -> np.ndarray | None:
         """The chunk-row mask of a `SourceFilter` or `MetadataFilters` (None: all)."""
@@ -244,20 +246,25 @@ class NewsIndex:
     def search(self, query: str, k: int = 8, qvec: np.ndarray | None = None,
                candidates: int = CANDIDATES, extra_tokens: list[str] = (),
                dense_weight: float = DENSE_WEIGHT,
-               allowed: np.ndarray | None = None) -> list[Hit]:
+               allowed: np.ndarray | None = None,
+               sentence_share: float = 0.0) -> list[Hit]:
         """Hybrid search as rows and fused scores.
 
         `extra_tokens` are added to the BM25 query only (Chinese words an English
         question names in pinyin); `qvec`, the question's embedding, saves embedding it.
         `allowed` (a chunk-row mask, `allowed_rows`) restricts the search to those rows.
+        `sentence_share` > 0 scores the dense candidates partly by their best sentence
+        (`retrievers.DenseRetriever`; English questions use it).
         """
-        key = (k, candidates, dense_weight)
+        key = (k, candidates, dense_weight, sentence_share)
         if allowed is not None:
-            retriever = hybrid_retriever(self, k, candidates, dense_weight, allowed=allowed)
+            retriever = hybrid_retriever(self, k, candidates, dense_weight, allowed=allowed,
+                                         sentence_share=sentence_share)
         else:
             retriever = self._retrievers.get(key)
         if retriever is None:
-            retriever = self._retrievers[key] = self.as_retriever(k, candidates, dense_weight)
+            retriever = self._retrievers[key] = self.as_retriever(
+                k, candidates, dense_weight, sentence_share=sentence_share)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         text = " ".join([query, *extra_tokens]) if extra_tokens else query
