@@ -184,3 +184,25 @@ def test_roman_numerals_and_acronyms_are_looked_for_as_chinese_writes_them():
     # an acronym through the dictionary, not a list: its translations in CC-CEDICT
     assert "电视" in entity_variants("TV")
     assert set(entity_variants("TV")[1:]) <= set(bilingual.translations("tv"))
+
+
+def test_phrases_and_proper_nouns_are_bridged_as_the_question_writes_them():
+    """A name of several words is looked up whole (the organisation, not "world",
+    "health" and "organization" one by one), and a word the dictionary also has as a
+    proper noun reaches the name only when the question capitalises it."""
+    from assistant.retrieval.tokens import tokenize
+
+    text = ("世界卫生组织的专家上周到访，与卫生局官员座谈。感恩节那天，安娜烤了一只火鸡。"
+            "安娜随后飞往土耳其，参观世界各地的组织。")
+    vocab = {t: i for i, t in enumerate(tokenize(text))}
+
+    def bridged(question):
+        return {t.english: t.chinese for t in bilingual.bridge(question, vocab)}
+
+    terms = bridged("When did the World Health Organization experts visit?")
+    assert terms["world health organization"] == ["世界卫生组织"]
+    assert not {"world", "health", "organization"} & set(terms)
+    words = {w for ws in terms.values() for w in ws}
+    assert not {"卫生局", "组织", "世界各地"} & words
+    assert bridged("Did Anna roast a turkey on Thanksgiving?")["turkey"] == ["火鸡"]
+    assert "土耳其" in bridged("When did Anna fly to Turkey?")["turkey"]

@@ -30,8 +30,14 @@ How an English word finds its Chinese words:
   one-word sense "union" (联盟) outweighs "union" inside "labor union" (工会), which in turn
   outweighs it inside a long description; and an entry that means just that (围棋, "the
   game of Go") outweighs one where it is one sense among many (去, "to go/to leave/...");
-  adjacent word pairs point to it too ("trade union" -> 工会), so a question's two-word
-  phrase can be looked up whole;
+  adjacent word pairs point to it too ("trade union" -> 工会), and a sense of three or
+  four words as a whole ("World Health Organization"), so a question's phrase can be
+  looked up whole;
+- an entry's later senses count less than its first (CC-CEDICT puts the main sense
+  first): 1 / (1 + SENSE_DECAY x the sense's place);
+- a sense whose words are all capitalised is a proper noun ("New Deal", "Mass"): its
+  Chinese words are kept apart (`Dictionary.proper`) so that a question writing "a new
+  deal" in lower case does not reach them;
 - words on both sides are reduced by the Snowball English stemmer (PyStemmer), after
   English irregular forms (plural -men, children, won, held ...) are brought to their
   base form;
@@ -48,7 +54,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_VERSION = 6
+CACHE_VERSION = 8
 _LOCK = threading.Lock()
 _DICT: "Dictionary | None" = None
 
@@ -174,6 +180,10 @@ class Dictionary:
     # English words that are a whole sense as a verb ("to live") / as a noun ("nurse")
     verbs: set[str] = field(default_factory=set)
     nouns: set[str] = field(default_factory=set)
+    # English key -> Chinese words it reaches only through proper-noun senses, every
+    # content word capitalised ("Super Bowl", "Denver, Colorado", "New Deal"): a question
+    # that writes the word in lower case ("a new deal") does not mean the name.
+    proper: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _content_words(sense: str) -> list[str]:
@@ -222,6 +232,13 @@ def inflections(word: str) -> set[str]:
     return out
 
 
+# Longest phrase (content words) looked up whole.
+PHRASE_WORDS = 4
+# How much a later sense of an entry counts against its first: CC-CEDICT lists an entry's
+# main sense first (争取: "to fight for/to strive for/to win over"), so the k-th translation
+# sense weighs 1 / (1 + SENSE_DECAY x k). Chosen on the fitting data (see `bridge`).
+SENSE_DECAY = 0.5
+
 # A dictionary word that shares only the stem with the question's word (organ for
 # organization, hospitable for hospital) counts this much of its weight.
 DERIVED = 0.6
@@ -253,6 +270,12 @@ def parse(path: Path) -> Dictionary:
             out.append(k)
         return out
 
+    common: dict[str, set[str]] = {}    # key -> words reached through a lower-case sense
+    capital: dict[str, set[str]] = {}   # key -> words reached through a proper-noun sense
+
+    def mark(key: str, zh: str, proper: bool) -> None:
+        (capital if proper else common).setdefault(key, set()).add(zh)
+
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -272,6 +295,7 @@ def parse(path: Path) -> Dictionary:
             n_senses = sum(1 for s in senses
                            if s and not _SKIP.match(s) and not _CLASSIFIER.match(s))
             central = 0.5 + 0.5 / max(n_senses, 1)
+            rank = -1
             for s in senses:
                 if s.startswith("CL:"):
                     cl = _classifier_list(s)
@@ -290,6 +314,8 @@ def parse(path: Path) -> Dictionary:
                 words = _content_words(s)
                 if not words or len(words) > 8:
                     continue
+                rank += 1
+                cw = central / (1.0 + SENSE_DECAY * rank)
                 ks = keys(words)
                 n = len(ks)
                 verb = s.startswith("to ")
@@ -297,13 +323,34 @@ def parse(path: Path) -> Dictionary:
                     (d.verbs if verb else d.nouns).add(words[0])
                 # What follows a comma describes or restates ("Shanghai municipality,
                 # central east China", "Denver, Colorado"): the head counts on its own.
-                head = len(_content_words(re.split(r"[,;]", s, maxsplit=1)[0])) or n
+                head_text = re.split(r"[,;]", s, maxsplit=1)[0]
+                head = len(_content_words(head_text)) or n
+                proper = _is_proper(head_text)
                 for pos, (key, w) in enumerate(zip(ks, words)):
-                    _put_word(d.words, key, zh, central / (head if pos < head else n), w, verb)
+                    _put_word(d.words, key, zh, cw / (head if pos < head else n), w, verb)
+                    mark(key, zh, proper and pos < head)
                 for a, b, wa, wb in zip(ks, ks[1:], words, words[1:]):
-                    _put_word(d.words, f"{a} {b}", zh, central * min(1.0, 2.0 / n),
+                    _put_word(d.words, f"{a} {b}", zh, cw * min(1.0, 2.0 / n),
                               f"{wa} {wb}", verb)
+                    mark(f"{a} {b}", zh, proper)
+                # A name or term of three or four words that is a whole sense (its head):
+                # "World Health Organization", "gross domestic product".
+                if 3 <= head <= PHRASE_WORDS:
+                    key = " ".join(ks[:head])
+                    _put_word(d.words, key, zh, cw, " ".join(words[:head]), verb)
+                    mark(key, zh, proper)
+    for key, zhs in capital.items():
+        only = zhs - common.get(key, set())
+        if only:
+            d.proper[key] = only
     return d
+
+
+def _is_proper(text: str) -> bool:
+    """Whether every content word of a sense is capitalised (a name: "Super Bowl")."""
+    words = [w for w in _WORD.findall(_PAREN.sub(" ", text))
+             if w.lower() not in STOP and len(w) > 1]
+    return bool(words) and all(w[0].isupper() for w in words)
 
 
 def _cache_file(path: Path) -> Path:
@@ -450,7 +497,30 @@ def _pick(cands: list[tuple[str, float]], vocab, idf, per_term: int, min_weight:
 PER_TERM = 2       # Chinese words kept per English term
 MIN_WEIGHT = 0.25  # the English word is at least a quarter of the sense it sits in
 MIN_IDF = 0.5      # drop words in more than about 60% of the chunks: they inform nothing
-PHRASE_MIN = 0.5   # a two-word phrase is taken whole when it is (nearly) a sense of its own
+PHRASE_MIN = 0.5   # a phrase is taken whole when it is (nearly) a sense of its own
+PHRASE_GAP = 1     # function words a phrase may hold between two of its words ("Bank of China")
+
+
+def _question_words(text: str) -> list[tuple[int, str, bool]]:
+    """(position, lower-cased word, capitalised) of an English text's content words."""
+    out = []
+    for i, m in enumerate(re.finditer(
+            r"[^\W\d_\u3400-\u9fff]+(?:['’][^\W\d_\u3400-\u9fff]+)?|\d+", text)):
+        raw = m.group(0)
+        w = raw.lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if w in STOP or len(w) < 2 or w.isdigit():
+            continue
+        out.append((i, w, raw[0].isupper()))
+    return out
+
+
+def _without_names(cands: list[tuple[str, float]], keys: list[str],
+                   d: Dictionary) -> list[tuple[str, float]]:
+    """Drop the words the dictionary gives only for a proper noun ("New Deal": 新政)."""
+    proper = set().union(*(d.proper.get(k, set()) for k in keys))
+    return [(zh, w) for zh, w in cands if zh not in proper] if proper else cands
 
 
 def bridge(text: str, vocab, idf=None, skip: set[str] = frozenset(),
@@ -459,28 +529,64 @@ def bridge(text: str, vocab, idf=None, skip: set[str] = frozenset(),
     """The English terms of `text` with their Chinese words that occur in `vocab` (the
     index vocabulary) and are informative there (`idf(word) >= min_idf`).
 
-    A two-word phrase the dictionary knows as a sense of its own ("trade union",
-    "security guard") is taken whole and replaces its two words. `skip`: words not to
-    look up (the pinyin names, bridged separately).
+    A phrase of two to four words (one function word may sit between two of them: "Bank
+    of China") that the dictionary knows as a sense of its own ("trade union", "national
+    anthem", "general manager", "World Health Organization") is one term, and replaces
+    its words when the index holds its Chinese word (国歌, not 国民 for "national"). A
+    sense that is a proper noun ("New Deal": 新政, "Mass": 弥撒) is only taken for words
+    the question capitalises too, when its capitals tell (some capital after the first
+    word). `skip`: words not looked up alone (the pinyin names, bridged separately); they
+    still take part in phrases ("Super Bowl"), and are looked up alone for the names the
+    dictionary has for them (German: 德国).
     """
     d = dictionary()
-    words = [(i, w) for i, w in english_words(text) if w not in skip]
+    words = _question_words(text)
+    # Whether the question's capitals tell names from words: some capital after its
+    # first word.
+    cased = any(cap for i, _, cap in words if i > 0)
     terms: list[Term] = []
     used: set[int] = set()
-    for (i, a), (j, b) in zip(words, words[1:]):
-        if j != i + 1 or i in used:
-            continue
-        zh, ws = _pick(phrase_candidates(a, b, d), vocab, idf, per_term, PHRASE_MIN, min_idf)
-        if zh:
-            terms.append(Term(f"{a} {b}", zh, ws))
-            used.update((i, j))
-    for i, w in words:
+    for size in range(PHRASE_WORDS, 1, -1):
+        for s in range(len(words) - size + 1):
+            span = words[s:s + size]
+            if any(i in used for i, _, _ in span) or \
+                    any(b[0] - a[0] > PHRASE_GAP + 1 for a, b in zip(span, span[1:])):
+                continue
+            parts = [w for _, w, _ in span]
+            keys = [" ".join(ks) for ks in _key_product([keys_of(w) for w in parts])]
+            merged: dict[str, float] = {}
+            _gather(keys, " ".join(parts), d, merged)
+            cands = _ranked(merged)
+            if cased and not all(cap for _, _, cap in span):
+                cands = _without_names(cands, keys, d)
+            if not cands or cands[0][1] < PHRASE_MIN:
+                continue
+            zh, ws = _pick(cands, vocab, idf, per_term, PHRASE_MIN, min_idf)
+            if zh:
+                terms.append(Term(" ".join(parts), zh, ws))
+                used.update(i for i, _, _ in span)
+    for i, w, cap in words:
         if i in used:
             continue
-        zh, ws = _pick(candidates(w, d), vocab, idf, per_term, min_weight, min_idf)
+        keys = keys_of(w)
+        cands = candidates(w, d)
+        if w in skip:
+            # A pinyin-looking name: only what the dictionary gives for it as a name.
+            proper = set().union(*(d.proper.get(k, set()) for k in keys))
+            cands = [(zh, x) for zh, x in cands if zh in proper]
+        elif cased and not cap:
+            cands = _without_names(cands, keys, d)
+        zh, ws = _pick(cands, vocab, idf, per_term, min_weight, min_idf)
         if zh:
             terms.append(Term(w, zh, ws))
     return terms
+
+
+def _key_product(options: list[list[str]]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for opts in options:
+        out = [o + [k] for o in out for k in opts]
+    return out
 
 
 # measure words -----------------------------------------------------------------------------
