@@ -225,3 +225,32 @@ def test_eval_squad_refuses_to_replace_another_index(seed_index_dir, tmp_path, c
     assert ev.main(args) == 2
     assert "would replace it" in capsys.readouterr().err
     assert current_version(seed_index_dir) == before
+
+
+def test_eval_squad_v2_reports_refusals_of_impossible_questions(tmp_path, capsys):
+    """A SQuAD 2.0 file's `is_impossible` questions must be refused: the report gives
+    refusal precision and recall next to the answerable questions' figures."""
+    data = {"version": "v2.0", "data": [
+        {"title": "技能竞赛", "paragraphs": [{
+            "id": "A", "context": "杭州市总工会日前举办职工电工技能竞赛，共有126名选手参赛。"
+                                  "竞赛分理论考试和实际操作两部分，最终评出一等奖3名。",
+            "qas": [{"id": "A1", "question": "杭州市总工会举办的电工技能竞赛有多少名选手参赛？",
+                     "answers": [{"text": "126名", "answer_start": 22}]},
+                    {"id": "A2", "question": "杭州市总工会的年度预算是多少？",
+                     "answers": [], "is_impossible": True}]}]},
+        {"title": "港口", "paragraphs": [{
+            "id": "B", "context": "宁波舟山港今年前十个月完成集装箱吞吐量3000万标准箱，同比增长6%。",
+            "qas": []}]}]}
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    articles, questions = ev.load_squad(path)
+    assert [q["article"] for q in questions] == ["A", None]
+    args = build_parser().parse_args(["eval", "--squad", str(path), "--index-dir",
+                                      str(tmp_path / "index"), "--json"])
+    args.quiet = True
+    assert ev.main(args) == 0
+    rep = json.loads(capsys.readouterr().out)
+    r, a = rep["retrieval"], rep["answers"]
+    assert rep["questions"] == 2 and r["evaluated"] == 1 and r["first_cited"] == 1.0
+    assert a["gold_in_answer"] == 1.0
+    assert a["refusal_recall"] == 1.0 and a["refusal_precision"] == 1.0

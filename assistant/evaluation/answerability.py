@@ -45,8 +45,8 @@ def answerability_set(path: str | Path, questions_from: str | Path | None = None
     if questions_from:
         questions = reworded(questions, questions_from)
     for q in questions:
-        b = bucket(q["article"])
-        q["answerable"] = b in (0, 1)
+        b = bucket(q.get("paragraph") or q["article"])
+        q["answerable"] = b in (0, 1) and q["article"] is not None
         q["part"] = "fit" if b in PARTS["fit"] else "report"
     return [a for a in articles if bucket(a.id) in (0, 1)], questions
 

@@ -249,7 +249,11 @@ def ask_case(assistant, case_id: str, turns: list[str], gold_article: str | None
 
 # question sources ----------------------------------------------------------------------------
 def load_squad(path: str | Path) -> tuple[list[Article], list[dict]]:
-    """Articles (one per paragraph) and questions, in file order, of a SQuAD v1 file."""
+    """Articles (one per paragraph) and questions, in file order, of a SQuAD file.
+
+    A SQuAD 2.0 question marked `is_impossible` (its paragraph does not answer it) has no
+    gold article (`article` None, `paragraph` its paragraph, which is indexed): the
+    answerer must refuse it, and `summarize` reports refusal precision and recall."""
     path = Path(path)
     data = json.loads(path.read_text(encoding="utf-8-sig"))
     articles: list[Article] = []
@@ -266,6 +270,10 @@ def load_squad(path: str | Path) -> tuple[list[Article], list[dict]]:
             articles.append(Article(id=pid, headings=[title] if title else [],
                                     paragraphs=[context], source=path.name))
             for qa in para.get("qas", []):
+                if qa.get("is_impossible"):
+                    questions.append({"id": str(qa.get("id")), "question": qa["question"],
+                                      "article": None, "answers": [], "paragraph": pid})
+                    continue
                 golds = [a["text"] for a in qa.get("answers", []) if a.get("text", "").strip()]
                 questions.append({"id": str(qa.get("id")), "question": qa["question"],
                                   "article": pid, "answers": dedupe(golds)})
@@ -301,7 +309,7 @@ def select_squad(articles: list[Article], questions: list[dict], limit: int | No
     if limit is None or limit >= len(questions):
         return articles, questions
     qs = questions[:max(0, limit)]
-    needed = dedupe(q["article"] for q in qs)
+    needed = dedupe(q.get("paragraph") or q["article"] for q in qs)
     want = max(len(needed), math.ceil(len(needed) * corpus_factor))
     others = sorted((a.id for a in articles if a.id not in set(needed)), key=_stable_key)
     keep = set(needed) | set(others[:want - len(needed)])
@@ -407,6 +415,13 @@ def run_squad_questions(assistant, questions: list[dict],
             res, _ = ask_case(assistant, q["id"], [q["question"]], q["article"],
                               by_heading=False)
             res.gold_texts = list(q["answers"])
+            if q["article"] is None:   # SQuAD 2.0 is_impossible: refusing is right
+                res.refusal_ok = res.passed = not res.found
+                if not res.passed:
+                    res.why = "answered a question its paragraph does not answer"
+                results.append(res)
+                bar.update(1)
+                continue
             res.gold_in_answer = res.found and gold_text_in(res.answer, res.gold_texts)
             res.passed = bool(res.first_cited and res.gold_in_answer)
             if not res.passed and not res.why:
