@@ -20,7 +20,10 @@ LRU cache; a cold English question embeds its content words and the sentence's d
 words (about 20 short texts). Measured on the 307 fitting-part questions of XQuAD-half en
 (2 cores shared with other work, load about 4): 0.11 s a question with an empty cache
 (p90 0.17 s), 0.05 s on average as the cache fills over the set; the backgrounds once
-per process, 1.1 s, at the first English question.
+per process, 1.1 s, at the first English question. The answerer computes it only when it
+can change the decision (`answerability.with_alignment`): all 612 XQuAD-half English
+questions, all paragraphs indexed, answer latency p50 32 -> 35 ms, mean 35 -> 54 ms, p95
+56 -> 132 ms (computing it always: p50 104, mean 138, p95 331 ms).
 """
 from __future__ import annotations
 

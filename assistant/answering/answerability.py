@@ -106,11 +106,13 @@ class Model:
         return self.probability(x) >= self.threshold
 
 
-def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
+def signals(index, question: Question, cands: list, tokens: list[str],
+            align: bool = True) -> dict:
     """The decision's inputs for the best candidate `cands[0]` (cands sorted best first).
 
     `tokens` are the terms the candidates were scored with (for an English question:
-    its bridged Chinese words and numbers).
+    its bridged Chinese words and numbers). `align=False` leaves `en_align` at 0 (its
+    word embeddings are the costly part; see `with_alignment`).
     """
     best = cands[0]
     lex = best.lex
@@ -152,8 +154,26 @@ def signals(index, question: Question, cands: list, tokens: list[str]) -> dict:
         "en_dense": en * best.dense,
         "en_align": alignment.coverage(index, question.text, best.text,
                                        index.articles[best.article_id].heading)
-        if question.is_english else 0.0,
+        if question.is_english and align else 0.0,
     }
+
+
+def with_alignment(model: "Model", x: dict, index, question: Question, best) -> float:
+    """The model's probability for signals `x` made with `align=False`, computing
+    `en_align` only when its value can change the decision (it lies in [0, 1]); when it
+    cannot, the bound on the decision's side is returned (the highest probability of a
+    refused question, the lowest of an answered one). Decisions are those of full signals."""
+    if not question.is_english:
+        return model.probability(x)
+    ends = [model.probability({**x, "en_align": v}) for v in (0.0, 1.0)]
+    lo, hi = min(ends), max(ends)
+    if hi < model.threshold:
+        return hi
+    if lo >= model.threshold:
+        return lo
+    x["en_align"] = alignment.coverage(index, question.text, best.text,
+                                       index.articles[best.article_id].heading)
+    return model.probability(x)
 
 
 def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 4000,

@@ -13,7 +13,8 @@ import numpy as np
 
 from assistant.retrieval.store import Hit, NewsIndex
 from assistant.retrieval.tokens import coverage, normalise
-from assistant.answering.answerability import MODELS, Model, dimension_missing, signals
+from assistant.answering.answerability import (MODELS, Model, dimension_missing, signals,
+                                               with_alignment)
 from assistant.answering.bilingual import bridge as dictionary_bridge
 from assistant.answering.question import (Question, analyse, entity_variants, keyword_near_number, matches_kind,
                        number_with_unit, role_before_name, role_words)
@@ -328,9 +329,9 @@ class ExtractiveAnswerer:
         reason = self.hard_reason(question, cands[0])
         if reason:
             return reason
-        x = signals(self.index, question, cands, tokens)
+        x = signals(self.index, question, cands, tokens, align=False)
         model = self.models[question.lang]
-        p = model.probability(x)
+        p = with_alignment(model, x, self.index, question, cands[0])
         if p < model.threshold:
             return f"the passages do not answer it (confidence {p:.2f})"
         return ""
