@@ -43,8 +43,8 @@ def _run(tmp_path, indexed, asked):
 def test_chinese_questions_about_left_out_passages_are_refused(tmp_path):
     s = _run(tmp_path, *_slice("cmrc2018_dev.json", per_bucket=14))
     assert s["answerable"] >= 30 and s["unanswerable"] >= 30
-    assert s["answered_citing_gold_first"] >= 0.94   # this slice 0.981; reporting part 0.975
-    assert s["unanswerable_refused"] >= 0.9          # this slice 0.963; reporting part 0.868
+    assert s["answered_citing_gold_first"] >= 0.94   # this slice 0.981; reporting part 0.983
+    assert s["unanswerable_refused"] >= 0.9          # this slice 0.963; reporting part 0.876
 
 
 @pytest.mark.slow
@@ -53,8 +53,8 @@ def test_chinese_xquad_questions_about_left_out_passages_are_refused(tmp_path):
     # the paragraph (the model weighs this set as much as CMRC's, see answerability.py).
     s = _run(tmp_path, *_slice("xquad_half.zh.json", per_bucket=20))
     assert s["answerable"] >= 60 and s["unanswerable"] >= 60
-    assert s["answered_citing_gold_first"] >= 0.85   # this slice 0.885; reporting part 0.886
-    assert s["unanswerable_refused"] >= 0.88         # this slice 0.93; reporting part 0.872
+    assert s["answered_citing_gold_first"] >= 0.88   # this slice 0.920; reporting part 0.899
+    assert s["unanswerable_refused"] >= 0.88         # this slice 0.93; reporting part 0.853
 
 
 @pytest.mark.slow
