@@ -46,3 +46,11 @@ def test_chunks_cover_article_with_overlap_and_exact_spans():
         for s, e in c.sentences:
             covered.add((s, e))
     assert covered == set(split_sentences(art.text))
+
+
+def test_a_stray_mark_is_no_sentence_of_its_own():
+    # Web text often carries a doubled or spaced-out full stop; quoting "。" alone as a
+    # cited sentence would be nonsense.
+    text = "大桥昨日通车。 。全长三公里。。 ！"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["大桥昨日通车。 。", "全长三公里。。 ！"]

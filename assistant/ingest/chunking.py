@@ -17,6 +17,7 @@ _ELLIPSIS = "…"
 _OPEN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》", "(": ")", "（": "）"}
 _CLOSERS = set("”」』’》)）\"'")
 _CLAUSE = set("，,、：:")
+_WORD = re.compile(r"\w")
 
 MAX_SENTENCE = 300   # the defaults of limits.sentence_chars / chunk_chars (assistant/limits.py)
 CHUNK_MIN = 150
@@ -92,6 +93,12 @@ def _add(spans: list[tuple[int, int]], text: str, start: int, end: int, max_len:
     while end > start and text[end - 1].isspace():
         end -= 1
     if start >= end:
+        return
+    if spans and not _WORD.search(text, start, end) and \
+            text[spans[-1][1]:start].strip() == "" and "\n" not in text[spans[-1][1]:start]:
+        # A stray mark after a finished sentence ("…公司奖。 。"): no sentence of its own,
+        # which would be quoted and cited as "。".
+        spans[-1] = (spans[-1][0], end)
         return
     if end - start <= max_len:
         spans.append((start, end))
