@@ -62,8 +62,8 @@ def test_english_questions_about_left_out_passages_are_refused(tmp_path):
     s = _run(tmp_path, *_slice("xquad_half.zh.json", per_bucket=20,
                                questions_from="xquad_half.en.json"))
     assert s["answerable"] >= 60 and s["unanswerable"] >= 60
-    assert s["answered_citing_gold_first"] >= 0.7    # this slice 0.761; reporting part 0.711
-    assert s["unanswerable_refused"] >= 0.65         # this slice 0.70; reporting part 0.724
+    assert s["answered_citing_gold_first"] >= 0.66   # this slice 0.690; reporting part 0.651
+    assert s["unanswerable_refused"] >= 0.8          # this slice 0.83; reporting part 0.795
 
 
 @pytest.mark.parametrize("question,found", [
