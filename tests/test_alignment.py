@@ -2,9 +2,10 @@
 counts when the sentence states it in its own words (dome / 球幕, viewers / 观众), found
 by word alignment through the real bundled embedder; a question asking what the article
 does not state is refused. Articles written here, on topics the seed page does not have."""
-import json
 
 import pytest
+
+from conftest import index_records
 
 RECORDS = [
     {"title": "冷湖天文观测基地迎来新望远镜",
@@ -31,15 +32,10 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
-    from assistant.pipeline import Assistant, index_paths
+    from assistant.pipeline import Assistant
 
-    folder = tmp_path_factory.mktemp("town-news")
-    src = folder / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
-                   encoding="utf-8")
-    report, errors, _ = index_paths([str(src)], folder / "index", progress_bar=False)
-    assert report is not None and not errors
-    return Assistant(folder / "index")
+    index_dir, _ = index_records(tmp_path_factory.mktemp("town-news"), RECORDS)
+    return Assistant(index_dir)
 
 
 @pytest.mark.parametrize("question, heading, fact", [

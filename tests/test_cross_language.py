@@ -1,8 +1,9 @@
 """Follow-ups keep their subject across languages: "那里有多少人报名？" after an English
 question about the Jiaxing union answers from the Jiaxing article, and the reverse."""
-import json
 
 import pytest
+
+from conftest import index_records
 
 # Two articles that both count sign-ups, so a follow-up that lost its subject can land
 # on the wrong one, and a third on something else.
@@ -20,15 +21,10 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def two_contests(tmp_path_factory):
-    from assistant.pipeline import Assistant, index_paths
+    from assistant.pipeline import Assistant
 
-    folder = tmp_path_factory.mktemp("two-contests")
-    src = folder / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
-                   encoding="utf-8")
-    report, errors, _ = index_paths([str(src)], folder / "index", progress_bar=False)
-    assert report is not None and not errors
-    return Assistant(folder / "index")
+    index_dir, _ = index_records(tmp_path_factory.mktemp("two-contests"), RECORDS)
+    return Assistant(index_dir)
 
 
 def _headings(turn):

@@ -5,9 +5,10 @@ The articles are written here (city libraries, nothing of the seed page): each i
 sentences on the same kind of things (opening hours, visitors, dates), so the article is
 told apart by one sentence. A chunk's vector averages its sentences; English retrieval
 also weighs each chunk's best sentence (`retrievers.DenseRetriever`)."""
-import json
 
 import pytest
+
+from conftest import index_records
 
 RECORDS = [
     {"title": "宁波图书馆应对台风",
@@ -29,15 +30,10 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def libraries(tmp_path_factory):
-    from assistant.pipeline import Assistant, index_paths
+    from assistant.pipeline import Assistant
 
-    folder = tmp_path_factory.mktemp("libraries")
-    src = folder / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
-                   encoding="utf-8")
-    report, errors, _ = index_paths([str(src)], folder / "index", progress_bar=False)
-    assert report is not None and not errors
-    return Assistant(folder / "index")
+    index_dir, _ = index_records(tmp_path_factory.mktemp("libraries"), RECORDS)
+    return Assistant(index_dir)
 
 
 def _ask(assistant, question):

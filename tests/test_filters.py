@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from conftest import index_records
+
 # Two reports of the same contest in two papers on two dates, and an undated article
 # on another contest that also counts sign-ups.
 RECORDS = [
@@ -28,17 +30,12 @@ QUESTION = "嘉兴快递员技能竞赛有多少人报名？"
 
 @pytest.fixture(scope="module")
 def two_papers(tmp_path_factory):
-    from assistant.pipeline import Assistant, index_paths
+    from assistant.pipeline import Assistant
 
-    folder = tmp_path_factory.mktemp("two-papers")
-    src = folder / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
-                   encoding="utf-8")
-    report, errors, _ = index_paths([str(src)], folder / "index", progress_bar=False)
-    assert report is not None and not errors
-    assistant = Assistant(folder / "index")
+    index_dir, _ = index_records(tmp_path_factory.mktemp("two-papers"), RECORDS)
+    assistant = Assistant(index_dir)
     ids = {a.newspaper: a.id for a in assistant.index.articles.values()}
-    return assistant, folder / "index", ids
+    return assistant, index_dir, ids
 
 
 def ask(assistant, question, source_filter=None):

@@ -2,11 +2,10 @@
 against `assistant serve` over a small index of two papers reporting the same contest."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from conftest import ask_in_browser as _ask, serving, free_port
+from conftest import ask_in_browser as _ask, free_port, index_records, serving
 
 from assistant.apps.ui import sources_html
 from assistant.records import Article, Citation, Turn
@@ -52,15 +51,9 @@ def test_sources_panel_lists_the_article_metadata():
 
 @pytest.fixture(scope="module")
 def served(chromium, tmp_path_factory):
-    from assistant.pipeline import index_paths
-
     work = tmp_path_factory.mktemp("serve-filters")
-    src = work / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
-                   encoding="utf-8")
-    report, errors, articles = index_paths([str(src)], work / "index", progress_bar=False)
-    assert report is not None and not errors
-    with serving(work / "index", free_port(), work / "serve.log") as url:
+    index_dir, articles = index_records(work, RECORDS)
+    with serving(index_dir, free_port(), work / "serve.log") as url:
         yield {"url": url, "ids": {a.newspaper: a.id for a in articles}}
 
 
