@@ -326,15 +326,25 @@ def quality_section(q: dict, quick: bool) -> list[str]:
          "-"],
         ["chunk sizes (assistant/ingest/chunking.py)", "150-350 characters",
          "not fitted on these sets", "-"],
-        ["English questions: `dense_weight_en`, `w_lex_en`, `w_prior_en` (`Calibration`) and "
-         "the bilingual bridge's settings (assistant/answering/bilingual.py)", "as shipped",
+        ["Chinese sentence scoring: `w_art`, `w_prior`, `kind_bonus_zh`, `kind_malus_zh` "
+         "(`Calibration`)", "0.1, 0.15, 0.03, 0",
+         "answerability sets' fitting parts (passage buckets 0 and 2) of CMRC 2018 dev and "
+         "XQuAD-half's Chinese questions", "CMRC and XQuAD Chinese: **partly fitted** (a "
+         "quarter of their questions); DRCD: held apart"],
+        ["English questions: `dense_weight_en`, `sentence_share_en`, `w_lex_en`, `w_prior_en` "
+         "(`Calibration`), the bilingual bridge's settings (assistant/answering/bilingual.py) "
+         "and the English model's threshold", "as shipped",
          "XQuAD-half, English questions over the Chinese paragraphs: the first half of the "
-         "question ids in sorted order (and the seed dev set)",
-         "XQuAD English, fitted half: **fitted**; the other half: held apart"],
+         "question ids in sorted order and the answerability set's buckets 0 and 2 (and the "
+         "seed dev set)",
+         "XQuAD English, fitted half: **fitted**; the other half: held apart except through "
+         "its questions of buckets 0 and 2"],
         ["found/not-found model (`MODELS`, assistant/answering/answerability.py)",
          "as shipped", "answerability sets (half of the passages left out of the index): the "
          "questions of passage buckets 0 and 2 of CMRC 2018 dev and XQuAD-half (Chinese "
-         "model), of XQuAD-half's English questions (English model)",
+         "model, each set weighing the same; threshold chosen on those parts), of "
+         "XQuAD-half's English questions (English model, with the word-alignment share "
+         "`en_align`)",
          "every row here was partly fitted through it (a quarter of CMRC's and XQuAD's "
          "questions); DRCD: held apart"],
         ["llama-index baselines", "library defaults", "not fitted (defaults, equal fusion "
@@ -342,7 +352,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
         ["DRCD dev subset; XQuAD-half Chinese questions; the other half of XQuAD-half's "
          "English questions", "-", "used for no retrieval or scoring setting: **held apart** "
          "(DRCD for every setting; XQuAD's questions of passage buckets 0 and 2 did fit the "
-         "found/not-found model, see above)",
+         "found/not-found model and the Chinese sentence scoring, see above)",
          "those rows (XQuAD's English fit half asks the same questions as the Chinese rows, "
          "translated, over the same paragraphs)"],
     ])
