@@ -194,6 +194,25 @@ def unescape(md: str) -> str:
 
 
 @pytest.mark.browser
+def test_the_question_box_opens_once_the_saved_conversation_is_back(chromium, server):
+    # A question typed before the page load reopened the saved conversation had its answer
+    # replaced by the restored chat (seen on a loaded machine): the box is locked until then,
+    # and then takes the keyboard.
+    from playwright.sync_api import expect
+
+    context = chromium.new_context()
+    page = _open(context, server.url)
+    box = page.locator("#question textarea")
+    expect(box).to_be_editable()
+    expect(box).to_be_focused()
+    page.keyboard.type("乐业物业有多少名职工？")
+    page.keyboard.press("Enter")
+    expect(page.locator("#chat .answer.found")).to_have_count(1)
+    expect(page.locator("#chat .answer.found")).to_contain_text("367")
+    context.close()
+
+
+@pytest.mark.browser
 def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     from docx import Document
     from playwright.sync_api import expect

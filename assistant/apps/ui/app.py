@@ -388,9 +388,12 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                             clear_filter = gr.Button("Clear filter", elem_id="clear-filter",
                                                      size="sm", visible=False, scale=0,
                                                      min_width=110)
+                        # Not typeable until the page load has reopened the saved
+                        # conversation (`Workspace.restore`): a question asked before that
+                        # would have its answer replaced by the restored chat.
                         question = gr.Textbox(
                             elem_id="question", show_label=False, autofocus=True, submit_btn="Ask",
-                            max_lines=4,
+                            max_lines=4, interactive=False,
                             placeholder="Ask about the articles… e.g. 乐业物业有多少名职工？")
                         status = gr.HTML("", elem_id="status")
                         new_btn = gr.Button("New conversation", elem_id="new-conversation",
@@ -465,7 +468,8 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
 
         # chat
         work = ui.work
-        work.bind(chatbot=chatbot, sources=sources, reader=reader, status=status, state=state,
+        work.bind(question=question, chatbot=chatbot, sources=sources, reader=reader,
+                  status=status, state=state,
                   browser=browser, conv_list=conv_list, conv_title=conv_title,
                   conv_status=conv_status, export_md=export_md, export_json=export_json,
                   picker=picker, points_view=points_view, points_text=points_text,
@@ -479,7 +483,9 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         chat_view = [chatbot, sources, reader, status, filter_source, filter_since, filter_until,
                      filter_articles_box, active_filter, clear_filter]
         private = {"api_visibility": "private", "show_progress": "hidden"}
-        app.load(work.restore, [state, browser], chat_view + panel_out + points_out, **private)
+        app.load(work.restore, [state, browser], chat_view + panel_out + points_out + [question],
+                 **private).then(None, js="() => document.querySelector('#question textarea')"
+                                          "?.focus()")
         chat_out = [chatbot, question, status, sources, state]
         # always_last: an Enter pressed while the last answer's final update is still in
         # flight waits for it instead of being dropped

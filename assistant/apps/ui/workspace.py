@@ -245,7 +245,10 @@ class Workspace:
         saved = self.store.load(owner, cid) if self.store and cid else None
         s = self.session_of(saved, owner) if saved else self.ui.session(None)
         s.owner = owner
-        return {**self._chat(s), **self._panel(s, owner, browser), **self._hidden_points()}
+        out = {**self._chat(s), **self._panel(s, owner, browser), **self._hidden_points()}
+        if hasattr(self.c, "question"):   # locked until now (see apps/ui/app.py)
+            out[self.c.question] = gr.update(interactive=True)
+        return out
 
     def save(self, state, browser, request: gr.Request):
         """After an answer: save the turns not saved yet; refresh the panel."""
