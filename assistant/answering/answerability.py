@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering import alignment
-from assistant.answering.question import Question, asking_words, entity_variants, number_with_unit
+from assistant.answering.question import Question, asked_terms, entity_variants, number_with_unit
 from assistant.retrieval.tokens import coverage, normalise
 
 FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "entity_miss",
@@ -120,15 +120,13 @@ def signals(index, question: Question, cands: list, tokens: list[str],
     """
     best = cands[0]
     lex = best.lex
-    if not question.is_english:
-        # A Chinese question's frame ("哪一年", "什么颜色", "叫什么") is in no article:
-        # only what it asks about is looked for (`asking_words`).
-        asking = asking_words(question.text)
-        kept = [t for t in tokens if t not in asking]
-        if kept and len(kept) < len(tokens):
-            tokens = kept
-            lex = coverage([(t, index.sparse.idf(t)) for t in tokens],
-                           index.articles[best.article_id].heading + best.text)
+    # A Chinese question's frame ("哪一年", "什么颜色", "叫什么") is in no article: only
+    # what it asks about is looked for (`asked_terms`).
+    kept = asked_terms(question.text, tokens)
+    if len(kept) < len(tokens):
+        tokens = kept
+        lex = coverage([(t, index.sparse.idf(t)) for t in tokens],
+                       index.articles[best.article_id].heading + best.text)
     weighted = [(t, index.sparse.idf(t)) for t in tokens]
     top_idf = math.log(1.0 + (index.sparse.n_docs + 0.5) / 0.5) or 1.0
     norm = index.docs.matchable(best.article_id)
@@ -158,9 +156,7 @@ def signals(index, question: Question, cands: list, tokens: list[str],
         "margin": best.dense - other if other is not None else 0.1,
         "en": en,
         "en_dense": en * best.dense,
-        "en_align": alignment.coverage(index, question.text, best.text,
-                                       index.articles[best.article_id].heading)
-        if question.is_english and align else 0.0,
+        "en_align": _alignment(index, question, best) if question.is_english and align else 0.0,
         "score_margin": best.score - other_score if other_score is not None else 0.1,
     }
 
@@ -178,9 +174,13 @@ def with_alignment(model: "Model", x: dict, index, question: Question, best) -> 
         return hi
     if lo >= model.threshold:
         return lo
-    x["en_align"] = alignment.coverage(index, question.text, best.text,
-                                       index.articles[best.article_id].heading)
+    x["en_align"] = _alignment(index, question, best)
     return model.probability(x)
+
+
+def _alignment(index, question: Question, best) -> float:
+    return alignment.coverage(index, question.text, best.text,
+                              index.articles[best.article_id].heading)
 
 
 def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 4000,
@@ -201,11 +201,11 @@ def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 400
     b = 0.0
     # Balance the classes (within each group) so the fitted threshold means the same on
     # any mix.
-    g = np.array(groups if groups is not None else [""] * len(rows))
+    group = np.array(groups if groups is not None else [""] * len(rows))
     sw = np.zeros(len(rows))
-    names = sorted(set(g.tolist()))
+    names = sorted(set(group.tolist()))
     for name in names:
-        sel = g == name
+        sel = group == name
         pos = y[sel].mean()
         sw[sel] = np.where(y[sel] > 0, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9)) \
             * len(rows) / (sel.sum() * len(names))

@@ -44,6 +44,7 @@ How an English word finds its Chinese words:
 """
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import re
@@ -409,16 +410,7 @@ class Term:
 
 def english_words(text: str) -> list[tuple[int, str]]:
     """(position, lower-cased word) of the content words of an English text."""
-    out = []
-    for i, m in enumerate(re.finditer(r"[^\W\d_\u3400-\u9fff]+(?:['’][^\W\d_\u3400-\u9fff]+)?|\d+",
-                                        text)):
-        w = m.group(0).lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if w in STOP or len(w) < 2 or w.isdigit():
-            continue
-        out.append((i, w))
-    return out
+    return [(i, w) for i, w, _ in _question_words(text)]
 
 
 def _same_word(query: str, surface: str) -> bool:
@@ -454,12 +446,20 @@ def candidates(word: str, d: Dictionary | None = None,
     return _ranked(merged)
 
 
+def phrase_keys(parts: list[str]) -> list[str]:
+    """The dictionary keys of a phrase: every combination of its words' keys."""
+    return [" ".join(ks) for ks in itertools.product(*(keys_of(w) for w in parts))]
+
+
+def _phrase_ranked(parts: list[str], keys: list[str], d: Dictionary) -> list[tuple[str, float]]:
+    merged: dict[str, float] = {}
+    _gather(keys, " ".join(parts), d, merged)
+    return _ranked(merged)
+
+
 def phrase_candidates(a: str, b: str, d: Dictionary | None = None) -> list[tuple[str, float]]:
     """Chinese words for a two-word phrase, best first."""
-    d = d or dictionary()
-    merged: dict[str, float] = {}
-    _gather([f"{ka} {kb}" for ka in keys_of(a) for kb in keys_of(b)], f"{a} {b}", d, merged)
-    return _ranked(merged)
+    return _phrase_ranked([a, b], phrase_keys([a, b]), d or dictionary())
 
 
 def translations(word: str, limit: int = 10, min_weight: float = 0.3) -> list[str]:
@@ -566,10 +566,8 @@ def bridge(text: str, vocab, idf=None, skip: set[str] = frozenset(),
                     any(b[0] - a[0] > PHRASE_GAP + 1 for a, b in zip(span, span[1:])):
                 continue
             parts = [w for _, w, _ in span]
-            keys = [" ".join(ks) for ks in _key_product([keys_of(w) for w in parts])]
-            merged: dict[str, float] = {}
-            _gather(keys, " ".join(parts), d, merged)
-            cands = _ranked(merged)
+            keys = phrase_keys(parts)
+            cands = _phrase_ranked(parts, keys, d)
             if cased and not all(cap for _, _, cap in span):
                 cands = _without_names(cands, keys, d)
             if not cands or cands[0][1] < PHRASE_MIN:
@@ -593,13 +591,6 @@ def bridge(text: str, vocab, idf=None, skip: set[str] = frozenset(),
         if zh:
             terms.append(Term(w, zh, ws))
     return terms
-
-
-def _key_product(options: list[list[str]]) -> list[list[str]]:
-    out: list[list[str]] = [[]]
-    for opts in options:
-        out = [o + [k] for o in out for k in opts]
-    return out
 
 
 # measure words -----------------------------------------------------------------------------

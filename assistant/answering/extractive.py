@@ -16,7 +16,7 @@ from assistant.retrieval.tokens import coverage, normalise
 from assistant.answering.answerability import (MODELS, Model, dimension_missing, signals,
                                                with_alignment)
 from assistant.answering.bilingual import bridge as dictionary_bridge
-from assistant.answering.question import (Question, analyse, asking_words, entity_variants, keyword_near_number, matches_kind,
+from assistant.answering.question import (Question, analyse, asked_terms, entity_variants, keyword_near_number, matches_kind,
                        number_with_unit, role_before_name, role_words)
 from assistant.records import Citation, Turn
 
@@ -293,8 +293,7 @@ class ExtractiveAnswerer:
         if w_art:
             # The question's terms without how it asks, as the answerability signal
             # `art_cov` counts them, over each candidate article's whole text.
-            asking = asking_words(question.text)
-            asked = [(t, w) for t, w in weighted if t not in asking] or weighted
+            asked = [(t, self.index.sparse.idf(t)) for t in asked_terms(question.text, tokens)]
         out = []
         for row, key, d in zip(rows, keys, dense.tolist()):
             art = self.index.articles[key[0]]

@@ -230,6 +230,13 @@ def asking_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def asked_terms(text: str, tokens: list[str]) -> list[str]:
+    """`tokens` without the words of how the question asks (`asking_words`); all of them
+    when nothing else would remain (an English question keeps all)."""
+    asking = asking_words(text)
+    return [t for t in tokens if t not in asking] or list(tokens)
+
+
 def number_with_unit(sentence: str, unit: str) -> bool:
     """Whether the sentence has a number counted in the asked unit (193人 for 多少人)."""
     if not unit:
