@@ -94,6 +94,33 @@ def test_qa_refusal_cases_count_apart():
     assert [r.id for r in ev.misses(results)] == ["3"]
 
 
+def test_by_category_and_split_selection():
+    results = [_result(id="1", category="number", must_contain_ok=True, gold_in_answer=None),
+               _result(id="2", category="number", found=False, passed=False,
+                       first_cited=False, must_contain_ok=False, gold_in_answer=None),
+               _result(id="3", category="unanswerable", gold_article=None, rank=None,
+                       first_cited=None, found=False, cited=None, refusal_ok=True,
+                       gold_in_answer=None)]
+    cats = ev.by_category(results)
+    assert list(cats) == ["number", "unanswerable"]
+    assert cats["number"] == {"cases": 2, "passed": 0.5, "answered": 0.5, "first_cited": 0.5,
+                              "must_contain": 0.5, "refusals_right": None}
+    assert cats["unanswerable"]["refusals_right"] == 1.0
+    assert cats["unanswerable"]["first_cited"] is None
+    assert ev.by_category([_result(id="x")]) is None   # no category: no table
+    report = {"questions": 3, "retrieval": {"first_cited": 0.5},
+              "answers": {"passed": 2 / 3, "answered": 1 / 3, "must_contain": 0.5,
+                          "refusals_right": 1.0}, "by_category": cats}
+    table = ev.format_categories(report)
+    assert "| number | 2 | 50.0% |" in table and table.splitlines()[-1].startswith("| all | 3 |")
+    cases = [{"turns": ["a"], "split": "fit"}, {"turns": ["b"], "split": "report"},
+             {"turns": ["c"]}]
+    assert ev.select_split(cases, None) == cases
+    assert ev.select_split(cases, "report") == [cases[1]]
+    with pytest.raises(ValueError, match="fit, report"):
+        ev.select_split(cases, "heldout")
+
+
 # SQuAD loading and the subset ----------------------------------------------------------
 def _squad(tmp_path, n_items=20, q_per=2) -> Path:
     data = {"version": "v1.0", "data": []}
@@ -157,6 +184,35 @@ def test_eval_qa_cli_json(seed_index_dir, tmp_path):
     assert rep["answers"]["passed"] >= 0.8
     assert rep["latency_ms"]["n"] >= n_cases and rep["latency_ms"]["p50"] > 0
     assert rep["misses"] == len(misses.read_text(encoding="utf-8").splitlines())
+
+
+def test_eval_qa_split_and_categories_through_the_cli(seed_index_dir, tmp_path, capsys):
+    """`--split` asks one half of a set; a set with categories gets the per-category
+    table (text) and `by_category` (JSON)."""
+    cases = ev.load_cases(TESTS / "seed_dev.jsonl")[:4]
+    for k, c in enumerate(cases):
+        c["category"] = "first" if k < 2 else "second"
+        c["split"] = "report" if k % 2 else "fit"
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases),
+                    encoding="utf-8")
+    args = build_parser().parse_args(["eval", "--qa", str(path), "--index-dir",
+                                      str(seed_index_dir), "--split", "report", "--json"])
+    args.quiet = True
+    assert ev.main(args) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["questions"] == 2 and rep["split"] == "report"
+    assert {k: v["cases"] for k, v in rep["by_category"].items()} == {"first": 1, "second": 1}
+    args = build_parser().parse_args(["eval", "--qa", str(path), "--index-dir",
+                                      str(seed_index_dir), "--limit", "1"])
+    args.quiet = True
+    assert ev.main(args) == 0
+    assert "| category | cases |" in capsys.readouterr().out
+    bad = build_parser().parse_args(["eval", "--qa", str(path), "--index-dir",
+                                     str(seed_index_dir), "--split", "nope"])
+    bad.quiet = True
+    assert ev.main(bad) == 2
+    assert "no case has split 'nope'" in capsys.readouterr().err
 
 
 def test_eval_cli_human_readable_and_errors(seed_index_dir, capsys):

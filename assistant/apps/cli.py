@@ -309,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("--limit", type=int, default=None, help="ask at most N questions")
     pe.add_argument("--json", action="store_true", help="print the report as JSON")
     pe.add_argument("--misses", metavar="FILE", help="write the per-question misses here")
+    pe.add_argument("--split", metavar="NAME", default=None,
+                    help="with --qa: ask only the cases whose \"split\" is NAME (e.g. report)")
     pe.add_argument("--questions-from", metavar="OTHER.json", default=None,
                     help="with --squad: ask the same question ids worded as in this SQuAD "
                          "file (XQuAD: English questions over the Chinese paragraphs)")

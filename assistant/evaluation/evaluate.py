@@ -14,6 +14,11 @@ answers staying FILE's. Both report:
 - answers: the gold text inside the answer (SQuAD), every must_contain group present and
   refusals of unanswerable questions (qa), the answered rate;
 - latency of each question (p50, p95, in ms), measured around `Conversation.ask`.
+
+A question set's cases may carry a `category` (what kind of question: number, date,
+followup, unanswerable …) and a `split` (e.g. "fit" / "report": which half was used to
+fit settings): the qa report then adds the same answer figures per category
+(`by_category`), and `--split NAME` asks only that half.
 """
 from __future__ import annotations
 
@@ -183,6 +188,7 @@ class QuestionResult:
     latency_ms: list[float] = field(default_factory=list)
     retrieved: list[str] = field(default_factory=list)  # article ids, best first (top 10)
     reason: str = ""                    # the answerer's reason to refuse, if any
+    category: str | None = None         # qa: the case's `category`, when it has one
 
     @property
     def question(self) -> str:
@@ -196,7 +202,8 @@ class QuestionResult:
                 "answer": self.answer, "found": self.found,
                 "cited_article": self.cited, "cited_heading": self.cited_heading,
                 "retrieval_rank": self.rank, "retrieved": self.retrieved,
-                "why": self.why, "refusal_reason": self.reason or None}
+                "why": self.why, "refusal_reason": self.reason or None,
+                **({"category": self.category} if self.category else {})}
 
 
 def _article_matcher(index, gold: str | None, by_heading: bool) -> Callable[[str], bool]:
@@ -450,6 +457,8 @@ def run_qa_cases(assistant, cases: list[dict], progress_bar: bool = True) -> lis
             gold = case.get("article")
             res, turn = ask_case(assistant, str(case.get("id")), turns, gold, by_heading=True)
             res.must_contain = case.get("must_contain") or []
+            if case.get("category") is not None:
+                res.category = str(case["category"])
             if turn is None:
                 res.passed = False
                 if gold is None:
@@ -503,6 +512,43 @@ def summarize(results: list[QuestionResult]) -> dict:
     }
 
 
+def by_category(results: list[QuestionResult]) -> dict | None:
+    """The answer figures of `summarize` per case category (None when no case has one):
+    for each category its cases, passed, answered, first_cited (answerable cases),
+    must_contain (answerable) and refusals_right (unanswerable), in first-seen order."""
+    if not any(r.category for r in results):
+        return None
+    groups: dict[str, list[QuestionResult]] = {}
+    for r in results:
+        groups.setdefault(r.category or "-", []).append(r)
+    out = {}
+    for cat, rs in groups.items():
+        answerable = [r for r in rs if r.gold_article is not None]
+        out[cat] = {
+            "cases": len(rs),
+            "passed": _round(mean_of(r.passed for r in rs), 4),
+            "answered": _round(mean_of(r.found for r in rs), 4),
+            "first_cited": _round(mean_of(r.first_cited for r in answerable), 4),
+            "must_contain": _round(mean_of(r.must_contain_ok for r in rs), 4),
+            "refusals_right": _round(mean_of(r.refusal_ok for r in rs), 4),
+        }
+    return out
+
+
+def select_split(cases: list[dict], split: str | None) -> list[dict]:
+    """The cases whose `split` is `split` (all cases when None); an error naming the
+    splits the file has when none matches."""
+    if split is None:
+        return cases
+    picked = [c for c in cases if str(c.get("split")) == split]
+    if not picked:
+        have = sorted({str(c["split"]) for c in cases if c.get("split") is not None})
+        raise ValueError(f"no case has split {split!r}"
+                         + (f" (the file has: {', '.join(have)})" if have
+                            else " (no case has a \"split\" field)"))
+    return picked
+
+
 @dataclass
 class EvalRun:
     report: dict
@@ -537,11 +583,12 @@ def evaluate_squad(path: str | Path, index_dir: str | Path | None = None,
 
 def evaluate_qa(path: str | Path, index_dir: str | Path | None = None, limit: int | None = None,
                 llm=None, progress_bar: bool = True,
-                log: Callable[[str], None] | None = None) -> EvalRun:
-    """Ask a question set's cases against an index (built from the seeds when missing)."""
+                log: Callable[[str], None] | None = None, split: str | None = None) -> EvalRun:
+    """Ask a question set's cases (only those of `split`, when given) against an index
+    (built from the seeds when missing)."""
     from assistant.pipeline import DEFAULT_INDEX_DIR, open_assistant
 
-    cases = load_cases(path)
+    cases = select_split(load_cases(path), split)
     if limit is not None:
         cases = cases[:max(0, limit)]
     folder = Path(index_dir) if index_dir else DEFAULT_INDEX_DIR
@@ -550,6 +597,11 @@ def evaluate_qa(path: str | Path, index_dir: str | Path | None = None, limit: in
     report = {"source": str(path), "kind": "qa", "index_dir": str(folder),
               "articles": len(assistant.index.articles), "chunks": len(assistant.index.chunks),
               **summarize(results)}
+    if split is not None:
+        report["split"] = split
+    cats = by_category(results)
+    if cats is not None:
+        report["by_category"] = cats
     return EvalRun(report, results)
 
 
@@ -565,6 +617,7 @@ def format_report(report: dict) -> str:
     rows = [
         ("source", f"{report['source']} ({report['kind']}, {report['questions']} "
                    f"{'questions' if report['kind'] == 'squad' else 'cases'}"
+                   + (f" of split {report['split']!r}" if report.get("split") else "")
                    + (f" worded as in {report['questions_from']}" if report.get("questions_from")
                       else "") + ")"),
         ("index", f"{report['index_dir']}: {report['articles']} articles, "
@@ -586,7 +639,26 @@ def format_report(report: dict) -> str:
              ("latency per question p50 / p95",
               f"{lat['p50']} / {lat['p95']} ms" if lat["n"] else "-")]
     width = max(len(k) for k, _ in rows)
-    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+    text = "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+    if report.get("by_category"):
+        text += "\n\n" + format_categories(report)
+    return text
+
+
+def format_categories(report: dict) -> str:
+    """The per-category table of a qa report (Markdown), with the overall row last."""
+    a, r = report["answers"], report["retrieval"]
+    head = ("| category | cases | passed | answered | first cited | must_contain "
+            "| refusals right |")
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
+    for cat, c in report["by_category"].items():
+        lines.append(f"| {cat} | {c['cases']} | {_fmt(c['passed'])} | {_fmt(c['answered'])} "
+                     f"| {_fmt(c['first_cited'])} | {_fmt(c['must_contain'])} "
+                     f"| {_fmt(c['refusals_right'])} |")
+    lines.append(f"| all | {report['questions']} | {_fmt(a['passed'])} | {_fmt(a['answered'])} "
+                 f"| {_fmt(r['first_cited'])} | {_fmt(a['must_contain'])} "
+                 f"| {_fmt(a['refusals_right'])} |")
+    return "\n".join(lines)
 
 
 def misses(results: list[QuestionResult]) -> list[QuestionResult]:
@@ -620,6 +692,9 @@ def main(args) -> int:
     def log(msg: str) -> None:
         print(f"assistant: {msg}", file=sys.stderr)
 
+    if getattr(args, "split", None) and getattr(args, "squad", None):
+        log("--split goes with --qa (a question set's \"split\" field)")
+        return 2
     limit = getattr(args, "limit", None)
     if limit is not None and limit < 1:
         log("--limit must be at least 1")
@@ -639,7 +714,8 @@ def main(args) -> int:
                                  questions_file=getattr(args, "questions_from", None))
         else:
             run = evaluate_qa(args.qa, args.index_dir, limit, llm=llm,
-                              progress_bar=progress_bar, log=log)
+                              progress_bar=progress_bar, log=log,
+                              split=getattr(args, "split", None))
     except (OSError, ValueError, KeyError) as e:
         if isinstance(e, (IndexMismatch, EmbedderError)):
             log(str(e))
