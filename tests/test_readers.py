@@ -460,7 +460,7 @@ def test_unsupported_file_is_one_named_error(tmp_path):
 
 
 def test_suffixes_are_the_accepted_types():
-    assert set(SUFFIXES) == {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx",
+    assert set(SUFFIXES) == {".txt", ".md", ".markdown", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx",
                              ".json", ".jsonl", ".zip"}
     for suffix in SUFFIXES:
         assert suffix == ".markdown" or suffix in UNSUPPORTED_TYPE
@@ -590,3 +590,97 @@ def test_every_format_is_indexed_through_the_cli_and_a_ui_upload(tmp_path, seed_
     for name, heading in expected.items():
         assert heading in found.get(name, set()), (name, found)
     assert seed_ids < set(after.articles)                 # the seed page's articles stay
+
+
+# --- dates and issue (issue 18) ---------------------------------------------------------
+
+_SITE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>甲市职工技能大赛落幕_中工网</title></head>
+<body>
+<div class="nav"><a href="/">首页</a> | <a href="/news">新闻</a> | <a href="/c">工会</a></div>
+<div class="article"><h1>甲市职工技能大赛落幕</h1>
+<div class="info">{dateline}来源：工人日报 分享到：<a>微信</a><a>微博</a></div>
+<div class="content">
+<p>本报讯（记者张三 通讯员李四）5月6日，甲市第十届职工职业技能大赛在市工人文化宫落下帷幕。</p>
+<p>本届大赛设置了电工、焊工、数控车工等12个工种，共有来自全市86家企业的1200余名职工参赛。</p>
+<p>市总工会相关负责人表示，将对获奖选手按规定授予“甲市五一劳动奖章”等荣誉称号。</p>
+</div></div>
+<div class="footer"><p>©2013-2014 中工网 版权所有</p><p>京ICP备12345678号</p></div>
+</body></html>"""
+
+
+def test_shtml_page_dated_by_its_dateline_never_by_the_copyright_footer(tmp_path):
+    (a,), errors = load_path(_write(tmp_path / "site.shtml", _SITE.format(dateline="2025-05-07 09:30 ")))
+    assert errors == []
+    assert (a.headings, a.byline, a.authors, a.date, a.newspaper) == (
+        ["甲市职工技能大赛落幕"], "本报讯（记者张三 通讯员李四）", ["张三", "李四"], "2025-05-07", "工人日报")
+    assert a.paragraphs[0].startswith("5月6日，")
+    # Without a dateline there is no date: "©2013-2014" is not one.
+    (b,), _ = load_path(_write(tmp_path / "nodate.shtml", _SITE.format(dateline="")))
+    assert (b.date, b.newspaper) == (None, "工人日报")
+
+
+_EPAPER = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>工人日报</title></head><body>
+<div class="banner">00001版：一版要闻 | <a href="p2.htm">下一版</a></div>
+<div class="ban">2025年05月07日 星期三</div>
+<div class="detail">
+<h3>产业工人队伍建设改革走深走实——</h3>
+<h1>乙省三年培育高技能人才二十万名</h1>
+<h2>——技能等级认定覆盖全部规上企业</h2>
+<div class="author">本报记者 王五</div>
+<div id="ozoom"><p>00001版：一版要闻 | 下一版</p>
+<p>　　本报讯 记者从乙省总工会获悉，三年来，乙省累计培育高技能人才二十万名，技能等级认定覆盖全部规模以上工业企业。</p>
+<p>　　乙省总工会将产业工人队伍建设改革纳入重点工作，推动企业建立技能人才薪酬激励机制。</p>
+<p>　　下一步，乙省将继续深化产改，让更多职工走技能成才、技能报国之路。</p>
+</div></div>
+<div class="footer">工人日报社版权所有 ©2013-2014</div>
+</body></html>"""
+
+
+def test_epaper_xhtml_keeps_kicker_byline_and_page_without_the_page_line_in_the_text(tmp_path):
+    (a,), errors = load_path(_write(tmp_path / "GR0101.xhtml", _EPAPER))
+    assert errors == []
+    assert a.headings == ["产业工人队伍建设改革走深走实——", "乙省三年培育高技能人才二十万名",
+                          "——技能等级认定覆盖全部规上企业"]
+    assert (a.byline, a.authors, a.date, a.newspaper, a.page) == (
+        "本报记者 王五", ["王五"], "2025-05-07", "工人日报", "第01版：一版要闻")
+    assert not any("版：" in p for p in a.paragraphs)
+    assert a.paragraphs[0].startswith("记者从乙省总工会获悉")
+
+
+def test_plain_page_dated_by_its_header_line_and_by_its_file_name(tmp_path):
+    page = ("工人日报 2025年5月1日 星期四\n第04版：要闻\n\n甲市工会举办职工技能比武\n\n"
+            "本报讯（记者张三）甲市总工会日前举办职工技能比武，共有120名职工参赛。\n")
+    (a,), errors = load_path(_write(tmp_path / "page.txt", page))
+    assert errors == []
+    assert (a.headings, a.date, a.newspaper, a.page) == (
+        ["甲市工会举办职工技能比武"], "2025-05-01", "工人日报", "第04版：要闻")
+    assert "2025年5月1日" not in a.text
+    body = "甲市工会举办职工技能比武\n\n本报讯（记者张三）甲市总工会日前举办职工技能比武。\n"
+    (b,), _ = load_path(_write(tmp_path / "xxrb_2025-05-01_04ban.txt", body))
+    assert (b.date, b.page) == ("2025-05-01", "第04版")
+
+
+def test_word_source_line_bylines_photo_credits_and_caption_style(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("来源：工人日报 2025年05月01日 第04版")
+    doc.add_paragraph("劳动者之歌——")
+    doc.add_paragraph("一线工匠的五一", style="Title")
+    doc.add_paragraph("（特约记者王五 通讯员赵六）")
+    doc.add_paragraph("　　五一前夕，记者走进甲市机床厂车间，看到工人们正在加紧生产。")
+    doc.add_paragraph("图为工人在车间检修设备。", style="Caption")
+    doc.add_paragraph("本报记者 张三 本报通讯员 李四 摄", style="Caption")
+    doc.add_paragraph("　　车间主任介绍，今年订单同比增长三成，全厂职工干劲十足。")
+    path = tmp_path / "word.docx"
+    doc.save(str(path))
+    (a,), errors = load_path(path)
+    assert errors == []
+    assert a.headings == ["劳动者之歌——", "一线工匠的五一"]
+    assert (a.byline, a.authors, a.photographers) == ("（特约记者王五 通讯员赵六）", ["王五", "赵六"], ["张三", "李四"])
+    assert a.paragraphs == ["五一前夕，记者走进甲市机床厂车间，看到工人们正在加紧生产。",
+                            "车间主任介绍，今年订单同比增长三成，全厂职工干劲十足。"]
+    assert a.captions == ["图为工人在车间检修设备。 本报记者 张三 本报通讯员 李四 摄"]
+    assert (a.date, a.newspaper, a.page) == ("2025-05-01", "工人日报", "第04版")

@@ -26,6 +26,9 @@ full-width U+3000) is removed, so a title broken over two lines, a padded name s
   caption recall: share of labelled captions found among the paired article's captions
   (a photo story, whose caption is its body, counts when its paragraphs and captions
   together are the labelled caption).
+- dates: over the labelled articles of pages whose text shows the label's `date` (written
+  in full anywhere on it), the share whose article got that date. The file name is hidden
+  from the parser while scoring (it is parsed as "page"), so the date is read from the text.
 - furniture leakage: share of the page's furniture lines found in any predicted heading,
   paragraph or caption (equal to it, or inside it when the line has >= 6 characters).
 """
@@ -38,6 +41,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.ingest.issue import _DATE, iso_date
 from assistant.ingest.page import parse_page
 from assistant.records import Article
 
@@ -64,6 +68,8 @@ class PageScore:
     captions_found: int = 0
     furniture: int = 0
     furniture_leaked: int = 0
+    dated: int = 0
+    dates_ok: int = 0
     misses: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -82,6 +88,7 @@ def _ratios(s) -> dict:
             "photographers_acc": r(s.photographers_ok, s.labelled),
             "caption_recall": r(s.captions_found, s.captions),
             "furniture_leakage": r(s.furniture_leaked, s.furniture),
+            "date_acc": r(s.dates_ok, s.dated),
             "furniture": s.furniture, "furniture_leaked": s.furniture_leaked}
 
 
@@ -123,12 +130,16 @@ def _names(xs) -> set[str]:
 
 
 def score_page(name: str, text: str, labels: dict, split: str = "") -> PageScore:
-    articles = parse_page(text, f"{name}.txt", name)
+    # The name is hidden: "人民日报_2026-04-30_08" would give away the date and paper.
+    articles = parse_page(text, "page.txt", "page")
     s = PageScore(name=name, split=split, predicted=len(articles))
     scorable = [lab for lab in labels["articles"] if lab.get("first_sentence") and lab.get("last_sentence")]
     s.labelled = len(scorable)
     used: set[int] = set()
     pairs: dict[int, int] = {}
+    shows_date = bool(labels.get("date")) and labels["date"] in {
+        iso_date(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5))
+        for m in _DATE.finditer(text)}
     for li, lab in enumerate(scorable):
         for ai, a in enumerate(articles):
             if ai not in used and _split_ok(lab, a):
@@ -151,6 +162,7 @@ def score_page(name: str, text: str, labels: dict, split: str = "") -> PageScore
         a = articles[pairs[li]] if li in pairs else None
         s.captions += len(lab.get("captions") or [])
         if a is None:
+            s.dated += shows_date
             s.misses.append({"label": lab.get("title"), "why": "no article with this title or first sentence"})
             continue
         heads_ok = [norm(h) for h in a.headings] == _expected_headings(lab)
@@ -162,6 +174,11 @@ def score_page(name: str, text: str, labels: dict, split: str = "") -> PageScore
         found = [c for c in lab.get("captions") or [] if _caption_found(c, lab, a)]
         s.captions_found += len(found)
         why = []
+        if shows_date:
+            s.dated += 1
+            s.dates_ok += a.date == labels["date"]
+            if a.date != labels["date"]:
+                why.append(f"date {a.date}")
         if li not in pairs or not _split_ok(lab, a):
             why.append("split")
         if not heads_ok:
@@ -222,7 +239,8 @@ def score_dir(folder: str | Path, split: str = "all") -> tuple[list[PageScore], 
     total = PageScore(name="overall", split=split)
     for p in pages:
         for k in ("labelled", "predicted", "correct", "headings_ok", "bylines_ok", "authors_ok",
-                  "photographers_ok", "captions", "captions_found", "furniture", "furniture_leaked"):
+                  "photographers_ok", "captions", "captions_found", "furniture", "furniture_leaked",
+                  "dated", "dates_ok"):
             setattr(total, k, getattr(total, k) + getattr(p, k))
     overall = total.summary()
     overall["pages"] = len(pages)
@@ -249,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     cols = ["precision", "recall", "f1", "heading_acc", "byline_acc", "authors_acc",
-            "photographers_acc", "caption_recall", "furniture_leakage"]
-    short = ["P", "R", "F1", "head", "byline", "authors", "photo", "capt", "leak"]
+            "photographers_acc", "caption_recall", "furniture_leakage", "date_acc"]
+    short = ["P", "R", "F1", "head", "byline", "authors", "photo", "capt", "leak", "date"]
     print(f"{'page':34} {'split':7} {'lab':>4} {'pred':>4} " + " ".join(f"{c:>6}" for c in short))
     for p in pages + [None]:
         name, part, d = (p.name, p.split, p.summary()) if p else ("OVERALL", args.split, overall)

@@ -12,7 +12,10 @@ import re
 from functools import lru_cache
 
 from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
-from assistant.ingest.page import _BYLINE, _FURNITURE, _Draft
+from assistant.ingest.issue import (_DATE, find_date, from_lines, from_name, is_issue_line,
+                                    iso_date, read_line)
+from assistant.ingest.page import (_BYLINE, _FURNITURE, _Draft, _byline_names, _is_byline_line,
+                                   _is_heading_line, _is_kicker, _is_subtitle, _names_only)
 from assistant.records import Article
 
 _DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -99,6 +102,10 @@ def _labelled(line: str) -> dict[str, str]:
     out = {}
     for m, nxt in zip(found, found[1:] + [None]):
         value = line[m.end():nxt.start() if nxt else len(line)].strip(" |｜")
+        # "来源：工人日报 分享到：微信 微博": the share widget is not part of the name.
+        value = re.split(r"\s*(?:分享到?|打印|关闭|收藏|字号|【|\[)", value)[0].strip(" |｜")
+        if m.group(1) == "来源":
+            value = value.split(" ")[0] if value else value
         if value:
             out.setdefault(m.group(1), value)
     return out
@@ -137,6 +144,102 @@ def _header_labels(root, title: str | None) -> dict[str, str]:
     return {}
 
 
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th",
+               "table", "ul", "ol", "section", "article", "header", "footer", "dd", "dt", "title"}
+# An e-paper's page line: "00001版：一版要闻 | 上一版 | 下一版", "第04版：要闻".
+_PAGE_LINE = re.compile(r"^(?:第\s*)?\d{1,5}\s*版\s*[:：]\s*[^|｜]{1,16}?(?=\s*(?:[|｜]|$))")
+
+
+def _visible_lines(root) -> list[str]:
+    """The page's text as a browser shows it, a line per block (scripts and styles out)."""
+    if root is None:
+        return []
+    parts: list[str] = []
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript", "head") or not tag:
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(root)
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
+
+
+def _shown_dates(lines: list[str], url: str | None) -> set[str]:
+    """Every full date the page shows (y-m-d, in its text or its URL's path)."""
+    found = {iso_date(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5))
+             for line in lines for m in _DATE.finditer(line)}
+    if url:
+        m = re.search(r"/((?:19|20)\d{2})[-_/]?(\d{2})[-_/]?(\d{2})(?=[/_.-])", url)
+        if m:
+            found.add(iso_date(*m.groups()))
+    return {d for d in found if d}
+
+
+def _header_dateline(lines: list[str], title: str | None) -> str | None:
+    """The date of the article's own dateline: the first issue or header line with a
+    date after the title (or anywhere, when the title is not found)."""
+    start = 0
+    if title:
+        start = next((k for k, line in enumerate(lines) if _norm(line) == _norm(title)), 0)
+    for line in lines[start:start + 15] + lines[:start]:
+        if len(line) <= 2 * HEADER_LINE_MAX and not re.search(r"[。！？]", line) \
+                and (is_issue_line(line) or _LABEL.search(line) or _DATE_LINE.match(line)) \
+                and not re.search(r"©|copyright|版权", line, re.I):
+            date = find_date(line)
+            if date:
+                return date
+    return None
+
+
+def _heading_around(root, title: str | None) -> tuple[list[str], list[str], str]:
+    """The kicker (引题) above the title element, the subtitle (副题) below it and an
+    own-line byline under them, from an e-paper article's markup
+    (<h3>引题</h3><h1>标题</h1><h2>副题</h2><p>本报记者 张三</p>)."""
+    if root is None or not title:
+        return [], [], ""
+    for h in root.iter("h1", "h2", "h3"):
+        if _norm(h.text_content()) != _norm(title):
+            continue
+        above: list[str] = []
+        for el in h.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+                          " or self::h6][position() <= 1]"):
+            t = " ".join(el.text_content().split())
+            if t and len(t) <= 80 and (_is_kicker(t) or _is_heading_line(t, 80)) \
+                    and not _PAGE_LINE.match(t):
+                above.append(t)
+        below: list[str] = []
+        byline = ""
+        for el in h.xpath("following::*[position() <= 8]"):
+            if el.xpath(".//*[self::p or self::div]"):
+                continue   # a container: its children come next
+            t = " ".join(el.text_content().split())
+            if not t:
+                continue
+            if el.tag in ("h2", "h3", "h4", "h5", "h6") and not below and not byline \
+                    and (_is_subtitle(t) or _is_heading_line(t, 80)) and not _is_byline_line(t):
+                below.append(t)
+            elif not byline and len(t) <= 40 and (_is_byline_line(t) and not _BYLINE.match(t)
+                                                  or _names_only(t)):
+                byline = t
+            elif len(t) > 40 or re.search(r"[。！？]", t):
+                break
+        return above, below, byline
+    return [], [], ""
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
@@ -162,6 +265,8 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
         doc = trafilatura.bare_extraction(text, with_metadata=True, favor_precision=precise,
                                           include_comments=False, include_images=False,
                                           include_tables=True, deduplicate=False,
+                                          date_extraction_params={"extensive_search": False,
+                                                                  "original_date": True},
                                           config=_config())
         blocks = _blocks(doc.body) if doc is not None and doc.body is not None else []
         if any(kind == "p" for kind, _ in blocks):
@@ -185,6 +290,8 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
                     and _norm(title).startswith(_norm(line)):
                 title = line  # "<title>X_site" against "<h1>X": the h1 is the title
             headings.append(line)
+        elif _PAGE_LINE.match(line):
+            pass   # "00001版：一版要闻 | …": the e-paper's page line, read below
         elif _is_header_line(line, title, authors):
             labels = {**_labelled(line), **labels}
         else:
@@ -193,15 +300,43 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     if not authors or not labels.get("来源"):
         labels = {**_header_labels(root, title or (headings[0] if headings else None)), **labels}
     authors = authors or split_authors(labels.get("作者") or labels.get("记者"))
-    newspaper = clean_str(labels.get("来源")) or clean_str(doc.sitename)
     if title and not any(_norm(h) == _norm(title) for h in headings):
         headings.insert(0, title)
     # Trailing editor credits and share/print links are page furniture.
     while blocks and (_END_NOTE.match(blocks[-1][1]) or _FURNITURE.match(blocks[-1][1])):
         blocks.pop()
+    # An e-paper's page line or issue line left in the text is furniture too.
+    blocks = [(k, t) for k, t in blocks if not _PAGE_LINE.match(t) and not is_issue_line(t)]
+    kicker, subtitle, own_byline = _heading_around(root, headings[0] if headings else title)
+    if kicker and headings and _norm(kicker[0]) not in {_norm(h) for h in headings}:
+        headings.insert(0, kicker[0])
+    if subtitle and _norm(subtitle[0]) not in {_norm(h) for h in headings}:
+        headings.append(subtitle[0])
+    blocks = [(k, t) for k, t in blocks if not (own_byline and _norm(t) == _norm(own_byline))]
+
+    # The issue: the e-paper's page line and the page's issue lines (never a copyright
+    # footer), the article's dateline, then the page's metadata, then the file name.
+    lines = _visible_lines(root)
+    shown = _shown_dates(lines, clean_str(doc.url))
+    issue = from_lines([t for t in lines if not re.search(r"©|copyright|版权", t, re.I)])
+    page_line = next((m.group(0) for t in lines for m in [_PAGE_LINE.match(t)] if m), None)
+    page = read_line(page_line).page if page_line else issue.page
+    meta_date = clean_date(doc.date)
+    if meta_date and meta_date[:10] not in shown:
+        meta_date = None   # a date the page does not show (a copyright year, a guess)
+    date = _header_dateline(lines, title) or meta_date or issue.date
+    named = from_name(stem)
+    page_title = " ".join((root.findtext(".//title") or "").split()) if root is not None else ""
+    paper_title = page_title if re.fullmatch(r"[\u4e00-\u9fff]{1,10}(?:报|報)", page_title) else None
+    newspaper = clean_str(labels.get("来源")) or issue.newspaper or clean_str(doc.sitename) \
+        or paper_title
 
     draft = _Draft()
     for kind, line in blocks:
+        if not draft.started and not draft.byline and _is_byline_line(line) \
+                and not _BYLINE.match(line):
+            draft.byline = line   # "本报记者 张三" on its own line above the text
+            continue
         if not draft.started and not draft.byline and _BYLINE.match(line):
             draft.add_body(line)   # "本报讯（记者 张三）…": the byline moves out of the text
             draft.close()
@@ -213,6 +348,11 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
         headings = [draft.paragraphs[0]] if len(draft.paragraphs) > 1 else [stem]
         if len(draft.paragraphs) > 1:
             draft.paragraphs.pop(0)
+    if own_byline and (not draft.byline or _norm(draft.byline) in ("本报讯", "本報訊")):
+        draft.byline = own_byline
+    if draft.byline:
+        authors = list(dict.fromkeys(authors + _byline_names(draft.byline)))
     return [Article(id=stem, headings=headings, paragraphs=draft.paragraphs, source=source,
-                    byline=draft.byline, date=clean_date(doc.date), url=clean_str(doc.url),
-                    authors=authors, newspaper=newspaper)]
+                    byline=draft.byline, date=date or named.date, url=clean_str(doc.url),
+                    authors=authors, newspaper=newspaper or named.newspaper,
+                    page=page or named.page)]

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.ingest.issue import Issue, from_lines, from_name, is_issue_line
 from assistant.records import Article
 
 HEADING_MAX = 40        # longest line taken for a heading, or for a caption found by position alone
@@ -260,6 +261,12 @@ def _is_photo_credit(text: str) -> bool:
 def _credit_only(text: str) -> bool:
     split = _photo_credit(text)
     return split is not None and not split[0]
+
+
+def caption_photographers(caption: str) -> list[str]:
+    """The photographers a caption's credit names ("… 本报记者 张三 摄" -> ["张三"])."""
+    split = _photo_credit(caption)
+    return _credit_names(split[1]) if split else []
 
 
 def _credit_names(credit: str) -> list[str]:
@@ -634,7 +641,7 @@ def _lines(text: str) -> list[_Line]:
             else:
                 mark = True
             continue
-        if _FURNITURE.search(line) or _LINK_LINE.match(line) or (
+        if _FURNITURE.search(line) or _LINK_LINE.match(line) or is_issue_line(line) or (
                 _COLUMN_TAG.match(line) and not _BYLINE.match(line)):
             continue
         out.append(_Line(line, gap, _is_indented(raw), mark, after_end=ended,
@@ -1198,11 +1205,18 @@ def _photographers(d: _Draft) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def draft_article(d: _Draft, aid: str, source: str, headings: list[str] | None = None,
+                  paragraphs: list[str] | None = None) -> Article:
+    """The article of a draft, with the authors and photographers its credits name."""
+    return Article(id=aid, headings=d.headings if headings is None else headings,
+                   paragraphs=d.paragraphs if paragraphs is None else paragraphs, source=source,
+                   byline=d.byline, captions=d.captions, authors=_authors(d),
+                   photographers=_photographers(d))
+
+
 def _to_articles(drafts: list[_Draft], source: str, stem: str) -> list[Article]:
     ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
-    return [Article(id=aid, headings=d.headings, paragraphs=d.paragraphs, source=source,
-                    byline=d.byline, captions=d.captions, authors=_authors(d),
-                    photographers=_photographers(d)) for aid, d in zip(ids, drafts)]
+    return [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
 
 
 def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]:
@@ -1217,4 +1231,15 @@ def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]
     `stem` alone when the page holds one article.
     """
     stem = stem if stem is not None else Path(source).stem
-    return _to_articles(_PageParser(_lines(text)).parse(), source, stem)
+    articles = _to_articles(_PageParser(_lines(text)).parse(), source, stem)
+    issue = page_issue(text, stem)
+    for a in articles:
+        issue.fill(a)
+    return articles
+
+
+def page_issue(text: str, stem: str | None = None) -> Issue:
+    """The date, newspaper and page of a page's text: from its header, footer and source
+    lines, else from the file name (`stem`)."""
+    found = from_lines(_normalise_newlines(text).split("\n"))
+    return found.merged(from_name(stem)) if stem else found

@@ -37,16 +37,19 @@ from pathlib import Path
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
                                    replace_surrogates, shown_name)
-from assistant.ingest.page import _MD_HEADING, _Draft, _lines, _PageParser, parse_page
+from assistant.ingest.page import (_MD_HEADING, _Draft, _lines, _PageParser, draft_article,
+                                   page_issue, parse_page)
 from assistant.records import Article
 
 __all__ = ["SUFFIXES", "UNSUPPORTED_TYPE", "LoadError", "UnreadableFile", "read_text",
            "load_path", "load_paths"]
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".json", ".jsonl",
+# .shtml (server-side includes) and .xhtml are how many Chinese news sites save their pages.
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES, ".pdf", ".docx", ".json", ".jsonl",
             ".zip")
-UNSUPPORTED_TYPE = ("unsupported file type: only .txt, .md, .html, .htm, .pdf, .docx, "
-                    ".json, .jsonl and .zip files are accepted")
+UNSUPPORTED_TYPE = ("unsupported file type: only .txt, .md, .html, .htm, .shtml, .xhtml, .pdf, "
+                    ".docx, .json, .jsonl and .zip files are accepted")
 NO_ARTICLES = "no article text found"
 
 _THEMATIC_BREAK = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
@@ -91,8 +94,18 @@ def _norm_line(s: str) -> str:
 
 def _load_plain(text: str, source: str, stem: str, markdown: bool,
                 title: str | None = None) -> list[Article]:
-    """Page text -> its articles. `title` (from front matter) is the heading of a page
-    holding one article, whatever its first line is."""
+    """Page text -> its articles, with the date, paper and page its header lines (or its
+    file name) give. `title` (from front matter) is the heading of a page holding one
+    article, whatever its first line is."""
+    articles = _plain_articles(text, source, stem, markdown, title)
+    issue = page_issue(text, stem)
+    for a in articles:
+        issue.fill(a)
+    return articles
+
+
+def _plain_articles(text: str, source: str, stem: str, markdown: bool,
+                    title: str | None = None) -> list[Article]:
     if markdown:
         text = _THEMATIC_BREAK.sub("", _MD_HEADING.sub("", text))
     articles = parse_page(text, source, stem)
@@ -108,8 +121,7 @@ def _load_plain(text: str, source: str, stem: str, markdown: bool,
             lines = lines[1:]
         drafts = _PageParser(lines).parse(detect_headings=False)
         body = drafts[0] if drafts else _Draft()
-        return [Article(id=stem, headings=[title], paragraphs=body.paragraphs or [title],
-                        source=source, byline=body.byline, captions=body.captions)]
+        return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
     if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
         return articles  # the page parser found the title block itself
     if len(lines[0].text) > limits.current().heading_chars:
@@ -117,14 +129,12 @@ def _load_plain(text: str, source: str, stem: str, markdown: bool,
         # body), and the article goes by its file's name.
         drafts = _PageParser(lines).parse(detect_headings=False)
         body = drafts[0] if drafts else _Draft()
-        return [Article(id=stem, headings=[], paragraphs=body.paragraphs or [lines[0].text],
-                        source=source, byline=body.byline, captions=body.captions)]
+        return [draft_article(body, stem, source, [], body.paragraphs or [lines[0].text])]
     title = lines[0].text
     drafts = _PageParser(lines[1:]).parse(detect_headings=False)
     body = drafts[0] if drafts else _Draft()
     # A title-only file still needs searchable text: the title doubles as its body.
-    return [Article(id=stem, headings=[title], paragraphs=body.paragraphs or [title],
-                    source=source, byline=body.byline, captions=body.captions)]
+    return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
 
 
 def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[Article]:
@@ -163,35 +173,76 @@ def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
 
 def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     """A Word document: Title/Heading paragraphs start articles; the text between them
-    (and a document without heading styles) is split like a page."""
-    from assistant.ingest.word import docx_lines
+    (and a document without heading styles) is split like a page. Paragraphs in a caption
+    style (or centred with a photo credit) are captions of the article they stand in. A
+    kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
+    The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
+    from assistant.ingest.page import (_credit_only, _is_heading_line, _is_kicker, _photo_credit,
+                                       caption_photographers)
+    from assistant.ingest.issue import is_issue_line
+    from assistant.ingest.word import docx_blocks
 
-    lines = docx_lines(data)
+    blocks = docx_blocks(data)
+    captions: list[tuple[str, str]] = []   # (the body line above it, caption)
+    lines: list[tuple[str, bool]] = []
+    for text, kind in blocks:
+        if kind == "caption":
+            above = next((t for t, h in reversed(lines) if t and not h), "")
+            if captions and captions[-1][0] == above and _credit_only(text) \
+                    and not _photo_credit(captions[-1][1]):
+                captions[-1] = (above, f"{captions[-1][1]} {text}")   # its credit, a line below
+            else:
+                captions.append((above, text))
+        else:
+            lines.append((text, kind == "heading"))
 
     def as_text(paragraphs) -> str:
         return "\n\n".join(paragraphs)   # paragraphs a blank line apart, as in a page
 
+    issue = page_issue(as_text(t for t, _ in blocks), stem)
     if not any(heading for _, heading in lines):
-        return _load_plain(as_text(t for t, _ in lines), source, stem, markdown=False)
-    segments: list[tuple[list[str], list[str]]] = [([], [])]
-    for text, heading in lines:
-        if heading:
-            if segments[-1][1] and any(segments[-1][1]):
-                segments.append(([], []))
-            segments[-1][0].append(text)
-        else:
-            segments[-1][1].append(text)
-    drafts: list[_Draft] = []
-    for headings, body in segments:
-        found = _PageParser(_lines(as_text(body))).parse(detect_headings=True)
-        if headings:
-            if not found:
-                continue   # a heading without text under it (a section name) is dropped
-            found[0].headings = headings + found[0].headings
-        drafts += found
-    ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
-    return [Article(id=aid, headings=d.headings, paragraphs=d.paragraphs, source=source, byline=d.byline,
-                    captions=d.captions) for aid, d in zip(ids, drafts)]
+        articles = _load_plain(as_text(t for t, _ in lines), source, stem, markdown=False)
+    else:
+        segments: list[tuple[list[str], list[str]]] = [([], [])]
+        for text, heading in lines:
+            if heading:
+                heads, body = segments[-1]
+                kept = [t for t in body if t and not is_issue_line(t)]
+                kicker: list[str] = []
+                if kept and len(kept) <= 2 and all(_is_kicker(t) or _is_heading_line(t) for t in kept) \
+                        and not (heads and not any(heads[-1:])):
+                    # Short unfinished lines right above a title: its kicker (引题).
+                    kicker = kept
+                    segments[-1] = (heads, [t for t in body if t not in kept])
+                    heads, body = segments[-1]
+                if any(body) or (heads and kicker):
+                    segments.append(([], []))
+                segments[-1][0].extend(kicker + [text])
+            else:
+                segments[-1][1].append(text)
+        drafts: list[_Draft] = []
+        for headings, body in segments:
+            found = _PageParser(_lines(as_text(body))).parse(detect_headings=True)
+            if headings:
+                if not found:
+                    continue   # a heading without text under it (a section name) is dropped
+                found[0].headings = headings + found[0].headings
+            drafts += found
+        ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
+        articles = [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
+    for above, caption in captions:
+        key = _norm(above)
+        home = next((a for a in articles if key and any(key in _norm(p) or _norm(p) in key
+                                                        for p in a.paragraphs if _norm(p))),
+                    articles[0] if articles else None)
+        if home is not None:
+            home.captions.append(caption)
+            for name in caption_photographers(caption):
+                if name not in home.photographers:
+                    home.photographers.append(name)
+    for a in articles:
+        issue.fill(a)
+    return articles
 
 
 # --- dispatch ------------------------------------------------------------------------
@@ -254,7 +305,7 @@ def _load_data(data: bytes, name: str, where: str, source: str,
                     + errors + more
             from assistant.ingest.html import looks_like_html, read_html
 
-            if suffix in (".html", ".htm") or looks_like_html(text):
+            if suffix in HTML_SUFFIXES or looks_like_html(text):
                 articles = read_html(text, source, stem)
             else:
                 articles = _load_text_page(text, source, stem,

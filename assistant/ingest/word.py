@@ -23,11 +23,46 @@ def _is_heading_style(paragraph) -> bool:
     return False
 
 
+# Caption styles: Word's built-in "Caption" (题注) and the names newsrooms give theirs.
+_CAPTION_STYLE = ("caption", "题注", "图注", "图片说明", "图说", "图片")
+
+
+def _is_caption_style(paragraph) -> bool:
+    style = paragraph.style
+    while style is not None:
+        name = (style.name or "").lower()
+        if any(name.startswith(c) for c in _CAPTION_STYLE):
+            return True
+        style = style.base_style
+    return False
+
+
+def _is_centered(paragraph) -> bool:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    align = paragraph.alignment
+    if align is None and paragraph.style is not None:
+        align = paragraph.style.paragraph_format.alignment
+    return align == WD_ALIGN_PARAGRAPH.CENTER
+
+
 def docx_lines(data: bytes) -> list[tuple[str, bool]]:
     """The lines of a .docx as (text, is_heading); "" for a blank line.
 
     FileProblem for a file that is not a Word document or cannot be read.
     """
+    return [(text, kind == "heading") for text, kind in docx_blocks(data)]
+
+
+def docx_blocks(data: bytes) -> list[tuple[str, str]]:
+    """The lines of a .docx as (text, kind): kind "heading" (a Title or Heading style),
+    "caption" (a caption style, or a centred line with a photo credit or opening
+    "图为"), "body", or "" for a blank line.
+
+    FileProblem for a file that is not a Word document or cannot be read.
+    """
+    from assistant.ingest.page import CREDIT_MAX, _BODY_START, _is_photo_credit
+
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -38,18 +73,28 @@ def docx_lines(data: bytes) -> list[tuple[str, bool]]:
         raise FileProblem(f"broken Word document: it cannot be opened ({e})") from None
     except Exception as e:  # lxml errors and the like inside a damaged package
         raise FileProblem(f"broken Word document: {type(e).__name__}: {e}") from None
-    lines: list[tuple[str, bool]] = []
+    lines: list[tuple[str, str]] = []
     for block in doc.iter_inner_content():   # paragraphs and tables in document order
         if isinstance(block, Table):
-            lines += _table_lines(block)
+            lines += [(t, "body") for t, _ in _table_lines(block)]
             continue
         text = normalise_newlines(block.text).replace("\v", "\n")
-        heading = _is_heading_style(block)
         parts = [p.strip() for p in text.split("\n")]
         if not any(parts):
-            lines.append(("", False))
+            lines.append(("", ""))
             continue
-        lines += [(part, heading) for part in parts if part]
+        if _is_heading_style(block):
+            kind = "heading"
+        elif _is_caption_style(block) or (
+                _is_centered(block) and len(text) <= CREDIT_MAX
+                and (_is_photo_credit(parts[-1]) or bool(_BODY_START.match(text.strip())))):
+            kind = "caption"
+        else:
+            kind = "body"
+        if kind == "caption":
+            lines.append((" ".join(p for p in parts if p), kind))   # one caption, credit and all
+        else:
+            lines += [(part, kind) for part in parts if part]
     return lines
 
 
