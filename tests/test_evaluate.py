@@ -113,6 +113,13 @@ def test_by_category_and_split_selection():
                           "refusals_right": 1.0}, "by_category": cats}
     table = ev.format_categories(report)
     assert "| number | 2 | 50.0% |" in table and table.splitlines()[-1].startswith("| all | 3 |")
+    # `article` may list several heading substrings: any of them will do
+    assert ev.heading_names(["大会在京举行", "劳动奖揭晓"], "3024个全国五一劳动奖揭晓")
+    assert not ev.heading_names(["大会在京举行"], "劳动奖揭晓")
+    assert ev.heading_names("劳动奖", "劳动奖揭晓") and not ev.heading_names(None, "x")
+    turn = {"found": True, "answer": "1462名[1]", "citations": [{"heading": "劳动奖揭晓"}]}
+    assert ev.score_case({"id": "l", "article": ["大会", "劳动奖"],
+                          "must_contain": [["1462名"]]}, turn).passed
     cases = [{"turns": ["a"], "split": "fit"}, {"turns": ["b"], "split": "report"},
              {"turns": ["c"]}]
     assert ev.select_split(cases, None) == cases

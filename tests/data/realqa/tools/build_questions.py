@@ -24,10 +24,14 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def page_text(page: str) -> tuple[str, list[str]]:
+    """The page's text (with its date and page number as the corpus records carry them, for
+    "which issue" questions) and the headings of its articles."""
     if page == make_corpus.SEED_NAME[:-4]:
         text = make_corpus.SEED.read_text(encoding="utf-8")
         return text, []
     text, labels = pages.load(page)
+    y, m, d = labels["date"].split("-")
+    text += f"\n{labels['date']} {int(y)}年{int(m)}月{int(d)}日 第{labels['page']}版"
     titles = [" ".join(x for x in (a.get("kicker"), a.get("title"), a.get("subtitle")) if x)
               for a in labels["articles"]]
     return text, titles
@@ -37,7 +41,7 @@ def language(q: str) -> str:
     return "zh" if HAN.search(q) else "en"
 
 
-def main() -> None:
+def main(out_path: Path | None = None) -> None:
     split = json.loads((ROOT / "split.json").read_text(encoding="utf-8"))
     fmt = {p: f for p, (f, _s) in make_corpus.LAYOUT.items()}
     fmt[make_corpus.SEED_NAME[:-4]] = "txt"
@@ -58,10 +62,11 @@ def main() -> None:
                 if cat not in CATEGORIES:
                     problems.append(f"{cid}: unknown category {cat}")
                 if article is not None:
-                    if titles and not any(article in t for t in titles):
-                        problems.append(f"{cid}: no heading of {page} holds {article!r}")
-                    elif not titles and article not in text:
-                        problems.append(f"{cid}: {article!r} is not in {page}")
+                    for name in ([article] if isinstance(article, str) else article):
+                        if titles and not any(name in t for t in titles):
+                            problems.append(f"{cid}: no heading of {page} holds {name!r}")
+                        elif not titles and name not in text:
+                            problems.append(f"{cid}: {name!r} is not in {page}")
                     for group in must:
                         if not any(s in text or s in flat for s in group):
                             problems.append(f"{cid}: none of {group} is in {page}")
@@ -75,14 +80,14 @@ def main() -> None:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         raise SystemExit(1)
-    with open(ROOT / "questions.jsonl", "w", encoding="utf-8") as f:
+    with open(out_path or ROOT / "questions.jsonl", "w", encoding="utf-8") as f:
         for c in out:
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     from collections import Counter
     print(len(out), "cases;", dict(Counter(c["split"] for c in out)))
     print(dict(Counter(c["category"] for c in out)))
-    print("articles:", len({(c["page"], c["article"]) for c in out if c["article"]}))
+    print("articles:", len({(c["page"], str(c["article"])) for c in out if c["article"]}))
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else None)   # optional: another output file
