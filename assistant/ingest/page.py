@@ -701,6 +701,11 @@ class _Draft:
         return bool(self.paragraphs) or self.pending is not None
 
     def add_body(self, text: str, standalone: bool = False) -> None:
+        if not self.started and self.byline:
+            # "本报讯 …" under an own-line byline ("本报记者 张三"): the credit is said already.
+            m = re.match(r"^[【\[（(]?(?:本报讯|本報訊)[】\]）)]?\s+(?=\S)", text)
+            if m:
+                text = text[m.end():]
         if not self.started and not self.byline:
             m = _BYLINE.match(text)
             if m:

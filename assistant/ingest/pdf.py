@@ -11,6 +11,8 @@ then goes through the page parser like any page.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 
@@ -166,7 +168,12 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
             if all(f.vertical for f in columns[k]):
                 columns[k - 1], columns[k] = columns[k], columns[k - 1]
         return [r for col in columns for r in _xy_cut(col, unit, depth + 1)]
-    # No gutter through the whole region: the bands of a set of columns stay together
+    # No gutter through the whole region: a blank across all of it (between a headline
+    # over some columns and the columns under it) cuts it first.
+    runs = _split_bands(bands, unit)
+    if len(runs) > 1:
+        return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
+    # Else the bands of a set of columns stay together
     # (a band where one column is blank too), and so do the lines of a single column;
     # a band across the columns (a headline) starts a new group.
     groups: list[list[_Frag]] = [bands[0]]
@@ -189,8 +196,24 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
     return [r for g in groups for r in _xy_cut(g, unit, depth + 1)]
 
 
-def _region_lines(frags: list[_Frag]) -> list[str]:
-    """The fragments of one column -> its text lines, lines of a paragraph joined."""
+@dataclass
+class _Para:
+    """A paragraph (or heading, caption, credit) of one region: its lines joined."""
+    text: str
+    h: float            # type size: the median height of its fragments
+    indented: bool      # its first line is set in from the region's left edge
+    full_end: bool      # its last line reaches the region's right edge (it may go on)
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    page: int = 0
+    region: int = 0
+
+
+def _region_paras(frags: list[_Frag]) -> list[_Para]:
+    """The fragments of one column -> its paragraphs: the lines of a paragraph (a full line
+    followed by a line that is not indented, in the same size, without a gap) joined."""
     lines: list[list[_Frag]] = []
     for f in sorted(frags, key=lambda f: -f.y1):
         if lines:
@@ -221,40 +244,58 @@ def _region_lines(frags: list[_Frag]) -> list[str]:
         same = [r for r in rows if abs(r[5] - h) <= 0.2 * h]
         return min(r[1] for r in same), max(r[2] for r in same)
 
-    out: list[str] = []
+    out: list[_Para] = []
     prev = None
     for row in rows:
         text, x0, x1, top, bottom, h = row
+        left, right = edges(h)
+        full = x1 >= right - 1.2 * h
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
-            left, right = edges(h)
             continues = (px1 >= right - 1.2 * ph          # the line above is full
                          and x0 <= left + 0.6 * h         # this one is not indented
-                         and abs(h - ph) <= 0.2 * ph      # same type size
+                         and abs(h - ph) <= 0.06 * ph     # same type size (9 and 10 point differ)
                          and pbottom - top < 1.2 * h)     # no paragraph gap
             if continues:
-                out[-1] = _join(out[-1], text)
+                para = out[-1]
+                para.text = _join(para.text, text)
+                para.full_end = full
+                para.x0, para.x1 = min(para.x0, x0), max(para.x1, x1)
+                para.bottom = bottom
                 prev = row
                 continue
-        out.append(text)
+        many = sum(1 for r in rows if abs(r[5] - h) <= 0.2 * h) >= 2
+        out.append(_Para(text, h, indented=many and x0 > left + 0.6 * h, full_end=full,
+                         x0=x0, x1=x1, top=top, bottom=bottom))
         prev = row
     return out
 
 
-def page_text(page) -> str:
-    """The text of one pdfium page, column by column, one paragraph or heading a line."""
+def _region_lines(frags: list[_Frag]) -> list[str]:
+    return [p.text for p in _region_paras(frags)]
+
+
+def page_paras(page, number: int = 0) -> list[_Para]:
+    """The paragraphs of one pdfium page in reading order, column by column."""
     textpage = page.get_textpage()
     try:
         frags = _fragments(textpage)
     finally:
         textpage.close()
     if not frags:
-        return ""
+        return []
     unit = 0.8 * median(f.h for f in frags)
-    lines: list[str] = []
-    for region in _stack(_xy_cut(frags, unit)):
-        lines += _region_lines(region)
-    return "\n".join(lines)
+    out: list[_Para] = []
+    for k, region in enumerate(_stack(_xy_cut(frags, unit))):
+        for para in _region_paras(region):
+            para.page, para.region = number, k
+            out.append(para)
+    return out
+
+
+def page_text(page) -> str:
+    """The text of one pdfium page, column by column, one paragraph or heading a line."""
+    return "\n".join(p.text for p in page_paras(page))
 
 
 def _stack(regions: list[list[_Frag]]) -> list[list[_Frag]]:
@@ -278,8 +319,9 @@ def _stack(regions: list[list[_Frag]]) -> list[list[_Frag]]:
     return out
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    """The text of each page of a PDF; FileProblem for an encrypted, broken or scanned one."""
+def _read_pages(data: bytes) -> tuple[list[list[_Para]], list[tuple[float, float]]]:
+    """The paragraphs and size of each page; FileProblem for an encrypted, broken or
+    scanned PDF."""
     import pypdfium2 as pdfium
 
     try:
@@ -295,17 +337,116 @@ def pdf_pages(data: bytes) -> list[str]:
             raise FileProblem("broken PDF: it has no pages")
         if len(doc) > MAX_PAGES:
             raise FileProblem(f"the PDF has {len(doc)} pages: the limit is {MAX_PAGES}")
-        texts = []
+        pages, sizes = [], []
         for i in range(len(doc)):
             page = doc[i]
             try:
-                texts.append(page_text(page))
+                pages.append(page_paras(page, i))
+                sizes.append(page.get_size())
             finally:
                 page.close()
     except pdfium.PdfiumError as e:
         raise FileProblem(f"broken PDF: {e}") from None
     finally:
         doc.close()
-    if not any(t.strip() for t in texts):
+    if not any(p.text.strip() for page in pages for p in page):
         raise FileProblem(NO_TEXT)
-    return texts
+    return pages, sizes
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF; FileProblem for an encrypted, broken or scanned one."""
+    pages, _ = _read_pages(data)
+    return ["\n".join(p.text for p in page) for page in pages]
+
+
+# --- running headers and footers ---------------------------------------------------------
+# A running header or footer repeats at the same place on every page ("工人日报 2025年5月1日
+# 星期四", "要闻 4"), with its number changing; a page number stands alone in the margin.
+MARGIN = 0.1   # the top and bottom tenth of a page are its margins (e-paper pages and the
+               # test pages of tests/test_pdf_layout.py set headers and folios within 6%)
+_FOLIO = re.compile(r"^[-—–·\s]*(?:第\s*)?\d{1,3}\s*(?:版|页|頁)?[-—–·\s]*$"
+                    r"|^[-—–\s]*(?:page\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?[-—–\s]*$"
+                    r"|^[\u4e00-\u9fff]{2,8}\s*\d{1,3}$|^\d{1,3}\s*[\u4e00-\u9fff]{2,8}$", re.I)   # 要闻 4
+
+
+def _in_margin(p: _Para, size: tuple[float, float]) -> bool:
+    height = size[1]
+    return p.bottom >= (1 - MARGIN) * height or p.top <= MARGIN * height
+
+
+def _running(pages: list[list[_Para]], sizes) -> set[tuple[int, int]]:
+    """(page, index) of each running header, footer and page number."""
+    from assistant.ingest.issue import is_issue_line
+
+    def key(p: _Para) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", p.text))
+
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for n, page in enumerate(pages):
+        for p in page:
+            if _in_margin(p, sizes[n]):
+                seen.setdefault(key(p), []).append((n, p.top / sizes[n][1]))
+    out: set[tuple[int, int]] = set()
+    for n, page in enumerate(pages):
+        for k, p in enumerate(page):
+            if not _in_margin(p, sizes[n]):
+                continue
+            others = [y for m, y in seen.get(key(p), []) if m != n]
+            if any(abs(y - p.top / sizes[n][1]) <= 0.03 for y in others) \
+                    or _FOLIO.match(p.text) or is_issue_line(p.text):
+                out.add((n, k))
+    return out
+
+
+# --- one text for the whole document -----------------------------------------------------
+HEADING_RATIO = 1.15   # a line set this much larger than the body type is a heading
+
+
+def _body_size(paras: list[_Para]) -> float:
+    sizes = Counter()
+    for p in paras:
+        sizes[round(p.h * 2) / 2] += len(p.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def pdf_document(data: bytes) -> tuple[str, list[str]]:
+    """The text of a whole PDF, one paragraph or heading a line (a body paragraph that
+    starts indented keeps a two-character indent), and the running header, footer and
+    page-number lines taken out of it (for the date and page they give).
+
+    A paragraph cut at the foot of a column or page goes on at the top of the next one:
+    when its last line is full and the next region starts with a line of body type that is
+    not indented, the two are joined, and captions set between them follow the paragraph.
+    A larger type (a headline) or an indented line starts anew."""
+    pages, sizes = _read_pages(data)
+    drop = _running(pages, sizes)
+    furniture = [p.text for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) in drop]
+    paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
+    body = _body_size(paras)
+    out: list[str] = []
+    last: int | None = None      # where in `out` the last body paragraph is
+    last_para: _Para | None = None
+    with_body: set[tuple[int, int]] = set()   # regions where body text has started
+    for p in paras:
+        is_body = body and abs(p.h - body) <= 0.05 * body   # 9 and 10 point differ by 10%
+        region = (p.page, p.region)
+        if is_body and last_para is not None and region not in with_body \
+                and (last_para.page, last_para.region) != region and last_para.full_end \
+                and not p.indented and last_was_region_end(paras, last_para):
+            out[last] = _join(out[last], p.text)
+            last_para = p
+            with_body.add(region)
+            continue
+        text = ("\u3000\u3000" + p.text) if (is_body and p.indented) else p.text
+        out.append(text)
+        if is_body:
+            last, last_para = len(out) - 1, p
+            with_body.add(region)
+    return "\n".join(out), furniture
+
+
+def last_was_region_end(paras: list[_Para], p: _Para) -> bool:
+    """Whether p is the last paragraph of its region (nothing under it in its column)."""
+    return not any(q is not p and (q.page, q.region) == (p.page, p.region) and q.top < p.bottom
+                   for q in paras)

@@ -159,15 +159,17 @@ def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[A
 
 
 def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
-    from assistant.ingest.pdf import pdf_pages
+    """A PDF read by layout as one text (columns in reading order, paragraphs joined across
+    columns and pages, running headers and page numbers out), split like a page. The date,
+    paper and page come from the running header and footer, else from the file name."""
+    from assistant.ingest.issue import from_lines
+    from assistant.ingest.pdf import pdf_document
 
-    pages = pdf_pages(data)
-    if len(pages) == 1:
-        return _load_plain(pages[0], source, stem, markdown=False)
-    articles: list[Article] = []
-    for n, text in enumerate(pages, 1):
-        if text.strip():
-            articles += _load_plain(text, source, f"{stem}-p{n}", markdown=False)
+    text, furniture = pdf_document(data)
+    articles = _load_plain(text, source, stem, markdown=False)
+    issue = from_lines(furniture)
+    for a in articles:
+        issue.fill(a)
     return articles
 
 

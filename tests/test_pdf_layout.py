@@ -1,0 +1,101 @@
+"""E-paper PDFs read by layout (issue 18): running headers and page numbers, lines continued
+across columns and pages, captions with their credits, articles continued on another page.
+
+The PDFs are written here with reportlab in the built-in CID font STSong-Light: the machine's
+CJK fonts (Noto CJK, `fc-list | grep -i cjk`) are CFF-based, which reportlab cannot embed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.ingest.readers import load_path
+
+FONT = "STSong-Light"
+W, H = 420, 600
+HEADER = "工人日报 2025年5月1日 星期四"
+
+
+def _canvas(path: Path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return canvas.Canvas(str(path), pagesize=(W, H))
+
+
+def _running_header(c, section: str, number: int) -> None:
+    c.setFont(FONT, 9)
+    c.drawString(30, H - 30, HEADER)
+    c.drawRightString(W - 30, H - 30, f"{section} {number}")
+    c.line(30, H - 36, W - 30, H - 36)
+    c.drawCentredString(W / 2, 20, str(number))   # the page number in the foot margin
+
+
+def _lines(paragraphs: list[str], n: int) -> list[str]:
+    out = []
+    for p in paragraphs:
+        text = "\u3000\u3000" + p
+        out += [text[i:i + n] for i in range(0, len(text), n)]
+    return out
+
+
+BODY = [
+    "本报讯 近日，甲市第十届职工职业技能大赛在市工人文化宫落下帷幕，来自全市八十六家企业的一千二百余名职工参加了电工、焊工、数控车工等十二个工种的比赛。",
+    "据介绍，本届大赛由市总工会联合市人社局共同举办，赛题紧扣企业生产实际，理论考试和实际操作各占一半，比赛期间还组织了技能交流和成果展示活动。",
+    "市总工会相关负责人表示，近年来全市各级工会广泛开展劳动和技能竞赛，推动建成了一批生产企业职工创新工作室，涌现出一大批技术能手和先进工作者。",
+    "获奖选手将按规定授予甲市五一劳动奖章和甲市技术能手等荣誉称号，并在职称评定和薪酬待遇等方面获得相应激励。",
+    "下一步，市总工会将继续深化产业工人队伍建设改革，为职工搭建更多学技术、比技能、展风采的平台。",
+]
+
+
+def _feature_pdf(path: Path) -> Path:
+    """Two pages, two columns each: a headline, a byline over two lines (the second with a
+    ■ mark), the article down column 1, on into column 2 (a sentence cut at the column
+    foot), round a photo with its caption and credit, and on onto page 2 (a sentence cut at
+    the page foot). Running header and page number on both pages."""
+    c = _canvas(path)
+    _running_header(c, "要闻", 4)
+    c.setFont(FONT, 20)
+    c.drawString(60, H - 80, "甲市职工技能大赛圆满落幕")
+    c.setFont(FONT, 10)
+    c.drawString(60, H - 104, "本报记者 张三")
+    c.drawString(60, H - 118, "■通讯员 李四")
+    lines = _lines(BODY, 17)
+    xs = (30, 225)
+    # column 1: 14 lines; column 2: a photo, its caption, then 8 lines; the rest on page 2
+    y = H - 145
+    k = 0
+    for _ in range(14):
+        c.drawString(xs[0], y, lines[k]); k += 1; y -= 14
+    c.setFillGray(0.8); c.rect(xs[1], H - 250, 170, 100, fill=1, stroke=0); c.setFillGray(0)
+    c.setFont(FONT, 9)
+    c.drawString(xs[1], H - 264, "图为选手在焊工项目比赛中。")
+    c.drawRightString(xs[1] + 170, H - 276, "王  五摄")
+    c.setFont(FONT, 10)
+    y = H - 300
+    for _ in range(6):
+        c.drawString(xs[1], y, lines[k]); k += 1; y -= 14
+    c.showPage()
+    _running_header(c, "要闻", 5)
+    c.setFont(FONT, 10)
+    y = H - 60
+    while k < len(lines):
+        c.drawString(xs[0], y, lines[k]); k += 1; y -= 14
+    c.save()
+    return path, lines
+
+
+def test_two_page_two_column_pdf_is_one_article_with_date_and_photographer(tmp_path):
+    path, lines = _feature_pdf(tmp_path / "grrb_feature.pdf")
+    articles, errors = load_path(path)
+    assert errors == []
+    assert len(articles) == 1, [a.headings for a in articles]
+    a = articles[0]
+    assert a.headings == ["甲市职工技能大赛圆满落幕"]
+    assert a.authors == ["张三", "李四"]
+    assert a.photographers == ["王五"]
+    assert [c.replace(" ", "") for c in a.captions] == ["图为选手在焊工项目比赛中。王五摄"]
+    assert (a.date, a.newspaper) == ("2025-05-01", "工人日报")
+    assert a.page and a.page.startswith("第04版")
+    assert a.paragraphs == [BODY[0].split(" ", 1)[1]] + BODY[1:]
+    assert HEADER not in a.text and "要闻 5" not in a.text
