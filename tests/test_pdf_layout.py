@@ -99,3 +99,18 @@ def test_two_page_two_column_pdf_is_one_article_with_date_and_photographer(tmp_p
     assert a.page and a.page.startswith("第04版")
     assert a.paragraphs == [BODY[0].split(" ", 1)[1]] + BODY[1:]
     assert HEADER not in a.text and "要闻 5" not in a.text
+
+
+def test_the_pdf_article_is_indexed_with_its_date_and_photographer(tmp_path):
+    from assistant import open_index
+    from assistant.pipeline import index_paths
+    from assistant.retrieval.filters import SourceFilter
+
+    path, _ = _feature_pdf(tmp_path / "grrb_feature.pdf")
+    report, errors, articles = index_paths([str(path)], tmp_path / "index", progress_bar=False)
+    assert report is not None and errors == [] and len(articles) == 1
+    index = open_index(tmp_path / "index")
+    stored = index.article(articles[0].id)
+    assert (stored.date, stored.newspaper, stored.photographers) == ("2025-05-01", "工人日报", ["王五"])
+    assert articles[0].id in SourceFilter.make(since="2025-05-01", until="2025-05-01").allowed_articles(index)
+    assert articles[0].id not in SourceFilter.make(since="2025-05-02").allowed_articles(index)
