@@ -20,31 +20,18 @@ from assistant.answering.question import analyse, language, person_names
 from assistant.answering.shortanswer import is_name
 from assistant.records import Turn
 
-_ELLIPSIS_ZH = re.compile(r"^(?:那么|那|还有|而|另外|再看看)?[，,\s]*(?P<x>.+?)(?:的情况|怎么样|又如何|如何)?"
-                          r"呢[？?！!。\s]*$")
-_ELLIPSIS_EN = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?P<x>.+?)[\s?？.!]*$", re.I)
-_ASKING = re.compile(r"多少|几|谁|什么|哪|怎么|为何|为什么|是否|吗|何时|如何")
-_PRONOUN = re.compile(r"^(他|她|它|这|那|其|此|该|\b(it|they|them|he|she|this|that)\b)", re.I)
-_HE_SHE = re.compile(r"(?<![其])[他她](?![们人])")
 # Parts of speech of a subject phrase: nouns, names, places, organisations, 的.
 _NOMINAL = ("n", "nr", "ns", "nt", "nz", "nw", "ng", "an", "j", "b", "eng", "uj", "m", "q")
 _AFTER_VN = {"有", "是", "的", "共", "将", "在", "于", "共有", "中"}
 
 
-# Words that refer back to what was talked about ("那里有多少人报名？", "how many signed up
-# there?"): the pronouns and demonstratives of question._ANAPHORA, without its connectives
-# (and, 那么, 还有), which start new questions as often as follow-ups.
-_REFERS = re.compile(r"那里|那儿|这里|该|其|他们|她们|它们|这个|那个|这些|那些|此次|这次|那次|上述|"
-                     r"[他她它]|对方|\b(?:there|that|this|those|these|they|them|it|its|he|she|"
-                     r"his|her|their)\b", re.I)
-
-
 def refers_back(question) -> bool:
-    """Whether a question points back at the earlier subject ("there", "那里", "它") and
-    names no subject of its own (no place or organisation, no pinyin name): then it is
-    about the earlier answer's article, whichever language either is asked in."""
-    return bool(_REFERS.search(question.text)) and not question.entities and \
-        not question.names
+    """Whether a question points back at the earlier subject with a pronoun or
+    demonstrative word ("there", "那里", "它", "该公司": `Question.pointers`, read from its
+    words, so 应该, 其他 and "this year" do not) and names no subject of its own (no place
+    or organisation, no pinyin name): then it is about the earlier answer's article,
+    whichever language either is asked in."""
+    return bool(question.pointers) and not question.entities and not question.names
 
 
 def subject_terms(frame: str, answerer) -> list[str]:
@@ -190,11 +177,13 @@ def resolve(text: str, turns: list[Turn]) -> str | None:
     if prev is None:
         return None
     frame = frame_of(prev)
-    m = _ELLIPSIS_EN.match(text) if language(text) == "en" else _ELLIPSIS_ZH.match(text)
-    if m and not _ASKING.search(m.group("x")) and not _PRONOUN.match(m.group("x")):
-        return substitute(frame, m.group("x"))
-    if language(text) == "zh" and _HE_SHE.search(text):
+    q = analyse(text)
+    if q.elliptical:
+        x = analyse(q.elliptical)
+        if not x.asking and not x.pointers:
+            return substitute(frame, q.elliptical)
+    if q.lang == "zh" and any(p in ("他", "她") for p in q.pointers):
         name = _person(prev)
         if name:
-            return _HE_SHE.sub(name, text, count=1)
+            return q.with_pointer(name)
     return None

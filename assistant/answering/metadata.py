@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assistant.answering.question import language, person_names
+from assistant.answering.question import analyse, language, person_names
 from assistant.records import Article, Citation, Turn
 from assistant.retrieval.tokens import simplified, tokenize
 
@@ -34,10 +34,9 @@ _ASKS = [
         r"\bwritten by\b", re.I),
      re.compile(r"作者|哪位记者|哪个记者|哪些记者|记者是谁|记者叫|通讯员是谁|谁是(记者|通讯员)|谁报道的|"
                 r"\bwho reported\b|\bauthors?\b|\breporters?\b", re.I)),
-    ("paper", re.compile(
-        r"(哪家|哪份|哪张|什么|哪个|哪一家|哪一份)报(纸|刊|社)?|哪一版|第几版|哪个版|哪版|什么版|"
-        r"报纸名|\b(which|what) (news)?paper\b|\b(which|what) (page|section)\b", re.I),
-     re.compile(r"版面|\bpublished in\b", re.I)),
+    # Which paper or page is read from the question's words (`Question.paper`: 什么报,
+    # 哪家报纸, 第几版, which paper), never from characters: 陈重做了什么报告 asks no paper.
+    ("paper", None, re.compile(r"报纸名|版面|\bpublished in\b", re.I)),
     ("date", re.compile(
         r"(什么时候|哪天|哪一天|何时|几号|哪年|哪一年|几月|日期|时间)(发表|发布|刊发|刊登|见报|刊出|登的|发的|写的)|"
         r"(发表|发布|刊发|刊登|见报|刊出|报道)(于|在|是)?(什么时候|哪天|哪一天|何时|几号|日期|时间)|"
@@ -113,7 +112,7 @@ def asked_metadata(text: str) -> str:
     article (not about its story), else ''."""
     q = simplified(text)
     for name, asks, about_article in _ASKS:
-        if asks.search(q):
+        if asks.search(q) if asks is not None else analyse(text).paper:
             return name
         if about_article is not None and about_article.search(q) and \
                 (_THE_ARTICLE.search(q) or not topic_of(text)):
@@ -125,8 +124,12 @@ def topic_of(text: str) -> str:
     """What the question says the article is about, without the asking words ('' when
     it names nothing: "这篇报道是谁写的？")."""
     q = simplified(text)
+    paper = analyse(text).paper
+    if paper:
+        q = q.replace(simplified(paper), " ")
     for _, asks, about_article in _ASKS:
-        q = asks.sub(" ", q)
+        if asks is not None:
+            q = asks.sub(" ", q)
         if about_article is not None:
             q = about_article.sub(" ", q)
     words = [w for w in tokenize(q) if w.lower() not in _NOT_TOPIC]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.question import _ROLES, UNIT_ALIASES, Question, person_names, role_words
+from assistant.answering.question import _ROLES, Question, person_names, role_words, unit_pattern
 from assistant.records import Citation, Turn
 
 _NUM = r"(?:近|约|逾|超过|超|将近|不到|不足)?(?:\d[\d,，.．]*|[一二三四五六七八九十两百千万]+)"
@@ -32,8 +32,8 @@ _ANY_NUMBER = re.compile(r"\d+(?:[.,，]\d+)*|[零一二三四五六七八九十
 
 def _number_spans(text: str, unit: str, rank: bool = False) -> list[tuple[int, int]]:
     """Counts (367人, 5名, 12元) in the asked unit, or ranks (第12例) for 第几."""
-    units = UNIT_ALIASES.get(unit, unit) if unit else _MEASURES
-    pattern = _NUM + r"\s*[余多]?\s*(?:万|亿)?\s*(?:[" + re.escape(units) + r"]|%|％)"
+    measure = unit_pattern(unit) if unit else "[" + re.escape(_MEASURES) + "]"
+    pattern = _NUM + r"\s*[余多]?\s*(?:万|亿)?\s*(?:" + measure + r"|%|％)"
     if not unit:
         pattern += r"|" + _NUM + r"\s*(?:万|亿)?\s*(?:元|美元|%|％)"
     if rank:
