@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.retrieval.tokens import _get_jieba, coverage, tokenize
+from assistant.answering.numbers import canonical, chinese_values, mentions, value_range
 from assistant.answering.question import entity_variants, language
 from assistant.ingest.chunking import split_sentences as sentence_spans
 from assistant.records import Citation
@@ -126,6 +127,12 @@ class Claim:
     latin: list[str] = field(default_factory=list)
     pinyin: list[str] = field(default_factory=list)   # pinyin names of an English claim
     terms: list[str] = field(default_factory=list)
+    # Round figures of the claim (两千余, 3000多, 近200): value -> the range it stands for;
+    # a source stating any value in it supports the number.
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # value -> the units the claim counts it in (3 -> {"名"}): a passage's one-character
+    # numeral (三名) supports it only in the same unit.
+    units: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def has_facts(self) -> bool:
@@ -208,10 +215,17 @@ def _canon(x: float) -> str:
     return str(int(round(x))) if abs(x - round(x)) < 1e-9 else f"{x:.6g}"
 
 
-def number_values(text: str, split_groups: bool = False) -> list[set[str]]:
-    """Each number of a text as the set of values it may stand for."""
+def number_values(text: str, split_groups: bool = False,
+                  all_chinese: bool = False) -> list[set[str]]:
+    """Each number of a text as the set of values it may stand for: Arabic digits
+    (with 万/亿 and English multipliers, month names) and numbers in Chinese numerals
+    (九百, 三百六十七, 两千余; `answering.numbers`). One Chinese numeral character under
+    ten (三名) counts only with `all_chinese` (a passage's numbers): in a claim it is as
+    often a word (两岸, 三地) as a count."""
     text = text.translate(_DIGITS)
     out = []
+    for _, _, value in chinese_values(text, min_chars=1 if all_chinese else 2):
+        out.append({canonical(value)})
     for m in _NUMBER.finditer(text):
         raw, unit = m.group(1), (m.group(2) or "").lower()
         value = float(raw.replace(",", ""))
@@ -271,7 +285,58 @@ def make_claim(sentence: str) -> Claim:
     body = _LIST_ITEM.sub("", text)
     return Claim(raw=sentence, text=text, cited=markers(sentence),
                  numbers=number_values(body), names=chinese_names(body),
-                 latin=latin_names(body), pinyin=pinyin_names(body), terms=tokenize(body))
+                 latin=latin_names(body), pinyin=pinyin_names(body),
+                 terms=tokenize(arabic_numerals(body)), ranges=approximate_ranges(body),
+                 units=counted_units(body))
+
+
+def counted_units(text: str) -> dict[str, set[str]]:
+    """Each number of the text and the units it is counted in (367人: {"367": {"人"}})."""
+    out: dict[str, set[str]] = {}
+    text = text.translate(_DIGITS)
+    for m in mentions(text):
+        if m.unit and not m.date:
+            out.setdefault(canonical(m.value), set()).add(m.unit)
+    return out
+
+
+def _short_numerals(text: str) -> set[tuple[str, str]]:
+    """(value, unit) of the numbers a text writes in one Chinese numeral character
+    (三项, 两对): a value alone they share with any claim too easily ("3 months")."""
+    text = text.translate(_DIGITS)
+    return {(canonical(m.value), m.unit) for m in mentions(text)
+            if m.chinese and m.num_end - m.start == 1 and m.unit and not m.date}
+
+
+def arabic_numerals(text: str) -> str:
+    """The text with its Chinese numerals written in digits (三百六十七人 -> 367人): its
+    numbers are checked by value, its terms are matched as the passages mostly write
+    them (jieba cuts 三百六十七人 into 三百六十 / 七人, no word of "367人")."""
+    for start, end, value in reversed(chinese_values(text, min_chars=2)):
+        text = text[:start] + canonical(value) + text[end:]
+    return text
+
+
+def approximate_ranges(text: str) -> dict[str, tuple[float, float]]:
+    """The round figures of a text (余/多/近/约…) and the values each stands for."""
+    text = text.translate(_DIGITS)
+    return {canonical(m.value): value_range(text, m) for m in mentions(text)
+            if m.approx and not m.date}
+
+
+def _within(vals: set[str], ranges: dict[str, tuple[float, float]], told: set[str]) -> bool:
+    """A round figure of the claim (its values `vals`) that a stated value falls in."""
+    spans = [ranges[v] for v in vals if v in ranges]
+    if not spans:
+        return False
+    for t in told:
+        try:
+            x = float(t)
+        except ValueError:
+            continue
+        if any(lo <= x <= hi for lo, hi in spans):
+            return True
+    return False
 
 
 # support -----------------------------------------------------------------------------
@@ -293,9 +358,12 @@ class Verifier:
                 svecs: np.ndarray) -> Support:
         haystack = f"{src.heading}\n{src.fact_text}"
         hay_numbers: set[str] = set().union(*number_values(haystack, split_groups=True))
+        hay_short = _short_numerals(haystack)
         missing = []
         for vals in claim.numbers:
-            if not vals & hay_numbers:
+            if vals & hay_numbers or _within(vals, claim.ranges, hay_numbers):
+                continue
+            if not any((v, u) in hay_short for v in vals for u in claim.units.get(v, ())):
                 missing.append(sorted(vals, key=len)[0])
         # Names say whom the claim is about: the passage often says "the company" where
         # its article names it, so they are looked up in the whole article.
