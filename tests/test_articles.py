@@ -325,3 +325,77 @@ def test_duplicate_ids_are_made_unique(tmp_path):
     assert all(re.fullmatch(r"same-[0-9a-f]{6}", i) for i in ids[1:3])
     assert [a.headings[0] for a in articles] == ["标题甲", "标题乙", "丙", "丁"]
     assert [e.reason for e in errors] == ["no such file or directory"]
+
+
+# --- feature pages (issue 18) ----------------------------------------------------------
+
+FEATURE = """工人日报 2025年5月1日 星期四
+第05版：特别报道
+
+大国工匠的“毫厘功夫”
+——记全国劳动模范、某重工集团高级技师赵六
+
+本报记者 张三
+
+　　清晨六点半，某重工集团总装车间里已经响起了机床的轰鸣声。五十二岁的赵六戴上老花镜，开始了一天的工作。
+
+　　从一名普通学徒成长为全国劳动模范，赵六用了整整三十年。
+
+{h1}
+
+　　1995年，赵六从技校毕业进厂，被分配到最苦最累的铆焊岗位。
+
+　　为了练好基本功，他每天下班后留在车间多练两个小时，手上磨出了厚厚的老茧。
+
+　　王  五摄
+
+{h2}
+
+　　2018年，企业承接了一项重点工程，其中一个关键部件的加工精度要求达到0.01毫米。
+
+　　赵六带领团队连续攻关三个月，先后试验了二十多种方案，最终啃下了这块硬骨头。
+
+{h3}
+
+　　如今，赵六把更多精力放在了培养徒弟上。他的工作室已带出高级技师十二名。
+
+　　“技术是大家的，要一代一代传下去。”赵六说。
+
+记者手记
+
+　　采访中，赵六说得最多的一句话是“干一行就要爱一行”。这朴素的话语，正是工匠精神最好的注解。
+
+相关链接
+
+　　全国劳动模范是我国授予劳动者的最高荣誉之一，每五年评选表彰一次。
+"""
+
+
+@pytest.mark.parametrize("heads", [("苦练：从学徒到“技术尖子”", "攻关：啃下“卡脖子”难题", "传承：把绝活教给年轻人"),
+                                   ("从学徒到技术尖子", "啃下卡脖子难题", "把绝活教给年轻人")])
+@pytest.mark.parametrize("layout", ["indented", "flush", "no blank lines", "markdown bold"])
+def test_feature_page_with_three_subheads_and_boxes_is_one_article(heads, layout):
+    text = FEATURE.format(h1=heads[0], h2=heads[1], h3=heads[2])
+    if layout == "flush":
+        text = re.sub(r"(?m)^\u3000\u3000", "", text)
+    elif layout == "no blank lines":
+        text = re.sub(r"\n\n", "\n", text)
+    elif layout == "markdown bold":
+        for h in (*heads, "记者手记", "相关链接"):
+            text = text.replace(f"\n{h}\n", f"\n**{h}**\n")
+    (a,) = parse_page(text, "feature.md")
+    assert a.headings == ["大国工匠的“毫厘功夫”", "——记全国劳动模范、某重工集团高级技师赵六"]
+    assert (a.byline, a.authors) == ("本报记者 张三", ["张三"])   # "记者手记" names no author
+    assert (a.photographers, a.captions) == (["王五"], ["王  五摄"])   # a credit alone is no heading
+    assert a.paragraphs[-1].startswith("全国劳动模范是我国") and heads[1] in a.paragraphs
+    assert (a.date, a.newspaper, a.page) == ("2025-05-01", "工人日报", "第05版：特别报道")
+
+
+def test_an_article_continued_on_another_page_stays_one_article():
+    page = ("甲市职工技能大赛圆满落幕\n\n本报讯（记者张三）5月1日，甲市第十届职工职业技能大赛在市工人文化宫落下帷幕。\n\n"
+            "　　市总工会相关负责人表示，近年来全市各级工会广泛开展劳动和技能竞赛，推动建成了一批职工创新工作室。（转第5版）\n\n"
+            "乙县启动职工疗休养\n\n本报讯（记者李四）乙县总工会日前启动今年职工疗休养活动。\n\n　　活动持续到十二月。\n\n"
+            "甲市职工技能大赛圆满落幕\n（上接第1版）\n　　获奖选手将按规定授予甲市五一劳动奖章等荣誉称号。\n")
+    a, b = parse_page(page, "issue.txt")
+    assert a.headings == ["甲市职工技能大赛圆满落幕"] and a.paragraphs[-1] == "获奖选手将按规定授予甲市五一劳动奖章等荣誉称号。"
+    assert b.headings == ["乙县启动职工疗休养"] and b.paragraphs == ["乙县总工会日前启动今年职工疗休养活动。", "活动持续到十二月。"]

@@ -160,11 +160,18 @@ _DATELINE_ONLY = re.compile(rf"[【〔\[（(]?{_DATELINE}[】〕\]）)]?")
 _ROLE_ONLY = re.compile(rf"{_ROLE}")
 
 
+# A box inside an article, under a label of its own: the reporter's notes (记者手记), a
+# related-facts box (相关链接), a short comment (短评). The label is a subheading of the
+# article, never a byline ("记者手记" names no reporter) nor a new article.
+_BOX_LABEL = re.compile(r"^[【\[（(]?\s*(?:(?:记者|編輯|编辑|采访|作者|编后)?手记|(?:相关|新闻|背景|知识|政策)?链接"
+                        r"|记者观察|记者点评|短评|小贴士|名词解释|数据来源)\s*[】\]）)]?[:：]?$")
+
+
 def _is_byline_line(text: str) -> bool:
     """A line holding nothing but a byline: "本报记者 张三 通讯员 李四", "新华社记者 王五",
     "本报评论员", "本报讯", "文/图 赵六", or a dateline with its reporter."""
     t = text.strip("□■◎●▲◆★☆ \u3000")
-    if not t or len(t) > 60 or _is_photo_credit(t):
+    if not t or len(t) > 60 or _is_photo_credit(t) or _BOX_LABEL.match(t):
         return False
     m = re.match(r"(?:作者|记者|撰稿|撰文|文)\s*[:：]\s*", t)
     if m:   # "作者：本报记者 张三", "作者：张三（北京大学教授）"
@@ -222,6 +229,8 @@ _OTHER_CREDIT = re.compile(
     r"(?:受访者供图|[^\s。，,]{0,16}供图|资料图片?|图片来源[:：][^。]{0,30}|新华社发" + _PAREN_TAIL
     + r"|[（(]见图[)）]|[（(]图片由[^（()）]{1,20}提供[)）]|(?:摄影|图)[:：/／]\s*[^\s。，,]{2,12})\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+# A caption opens on the photo: "图为…", "上图：…", "图①…".
+_PHOTO_CUE = re.compile(r"^(?:[图圖]为|[图圖][①-⑳\d]|[上下左右中]图[：:]?|[图圖]片?[：:])")
 
 
 def _photo_credit(text: str) -> tuple[str, str] | None:
@@ -527,6 +536,8 @@ class _Line:
     after_end: bool = False      # a source line closing the article above stood above it
     md_start: bool = False       # a Markdown heading ("### 标题") stood above it
     deck: bool = False           # one deck of a headline the file also gives as one title line
+    jump_out: bool = False       # the text goes on on another page ("（转第5版）" ended it)
+    jump_in: bool = False        # the text comes from another page ("（上接第1版）" stood above)
 
 
 def _normalise_newlines(text: str) -> str:
@@ -544,6 +555,11 @@ _SPACE_RUN = re.compile(r"(?<=\S)[ \u00a0]{3,}(?=\S)")
 _LINK_LINE = re.compile(r"^(?:[<＜(（\[【]?\s*(?:https?://|www\.)\S+?[>＞)）\]】]?"
                         r"|(?:>>+|》》|→)?\s*(?:详见|详情见|更多(?:内容|详情)?(?:请)?(?:见|访问|点击)?)\S{0,12}"
                         r"(?:https?://|www\.)\S+)$")
+# Where an article leaves the page and where it comes back: "（转第5版）", "（下转第五版）",
+# "（上接第1版）", "（紧接第一版）".
+_JUMP_NUM = r"第?\s*[\d一二三四五六七八九十]{1,3}\s*(?:版|页|頁)"
+_JUMP_OUT = re.compile(rf"[（(]\s*(?:下转|轉|转至|转到|转){_JUMP_NUM}\s*[)）]|(?<=[。！？”])\s*(?:下转|转){_JUMP_NUM}$")
+_JUMP_IN = re.compile(rf"^[（(]?\s*(?:上接|紧接|承接|接|承){_JUMP_NUM}\s*[)）]?\s*")
 # A numbered section heading inside an article: "（一）三十年再聚首", "一、加强组织领导", "1.人员到位".
 _NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、．.]|\d{1,2}[、．.](?!\d))")
 # An editor's note: "编者按：…", "【编者按】…", "编者的话", "编前", "编后".
@@ -612,9 +628,30 @@ def _lines(text: str) -> list[_Line]:
                 b += 1
     out: list[_Line] = []
     gap = 0
-    mark = ended = False
+    mark = ended = jumped_in = False
     for k, raw in enumerate(raws):
         line = raw.strip()
+        # Jump lines: "（转第5版）" where an article leaves the page, "（上接第1版）" where it
+        # comes back; on a line of their own or run onto the text.
+        m = _JUMP_OUT.search(line)
+        if m and m.end() == len(line):
+            line = line[:m.start()].rstrip()
+            if out and not line:
+                out[-1].jump_out = True
+                continue
+            jump_out = True
+        else:
+            jump_out = False
+        m = _JUMP_IN.match(line)
+        if m:
+            line = line[m.end():].lstrip()
+            jumped_in = True
+            if out and out[-1].gap >= gap and _is_heading_line(out[-1].text) and not out[-1].after_end:
+                out[-1].after_end = True   # the headline repeated over the continued text
+            else:
+                ended = True   # the text after it is not the article above's
+            if not line:
+                continue
         if line and (line[0] in "#>" or "](" in line or "**" in line):
             line = _MD_PREFIX.sub("", line)   # "> 本报记者 …《人民日报》（…）"
             line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
@@ -645,8 +682,9 @@ def _lines(text: str) -> list[_Line]:
                 _COLUMN_TAG.match(line) and not _BYLINE.match(line)):
             continue
         out.append(_Line(line, gap, _is_indented(raw), mark, after_end=ended,
-                         md_start=bool(re.match(r"\s*#{1,6}\s", raw))))
-        gap, mark, ended = 0, False, False
+                         md_start=bool(re.match(r"\s*#{1,6}\s", raw)), jump_out=jump_out,
+                         jump_in=jumped_in))
+        gap, mark, ended, jumped_in = 0, False, False, False
     return _drop_repeated_titles(out)
 
 
@@ -878,7 +916,8 @@ class _PageParser:
         if _credit_only(text) and cur.paragraphs and cur.pending is None \
                 and not cur.ended and len(cur.paragraphs[-1]) <= PULLED_CAPTION_MAX \
                 and (cur.byline or not self._ends_article(i)) \
-                and (len(cur.paragraphs) > 1 or cur.byline):
+                and (len(cur.paragraphs) > 1 or cur.byline) \
+                and (self._ends_article(i) or _PHOTO_CUE.match(cur.paragraphs[-1])):
             # "图为…。" then "刘佳良摄" on the next line: the line above the credit is its
             # caption. (At the end of a piece without a byline the text is the caption of
             # a photo story and stays its body.)
@@ -915,7 +954,8 @@ class _PageParser:
         at_start = cur is None or not cur.started
         first = lines[i]
         t0 = first.text
-        if cur is not None and cur.started and (self._is_end_note(i) or _is_note_text(t0)):
+        if cur is not None and cur.started and (self._is_end_note(i) or _is_note_text(t0)
+                                                or _BOX_LABEL.match(t0)):
             return None
         if cur is not None and cur.started and not cur.byline and _names_only(t0) \
                 and self._ends_article(i):
@@ -1161,8 +1201,14 @@ class _PageParser:
         """Whether line i, if it opens a paragraph, is a subheading rather than a cut line."""
         text = self.lines[i].text
         nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
-        return _is_heading_line(text) and not _CLAUSE_MARK.search(text) \
-            and not nxt[:1].islower()
+        if not _is_heading_line(text) or nxt[:1].islower():
+            return False
+        # "苦练：从学徒到技术尖子": a clause mark inside, but a paragraph of its own where a
+        # blank line (as wide as between paragraphs) or an indented line follows it.
+        set_apart = i + 1 < len(self.lines) and (
+            (self.usual_gap >= 1 and self.lines[i + 1].gap >= self.usual_gap)
+            or (self.indented and self.lines[i + 1].indent and not self.lines[i].indent))
+        return not _CLAUSE_MARK.search(text) or set_apart
 
     def _is_inline_caption(self, i: int) -> bool:
         """Whether line i is a caption set between the two halves of a broken sentence."""
@@ -1224,6 +1270,45 @@ def _to_articles(drafts: list[_Draft], source: str, stem: str) -> list[Article]:
     return [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
 
 
+def _rejoin_jumps(lines: list[_Line], drafts: list[_Draft]) -> list[_Draft]:
+    """An article continued on another page ("…（转第5版）" there, "（上接第1版）…" here) is
+    one article: the part after each jump-in line is added to the article whose text left
+    with the nearest jump-out line before it (the headline repeated over it dropped)."""
+    if not any(line.jump_in for line in lines) or not any(line.jump_out for line in lines):
+        return drafts
+
+    def flat(s: str) -> str:
+        return re.sub(r"\s+", "", s)
+
+    texts = [flat("".join(d.paragraphs)) for d in drafts]
+
+    def home(anchor: str) -> int | None:
+        return next((k for k, t in enumerate(texts) if anchor and anchor in t), None)
+
+    outs = [k for k, line in enumerate(lines) if line.jump_out]
+    merged: set[int] = set()
+    for k, line in enumerate(lines):
+        if not line.jump_in:
+            continue
+        before = [o for o in outs if o < k]
+        if not before:
+            continue
+        outs.remove(before[0])
+        a = home(flat(lines[before[0]].text)[-12:])
+        b = home(flat(line.text)[:12])
+        if a is None or b is None or a == b or b in merged or a in merged:
+            continue
+        src, dst = drafts[b], drafts[a]
+        dst.paragraphs += src.paragraphs
+        dst.captions += src.captions
+        dst.notes += src.notes
+        dst.signoffs += src.signoffs
+        texts[a] += texts[b]
+        texts[b] = ""
+        merged.add(b)
+    return [d for k, d in enumerate(drafts) if k not in merged]
+
+
 def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]:
     """Split the text of a newspaper page into its articles, in page order.
 
@@ -1236,7 +1321,8 @@ def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]
     `stem` alone when the page holds one article.
     """
     stem = stem if stem is not None else Path(source).stem
-    articles = _to_articles(_PageParser(_lines(text)).parse(), source, stem)
+    lines = _lines(text)
+    articles = _to_articles(_rejoin_jumps(lines, _PageParser(lines).parse()), source, stem)
     issue = page_issue(text, stem)
     for a in articles:
         issue.fill(a)
