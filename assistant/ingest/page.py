@@ -229,6 +229,7 @@ _OTHER_CREDIT = re.compile(
     r"(?:受访者供图|[^\s。，,]{0,16}供图|资料图片?|图片来源[:：][^。]{0,30}|新华社发" + _PAREN_TAIL
     + r"|[（(]见图[)）]|[（(]图片由[^（()）]{1,20}提供[)）]|(?:摄影|图)[:：/／]\s*[^\s。，,]{2,12})\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+_LABELLED_SUBHEAD = re.compile(r"[^，,；;：:\s]{2,8}[：:][^，,；;：:]{2,20}")
 # A caption opens on the photo: "图为…", "上图：…", "图①…".
 _PHOTO_CUE = re.compile(r"^(?:[图圖]为|[图圖][①-⑳\d]|[上下左右中]图[：:]?|[图圖]片?[：:])")
 
@@ -1203,12 +1204,9 @@ class _PageParser:
         nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
         if not _is_heading_line(text) or nxt[:1].islower():
             return False
-        # "苦练：从学徒到技术尖子": a clause mark inside, but a paragraph of its own where a
-        # blank line (as wide as between paragraphs) or an indented line follows it.
-        set_apart = i + 1 < len(self.lines) and (
-            (self.usual_gap >= 1 and self.lines[i + 1].gap >= self.usual_gap)
-            or (self.indented and self.lines[i + 1].indent and not self.lines[i].indent))
-        return not _CLAUSE_MARK.search(text) or set_apart
+        # "苦练：从学徒到技术尖子": a subhead of a label and a phrase, its one clause mark
+        # the colon after the label (a line cut by the layout has commas).
+        return not _CLAUSE_MARK.search(text) or bool(_LABELLED_SUBHEAD.fullmatch(text))
 
     def _is_inline_caption(self, i: int) -> bool:
         """Whether line i is a caption set between the two halves of a broken sentence."""
