@@ -37,10 +37,24 @@ class Limits:
     articles_per_file: int = 20_000
     # A longer question is refused with a message.
     question_chars: int = 2000
+    # JSON (a `.json` file, or one line of a `.jsonl` file): nested deeper than
+    # `json_depth` arrays/objects, or larger than `json_mb`, it is named and skipped
+    # unparsed. A news record is 2-5 levels deep ({"data": [{"content": [...]}]}); 64
+    # leaves a wide margin and stays far below Python's recursion limit, which a file of
+    # nested brackets ("[" * 200000) hit before and aborted the whole batch. A parsed JSON
+    # value takes several times its text in memory: 50 MB keeps one file's parse well
+    # under a gigabyte (JSON Lines are parsed a line at a time, so a bigger .jsonl is
+    # fine when each line is within the limit).
+    json_depth: int = 64
+    json_mb: float = 50.0
 
     @property
     def file_bytes(self) -> int:
         return int(self.file_mb * 1024 * 1024)
+
+    @property
+    def json_bytes(self) -> int:
+        return int(self.json_mb * 1024 * 1024)
 
 
 NAMES = tuple(f.name for f in fields(Limits))

@@ -87,6 +87,7 @@ def tqdm_stages() -> Stage:
 
 
 def load_with_stages(paths: list[str], stage: Stage | None = None,
+                     follow_links_out: bool = False,
                      ) -> tuple[list[Article], list[LoadError]]:
     """`load_paths`, reporting the "reading" stage path by path."""
     stage = stage or (lambda name, done, total: None)
@@ -94,7 +95,7 @@ def load_with_stages(paths: list[str], stage: Stage | None = None,
     errors: list[LoadError] = []
     stage("reading", 0, len(paths))
     for k, p in enumerate(paths):
-        a, e = load_paths([p])
+        a, e = load_paths([p], follow_links_out)
         articles += a
         errors += e
         stage("reading", k + 1, len(paths))
@@ -105,7 +106,7 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
                 progress_bar: bool = True,
                 progress: Callable[[int, int], None] | None = None,
                 vector_store: str | None = None, stage: Stage | None = None,
-                lock_timeout: float | None = None,
+                lock_timeout: float | None = None, follow_links_out: bool = False,
                 ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
     """Load articles from paths and build the index; report is None when nothing loaded.
 
@@ -120,12 +121,14 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
     target = milvus.parse_vector_store(vector_store)
     if target is not None:
         milvus.check(target, create=True)   # refused before the index folder is made
-    uploads = uploads_dir(index_dir).resolve()
+    uploads = os.path.realpath(uploads_dir(index_dir))
     check_writable(index_dir)   # IndexWriteError now, not after reading and embedding
     with versions.writer_lock(index_dir, what="assistant index", timeout=lock_timeout):
-        with_uploads = any(Path(p).resolve() == uploads for p in paths)
+        # realpath, not Path.resolve: a link loop given as a path is named by the
+        # reader, not raised here (RuntimeError)
+        with_uploads = any(os.path.realpath(p) == uploads for p in paths)
         waiting = journal.pending(index_dir) if with_uploads else []
-        articles, errors = load_with_stages(paths, stage)
+        articles, errors = load_with_stages(paths, stage, follow_links_out)
         if not articles:
             return None, errors, []
         try:

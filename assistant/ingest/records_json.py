@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 
+from assistant import limits
 from assistant.ingest.base import clean_date, clean_str, normalise_newlines, split_authors
 from assistant.records import Article
 
@@ -139,6 +140,41 @@ def record_to_article(obj, source: str, stem: str) -> Article:
                    photographers=split_authors(_lookup(obj, PHOTOGRAPHER)[1]))
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply the arrays and objects of a JSON text nest (brackets inside strings do
+    not count), without parsing it: the parser recurses once per level, and a file of
+    nested brackets would exhaust Python's stack (RecursionError) before any limit."""
+    import numpy as np
+
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    if not brackets:
+        return 0
+    b = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((b == 0x5B) | (b == 0x7B), 1, -1).astype(np.int64)
+    return int(np.cumsum(steps).max())
+
+
+def json_problem(text: str, whole: bool = True) -> str | None:
+    """Why a JSON text (a whole file, or one line with `whole=False`) is over the limits
+    json_mb / json_depth (`assistant.limits`), or None."""
+    lim = limits.current()
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > lim.json_bytes \
+        else len(text)
+    what = "the JSON" if whole else "the record"
+    if size > lim.json_bytes:
+        return (f"{what} is {size / 2**20:,.1f} MB: the limit is {lim.json_mb:g} MB "
+                f"(limit json_mb): not read")
+    depth = nesting_depth(text)
+    if depth > lim.json_depth:
+        return (f"{what} nests arrays/objects {depth:,} levels deep: the limit is "
+                f"{lim.json_depth:,} (limit json_depth): not read")
+    return None
+
+
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
@@ -171,6 +207,12 @@ def read_records(text: str, source: str, stem: str, json_lines: bool = False
     lead = len(text) - len(body)
     if json_lines and not body.startswith("[") and len(body.strip().split("\n")) == 1:
         return _read_lines(text, source, stem)
+    # JSON Lines are parsed (and limited) a line at a time; a whole JSON text at once.
+    problem = json_problem(text)
+    if problem and json_lines and not body.startswith("["):
+        return _read_lines(text, source, stem)   # names the lines over the limits
+    if problem:
+        return [], [(None, problem)]
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as e:
@@ -219,6 +261,10 @@ def _read_lines(text: str, source: str, stem: str):
     articles, errors = [], []
     for lineno, raw in enumerate(text.split("\n"), 1):
         if not raw.strip():
+            continue
+        problem = json_problem(raw, whole=False)
+        if problem:
+            errors.append((lineno, problem))
             continue
         try:
             obj = json.loads(raw)

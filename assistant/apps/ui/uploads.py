@@ -100,7 +100,14 @@ def copy_uploads(paths: Iterable[Path], folder: Path,
         if dest.parent != root:   # cannot happen with a safe name; never write elsewhere
             rejected.append((shown, "unsafe file name"))
             continue
-        shutil.copyfile(src, dest)
+        try:
+            shutil.copyfile(src, dest)
+        except OSError:
+            # a full disk leaves a partial (often 0-byte) copy that every later build
+            # would report as an empty file: remove it and the copies made so far
+            dest.unlink(missing_ok=True)
+            discard(copied)
+            raise
         copied[dest] = shown
     return copied, rejected
 
