@@ -2,7 +2,8 @@
 
     python -m assistant.evaluation.pages DIR [--split tune|heldout|all] [--json] [--show-misses]
 
-DIR holds `NAME.txt` (the text of a page) with `NAME.labels.json` (its articles: kicker,
+DIR holds `NAME.txt` (the text of a page) with `NAME.labels.json` (or labels naming a `pdf`
+and its `pdf_pages` [start, end), read through the PDF reader) (its articles: kicker,
 title, subtitle, byline, authors, photographers, captions, first_sentence, last_sentence,
 end_note; and the page's `furniture` lines), and optionally `split.json`
 ({"tune": [NAME, ...], "heldout": [NAME, ...]}).
@@ -129,9 +130,38 @@ def _names(xs) -> set[str]:
     return {norm(x) for x in xs or []}
 
 
-def score_page(name: str, text: str, labels: dict, split: str = "") -> PageScore:
+def pdf_slice(path: Path, pages: list[int] | None) -> bytes:
+    """The bytes of a PDF holding pages [start, end) of the PDF at `path` (all without)."""
+    import pypdfium2 as pdfium
+
+    if not pages:
+        return path.read_bytes()
+    src = pdfium.PdfDocument(str(path))
+    new = pdfium.PdfDocument.new()
+    new.import_pages(src, list(range(pages[0], pages[1])))
+    import io
+
+    buf = io.BytesIO()
+    new.save(buf)
+    return buf.getvalue()
+
+
+def read_labelled_pdf(folder: Path, labels: dict) -> tuple[list[Article], str]:
+    """The articles the PDF reader gives for a labelled PDF page (its file name hidden), and
+    the PDF's text (for which dates it shows)."""
+    from assistant.ingest.pdf import pdf_document
+    from assistant.ingest.readers import _load_pdf
+
+    data = pdf_slice(folder / labels["pdf"], labels.get("pdf_pages"))
+    text, furniture = pdf_document(data)
+    return _load_pdf(data, "page.pdf", "page"), "\n".join([text, *furniture])
+
+
+def score_page(name: str, text: str, labels: dict, split: str = "",
+               articles: list[Article] | None = None) -> PageScore:
     # The name is hidden: "人民日报_2026-04-30_08" would give away the date and paper.
-    articles = parse_page(text, "page.txt", "page")
+    if articles is None:
+        articles = parse_page(text, "page.txt", "page")
     s = PageScore(name=name, split=split, predicted=len(articles))
     scorable = [lab for lab in labels["articles"] if lab.get("first_sentence") and lab.get("last_sentence")]
     s.labelled = len(scorable)
@@ -232,9 +262,13 @@ def score_dir(folder: str | Path, split: str = "all") -> tuple[list[PageScore], 
         if split != "all" and part != split:
             continue
         txt = folder / f"{name}.txt"
+        labels = json.loads(lab_file.read_text(encoding="utf-8"))
+        if labels.get("pdf"):   # a page of a PDF, read by the PDF reader
+            articles, text = read_labelled_pdf(folder, labels)
+            pages.append(score_page(name, text, labels, part, articles))
+            continue
         if not txt.exists():
             continue
-        labels = json.loads(lab_file.read_text(encoding="utf-8"))
         pages.append(score_page(name, txt.read_text(encoding="utf-8"), labels, part))
     total = PageScore(name="overall", split=split)
     for p in pages:

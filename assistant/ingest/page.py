@@ -1141,8 +1141,10 @@ class _PageParser:
         t = self.lines[j].text
         limit = HEADING_MAX
         nxt = self.lines[j + 1] if j + 1 < len(self.lines) else None
+        after = self.lines[j + 2] if j + 2 < len(self.lines) else None
         if nxt is not None and (nxt.after_edition or _is_byline_line(nxt.text)
-                                or _BYLINE.match(nxt.text)):
+                                or _BYLINE.match(nxt.text)
+                                or (_names_only(nxt.text) and after is not None and after.after_edition)):
             limit = LONG_HEADING_MAX   # a long headline, vouched for by what follows
         elif nxt is not None and self.lines[j].after_end and self.usual_gap >= 1 and nxt.gap == 0:
             limit = LONG_HEADING_MAX   # an item's title line, its text right under it

@@ -69,7 +69,9 @@ def _fragments(textpage) -> list[_Frag]:
         if cur is not None:
             same_line = abs((y0 + y1) / 2 - cur.yc) < 0.5 * max(h, cur.h)
             gap = x0 - cur.x1
-            if same_line and -0.5 * h < gap < 0.8 * h:
+            # A gap filled with spaces drawn in the page ("电\xa0\xa0记者") is inside a line:
+            # a gutter between columns holds no characters.
+            if same_line and -0.5 * h < gap < (3 * h if space else 0.8 * h):
                 # A word space: a space character, or a gap between two Latin words.
                 if space or (gap > 0.15 * h and (_is_wordy(cur.text[-1]) or _is_wordy(c))):
                     cur.text += " "
@@ -162,6 +164,10 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
         columns: list[list[_Frag]] = [[] for _ in range(len(cuts) + 1)]
         for f in frags:
             columns[sum(1 for c in cuts if f.x0 > c)].append(f)
+        if all(len(_bands(col)) <= 1 for col in columns):
+            # No column holds two lines: the gaps are the wide spaces of a list of names
+            # ("本版责编：陈 凌 石 羚"), not gutters. The lines are read as they are.
+            return [frags]
         # A column of vertical text (a headline set top to bottom) is read before the
         # column to its left, as vertical text runs right to left.
         for k in range(1, len(columns)):
@@ -211,15 +217,15 @@ class _Para:
     region: int = 0
 
 
-def _region_paras(frags: list[_Frag]) -> list[_Para]:
+def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para]:
     """The fragments of one column -> its paragraphs: the lines of a paragraph (a full line
     followed by a line that is not indented, in the same size, without a gap) joined."""
     lines: list[list[_Frag]] = []
     for f in sorted(frags, key=lambda f: -f.y1):
         if lines:
             first = lines[-1][0]   # on one line: each centre within the other's height
-            if first.y0 < f.yc < first.y1 and f.y0 < first.yc < f.y1:
-                lines[-1].append(f)
+            if first.y0 < f.yc < first.y1 and (f.y0 < first.yc < f.y1 or f.h < 0.8 * first.h):
+                lines[-1].append(f)   # (a smaller sub- or superscript: "M2")
                 continue
         lines.append([f])
     rows = []
@@ -244,6 +250,11 @@ def _region_paras(frags: list[_Frag]) -> list[_Para]:
         same = [r for r in rows if abs(r[5] - h) <= 0.2 * h]
         return min(r[1] for r in same), max(r[2] for r in same)
 
+    if body_h is None:   # the body type: the page's, else the region's own
+        sizes = Counter()
+        for r in rows:
+            sizes[round(r[5] * 2) / 2] += len(r[0])
+        body_h = sizes.most_common(1)[0][0]
     out: list[_Para] = []
     prev = None
     for row in rows:
@@ -252,8 +263,13 @@ def _region_paras(frags: list[_Frag]) -> list[_Para]:
         full = x1 >= right - 1.2 * h
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
+            # A headline set centred goes on centred under a full first line.
+            centred = h > 1.1 * body_h and abs((x0 + x1) / 2 - (left + right) / 2) < h
+            # "…篇章。" then "（新华社北京10月19日电 …）": an end note starts its own line.
+            note = ptext.rstrip("”’」』 ")[-1:] in ("。", "！", "？") and text[:1] in ("（", "(")
             continues = (px1 >= right - 1.2 * ph          # the line above is full
-                         and x0 <= left + 0.6 * h         # this one is not indented
+                         and not note
+                         and (x0 <= left + 0.6 * h or centred)   # this one is not indented
                          and abs(h - ph) <= 0.06 * ph     # same type size (9 and 10 point differ)
                          and pbottom - top < 1.2 * h)     # no paragraph gap
             if continues:
@@ -285,9 +301,13 @@ def page_paras(page, number: int = 0) -> list[_Para]:
     if not frags:
         return []
     unit = 0.8 * median(f.h for f in frags)
+    sizes = Counter()
+    for f in frags:
+        sizes[round(f.h * 2) / 2] += len(f.text)
+    body_h = sizes.most_common(1)[0][0]
     out: list[_Para] = []
     for k, region in enumerate(_stack(_xy_cut(frags, unit))):
-        for para in _region_paras(region):
+        for para in _region_paras(region, body_h):
             para.page, para.region = number, k
             out.append(para)
     return out
