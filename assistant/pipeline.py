@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.calibration import answerer_for, of_index
+from assistant.answering.extractive import ExtractiveAnswerer  # noqa: F401  (re-exported)
 from assistant.ingest.readers import LoadError, load_paths, settle_ids
 from assistant.answering.conversation import Conversation
 from assistant.answering.prompts import data_folder
@@ -210,7 +211,7 @@ class Assistant:
         self._reloading = False
         self._checked = time.monotonic()
         self._index = NewsIndex.load(self.index_dir, embed_model, vector_store)
-        self.answerer = ExtractiveAnswerer(self._index)
+        self.answerer = answerer_for(self._index)
 
     @property
     def index(self) -> NewsIndex:
@@ -243,7 +244,8 @@ class Assistant:
         if self.llm is not None:
             from assistant.answering.generative import LLMAnswerer
 
-            return Conversation(LLMAnswerer(self.answerer, self.llm))
+            return Conversation(LLMAnswerer(self.answerer, self.llm,
+                                            thresholds=of_index(self._index).thresholds()))
         return Conversation(self.answerer)
 
     def reload(self) -> None:
@@ -256,7 +258,7 @@ class Assistant:
             with self._lock:
                 old = self._index
                 self._index = index
-                self.answerer = ExtractiveAnswerer(index)
+                self.answerer = answerer_for(index)
             hold = getattr(old, "hold", None)
             if hold is not None:
                 hold.release()   # questions still on it read memory and mmaps, not paths

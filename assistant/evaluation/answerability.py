@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.file:
         p.error("give a SQuAD FILE, or --fit ROWS")
-    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.answering.calibration import answerer_for
     from assistant.retrieval.store import NewsIndex
 
     articles, questions = answerability_set(args.file, args.questions_from)
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         questions = questions[:args.limit]
     folder = index_folder(args.file, articles, log=lambda m: print(m, file=sys.stderr))
-    rows = collect(ExtractiveAnswerer(NewsIndex.load(folder)), questions)
+    rows = collect(answerer_for(NewsIndex.load(folder)), questions)
     if args.rows:
         with open(args.rows, "w", encoding="utf-8") as f:
             for r in rows:

@@ -40,6 +40,7 @@ from assistant.answering.guard import sentence_flags
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
 from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
+from assistant.answering import calibration
 from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retriever
 from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
 from assistant.retrieval.tokens import tokenize
@@ -480,6 +481,10 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
         # Sentences written to the assistant, flagged once here (answering/guard.py).
         span_tables.sent_flags = sentence_flags(articles, span_tables)
         span_tables.save(staging)
+        # The similarity settings of this embedder, by name (answering/calibration.py).
+        manifest["calibration"] = calibration.for_build(
+            spec, articles, DocStore(articles, span_tables), embedder.embed_query,
+            lambda rows: sent_vecs[np.asarray(rows, dtype=np.int64)]).to_manifest()
         table.save(staging)
         save_faiss(dense, staging)
         sparse.save(staging)
