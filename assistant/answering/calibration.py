@@ -207,14 +207,20 @@ def derive(spec: str, anchors: dict) -> EmbedderCalibration:
 def of_index(index) -> EmbedderCalibration:
     """The calibration an index was built with (its manifest), else the shipped one of its
     embedder (an index built before calibrations were recorded), else derived now."""
+    cached = getattr(index, "_calibration", None)
+    if cached is not None:
+        return cached
     manifest = getattr(index, "manifest", None) or {}
     if manifest.get("calibration"):
-        return EmbedderCalibration.from_manifest(manifest["calibration"])
-    spec = manifest.get("embedder", {}).get("spec", REFERENCE)
-    found = for_spec(spec)
-    if found is not None:
-        return found
-    return derive(spec, measure_anchors(index))
+        cal = EmbedderCalibration.from_manifest(manifest["calibration"])
+    else:
+        spec = manifest.get("embedder", {}).get("spec", REFERENCE)
+        cal = for_spec(spec) or derive(spec, measure_anchors(index))
+    try:
+        index._calibration = cal     # one reading per loaded index
+    except AttributeError:
+        pass
+    return cal
 
 
 # anchors -------------------------------------------------------------------------------
