@@ -135,7 +135,7 @@ _DATELINE = (rf"(?:据|據)?{_SOURCE}"
              rf"[^{_NOT_IN_DATELINE}]{{0,14}}?(?:{_DATE_NUM}月)?{_DATE_NUM}日(?:专|專|急|特)?(?:电|電)")
 # A news flash credit: "央视网消息", "工人日报讯" (and "本报讯").
 _FLASH = rf"{_SOURCE}[^{_NOT_IN_DATELINE}]{{0,8}}?(?:消息|讯(?!员)|訊(?!員))"
-_REPORTER = (r"[（(]\s*(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)"
+_REPORTER = (rf"[（(]\s*{_OUTLET}?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)"
              r"[^（()）\n]{1,60}[)）]")
 # "光明日报北京10月14日电 记者陈晨 全国总工会…": the reporter named without brackets, then a space.
 _OPEN_REPORTER = (rf"(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者|記者|通讯员|通訊員)\s?[{_HAN}·]{{2,4}}"
@@ -203,8 +203,16 @@ def _names_only(text: str) -> bool:
     return len(text) <= 30 and _split_names(text.strip("□■◎●▲◆★☆")) is not None
 
 
+# A reader's signature under a letter: the place, then the name ("河南鄢陵县 邢先生").
+_PLACE_SIGNATURE = re.compile(rf"^[{_HAN}]{{2,12}}(?:省|市|县|縣|区|區|州|旗|镇|鎮|乡|鄉|村)\s+[{_HAN}·]{{2,6}}$")
+_HONORIFIC = ("先生", "女士", "同志", "老师")
+
+
 def _byline_names(byline: str) -> list[str]:
     """The personal names in a byline, its dateline and roles dropped."""
+    if _PLACE_SIGNATURE.match(byline):   # "江苏南京市 刘国华" -> 刘国华; "邢先生" names nobody
+        name = byline.split()[-1]
+        return [] if name.endswith(_HONORIFIC) else (_split_names(name, loose=True) or [])
     if re.match(r"(?:作者|撰稿|撰文|文)\s*[:：]", byline):   # "作者：莫 洁（媒体评论员）"
         byline = re.sub(r"\s*[（(][^（()）]{2,40}[)）]$", "", byline)
     byline = re.sub(r"^(?:作者|记者|撰稿|撰文|文)\s*[:：]\s*", "记者 ", byline)
@@ -320,7 +328,7 @@ _FURNITURE = re.compile(
     r"|^[（(\[【［]?\s*(?:编辑|編輯)\s*[:：]\s*\S.{0,40}$"
     r"|^(?:→|见)?\s*第?\s*[\d一二三四五六七八九十]{1,3}\s*版$"                         # 第九版
     r"|^第\s*[\d一二三四五六七八九十]+(?:\s*[/／-]\s*[\d一二三四五六七八九十]+)?\s*版\s*[:：·]\s*\S{1,20}$"  # 第03版：要闻, 第6/7版:上海新闻
-    r"|^(?:看点|核心阅读|阅读提示|核心提示|内容提要|导读|本期导读|今日导读|本版导读|要目)$"  # box labels
+    r"|^(?:看点|亮点|核心阅读|阅读提示|核心提示|内容提要|导读|本期导读|今日导读|本版导读|要目)$"  # box labels
     r"|^(?:要闻|国内新闻|国际新闻|综合新闻|广告)$"                                       # section banners
     r"|^(?:本版)?(?:图片|照片|插图|摄影)均?由\S{1,20}提供$"                               # 本版图片由受访者提供
     r"|^第\s*[\d一二三四五六七八九十]+\s*版\s*[（(][^（()）]{0,12}[)）]$"                    # 第1版() of an archive
@@ -421,6 +429,8 @@ def _is_subtitle(text: str) -> bool:
 def _is_attribution(text: str) -> bool:
     """"——本报记者 刘仲华", "——习近平": a dash and who said or wrote it, not a subtitle."""
     rest = text.lstrip("—-－ ")
+    if rest != text and re.sub(r"\s+", "", rest) in ("编者", "編者", "编辑部", "本报编辑部", "本刊编辑部"):
+        return True   # "——编 者" signs an editor's note
     return rest != text and bool(rest) and (_is_byline_line(rest) or _names_only(rest))
 
 
@@ -883,8 +893,8 @@ class _PageParser:
                 cur = _Draft(in_group=cur.in_group)
                 drafts.append(cur)
                 cur.add_body(text)
-            elif detect_headings and cur.started and not cur.byline and _names_only(text) \
-                    and self._ends_article(i):
+            elif detect_headings and cur.started and not cur.byline and cur.pending is None and (
+                    (_names_only(text) and self._ends_article(i)) or _PLACE_SIGNATURE.match(text)):
                 # A signature under the text (署名在文末): the byline of a piece without one.
                 cur.close()
                 cur.byline = text
@@ -958,8 +968,9 @@ class _PageParser:
         if cur is not None and cur.started and (self._is_end_note(i) or _is_note_text(t0)
                                                 or _BOX_LABEL.match(t0)):
             return None
-        if cur is not None and cur.started and not cur.byline and _names_only(t0) \
-                and self._ends_article(i):
+        if cur is not None and cur.started and not cur.byline and (
+                (_names_only(t0) and self._ends_article(i))
+                or (_PLACE_SIGNATURE.match(t0) and cur.pending is None)):
             return None   # a signature under the text, see parse()
         if cur is not None and cur.started and self.signed_below and _is_signoff(t0):
             return None   # a credit signing the text above, see parse()

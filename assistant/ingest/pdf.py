@@ -202,6 +202,12 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
     return [r for g in groups for r in _xy_cut(g, unit, depth + 1)]
 
 
+# A line is full when it ends within two characters of its column's right edge: ragged-right
+# text wrapped by character count ends up to two characters short (rmrb_20251020.pdf, tune
+# pages of tests/data/pdf_pages; it was 1.2, set on justified synthetic pages).
+FULL_SLACK = 2.0
+
+
 @dataclass
 class _Para:
     """A paragraph (or heading, caption, credit) of one region: its lines joined."""
@@ -260,14 +266,14 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
     for row in rows:
         text, x0, x1, top, bottom, h = row
         left, right = edges(h)
-        full = x1 >= right - 1.2 * h
+        full = x1 >= right - FULL_SLACK * h
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
             # A headline set centred goes on centred under a full first line.
             centred = h > 1.1 * body_h and abs((x0 + x1) / 2 - (left + right) / 2) < h
             # "…篇章。" then "（新华社北京10月19日电 …）": an end note starts its own line.
             note = ptext.rstrip("”’」』 ")[-1:] in ("。", "！", "？") and text[:1] in ("（", "(")
-            continues = (px1 >= right - 1.2 * ph          # the line above is full
+            continues = (px1 >= right - FULL_SLACK * ph   # the line above is full
                          and not note
                          and (x0 <= left + 0.6 * h or centred)   # this one is not indented
                          and abs(h - ph) <= 0.06 * ph     # same type size (9 and 10 point differ)
