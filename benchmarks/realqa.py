@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.realqa")
     p.add_argument("--index-dir", default=str(ROOT / ".cache" / "realqa-index"))
     p.add_argument("--before", default=None, help="results JSON of an earlier commit")
+    p.add_argument("--commit", default=None,
+                   help="the commit measured (default: git rev-parse of this checkout)")
     p.add_argument("--from-json", default=None,
                    help="write REALQA.md from this results file instead of running")
     args = p.parse_args(argv)
@@ -127,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         res = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
     else:
         res = run(Path(args.index_dir))
+    if args.commit:
+        res["commit"] = args.commit
     before = json.loads(Path(args.before).read_text(encoding="utf-8")) if args.before else None
     if before:
         res["before"] = {"commit": before.get("commit"),
