@@ -64,14 +64,17 @@ def category_table(after: dict, before: dict | None = None) -> list[str]:
     cats = after["by_category"]
     b = (before or {}).get("by_category", {})
     head = "| category | cases | passed | " + ("passed before | " if before else "") + \
-        "answered | gold cited first | every fact in the answer | unanswerable refused |"
-    lines = [head, "|---|---:|---:|" + ("---:|" if before else "") + "---:|---:|---:|---:|"]
+        "answered | gold cited first | every fact in the answer | unanswerable refused | " \
+        "bold short answer wrong |"
+    lines = [head, "|---|---:|---:|" + ("---:|" if before else "") + "---:|---:|---:|---:|---:|"]
 
     def row(name, c, bc, n):
         return (f"| {name} | {n} | {_pct(c['passed'])} | "
                 + (f"{_pct(bc.get('passed')) if bc else '-'} | " if before else "")
                 + f"{_pct(c['answered'])} | {_pct(c['first_cited'])} | "
-                  f"{_pct(c['must_contain'])} | {_pct(c['refusals_right'])} |")
+                  f"{_pct(c['must_contain'])} | {_pct(c['refusals_right'])} | "
+                  + (f"{_pct(c.get('short_wrong'))} of {c['short_answers']}"
+                     if c.get("short_answers") is not None else "-") + " |")
 
     order = sorted(cats, key=lambda k: -cats[k]["cases"])
     for k in order:
@@ -79,7 +82,8 @@ def category_table(after: dict, before: dict | None = None) -> list[str]:
     a, r = after["answers"], after["retrieval"]
     overall = {"passed": a["passed"], "answered": a["answered"],
                "first_cited": r["first_cited"], "must_contain": a["must_contain"],
-               "refusals_right": a["refusals_right"]}
+               "refusals_right": a["refusals_right"], "short_answers": a.get("short_answers"),
+               "short_wrong": a.get("short_wrong")}
     bo = {"passed": before["answers"]["passed"]} if before else None
     lines.append(row("**all**", overall, bo, after["questions"]).replace(
         f"| {after['questions']} |", f"| **{after['questions']}** |", 1))

@@ -104,7 +104,8 @@ def test_by_category_and_split_selection():
     cats = ev.by_category(results)
     assert list(cats) == ["number", "unanswerable"]
     assert cats["number"] == {"cases": 2, "passed": 0.5, "answered": 0.5, "first_cited": 0.5,
-                              "must_contain": 0.5, "refusals_right": None}
+                              "must_contain": 0.5, "refusals_right": None,
+                              "short_answers": 0, "short_wrong": None}
     assert cats["unanswerable"]["refusals_right"] == 1.0
     assert cats["unanswerable"]["first_cited"] is None
     assert ev.by_category([_result(id="x")]) is None   # no category: no table
@@ -120,6 +121,13 @@ def test_by_category_and_split_selection():
     turn = {"found": True, "answer": "1462名[1]", "citations": [{"heading": "劳动奖揭晓"}]}
     assert ev.score_case({"id": "l", "article": ["大会", "劳动奖"],
                           "must_contain": [["1462名"]]}, turn).passed
+    # a bold short answer is right when it is a gold string, with its whole unit
+    assert ev.short_answer_ok("1670人", "A", [["1670人"]]) is True
+    assert ev.short_answer_ok("756人", "A", [["1670人"]]) is False
+    assert ev.short_answer_ok("12.5公", "A", [["12.5公里"]]) is False
+    assert ev.short_answer_ok("2000万亩", "A", [["近2000万亩"]]) is True
+    assert ev.short_answer_ok("193人", None, []) is False      # no article answers it
+    assert ev.short_answer_ok(None, "A", [["x"]]) is None
     cases = [{"turns": ["a"], "split": "fit"}, {"turns": ["b"], "split": "report"},
              {"turns": ["c"]}]
     assert ev.select_split(cases, None) == cases

@@ -197,6 +197,8 @@ class QuestionResult:
     retrieved: list[str] = field(default_factory=list)  # article ids, best first (top 10)
     reason: str = ""                    # the answerer's reason to refuse, if any
     category: str | None = None         # qa: the case's `category`, when it has one
+    short_answer: str | None = None     # the turn's short_answer text, when it gave one
+    short_ok: bool | None = None        # qa: that short answer is a gold string (None: none)
 
     @property
     def question(self) -> str:
@@ -211,6 +213,8 @@ class QuestionResult:
                 "cited_article": self.cited, "cited_heading": self.cited_heading,
                 "retrieval_rank": self.rank, "retrieved": self.retrieved,
                 "why": self.why, "refusal_reason": self.reason or None,
+                **({"short_answer": self.short_answer, "short_ok": self.short_ok}
+                   if self.short_answer else {}),
                 **({"category": self.category} if self.category else {})}
 
 
@@ -242,6 +246,8 @@ def ask_case(assistant, case_id: str, turns: list[str], gold_article: str | None
         res.latency_ms.append((time.perf_counter() - t0) * 1000)
     d = turn.to_dict()
     res.answer, res.found = d["answer"], bool(d["found"])
+    if d.get("short_answer"):
+        res.short_answer = str(d["short_answer"].get("text") or "")
     if d["citations"]:
         res.cited = d["citations"][0]["article_id"]
         res.cited_heading = d["citations"][0]["heading"]
@@ -456,6 +462,34 @@ def _squad_why(res: QuestionResult) -> str:
     return "gold article cited, gold text not in the answer"
 
 
+def _compact(s: str) -> str:
+    return "".join(str(s).split())
+
+
+def short_answer_ok(short: str | None, gold, must_contain: list[list[str]]) -> bool | None:
+    """Whether a short answer (the bold span) is right: None when there is none or the case
+    has no gold to judge it by (no article, no must_contain); a short answer to a question
+    no article answers is wrong. Right when it holds one of the first must_contain group's
+    strings or is part of one with all of its digits ("18处" for "18处"; "12.5公" for
+    "12.5公里" is wrong: a clipped unit)."""
+    if not short:
+        return None
+    if gold is None:
+        return False
+    if not must_contain:
+        return None
+    s = _compact(short)
+    for g in must_contain[0]:
+        g = _compact(g)
+        if g and g in s:
+            return True
+        digits = "".join(ch for ch in g if ch.isdigit())
+        if s and s in g and digits and digits == "".join(ch for ch in s if ch.isdigit()) \
+                and g.endswith(s[-1:]):
+            return True
+    return False
+
+
 def run_qa_cases(assistant, cases: list[dict], progress_bar: bool = True) -> list[QuestionResult]:
     """Ask every case (its turns in one conversation) and score it as `score_case` does."""
     results = []
@@ -468,6 +502,7 @@ def run_qa_cases(assistant, cases: list[dict], progress_bar: bool = True) -> lis
             res.must_contain = case.get("must_contain") or []
             if case.get("category") is not None:
                 res.category = str(case["category"])
+            res.short_ok = short_answer_ok(res.short_answer, gold, res.must_contain)
             if turn is None:
                 res.passed = False
                 if gold is None:
@@ -515,6 +550,10 @@ def summarize(results: list[QuestionResult]) -> dict:
                                              if r.gold_article is None), 4),
             "answered": _round(mean_of(r.found for r in results), 4),
             "passed": _round(mean_of(r.passed for r in results), 4),
+            # qa: bold short answers given, and the share of them that is not a gold string
+            "short_answers": sum(1 for r in results if r.short_ok is not None),
+            "short_wrong": _round(mean_of(not r.short_ok for r in results
+                                          if r.short_ok is not None), 4),
         },
         "latency_ms": latency_summary(lat),
         "latency_last_turn_ms": latency_summary(last),
@@ -540,6 +579,9 @@ def by_category(results: list[QuestionResult]) -> dict | None:
             "first_cited": _round(mean_of(r.first_cited for r in answerable), 4),
             "must_contain": _round(mean_of(r.must_contain_ok for r in rs), 4),
             "refusals_right": _round(mean_of(r.refusal_ok for r in rs), 4),
+            "short_answers": sum(1 for r in rs if r.short_ok is not None),
+            "short_wrong": _round(mean_of(not r.short_ok for r in rs
+                                          if r.short_ok is not None), 4),
         }
     return out
 
@@ -643,7 +685,9 @@ def format_report(report: dict) -> str:
                  ("answer: refusals right", _fmt(a["refusals_right"])),
                  ("refusals: precision / recall",
                   f"{_fmt(a.get('refusal_precision'))} / {_fmt(a.get('refusal_recall'))}"),
-                 ("cases passed (score_case)", _fmt(a["passed"]))]
+                 ("cases passed (score_case)", _fmt(a["passed"])),
+                 ("short answers given / wrong",
+                  f"{a.get('short_answers', 0)} / {_fmt(a.get('short_wrong'))}")]
     rows += [("answered", _fmt(a["answered"])),
              ("latency per question p50 / p95",
               f"{lat['p50']} / {lat['p95']} ms" if lat["n"] else "-")]
@@ -658,15 +702,19 @@ def format_categories(report: dict) -> str:
     """The per-category table of a qa report (Markdown), with the overall row last."""
     a, r = report["answers"], report["retrieval"]
     head = ("| category | cases | passed | answered | first cited | must_contain "
-            "| refusals right |")
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
+            "| refusals right | short answers wrong |")
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def short(c):
+        return f"{_fmt(c.get('short_wrong'))} of {c.get('short_answers', 0)}"
+
     for cat, c in report["by_category"].items():
         lines.append(f"| {cat} | {c['cases']} | {_fmt(c['passed'])} | {_fmt(c['answered'])} "
                      f"| {_fmt(c['first_cited'])} | {_fmt(c['must_contain'])} "
-                     f"| {_fmt(c['refusals_right'])} |")
+                     f"| {_fmt(c['refusals_right'])} | {short(c)} |")
     lines.append(f"| all | {report['questions']} | {_fmt(a['passed'])} | {_fmt(a['answered'])} "
                  f"| {_fmt(r['first_cited'])} | {_fmt(a['must_contain'])} "
-                 f"| {_fmt(a['refusals_right'])} |")
+                 f"| {_fmt(a['refusals_right'])} | {short(a)} |")
     return "\n".join(lines)
 
 
@@ -677,7 +725,7 @@ def misses(results: list[QuestionResult]) -> list[QuestionResult]:
         if r.gold_article is None:
             bad = not r.refusal_ok
         else:
-            bad = not r.passed or r.rank != 1
+            bad = not r.passed or r.rank != 1 or r.short_ok is False
         if bad:
             out.append(r)
     return out
