@@ -273,7 +273,11 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
             centred = h > 1.1 * body_h and abs((x0 + x1) / 2 - (left + right) / 2) < h
             # "…篇章。" then "（新华社北京10月19日电 …）": an end note starts its own line.
             note = ptext.rstrip("”’」』 ")[-1:] in ("。", "！", "？") and text[:1] in ("（", "(")
-            continues = (px1 >= right - FULL_SLACK * ph   # the line above is full
+            # Lines of one headline, both centred in the same type without a gap, are one
+            # headline even when the first is short ("先进人物图片损毁" / "影响公益宣传功能").
+            both_centred = centred and abs((px0 + px1) / 2 - (left + right) / 2) < ph
+            continues = (px1 >= right - FULL_SLACK * ph or both_centred)   # the line above is full
+            continues = (continues
                          and not note
                          and (x0 <= left + 0.6 * h or centred)   # this one is not indented
                          and abs(h - ph) <= 0.06 * ph     # same type size (9 and 10 point differ)
