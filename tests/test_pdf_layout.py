@@ -124,3 +124,24 @@ def test_real_pdf_pages_do_not_get_worse():
     _, overall = score_dir(Path(__file__).parent / "data" / "pdf_pages", "all")
     assert overall["precision"] >= 0.80 and overall["recall"] >= 0.87
     assert overall["date_acc"] == 1.0 and overall["photographers_acc"] >= 0.97
+
+
+def test_each_article_of_a_two_page_pdf_gets_the_page_it_starts_on(tmp_path):
+    path = tmp_path / "issue.pdf"
+    c = _canvas(path)
+    for number, title, body in ((4, "甲市职工技能大赛圆满落幕", BODY[:2]), (5, "乙县启动职工疗休养", BODY[3:])):
+        _running_header(c, "要闻", number)
+        c.setFont(FONT, 20)
+        c.drawString(60, H - 80, title)
+        c.setFont(FONT, 10)
+        c.drawString(60, H - 104, "本报记者 张三")
+        y = H - 130
+        for line in _lines(body, 34):
+            c.drawString(30, y, line)
+            y -= 14
+        c.showPage()
+    c.save()
+    articles, errors = load_path(path)
+    assert errors == []
+    assert [(a.title, a.page, a.date) for a in articles] == [
+        ("甲市职工技能大赛圆满落幕", "第04版：要闻", "2025-05-01"), ("乙县启动职工疗休养", "第05版：要闻", "2025-05-01")]

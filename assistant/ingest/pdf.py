@@ -449,8 +449,18 @@ def pdf_document(data: bytes) -> tuple[str, list[str]]:
     when its last line is full and the next region starts with a line of body type that is
     not indented, the two are joined, and captions set between them follow the paragraph.
     A larger type (a headline) or an indented line starts anew."""
+    text, furniture, _ = pdf_layout(data)
+    return text, furniture
+
+
+def pdf_layout(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
+    """`pdf_document`, and for each page its text and its running header/footer lines (so
+    an article is given the page it starts on)."""
     pages, sizes = _read_pages(data)
     drop = _running(pages, sizes)
+    per_page = [(" ".join(p.text for k, p in enumerate(page) if (n, k) not in drop),
+                 [p.text for k, p in enumerate(page) if (n, k) in drop])
+                for n, page in enumerate(pages)]
     furniture = [p.text for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) in drop]
     paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
     body = _body_size(paras)
@@ -473,7 +483,7 @@ def pdf_document(data: bytes) -> tuple[str, list[str]]:
         if is_body:
             last, last_para = len(out) - 1, p
             with_body.add(region)
-    return "\n".join(out), furniture
+    return "\n".join(out), furniture, per_page
 
 
 def last_was_region_end(paras: list[_Para], p: _Para) -> bool:

@@ -163,12 +163,19 @@ def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
     columns and pages, running headers and page numbers out), split like a page. The date,
     paper and page come from the running header and footer, else from the file name."""
     from assistant.ingest.issue import from_lines
-    from assistant.ingest.pdf import pdf_document
+    from assistant.ingest.pdf import pdf_layout
 
-    text, furniture = pdf_document(data)
-    articles = _load_plain(text, source, stem, markdown=False)
-    issue = from_lines(furniture)
+    text, furniture, pages = pdf_layout(data)
+    articles = _plain_articles(text, source, stem, markdown=False)
+    # The running header and footer first, then lines in the text, then the file name.
+    issue = from_lines(furniture).merged(page_issue(text, stem))
+    flat = [_norm(t) for t, _ in pages]
     for a in articles:
+        # The page (版) an article starts on is that of the PDF page holding its opening.
+        key = _norm(a.paragraphs[0] if a.paragraphs else a.title)[:16]
+        start = next((n for n, t in enumerate(flat) if key and key in t), None)
+        if start is not None and len(pages) > 1:
+            from_lines(pages[start][1]).fill(a)
         issue.fill(a)
     return articles
 
