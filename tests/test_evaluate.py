@@ -126,6 +126,11 @@ def test_by_category_and_split_selection():
     assert ev.short_answer_ok("756人", "A", [["1670人"]]) is False
     assert ev.short_answer_ok("12.5公", "A", [["12.5公里"]]) is False
     assert ev.short_answer_ok("2000万亩", "A", [["近2000万亩"]]) is True
+    assert ev.short_answer_ok("4个", "A", [["4个排污口"]]) is True
+    assert ev.short_answer_ok("约500只", "A", [["500只左右"]]) is True
+    assert ev.short_answer_ok("阿洪", "A", [["吐尔迪·阿洪"]]) is False   # a name is whole
+    assert ev.short_answer_ok("10天", "A", [["8到10天"]]) is False
+    assert ev.short_answer_ok("1163批", "A", [["1163批次"]]) is False
     assert ev.short_answer_ok("193人", None, []) is False      # no article answers it
     assert ev.short_answer_ok(None, "A", [["x"]]) is None
     cases = [{"turns": ["a"], "split": "fit"}, {"turns": ["b"], "split": "report"},

@@ -466,12 +466,32 @@ def _compact(s: str) -> str:
     return "".join(str(s).split())
 
 
+_APPROX = ("大约", "超过", "约", "近", "超", "逾", "余")
+
+
+def _whole_words_of(part: str, whole: str) -> bool:
+    """`part` stands in `whole` starting and ending on jieba word boundaries (so "4个" is
+    in "4个排污口", but "12.5公" clips "12.5公里")."""
+    import jieba
+
+    at = whole.find(part)
+    if at < 0:
+        return False
+    cuts, pos = {0}, 0
+    for w in jieba.lcut(whole):
+        pos += len(w)
+        cuts.add(pos)
+    return at in cuts and at + len(part) in cuts
+
+
 def short_answer_ok(short: str | None, gold, must_contain: list[list[str]]) -> bool | None:
     """Whether a short answer (the bold span) is right: None when there is none or the case
     has no gold to judge it by (no article, no must_contain); a short answer to a question
     no article answers is wrong. Right when it holds one of the first must_contain group's
-    strings or is part of one with all of its digits ("18处" for "18处"; "12.5公" for
-    "12.5公里" is wrong: a clipped unit)."""
+    strings, or is whole words of one with all of its figures (a name must be whole: "阿洪" for
+    "吐尔迪·阿洪" is wrong; "4个" for "4个排污口",
+    "12.5公" for "12.5公里" clips the unit, "10天" for "8到10天"
+    drops a figure, "756人" for "1670人" is another figure)."""
     if not short:
         return None
     if gold is None:
@@ -481,11 +501,17 @@ def short_answer_ok(short: str | None, gold, must_contain: list[list[str]]) -> b
     s = _compact(short)
     for g in must_contain[0]:
         g = _compact(g)
-        if g and g in s:
+        if not g:
+            continue
+        if g in s:
             return True
-        digits = "".join(ch for ch in g if ch.isdigit())
-        if s and s in g and digits and digits == "".join(ch for ch in s if ch.isdigit()) \
-                and g.endswith(s[-1:]):
+        core_s, core_g = s, g
+        for a in _APPROX:          # 约/近/超 … qualify the figure on either side
+            core_s = core_s[len(a):] if core_s.startswith(a) else core_s
+            core_g = core_g[len(a):] if core_g.startswith(a) else core_g
+        digits = "".join(ch for ch in core_g if ch.isdigit())
+        if core_s and digits and digits == "".join(ch for ch in core_s if ch.isdigit()) \
+                and _whole_words_of(core_s, core_g):
             return True
     return False
 
