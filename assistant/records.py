@@ -138,6 +138,10 @@ class Citation:
     newspaper: str | None = None
     page: str | None = None
     photographers: list[str] = dataclasses.field(default_factory=list)
+    # The passage reads like an instruction to an AI (answering/guard.py flags it) yet
+    # answers the question: quoted as the article's text, with a note, never as a fact
+    # on its own (no short answer is taken from it).
+    instruction: bool = False
 
     def with_metadata(self, art: "Article") -> "Citation":
         """This citation with the article's date, URL, authors, newspaper, page and
@@ -156,6 +160,8 @@ class Citation:
              "end": self.end, "date": self.date, "supported": self.supported}
         if self.field:
             d["field"] = self.field
+        if self.instruction:
+            d["instruction"] = True
         for key in ("url", "authors", "newspaper", "page", "photographers"):
             value = getattr(self, key)
             if value:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+from dataclasses import replace
 import math
 import re
 
@@ -58,8 +59,23 @@ NOT_FOUND = {
 }
 
 
+# Asking for a list or a summary in so many words: answered as bullets even when the
+# question joins subjects ("列出…以及各自有多少人参赛").
+_LIST_VERB = re.compile(r"列出|列举|罗列|总结|概括|归纳|要点|梳理|盘点|汇总|哪几篇|哪些报道|哪些文章|哪些新闻|"
+                        r"\blist\b|\bsummar(y|ise|ize)\b|talking points|key points|main points|"
+                        r"\bbullet", re.I)
+
+
 def is_list_question(text: str) -> bool:
     return bool(_LIST.search(simplified(text)))
+
+
+def is_multipart(text: str) -> bool:
+    """Several questions in one (`Question.parts`: "甲市和乙市的比赛各有多少名选手？",
+    "对比A和B的人数", "陈重是谁？他做了什么报告？"), not asking for a list or summary."""
+    if _LIST_VERB.search(simplified(text)):
+        return False
+    return len(analyse(text).parts) >= 2
 
 
 def topic_question(text: str) -> str:
@@ -170,6 +186,8 @@ def answer(answerer, text: str, prior_articles: list[str] = ()):
     from assistant.answering.extractive import Retrieval
 
     lang = language(text)
+    if is_multipart(text):
+        return answer_parts(answerer, text, analyse(text))
     summary = bool(_SUMMARY.search(simplified(text)))
     topic = topic_question(text)
     index = answerer.index
@@ -281,6 +299,8 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
 def compose(text: str, index, chosen) -> Turn:
     """Bullets grouped by article (in the order of each article's best bullet), the
     article's title as the group line, bullets in text order, one citation each."""
+    from assistant.answering.extractive import quoted_passage
+
     lang = language(text)
     order = list(dict.fromkeys(c.article_id for c in chosen))
     lines = [] if lang == "zh" else ["According to the articles:"]
@@ -293,6 +313,70 @@ def compose(text: str, index, chosen) -> Turn:
             passage = art.text[c.start:c.end]
             citations.append(Citation(n=n, article_id=aid, heading=art.heading,
                                       source=art.source, passage=passage, start=c.start,
-                                      end=c.end, date=art.date))
-            lines.append(f"- {passage}[{n}]")
+                                      end=c.end, date=art.date,
+                                      instruction=getattr(c, "instruction", False)))
+            lines.append(f"- {quoted_passage(citations[-1], lang)}")
     return Turn(text, "\n".join(lines), True, citations)
+
+
+PART_MISSING = {
+    "zh": "文章中没有找到这一问的答案。",
+    "en": "the articles do not answer this part.",
+}
+COMPARED = {"zh": "对比：", "en": "Side by side: "}
+
+
+def answer_parts(answerer, text: str, question: Question):
+    """Each part of a question answered on its own, with its own citations (the
+    extractive answer to the part as a question, under the same found/not-found
+    decision, its short answer first when one figure or name clearly answers it), or
+    said to be missing; a comparison then states both sides' figures together. A part
+    pointing back at a person ("他做了什么报告？") names the person the part before
+    answered with."""
+    from assistant.answering import shortanswer
+    from assistant.answering.extractive import Retrieval, quoted_passage
+
+    lang = question.lang
+    lines = [] if lang == "zh" else ["According to the articles:"]
+    citations: list[Citation] = []
+    figures: list[tuple[str, str, int] | None] = []   # (part, short answer, its [n])
+    retrieval, person = None, None
+    for part in question.parts:
+        pq = analyse(part)
+        if person and pq.pointers:
+            named = pq.with_pointer(person)
+            if named:
+                part, pq = named, analyse(named)
+        turn, r = answerer.answer(part, question=pq)
+        retrieval = retrieval or r
+        label = re.sub(r"[？?。.！!\s]+$", "", part)
+        if not turn.found:
+            lines.append(f"- {label}{'：' if lang == 'zh' else ': '}{PART_MISSING[lang]}")
+            figures.append(None)
+            continue
+        turn = shortanswer.add(turn, pq, getattr(r, "tokens", None) or ())
+        offset = len(citations)
+        moved = [replace(c, n=c.n + offset) for c in turn.citations]
+        short = turn.short_answer
+        quotes = [c for c in moved if not (short and c.n == short["n"] + offset)]
+        body = ("" if lang == "zh" else " ").join(quoted_passage(c, lang) for c in quotes)
+        if short:
+            n = short["n"] + offset
+            body = f"{short['text']}[{n}]{'。' if lang == 'zh' else '. '}{body}"
+            figures.append((label, short["text"], n))
+            if pq.kind == "person":
+                person = short["text"]
+        else:
+            figures.append(None)
+        citations += moved
+        lines.append(f"- {label}{'：' if lang == 'zh' else ': '}{body}")
+    if not citations:
+        retrieval = retrieval or Retrieval(hits=[])
+        retrieval.reason = retrieval.reason or "no part of the question is answered"
+        return Turn(text, NOT_FOUND[lang], False), retrieval
+    if question.comparison and all(figures):
+        sep = "；" if lang == "zh" else "; "
+        sides = sep.join(f"{label} {fig}[{n}]" for label, fig, n in figures)
+        lines.append(COMPARED[lang] + sides + ("。" if lang == "zh" else "."))
+    return Turn(text, "\n".join(lines), True, citations), retrieval
+

@@ -114,8 +114,10 @@ def _measure_char(c: str) -> bool:
 
 
 def _is_unit_word(word: str, tag: str) -> bool:
-    if word in ("%", "％"):
+    if word in ("%", "％", "‰"):
         return True
+    if tag == "eng" and re.fullmatch(r"[A-Za-z]{1,3}", word):
+        return True   # 300MB, 5km, 60kg: a Latin unit written against the number
     if not re.fullmatch(r"[\u4e00-\u9fff]+", word):
         return False
     if tag in ("q", "mq"):
@@ -123,7 +125,7 @@ def _is_unit_word(word: str, tag: str) -> bool:
     if tag == "m":   # 万元, 亿元, 多名: numeral-measure words
         return not re.search(r"\d", word)
     if len(word) == 1:
-        return tag not in _NOT_UNIT_TAGS
+        return tag in ("n", "q", "ng", "m")
     return len(word) == 2 and all(_measure_char(c) for c in word)   # 人次
 
 
@@ -143,6 +145,8 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         s, e = m.span()
         if s == e:
             continue
+        if s > 0 and re.match(r"[A-Za-z]", norm[s - 1]) and not m.group("cn"):
+            continue   # part of a name: MP3, G20, A4
         chinese = bool(m.group("cn"))
         if chinese:
             # A run of numeral characters is a number only where a numeral word starts
@@ -172,19 +176,55 @@ def _mentions(text: str) -> tuple[Mention, ...]:
             rest = norm[e:we]
             if re.fullmatch(r"[\u4e00-\u9fff]+", rest):
                 unit, end = rest, we
-        elif i + 1 < len(ws) and _is_unit_word(ws[i + 1][2], ws[i + 1][3]):
+        elif i + 1 < len(ws) and _is_unit_word(ws[i + 1][2], ws[i + 1][3]) and \
+                not (ws[i + 1][3] == "eng" and ws[i + 1][0] != e):
             unit, end = ws[i + 1][2], ws[i + 1][1]
         if norm[e:e + 1] in ("%", "％"):
             unit, end = "%", e + 1
+        elif not unit and e in starts and e < len(norm) and _measure_char(norm[e]) and \
+                re.fullmatch(r"[\u4e00-\u9fff]", norm[e]):
+            unit, end = norm[e], e + 1   # jieba joined the measure word to the next: 第3次获得
+        if m.group("mult") and len(unit) == 1 and ws[word_at[end - 1]][3] == "n":
+            # 2000亿金马克: a sum's currency cut after its first character by jieba
+            k = word_at[end - 1] + 1
+            if k < len(ws) and ws[k][0] == end and ws[k][3].startswith("n") and \
+                    re.fullmatch(r"[\u4e00-\u9fff]+", ws[k][2]):
+                unit, end = unit + ws[k][2], ws[k][1]
         for mult in ("万亿", "亿", "万"):   # 1.2万元: 万 multiplies, 元 is the unit
             if len(unit) > len(mult) and unit.startswith(mult):
                 unit = unit[len(mult):]
                 value *= _MULT[mult]
+                # 2000亿金马克: jieba's 亿金 leaves the rest of the unit in the next noun
+                k = word_at[end - 1] + 1
+                if len(unit) == 1 and k < len(ws) and ws[k][3].startswith("n") and \
+                        re.fullmatch(r"[\u4e00-\u9fff]+", ws[k][2]):
+                    unit, end = unit + ws[k][2], ws[k][1]
                 break
         rank = norm[max(0, s - 1):s] == "第"
         date = _is_date(norm, m, unit, end)
         out.append(Mention(s, end, num_end, value, unit, approx, rank, date, chinese))
+    fractions = _fractions(norm)
+    if fractions:
+        inside = [(f.start, f.end) for f in fractions]
+        out = [m for m in out if not any(a <= m.start < b for a, b in inside)] + fractions
+        out.sort(key=lambda m: m.start)
     return tuple(out)
+
+
+_FRACTION = re.compile(rf"([{_CN_CHARS}\d]+)分之([{_CN_CHARS}\d.]+)")
+
+
+def _fractions(text: str) -> list[Mention]:
+    """五分之一, 3分之2: a share, its value the fraction."""
+    out = []
+    for m in _FRACTION.finditer(text):
+        if m.group(1) == "百":
+            continue   # 百分之三十 is a percentage (see `_CORE`)
+        den, num = value_of(m.group(1)), value_of(m.group(2))
+        if den and num is not None:
+            out.append(Mention(m.start(), m.end(), m.end(), num / den, "分之",
+                               chinese=not m.group(1).isdigit()))
+    return out
 
 
 def _is_date(text: str, m: re.Match, unit: str, end: int) -> bool:
@@ -248,3 +288,54 @@ def value_range(text: str, mention: Mention) -> tuple[float, float]:
             x /= 10
             step *= 10
     return v, v + step
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|~|～|-|－|—|–|——)\s*")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure as a reader takes it: one number with its unit, a range written as one
+    ("12至55公尺", "两到三枚", "50～75公斤"), or a number written in parts ("4亿5000万
+    加元"). `text[start:end]` is all of it."""
+
+    start: int
+    end: int
+    value: float
+    upper: float | None
+    unit: str
+    approx: bool
+    rank: bool
+    date: bool
+    parts: tuple[Mention, ...]
+
+    def text_in(self, text: str) -> str:
+        return text[self.start:self.end]
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The figures of the text: `mentions` with ranges and numbers written in parts
+    joined (a range's first number is written without its unit: 12至55公尺)."""
+    ms = list(_mentions(text))
+    out: list[Quantity] = []
+    i = 0
+    while i < len(ms):
+        a = ms[i]
+        group = [a]
+        value, upper = a.value, None
+        j = i + 1
+        if j < len(ms) and not a.date and not a.rank:
+            b = ms[j]
+            gap = text[a.end:b.start]
+            if not a.unit and _RANGE_JOIN.fullmatch(gap) and not b.date:
+                group, upper = [a, b], b.value      # 12至55公尺
+            elif gap == "" and not a.unit and text[a.start:a.num_end].endswith("亿") and \
+                    text[b.start:b.num_end].endswith("万"):
+                group, value = [a, b], a.value + b.value   # 4亿5000万
+            elif a.unit and b.unit == a.unit and _RANGE_JOIN.fullmatch(gap):
+                group, upper = [a, b], b.value      # 3000人至5000人
+        last = group[-1]
+        out.append(Quantity(a.start, last.end, value, upper, last.unit,
+                            any(m.approx for m in group), a.rank, a.date, tuple(group)))
+        i += len(group)
+    return out

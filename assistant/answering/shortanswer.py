@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.question import _ROLES, Question, person_names, role_words, unit_pattern
+from assistant.answering.numbers import Quantity, mentions, quantities, words
+from assistant.answering.question import (_ROLES, Question, asked_terms, person_names,
+                                          role_words, unit_pattern)
 from assistant.records import Citation, Turn
 
-_NUM = r"(?:近|约|逾|超过|超|将近|不到|不足)?(?:\d[\d,，.．]*|[一二三四五六七八九十两百千万]+)"
-_MEASURES = "个名家次期人位项天年月岁届所条场对批种元件台份篇例张辆块座户套只本部株亩平方米公里吨斤倍"
 _DATE = re.compile(
     r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年\s*\d{1,2}\s*月(?:初|中旬|下旬|底)?|"
     r"\d{4}\s*年(?:初|底)?|\d{4}-\d{1,2}-\d{1,2}|(?:今年|去年|明年)?\d{1,2}\s*月(?:初|中旬|下旬|底)|"
@@ -26,27 +26,183 @@ _DATE = re.compile(
     r"[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
 
 
-# Any written number: digits, or a run of two or more Chinese numerals.
-_ANY_NUMBER = re.compile(r"\d+(?:[.,，]\d+)*|[零一二三四五六七八九十百千万亿两]{2,}")
+# Clauses: a figure belongs to the subject written in its own clause ("1670人被授予全国劳
+# 动模范称号，756人被授予全国先进工作者称号": 756人 is the 先进工作者'). Marks that end a
+# clause in Chinese news writing, and 、 between the items of a list.
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:、\n]")
 
 
-def _number_spans(text: str, unit: str, rank: bool = False) -> list[tuple[int, int]]:
-    """Counts (367人, 5名, 12元) in the asked unit, or ranks (第12例) for 第几."""
-    measure = unit_pattern(unit) if unit else "[" + re.escape(_MEASURES) + "]"
-    pattern = _NUM + r"\s*[余多]?\s*(?:万|亿)?\s*(?:" + measure + r"|%|％)"
-    if not unit:
-        pattern += r"|" + _NUM + r"\s*(?:万|亿)?\s*(?:元|美元|%|％)"
-    if rank:
-        return [m.span() for m in re.finditer("第" + _NUM + "[" + _MEASURES + "]?", text)]
-    spans = []
-    for m in re.finditer(pattern, text):
-        # 第3名 is a rank, 10月 a date: neither counts something.
-        if text[max(0, m.start() - 1):m.start()] == "第":
+def _clauses(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _CLAUSE_END.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _words_of(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """jieba's words of the text (Simplified when that keeps every offset)."""
+    from assistant.retrieval.tokens import simplified
+
+    simple = simplified(text)
+    return words(simple if len(simple) == len(text) else text)
+
+
+def _subject_terms(question: Question, terms: list[str]) -> list[str]:
+    """The question's words the answering clause must hold: its terms without how it
+    asks and without the measure word (多少人被授予全国劳动模范称号 -> 授予, 全国,
+    劳动模范, 称号)."""
+    units = set(re.findall(r"[^|()?:\\]+", unit_pattern(question.unit))) if question.unit \
+        else set()
+    asking = set(question.asking) | {"多少", "几", "多", "什么", "谁", "哪", "哪些"}
+    keep = []
+    for t in asked_terms(question.text, list(terms)):
+        t = t.lower()
+        if t in units or t in asking or not t.strip():
             continue
-        if re.match(r"\d{1,2}\s*月|\d{4}\s*年", m.group()) and (not unit or unit not in "月年"):
+        if len(t) == 1 and not re.match(r"[a-z]", t):
+            continue   # one character: a measure word or particle more often than a subject
+        keep.append(t)
+    return list(dict.fromkeys(keep))
+
+
+def _held(term: str, ws, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the clause [start, end) holds the term as whole words (职工 is not held by
+    女职工: the term must start where a word starts and end where one ends)."""
+    starts = {a for a, _, _, _ in ws if start <= a < end}
+    ends = {b for _, b, _, _ in ws if start < b <= end}
+    text = "".join(w for _, _, w, _ in ws).lower()
+    out, at = [], text.find(term, start)
+    while 0 <= at and at + len(term) <= end:
+        if at in starts and at + len(term) in ends:
+            out.append((at, at + len(term)))
+        at = text.find(term, at + 1)
+    return out
+
+
+def _unit_fits(m: Quantity, text: str, question: Question) -> bool:
+    if question.rank:
+        return m.rank
+    if m.rank or m.date:   # 1185年 is a year, not how many years
+        return False
+    if question.unit:
+        said = text[m.parts[-1].num_end:m.end]
+        pattern = unit_pattern(question.unit)
+        return bool(re.fullmatch(pattern, m.unit) or re.fullmatch(pattern, said))
+    return bool(m.unit)
+
+
+def _plain(text: str) -> str:
+    """The text in Simplified characters when that keeps every offset (it reads 點 as
+    点 and cuts words as jieba's dictionary has them)."""
+    from assistant.retrieval.tokens import simplified
+
+    simple = simplified(text)
+    return simple if len(simple) == len(text) else text
+
+
+def _given(question: Question) -> set[float]:
+    """The values the question itself states ("2007年", "110米栏", "世界500强"): given,
+    not asked, so never its answer."""
+    return {q.value for q in quantities(_plain(question.text)) if not q.date} | \
+        {m.value for m in mentions(_plain(question.text)) if not m.date}
+
+
+def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Quantity]]:
+    """(the figures of the text that count in the asked unit, with the whole unit:
+    12.5公里, never 12.5公; ranks for 第几; others that could be the answer too: for a
+    question that names no unit, every figure that is not a date or rank). A number
+    jieba leaves without a unit takes the asked measure word written right after it
+    (54,500人次). Figures the question states itself are neither."""
+    given = _given(question)
+    fits, others = [], []
+    for m in quantities(_plain(text)):
+        if m.value in given:
             continue
-        spans.append(m.span())
-    return spans
+        said = re.match(unit_pattern(question.unit), text[m.end:]) if question.unit else None
+        if not m.unit and said:
+            # jieba joined the measure word to the next word (6万人为: 人为)
+            m = replace(m, unit=said.group(), end=m.end + len(said.group()))
+        if m.rank and text[m.start - 1:m.start] == "第":
+            m = replace(m, start=m.start - 1)   # the rank whole: 第3次
+        if _unit_fits(m, text, question):
+            fits.append(m)
+        elif not question.unit and not question.rank and not m.date and not m.rank:
+            others.append(m)
+    return fits, others
+
+
+_SUBSET = {"其中", "当中", "内中"}   # "among them": a part of what the clause before counts
+
+
+def _opens_subset(ws, start: int, end: int) -> bool:
+    first = next((w for a, _, w, _ in ws if start <= a < end and w.strip()), "")
+    return first in _SUBSET
+
+
+def _other_owner(ws, m: Quantity, clause_start: int, subject: list[str]) -> bool:
+    """A noun right before the figure in its clause that the question does not name:
+    the figure counts that (女职工320人, 全长12.5公里 ask 女职工, 全长)."""
+    before = [w for a, b, w, tag in ws if clause_start <= a and b <= m.start]
+    tags = {(a, b): tag for a, b, _, tag in ws}
+    if not before:
+        return False
+    last = [(a, b, w) for a, b, w, _ in ws if clause_start <= a and b == m.start]
+    if not last:
+        return False
+    a, b, w = last[0]
+    return tags[(a, b)].startswith("n") and len(w) >= 2 and w.lower() not in subject
+
+
+def _owned_number(question: Question, citations: list[Citation],
+                  terms: list[str]) -> tuple[int, int, int] | None:
+    """The figure the question's subject owns: of the numbers in the asked unit, the one
+    whose clause holds the most of the question's subject words (as whole words); none
+    when no clause holds any, or when another figure's clause holds as many (a figure
+    in the asked unit, or for a question naming no unit any other number)."""
+    subject = _subject_terms(question, terms)
+    asked = question.asked.lower() if len(question.asked) >= 2 else ""
+    if asked and asked not in subject:
+        subject.append(asked)
+    scored, rivals = [], []   # (score, i, quantity)
+    for i, c in enumerate(citations):
+        if c.field or c.instruction:
+            continue   # metadata, or a sentence reading like an order: never the short answer
+        text = c.passage
+        ws = _words_of(text)
+        clauses = _clauses(text)
+
+        def score(m):
+            k = next(k for k, (a, b) in enumerate(clauses) if a <= m.start <= b)
+            a, b = clauses[k]
+            held = {t for t in subject if _held(t, ws, a, b)}
+            if k and asked in held and _opens_subset(ws, a, b):
+                # "…9万人组成，其中6万人为现役军人": a 其中 clause naming what is counted
+                # is about the clause before too (not when it only names a part of a
+                # total asked: "共计移民18次，其中洪武年间10次")
+                held |= {t for t in subject if _held(t, ws, *clauses[k - 1])}
+            own = len(held)
+            if asked in held:
+                own += 2   # what is counted (多少女职工: 女职工) weighs over the topic words
+            if _other_owner(ws, m, a, subject):
+                own -= 0.5   # "其中女职工320人": the figure is the 女职工's, not the 职工's
+            return own
+
+        fits, others = _count_spans(text, question)
+        scored += [(score(m), i, m) for m in fits]
+        rivals += [(score(m), i, m) for m in others]
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0], reverse=True)
+    best_score, i, best = scored[0]
+    if best_score == 0:
+        return None   # no clause holds the subject: the figure may be anyone's
+    best_text = best.text_in(citations[i].passage)
+    for other_score, j, other in scored[1:] + rivals:
+        if other_score >= best_score and other.text_in(citations[j].passage) != best_text:
+            return None   # another figure as well owned: no guess
+    return i, best.start, best.end
 
 
 def _date_spans(text: str) -> list[tuple[int, int]]:
@@ -71,7 +227,8 @@ def _name_spans(text: str, question: Question) -> list[tuple[int, int]]:
     if re.search(r"哪些|哪几", question.text):   # people, plural: no one name answers
         return []
     spans = []
-    for role in role_words(question.tokens):
+    roles = list(dict.fromkeys(list(question.roles) + role_words(question.tokens)))
+    for role in roles:
         pattern = re.escape(role) + r"([\u4e00-\u9fff]{2,3})" + _SAID
         spans += [m.span(1) for m in re.finditer(pattern, text)]
     if spans:
@@ -85,7 +242,19 @@ def _name_spans(text: str, question: Question) -> list[tuple[int, int]]:
         while at >= 0:
             spans.append((at, at + len(name)))
             at = text.find(name, at + 1)
+    if roles:
+        # "Who is the 工会主席?" is not answered by a name written after another role
+        # (…指导员毛丰华说): that name holds the other role.
+        spans = [(s, e) for s, e in spans if not _other_role_before(text, s, roles)]
     return sorted(set(spans))
+
+
+_ROLE_END = re.compile(rf"(?:{_ROLES})$")
+
+
+def _other_role_before(text: str, start: int, roles: list[str]) -> bool:
+    m = _ROLE_END.search(text[max(0, start - 6):start])
+    return bool(m) and not any(r.endswith(m.group()) for r in roles)
 
 
 def _nearest(spans: list[tuple[int, int]], text: str, terms: list[str]) -> tuple[int, int] | None:
@@ -129,18 +298,14 @@ def _range_end(spans: list[tuple[int, int]], question: Question):
 def find(question: Question, citations: list[Citation],
          terms: list[str] = ()) -> tuple[int, int, int] | None:
     """(index of the citation, start, end in its passage) of the short answer, or None."""
+    if question.kind == "number":
+        return _owned_number(question, citations, list(terms) or question.tokens)
     terms = [t for t in (list(terms) or question.tokens) if t not in ("多少", "几", "什么", "谁")]
     hits = []
     for i, c in enumerate(citations):
-        if c.field:
+        if c.field or c.instruction:
             continue
-        if question.kind == "number":
-            spans = _number_spans(c.passage, question.unit, rank="第几" in question.text)
-            if not question.unit and len(spans) < len(_ANY_NUMBER.findall(c.passage)):
-                # Other numbers in units the pattern does not know (二百四十兆瓦): the
-                # one it found is not clearly the answer; the quoted sentence is.
-                return None
-        elif question.kind == "date":
+        if question.kind == "date":
             spans = _date_spans(c.passage)
         elif question.kind == "person":
             spans = _name_spans(c.passage, question)
@@ -168,7 +333,9 @@ LEAD_EN = "According to the articles: "
 
 def _extractive_answer(citations: list[Citation], english: bool) -> str:
     """The answer `ExtractiveAnswerer.compose` writes for these citations."""
-    parts = [f"{c.passage}[{c.n}]" for c in citations]
+    from assistant.answering.extractive import quoted_passage
+
+    parts = [quoted_passage(c, "en" if english else "zh") for c in citations]
     return LEAD_EN + " ".join(parts) if english else "".join(parts)
 
 
@@ -194,8 +361,8 @@ def add(turn: Turn, question: Question, terms: list[str] = ()) -> Turn:
                      passage=src.passage[s:e], start=src.start + s, end=src.start + e,
                      date=src.date, supported=src.supported)
     moved = [replace(c, n=c.n + 1) for c in turn.citations]
-    quotes = _extractive_answer(moved, english=False)
-    answer = (f"{LEAD_EN}{short.passage}[1]. {' '.join(f'{c.passage}[{c.n}]' for c in moved)}"
+    quotes = _extractive_answer(moved, english=question.is_english)
+    answer = (f"{LEAD_EN}{short.passage}[1]. {quotes[len(LEAD_EN):]}"
               if question.is_english else f"{short.passage}[1]。{quotes}")
     turn.answer = answer
     turn.citations = [short] + moved
@@ -235,10 +402,10 @@ def add_generated(turn: Turn, question: Question, terms: list[str] = ()) -> Turn
     said = _MARK.sub("", turn.answer)
     hits = []
     for c in turn.citations:
-        if c.field or not c.supported:
+        if c.field or not c.supported or c.instruction:
             continue
         if question.kind == "number":
-            spans = _number_spans(c.passage, question.unit, rank="第几" in question.text)
+            spans = [(m.start, m.end) for m in _count_spans(c.passage, question)[0]]
         elif question.kind == "date":
             spans = _date_spans(c.passage)
         else:
