@@ -157,6 +157,21 @@ def read_labelled_pdf(folder: Path, labels: dict) -> tuple[list[Article], str]:
     return _load_pdf(data, "page.pdf", "page"), "\n".join([text, *furniture])
 
 
+def as_docx(text: str) -> bytes:
+    """A page's text as a Word file would hold it: a paragraph per line (blank lines as empty
+    paragraphs, indentation kept as typed), no heading styles."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    for line in text.split("\n"):
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 def score_page(name: str, text: str, labels: dict, split: str = "",
                articles: list[Article] | None = None) -> PageScore:
     # The name is hidden: "人民日报_2026-04-30_08" would give away the date and paper.
@@ -252,7 +267,7 @@ def load_split(folder: Path) -> dict[str, str]:
     return {name: part for part, names in d.items() for name in names}
 
 
-def score_dir(folder: str | Path, split: str = "all") -> tuple[list[PageScore], dict]:
+def score_dir(folder: str | Path, split: str = "all", fmt: str = "txt") -> tuple[list[PageScore], dict]:
     folder = Path(folder)
     parts = load_split(folder)
     pages: list[PageScore] = []
@@ -269,7 +284,13 @@ def score_dir(folder: str | Path, split: str = "all") -> tuple[list[PageScore], 
             continue
         if not txt.exists():
             continue
-        pages.append(score_page(name, txt.read_text(encoding="utf-8"), labels, part))
+        text = txt.read_text(encoding="utf-8")
+        if fmt == "docx":   # the same page saved as a Word file, read by the Word reader
+            from assistant.ingest.readers import _load_docx
+
+            pages.append(score_page(name, text, labels, part, _load_docx(as_docx(text), "page.docx", "page")))
+            continue
+        pages.append(score_page(name, text, labels, part))
     total = PageScore(name="overall", split=split)
     for p in pages:
         for k in ("labelled", "predicted", "correct", "headings_ok", "bylines_ok", "authors_ok",
@@ -290,10 +311,12 @@ def main(argv: list[str] | None = None) -> int:
                                  description="Score the page parser on a labelled page set.")
     ap.add_argument("dir")
     ap.add_argument("--split", choices=["tune", "heldout", "all"], default="all")
+    ap.add_argument("--as", dest="fmt", choices=["txt", "docx"], default="txt",
+                    help="read each .txt page as is, or saved as a Word file (a paragraph a line)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--show-misses", action="store_true", help="list each wrong article")
     args = ap.parse_args(argv)
-    pages, overall = score_dir(args.dir, args.split)
+    pages, overall = score_dir(args.dir, args.split, args.fmt)
     if args.json:
         out = {"split": args.split, "overall": overall,
                "pages": [{"name": p.name, "split": p.split, **p.summary(),

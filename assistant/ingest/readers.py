@@ -205,8 +205,14 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
         else:
             lines.append((text, kind == "heading"))
 
+    # Paragraphs a blank line apart, as in a page; where the writer set blank lines with empty
+    # paragraphs (between articles, say), those are the page's blank lines and a paragraph
+    # goes on the next line (tests/data/pages saved as Word files, tune pages).
+    typed_blanks = any(not t for t, kind in blocks if kind != "caption")
+    sep = "\n" if typed_blanks else "\n\n"
+
     def as_text(paragraphs) -> str:
-        return "\n\n".join(paragraphs)   # paragraphs a blank line apart, as in a page
+        return sep.join(paragraphs)
 
     issue = page_issue(as_text(t for t, _ in blocks), stem)
     if not any(heading for _, heading in lines):
