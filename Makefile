@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 HOST   ?= 127.0.0.1
 PORT   ?= 7860
+AXE    := $(VENV)/npm/node_modules/axe-core/axe.min.js
 
 .PHONY: run test index install install-test bench clean
 
@@ -14,10 +15,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # torch is pinned so pip takes the CPU build that lies on disk, not a multi-GB CUDA one.
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed $(AXE)
 	$(PIP) install torch==2.13.0
 	$(PIP) install -e '.[test,st,milvus,bench]'
 	touch $@
+
+# axe-core (npm) for the UI's accessibility tests, read from .venv/npm by tests/test_ui_i18n.py
+$(AXE):
+	npm install --prefix $(VENV)/npm --no-audit --no-fund --loglevel=error axe-core@4
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -103,13 +103,37 @@ def load_with_stages(paths: list[str], stage: Stage | None = None,
     return settle_ids(articles), errors
 
 
+def fill_metadata(articles: list[Article], newspaper: str | None = None,
+                  date: str | None = None, skip: str | Path | None = None) -> int:
+    """Give the articles without a newspaper (date) the one given; articles from files
+    under `skip` are left alone. Returns how many articles were changed."""
+    newspaper = " ".join((newspaper or "").split()) or None
+    skip = os.path.realpath(skip) if skip is not None else None
+    changed = 0
+    for a in articles:
+        if skip is not None and os.path.realpath(a.source).startswith(skip + os.sep):
+            continue
+        before = (a.newspaper, a.date)
+        if newspaper and not a.newspaper:
+            a.newspaper = newspaper
+        if date and not a.date:
+            a.date = date
+        changed += (a.newspaper, a.date) != before
+    return changed
+
+
 def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None = None,
                 progress_bar: bool = True,
                 progress: Callable[[int, int], None] | None = None,
                 vector_store: str | None = None, stage: Stage | None = None,
                 lock_timeout: float | None = None, follow_links_out: bool = False,
+                newspaper: str | None = None,
+                date: str | None = None,
                 ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
     """Load articles from paths and build the index; report is None when nothing loaded.
+
+    `newspaper` / `date` (`assistant index --newspaper/--date`): the newspaper and date of
+    the articles of `paths` whose files carry none (never of the UI's uploads).
 
     `vector_store`: a --vector-store value (None: FAISS only). The files are read under
     the folder's writer lock, so a file uploaded while another build ran is not missed;
@@ -132,6 +156,7 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
         articles, errors = load_with_stages(paths, stage, follow_links_out)
         if not articles:
             return None, errors, []
+        fill_metadata(articles, newspaper, date, skip=uploads)
         try:
             report = build_index(articles, index_dir, embed_model=embed_model,
                                  progress=progress, vector_store=vector_store, stage=stage)

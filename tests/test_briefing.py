@@ -8,11 +8,13 @@ import re
 import pytest
 
 from assistant.answering.briefing import (UNSUPPORTED_MARK, briefing_markdown, build_briefing,
-                                          near_duplicates, phrase_briefing, write_docx)
+                                          informativeness, near_duplicates, phrase_briefing,
+                                          write_docx)
 from assistant.apps.ui.workspace import briefing_html
 from assistant.records import Article, Citation, Turn
 
-FOOTNOTE = re.compile(r"^\[\^(\d+)\]: (.*) \((.*)characters (\d+)–(\d+)\): “(.*)”$")
+# [^n]: 《标题》·报纸或文件·日期·版次：“passage”
+FOOTNOTE = re.compile(r"^\[\^(\d+)\]: 《(.*?)》(.*?)：“(.*)”$")
 
 
 def unescape(md: str) -> str:
@@ -28,8 +30,9 @@ def parse(md: str) -> tuple[list[tuple[str, list[int]]], dict[int, dict]]:
             bullets.append((unescape(re.sub(r"\[\^\d+\]", "", line[2:])), refs))
         m = FOOTNOTE.match(line)
         if m:
-            notes[int(m.group(1))] = {"heading": unescape(m.group(2)), "start": int(m.group(4)),
-                                      "end": int(m.group(5)), "passage": unescape(m.group(6))}
+            notes[int(m.group(1))] = {"heading": unescape(m.group(2)),
+                                      "where": unescape(m.group(3)),
+                                      "passage": unescape(m.group(4))}
     return bullets, notes
 
 
@@ -68,21 +71,28 @@ def test_statements_merge_duplicates_group_by_article_and_slice_exactly(tmp_path
     b = build_briefing([t1, nothing, t2, t3], {"a": A, "b": B})
     md = briefing_markdown(b)
     bullets, notes = parse(md)
-    # one fact per bullet; the same sentence (cited twice, and reprinted in B) once
-    assert [text for text, _ in bullets] == [
-        "该公司有职工367人，其中保洁193人。", "协商会上，职工方11人参加，企业方5人参加。",
-        "这是另一件事 <b>*要闻*</b>。"]
-    assert bullets[0][1] == [1, 2]        # both printings are footnoted
+    # one fact per bullet; the same sentence (cited twice, and reprinted in B) once; its
+    # 该公司 is the company the article named in the sentence before
+    assert sorted(text for text, _ in bullets[:2]) == [
+        "乐业物业有职工367人，其中保洁193人。", "协商会上，职工方11人参加，企业方5人参加。"]
+    assert bullets[2][0] == "这是另一件事 <b>*要闻*</b>。"
+    first = b.groups[0].points      # the most informative first
+    assert [informativeness(p.text) for p in first] == \
+        sorted((informativeness(p.text) for p in first), reverse=True)
+    refs = dict(bullets)["乐业物业有职工367人，其中保洁193人。"]   # both printings are footnoted
+    assert len(refs) == 2 and all("367" in b.note(n).passage for n in refs)
     assert [g.title for g in b.groups] == [A.title, B.title]
-    assert md.count("\n## ") == 2
+    assert md.count("\n## ") == 3       # two articles, then the sources
     for q in (t1.question, t2.question, t3.question, nothing.question):
         assert q not in md
     arts = {A.title: A, B.title: B}
     for _, refs in bullets:
         assert refs
         for n in refs:
-            note = notes[n]
-            assert arts[note["heading"]].text[note["start"]:note["end"]] == note["passage"]
+            note, kept = notes[n], b.note(n)
+            assert arts[note["heading"]].text[kept.start:kept.end] == note["passage"] \
+                == kept.passage
+            assert note["where"].startswith(("·p1.txt·2024-10-01", "·p2.txt"))
     # markup in article text is escaped in Markdown and HTML
     assert r"\<b\>\*要闻\*\</b\>" in md
     html = briefing_html(b)
@@ -160,7 +170,7 @@ def test_llm_phrasing_is_verified_and_unsupported_points_are_marked(seed_turns, 
         for n in refs:
             note = b.note(n)
             assert extractive.index.articles[note.article_id].text[note.start:note.end] \
-                == notes[n]["passage"]
+                == notes[n]["passage"] == note.passage
 
 
 def test_llm_failure_keeps_the_quotes(seed_turns, script, base_url):
@@ -168,10 +178,10 @@ def test_llm_failure_keeps_the_quotes(seed_turns, script, base_url):
 
     extractive, turns = seed_turns
     b = build_briefing(turns, extractive.index.articles)
-    quotes = [p.quote for p in b.points]
+    lines = [p.text for p in b.points]
     script.reply = lambda body: {"status": 500}
     phrase_briefing(b, LLMAnswerer(extractive, config(base_url)))
-    assert [p.text for p in b.points] == quotes and all(p.supported for p in b.points)
+    assert [p.text for p in b.points] == lines and all(p.supported for p in b.points)
     assert "could not phrase" in b.notice
 
 
@@ -218,6 +228,7 @@ def test_browser_llm_phrased_points_are_marked_when_unsupported(chromium, seed_i
             box.press("Enter")
             page.wait_for_function("n => document.querySelectorAll('#chat .answer.found')"
                                    ".length >= n", arg=i, timeout=90000)
+        page.locator("#tab-points-button").click()
         ticks = page.locator("#briefing-answers input[type=checkbox]")
         expect(ticks).to_have_count(2)
         ticks.nth(0).check()
@@ -235,10 +246,12 @@ def test_browser_llm_phrased_points_are_marked_when_unsupported(chromium, seed_i
         assert "乐业物业有多少名职工" not in md
         bullets, notes = parse(md)
         assert bullets[1][0].startswith(UNSUPPORTED_MARK) and all(refs for _, refs in bullets)
+        from assistant.answering.briefing import headline
+
         index = Assistant(index_dir).index
-        titles = {a.title: a for a in index.articles.values()}
+        titles = {headline(a): a for a in index.articles.values()}
         for n, note in notes.items():
-            assert titles[note["heading"]].text[note["start"]:note["end"]] == note["passage"]
+            assert note["passage"] in titles[note["heading"]].text
     finally:
         context.close()
         app.close()

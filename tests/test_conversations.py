@@ -225,11 +225,15 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     for i, q in enumerate(questions[:2], start=1):
         _ask(page, q, i)
     _saved(page, 2)
+    points_tab = page.locator("#tab-points-button")
+    points_tab.click()
     ticks = page.locator("#briefing-answers input[type=checkbox]")
     expect(ticks).to_have_count(2)
     ticks.nth(0).check()
+    page.locator("#tab-chat-button").click()
     _ask(page, questions[2], 3)                     # a tick stays when an answer is added
     _saved(page, 3)
+    points_tab.click()
     expect(ticks).to_have_count(3)
     expect(ticks.nth(0)).to_be_checked()
     ticks.nth(2).focus()
@@ -240,7 +244,9 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     expect(view.locator("li.point").first).to_be_visible(timeout=30000)
     md = page.locator("#points-text textarea").input_value()
 
-    articles = {a.title: a for a in NewsIndex.load(server.index_dir).articles.values()}
+    from assistant.answering.briefing import headline
+
+    articles = {headline(a): a for a in NewsIndex.load(server.index_dir).articles.values()}
     for q in questions:
         assert q not in md and q not in view.inner_text()
     bullets = [ln for ln in md.splitlines() if ln.startswith("- ")]
@@ -248,17 +254,16 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     assert any("367" in b for b in bullets) and any("石莹莹" in b for b in bullets)
     assert not any("企业分院" in b for b in bullets)     # the unticked answer
     notes = {}
-    for m in re.finditer(r"^\[\^(\d+)\]: (.*) \(.*characters (\d+)–(\d+)\): “(.*)”$", md, re.M):
-        notes[int(m.group(1))] = (unescape(m.group(2)), int(m.group(3)), int(m.group(4)),
-                                  unescape(m.group(5)))
+    for m in re.finditer(r"^\[\^(\d+)\]: 《(.*?)》(.*?)：“(.*)”$", md, re.M):
+        notes[int(m.group(1))] = (unescape(m.group(2)), unescape(m.group(4)))
     for b in bullets:
         refs = [int(n) for n in re.findall(r"\[\^(\d+)\]", b)]
         assert refs, b
         for n in refs:
-            heading, start, end, passage = notes[n]
-            assert articles[heading].text[start:end] == passage
+            heading, passage = notes[n]
+            assert passage in articles[heading].text     # the exact passage of that article
     groups = [ln[3:] for ln in md.splitlines() if ln.startswith("## ")]
-    assert len(groups) == 2 and all(unescape(g) in articles for g in groups)
+    assert len(groups) == 3 and all(unescape(g) in articles for g in groups[:2])
 
     with page.expect_download() as dl:
         page.locator("#points-file").click()
@@ -329,7 +334,7 @@ def test_a_conversation_survives_a_server_restart(chromium, server, tmp_path):
     _saved(page, 3)
 
     # the other conversation opens from the list (Enter on its row)
-    other = page.locator("#conversation-list .conv-row:not(.current)")
+    other = page.locator("#conversation-list .conv-row:not(.current) button")
     other.focus()
     page.keyboard.press("Enter")
     expect(answers).to_have_count(1)
@@ -352,8 +357,12 @@ def test_a_conversation_survives_a_server_restart(chromium, server, tmp_path):
     path = tmp_path / dl.value.suggested_filename
     dl.value.save_as(path)
     assert "长兴县财务经审知识技能竞赛" in path.read_text(encoding="utf-8")
-    page.locator("#delete-conversation").click()
+    page.locator("#delete-conversation").click()      # asks first
+    expect(page.locator("#confirm-text")).to_contain_text("长兴县财务经审知识技能竞赛")
+    expect(page.locator("#conversation-list .conv-row")).to_have_count(2)
+    page.locator("#confirm-yes").click()
     expect(page.locator("#conversation-status")).to_contain_text("Deleted")
+    expect(page.locator("#delete-conversation")).to_be_hidden()   # nothing open to delete
     expect(page.locator("#conversation-list .conv-row")).to_have_count(1)
     expect(page.locator("#chat .answer")).to_have_count(0)
     assert page.dialogs == []

@@ -60,6 +60,37 @@ FIELD_LABELS = {"byline": "Byline", "captions": "Photo caption", "date": "Date",
                 "photographers": "Photographers"}
 
 
+# --- the headline -------------------------------------------------------------------------
+_DASHES = ("——", "—", "--")
+_TAG = re.compile(r"[（(][^（()）]*[)）]\s*$")      # a trailing column tag "（新语）"
+
+
+def _wrapped_line(h: str) -> bool:
+    return len(h) >= 2 and h[0] in "（(〔[【" and h[-1] in "）)〕]】"
+
+
+def headline(article: Article) -> str:
+    """The article's headline (主题), not its kicker (引题) or subtitle (副题).
+
+    A Chinese news article's heading block is kicker, headline, subtitle; in running
+    text they are lines in that order, and what tells them apart is how they are written:
+    a kicker leads into the headline (often ends with "——"), a subtitle opens with
+    "——", a date or note line sits in brackets, and the headline itself is the short
+    slogan-like line (the kicker and subtitle carry the explanatory who-did-what). So
+    the headline is the shortest of the other lines (a trailing column tag like
+    "（新语）" not counted). On the labelled pages of tests/data/pages (their
+    kicker/title/subtitle labels; articles with two or more heading lines), it picks the
+    labelled title for 35 of 43 articles of the `tune` pages (the longest-line rule of
+    `Article.title`: 13) and 10 of 14 of the `heldout` pages (before: 5).
+    """
+    lines = [" ".join(h.split()) for h in article.headings if h and h.strip()]
+    if not lines:
+        return article.id
+    plain = [h for h in lines if not h.endswith(_DASHES) and not h.startswith(_DASHES)
+             and not _wrapped_line(h)] or lines
+    return min(plain, key=lambda h: len(_TAG.sub("", h)))
+
+
 @dataclass
 class Note:
     """A footnote: an exact passage of an article."""
@@ -73,11 +104,14 @@ class Note:
     end: int
     passage: str
     field: str | None = None
+    newspaper: str | None = None
+    page: str | None = None
 
     def to_dict(self) -> dict:
         return {"n": self.n, "article_id": self.article_id, "heading": self.heading,
                 "source": self.source, "date": self.date, "start": self.start,
-                "end": self.end, "passage": self.passage, "field": self.field}
+                "end": self.end, "passage": self.passage, "field": self.field,
+                "newspaper": self.newspaper, "page": self.page}
 
 
 @dataclass
@@ -282,8 +316,16 @@ def _merge(statements: list[_Statement], articles: Mapping[str, Article]) -> lis
 
 
 def build_briefing(turns: Iterable[Turn], articles: Mapping[str, Article],
-                   title: str = "Talking points") -> Briefing:
-    """The briefing of the found answers among `turns` (the ones the user ticked)."""
+                   title: str = "Talking points",
+                   per_article: int | None = None) -> Briefing:
+    """The briefing of the found answers among `turns` (the ones the user ticked).
+
+    Each group is headed by its article's headline (`headline`); each point is the
+    speaker's line of one statement (`speaker_line`: one fact, its subject named, no
+    connective opener, at most `MAX_POINT_CHARS`); a group keeps its `per_article` most
+    informative statements (`informativeness`), most informative first.
+    """
+    per_article = MAX_POINTS_PER_ARTICLE if per_article is None else per_article
     statements, left_out = [], 0
     for order, turn in enumerate(turns):
         if not turn.found:
@@ -300,28 +342,253 @@ def build_briefing(turns: Iterable[Turn], articles: Mapping[str, Article],
             first[st.article_id] = key
     for aid in sorted(first, key=lambda a: first[a]):
         art = articles[aid]
-        groups[aid] = Group(aid, " ".join(art.title.split()), art.source, art.date)
+        groups[aid] = Group(aid, headline(art), art.source, art.date)
     notes: list[Note] = []
     note_of: dict[tuple, int] = {}
     for aid, group in groups.items():
-        mine = sorted((s for s in statements if s.article_id == aid),
-                      key=lambda s: (s.field is not None, s.start))
-        for st in mine:
+        art = articles[aid]
+        lines = []
+        for st in (s for s in statements if s.article_id == aid):
+            quote = " ".join(st.text.split())
+            if st.field:
+                line = f"{FIELD_LABELS.get(st.field, st.field)}: {quote}"
+                score = 0.0
+            else:
+                line = speaker_line(art, st.start, st.end)
+                score = informativeness(line)
+            if line:
+                lines.append((st, quote, line, score))
+        # the most informative first; ties keep the article's order
+        lines.sort(key=lambda x: (x[0].field is not None, -x[3], x[0].start))
+        seen: list[str] = []
+        for st, quote, line, _ in lines:
+            if len(seen) >= per_article:
+                break
+            if any(near_duplicates(line, other) for other in seen):
+                continue
+            seen.append(line)
             ns = []
             for key in st.spans:
                 if key not in note_of:
                     a_id, fld, s, e = key
-                    art = articles[a_id]
-                    notes.append(Note(len(notes) + 1, a_id, " ".join(art.title.split()),
-                                      art.source, art.date, s, e,
-                                      art.field_text(fld)[s:e], fld))
+                    a = articles[a_id]
+                    notes.append(Note(len(notes) + 1, a_id, headline(a), a.source, a.date,
+                                      s, e, a.field_text(fld)[s:e], fld,
+                                      newspaper=a.newspaper, page=a.page))
                     note_of[key] = len(notes)
                 ns.append(note_of[key])
-            quote = " ".join(st.text.split())
-            if st.field:
-                quote = f"{FIELD_LABELS.get(st.field, st.field)}: {quote}"
-            group.points.append(Point(quote=quote, notes=ns))
-    return Briefing(title=title, groups=list(groups.values()), notes=notes, left_out=left_out)
+            group.points.append(Point(quote=quote, notes=ns, text=line))
+    return Briefing(title=title, groups=[g for g in groups.values() if g.points],
+                    notes=notes, left_out=left_out)
+
+
+# --- a speaker's line -------------------------------------------------------------------
+# A talking point is read out: one fact, short enough to say in one breath. 60 characters
+# is the issue's limit (a quarter of the news-page sentences are longer: see
+# LONG_SENTENCE); a longer statement keeps the clauses around its cited span.
+MAX_POINT_CHARS = 60
+MAX_POINTS_PER_ARTICLE = 4
+_CLAUSE_CUT = re.compile(r"[，；,;：:]")
+# Part-of-speech classes (jieba's ICTCLAS tags) of a sentence-initial clause that only
+# connects or attributes (同时 c, 此外 c, 据了解 p+v, 据悉 v, 另外 c, 而且 c, 还 d): such a
+# clause says nothing about the subject and is dropped. Time (t) and number (m) words
+# are kept: "10月8日，" says when.
+_CONNECTIVE_POS = {"c", "p", "v", "d", "vd", "ad"}
+# The POS of the words a subject noun phrase is made of (names of places, people,
+# organisations, other proper nouns, abbreviations, common nouns).
+_NOUN_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng", "nr1", "nr2"}
+# The personal pronouns (a closed grammatical class); with the demonstrative 该 + noun
+# (该公司, 该联合会) and the words jieba fuses from 该 and a noun (该会, 该校), they are the
+# anaphors a news sentence opens with when it goes on about the subject named before.
+_PERSONAL = {"他", "她", "它", "他们", "她们", "它们"}
+_INFORMATIVE_POS = {"m": 2.0, "nr": 1.5, "nrt": 1.5, "ns": 1.0, "nt": 1.5, "nz": 1.0,
+                    "eng": 1.0, "t": 0.5}
+
+
+def _pos(text: str) -> list[tuple[str, str]]:
+    from jieba import posseg
+
+    return [(w, f) for w, f in posseg.lcut(text)]
+
+
+def _drop_openers(text: str) -> str:
+    """The sentence without its leading connective or attribution clause(s) and words
+    (据了解，/ 同时，/ 此外， / 而且): read from the words' parts of speech."""
+    while True:
+        m = _CLAUSE_CUT.search(text)
+        if m and 0 < m.start() <= 8:
+            words = [f for w, f in _pos(text[:m.start()]) if w.strip()]
+            if words and all(f in _CONNECTIVE_POS for f in words) \
+                    and any(f in ("c", "p") or f == "v" for f in words):
+                text = text[m.end():].lstrip()
+                continue
+        words = _pos(text[:6])
+        if words and words[0][1] == "c" and len(words[0][0]) < len(text):
+            text = text[len(words[0][0]):].lstrip("，, ")
+            continue
+        return text
+
+
+def _anaphor(text: str) -> tuple[int, str | None]:
+    """(length, head noun) of the anaphor `text` opens with: (2, None) for 他们,
+    (3, "公司") for 该公司, (2, None) for 该会; (0, None) when it opens with none."""
+    words = _pos(text[:12])
+    if not words or words[0][1] != "r":
+        return 0, None
+    w = words[0][0]
+    if w in _PERSONAL:
+        return len(w), None
+    if w.startswith("该"):
+        n, head = len(w), None
+        for word, flag in words[1:]:   # 该 + the noun it determines (该公司, 该联合会)
+            if flag in _NOUN_POS or flag in ("nt", "vn"):
+                n += len(word)
+                head = word
+            else:
+                break
+        return n, head
+    return 0, None
+
+
+def _noun_runs(sentence: str) -> list[list[str]]:
+    """The runs of consecutive nouns of a sentence, as words (浙江/乐业/物业/有限公司)."""
+    runs, cur = [], []
+    for w, f in _pos(sentence):
+        if f in _NOUN_POS:
+            cur.append(w)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _named(run: list[str], head: str) -> str | None:
+    """The part of a noun run that names a `head` (公司): up to its last word of that
+    kind, when a name comes before it (浙江/乐业/物业/有限公司/工会 -> 浙江乐业物业有限公司)."""
+    for k in range(len(run) - 1, 0, -1):
+        if run[k].endswith(head):
+            return "".join(run[:k + 1])
+    return None
+
+
+def subject_of(sentence: str) -> str | None:
+    """The subject a news sentence names: the run of nouns before its predicate, after
+    a leading time or place clause ("近年来，台州市椒江区总工会十分重视…" -> 台州市椒江区总工会)."""
+    clauses = [c for c in _CLAUSE_CUT.split(sentence) if c.strip()]
+    for clause in clauses[:2]:
+        words = [(w, f) for w, f in _pos(clause) if w.strip()]
+        run = []
+        for w, f in words:
+            if f in _NOUN_POS and f != "r":
+                run.append(w)
+                continue
+            break
+        if run and len(run) < len(words) and len("".join(run)) >= 2:
+            nxt = words[len(run)][1]
+            if nxt[0] in "vdlp" or nxt == "a":   # a predicate follows: it is the subject
+                return "".join(run)
+        if any(f[0] == "v" for _, f in words):   # a clause with a verb but no subject
+            return None
+    return None
+
+
+def _referent(article: Article, start: int, head: str | None = None) -> str | None:
+    """The name an anaphor at `start` of the article's text refers to. For 该 + noun
+    (该公司): the nearest earlier name whose last word is that noun's kind
+    (浙江乐业物业有限公司 for 该公司), up to eight sentences back. Otherwise (他们, 该会):
+    the subject of the nearest earlier sentence that names one (up to five back), else
+    the subject of a heading line."""
+    text = article.text
+    spans = [(s, e) for s, e in split_sentences(text) if e <= start]
+    if head:
+        for s, e in reversed(spans[-8:]):
+            named = [n for n in (_named(r, head) for r in _noun_runs(text[s:e])) if n]
+            if named:
+                return named[-1]
+    for s, e in reversed(spans[-5:]):
+        sentence = _drop_openers(text[s:e].strip())
+        if _anaphor(sentence)[0]:
+            continue
+        subj = subject_of(sentence)
+        if subj:
+            return subj
+    for h in article.headings:
+        subj = subject_of(h)
+        if subj:
+            return subj
+    return None
+
+
+def _balance_quotes(text: str) -> str:
+    """No doubled or unmatched quotation marks: ““x”” -> “x”, a lone “ or ” dropped."""
+    for o, c in (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’")):
+        text = re.sub(f"{o}{{2,}}", o, text)
+        text = re.sub(f"{c}{{2,}}", c, text)
+        out, depth = [], 0
+        for ch in text:
+            if ch == o:
+                depth += 1
+            elif ch == c:
+                if depth == 0:
+                    continue
+                depth -= 1
+            out.append(ch)
+        text = "".join(out)
+        while depth > 0:   # drop the unclosed openers, last first
+            k = text.rfind(o)
+            text = text[:k] + text[k + 1:]
+            depth -= 1
+    return text.replace('""', '"')
+
+
+def _fit(text: str, limit: int = MAX_POINT_CHARS) -> str:
+    """At most `limit` characters: whole clauses from the start (the subject's clause
+    first), else the first clause cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cuts = [m.end() for m in _CLAUSE_CUT.finditer(text)]
+    fit = [k for k in cuts if k - 1 <= limit - 1]
+    while len(fit) > 1:   # a last clause of only a time or connective word ("日前") goes
+        last = text[fit[-2]:fit[-1] - 1]
+        if any(f not in ("t", "c", "p", "d", "x") for w, f in _pos(last) if w.strip()):
+            break
+        fit.pop()
+    if fit:
+        return text[:fit[-1] - 1].rstrip() + "。"
+    out = ""
+    for w, _ in _pos(text):
+        if len(out) + len(w) > limit - 1:
+            break
+        out += w
+    return out.rstrip("，,、；;：: ") + "…"
+
+
+def speaker_line(article: Article, start: int, end: int) -> str:
+    """The talking point for the statement article.text[start:end]: one fact of at most
+    MAX_POINT_CHARS characters that names its subject (an opening 该公司 / 他们 replaced
+    by the name the article gives before it), without a connective opener (据了解,
+    同时, 此外) or doubled quotes. Never adds a word the article does not have."""
+    text = " ".join(article.text[start:end].split())
+    text = _drop_openers(text)
+    k, head = _anaphor(text)
+    if k:
+        who = _referent(article, start, head)
+        if who:
+            text = who + text[k:]
+    text = _balance_quotes(text).rstrip("，,；;：: ")
+    if text and text[-1] not in "。！？!?…”」":
+        text += "。"
+    return _balance_quotes(_fit(text))
+
+
+def informativeness(line: str) -> float:
+    """How much a line tells, per its words: numbers count most, then names of people,
+    organisations and places, then dates (weights are a reading of what a speaker
+    quotes; not fitted to data)."""
+    return sum(_INFORMATIVE_POS.get(f, 0.0) for w, f in _pos(line) if w.strip())
 
 
 # --- phrasing with an LLM --------------------------------------------------------------
@@ -342,7 +609,16 @@ def _as_data(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
-def phrase_briefing(briefing: Briefing, answerer) -> Briefing:
+PHRASE_MESSAGES = {
+    "llm_failed": "the LLM could not phrase the points ({detail}): the points are the "
+                  "articles' own sentences",
+    "llm_unsupported": "{n} phrased point(s) are not supported by their passages and are "
+                       "marked ⚠",
+    "llm_missing": "the LLM left out {n} point(s): they are the articles' own sentences"}
+
+
+def phrase_briefing(briefing: Briefing, answerer,
+                    messages: Mapping[str, str] | None = None) -> Briefing:
     """The briefing with each point phrased by the answerer's LLM and checked.
 
     `answerer` is a `generative.LLMAnswerer` (its `llm`, `timeout`, `verifier`, `index`).
@@ -351,6 +627,7 @@ def phrase_briefing(briefing: Briefing, answerer) -> Briefing:
     from assistant.answering.llm import LLMError, chat_once
     from assistant.answering.verify import Source
 
+    say = {**PHRASE_MESSAGES, **(messages or {})}
     points = briefing.points
     if not points:
         return briefing
@@ -360,8 +637,7 @@ def phrase_briefing(briefing: Briefing, answerer) -> Briefing:
     try:
         reply = chat_once(answerer.llm, PHRASE_SYSTEM, user, answerer.timeout)
     except LLMError as e:
-        briefing.notice = (f"the LLM could not phrase the points ({e}): the points are "
-                           f"the quoted sentences")
+        briefing.notice = say["llm_failed"].format(detail=e)
         return briefing
     phrased = {int(m.group(1)): _MARKER.sub("", m.group(2)).strip()
                for m in _PHRASED.finditer(reply)}
@@ -389,16 +665,19 @@ def phrase_briefing(briefing: Briefing, answerer) -> Briefing:
     missing = len(points) - len(phrased.keys() & set(range(1, len(points) + 1)))
     bits = []
     if unsupported:
-        bits.append(f"{unsupported} phrased point(s) are not supported by their passages "
-                    f"and are marked ⚠")
+        bits.append(say["llm_unsupported"].format(n=unsupported))
     if missing:
-        bits.append(f"the LLM left out {missing} point(s): they are the quoted sentences")
+        bits.append(say["llm_missing"].format(n=missing))
     briefing.notice = "; ".join(bits) or None
     return briefing
 
 
 # --- output -----------------------------------------------------------------------------
-UNSUPPORTED_MARK = "⚠ not supported by the cited passage:"
+# The words of the output that are not article text; the UI passes its catalogue's
+# (apps/ui/i18n), so the headings follow the interface language (发言要点, 出处).
+LABELS = {"title": "Talking points", "sources": "Sources",
+          "unsupported": "⚠ not supported by the cited passage:", "page": "p. {page}"}
+UNSUPPORTED_MARK = LABELS["unsupported"]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
@@ -408,53 +687,94 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
 
 
-def note_where(note: Note) -> str:
-    """Where a footnote's passage is: source, date, field and character span."""
-    label = FIELD_LABELS.get(note.field or "", "")
-    span = f"{label.lower() + ' ' if label else ''}characters {note.start}–{note.end}"
-    return ", ".join(b for b in (note.source, note.date, span) if b)
+def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    return {**LABELS, **(labels or {})}
 
 
-def point_line(point: Point) -> str:
-    return (f"{UNSUPPORTED_MARK} " if not point.supported else "") + point.text
+def page_label(page: str | None, labels: Mapping[str, str] | None = None) -> str | None:
+    """The page (版次) as printed: "第03版：要闻" as it is, a bare number as 第N版 / p. N."""
+    page = " ".join((page or "").split())
+    if not page:
+        return None
+    if page.isdigit():
+        return _labels(labels)["page"].format(page=int(page))
+    return page
 
 
-def briefing_markdown(b: Briefing) -> str:
-    """The briefing as Markdown: a heading per article, a bullet per statement with
-    footnote references [^n], the footnotes (exact passages) at the end."""
+def note_where(note: Note, labels: Mapping[str, str] | None = None) -> str:
+    """Where a footnote's passage is: 《标题》·报纸·日期·版次 (the file it came from when
+    the article names no newspaper)."""
+    bits = [f"《{note.heading}》", note.newspaper or note.source, note.date,
+            page_label(note.page, labels)]
+    return "·".join(b for b in bits if b)
+
+
+def point_line(point: Point, labels: Mapping[str, str] | None = None) -> str:
+    mark = _labels(labels)["unsupported"]
+    return (f"{mark} " if not point.supported else "") + point.text
+
+
+def briefing_markdown(b: Briefing, labels: Mapping[str, str] | None = None) -> str:
+    """The briefing as Markdown: a heading per article (its headline), a bullet per
+    point with footnote references [^n], then the sources: each footnote
+    《标题》·报纸·日期·版次 and the exact passage."""
+    lab = _labels(labels)
     lines = [f"# {md_escape(b.title)}", ""]
     for g in b.groups:
         lines += [f"## {md_escape(g.title)}", ""]
         for p in g.points:
             refs = "".join(f"[^{n}]" for n in p.notes)
-            lines.append(f"- {md_escape(point_line(p))}{refs}")
+            lines.append(f"- {md_escape(point_line(p, lab))}{refs}")
         lines.append("")
+    if b.notes:
+        lines += [f"## {md_escape(lab['sources'])}", ""]
     for note in b.notes:
-        lines.append(f"[^{note.n}]: {md_escape(note.heading)} ({md_escape(note_where(note))}): "
+        lines.append(f"[^{note.n}]: {md_escape(note_where(note, lab))}："
                      f"“{md_escape(note.passage)}”")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_docx(b: Briefing, path: str | Path) -> Path:
-    """The briefing as a Word file: the same headings and bullets, footnote numbers as
-    superscript [n], and the passages listed under "Sources"."""
+_MD_UNESCAPE = re.compile(r"\\(.)")
+_MD_REF = re.compile(r"\[\^(\d+)\]")
+
+
+def markdown_docx(md: str, path: str | Path, lang: str | None = None) -> Path:
+    """A Word file of a briefing's Markdown (as made by `briefing_markdown`, possibly
+    edited in the page): # and ## headings, "- " bullets with their [^n] as superscript
+    [n], footnotes "[^n]: ..." as numbered paragraphs, other lines as paragraphs."""
     from docx import Document
 
     doc = Document()
-    doc.add_heading(b.title, level=1)
-    for g in b.groups:
-        doc.add_heading(g.title, level=2)
-        for p in g.points:
+    if lang:
+        doc.core_properties.language = lang
+    for raw in md.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        if line.startswith("## "):
+            doc.add_heading(_MD_UNESCAPE.sub(r"\1", line[3:]).strip(), level=2)
+        elif line.startswith("# "):
+            doc.add_heading(_MD_UNESCAPE.sub(r"\1", line[2:]).strip(), level=1)
+        elif line.lstrip().startswith(("- ", "* ")):
             para = doc.add_paragraph(style="List Bullet")
-            para.add_run(point_line(p))
-            for n in p.notes:
+            body = line.lstrip()[2:]
+            refs = _MD_REF.findall(body)
+            para.add_run(_MD_UNESCAPE.sub(r"\1", _MD_REF.sub("", body)).strip())
+            for n in refs:
                 para.add_run(f"[{n}]").font.superscript = True
-    if b.notes:
-        doc.add_heading("Sources", level=2)
-        for note in b.notes:
+        elif _MD_REF.match(line) and line[_MD_REF.match(line).end():].startswith(":"):
+            m = _MD_REF.match(line)
             para = doc.add_paragraph()
-            para.add_run(f"[{note.n}] ").bold = True
-            para.add_run(f"{note.heading} ({note_where(note)}): “{note.passage}”")
+            para.add_run(f"[{m.group(1)}] ").bold = True
+            para.add_run(_MD_UNESCAPE.sub(r"\1", line[m.end() + 1:]).strip())
+        else:
+            doc.add_paragraph(_MD_UNESCAPE.sub(r"\1", line))
     path = Path(path)
     doc.save(str(path))
     return path
+
+
+def write_docx(b: Briefing, path: str | Path, labels: Mapping[str, str] | None = None) -> Path:
+    """The briefing as a Word file: the same headings, bullets and footnotes as
+    `briefing_markdown` (made from it)."""
+    return markdown_docx(briefing_markdown(b, labels), path)

@@ -52,6 +52,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     except ValueError as e:
         _err(str(e))
         return 2
+    if args.date:
+        import datetime as dt
+
+        try:
+            args.date = dt.date.fromisoformat(args.date.strip()).isoformat()
+        except ValueError:
+            _err(f"--date {args.date!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-10-01")
+            return 2
+    if args.newspaper is not None and not args.newspaper.strip():
+        _err("--newspaper is empty: give the newspaper's name, e.g. --newspaper 工人日报")
+        return 2
     paths = args.paths or [str(pipeline.default_seeds())]
     uploads = pipeline.uploads_dir(args.index_dir)
     if uploads.is_dir() and any(uploads.iterdir()) and \
@@ -65,7 +76,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                                                         progress_bar=not args.quiet,
                                                         vector_store=vector_store,
                                                         lock_timeout=args.lock_timeout,
-                                                        follow_links_out=args.follow_links_out)
+                                                        follow_links_out=args.follow_links_out,
+                                                        newspaper=args.newspaper,
+                                                        date=args.date)
     except IndexWriteError as e:
         _err(str(e))
         return 1
@@ -294,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--lock-timeout", type=float, default=None, metavar="SECONDS",
                     help="how long to wait while another process writes the index folder "
                          f"(default: ${ENV_LOCK_TIMEOUT}, else 600)")
+    pi.add_argument("--newspaper", default=None, metavar="NAME",
+                    help="the newspaper of the articles whose files name none (e.g. 工人日报)")
+    pi.add_argument("--date", default=None, metavar="YYYY-MM-DD",
+                    help="the date of the articles whose files carry none")
     pi.set_defaults(func=cmd_index)
 
     pa = sub.add_parser("ask", help="ask questions (successive turns of one conversation)")

@@ -32,13 +32,13 @@ import gradio as gr  # noqa: E402
 from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
 from assistant.answering.guard import printable  # noqa: E402
 from assistant.writeerrors import IndexWriteError  # noqa: E402
+from assistant.apps.ui.i18n import LANGUAGES, NAMES, i18n, pick_language, t, valid  # noqa: E402
 from assistant.apps.ui.rendering import (  # noqa: E402
-    READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html, articles_table_html, cited_reader_html,
-    error_html, filter_articles, pending_html, query_span, question_html, reader_html,
-    sources_html, upload_report_html)
+    answer_html, articles_table_html, cited_reader_html, error_html, filter_articles,
+    pending_html, query_span, question_html, reader_html, reader_placeholder, sources_html,
+    sources_placeholder, upload_report_html)
 from assistant.apps.ui.sourcefilter import (  # noqa: E402
-    DATE_NOTE, SOURCE_NOTE, active_filter_html, article_choices, control_values, make_filter,
-    source_choices)
+    active_filter_html, article_choices, control_values, make_filter, source_choices)
 from assistant.apps.ui.uploads import (  # noqa: E402
     MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
 from assistant.apps.ui.workspace import BROWSER_KEY, Workspace  # noqa: E402
@@ -50,13 +50,21 @@ CONCURRENCY = 16
 STREAM_INTERVAL = 0.05     # seconds between two updates of an answer being streamed
 
 EXAMPLES = [
-    "how many craftsmen has Jiaojiang trained?",
     "乐业物业有多少名职工？",
     "象山星光影视小镇工会联合会主席是谁？",
     "东阳首家物业工会开展了什么协商？",
     "嘉兴市总工会建立了多大规模的单身青年职工信息数据库？",
+    "how many craftsmen has Jiaojiang trained?",
     "Who won first prize in the Changxing finance competition?",
 ]
+
+
+def examples_for(lang: str) -> list[str]:
+    """The example questions, those in the interface's language first (Chinese ones for
+    a Chinese browser, English ones for an English one)."""
+    chinese = [q for q in EXAMPLES if any("\u4e00" <= ch <= "\u9fff" for ch in q)]
+    english = [q for q in EXAMPLES if q not in chinese]
+    return english + chinese if lang == "en" else chinese + english
 
 
 # --- static files ---------------------------------------------------------------------
@@ -94,6 +102,8 @@ class ChatSession:
     saved_id: str | None = None   # its id in the conversation store, once saved
     saved_count: int = 0          # how many of `turns` are saved
     owner: str | None = None      # whose it is (see workspace.Workspace.owner)
+    lang: str = "en"              # the interface language (apps/ui/i18n)
+    filtered: set[int] = field(default_factory=set)   # turns asked with a source filter on
 
     def add(self, turn: Turn) -> int:
         """Keep an answered turn (its citations stay with it); its number in the chat."""
@@ -111,6 +121,9 @@ class ChatApp:
         self.upload_dir = Path(upload_dir) if upload_dir else Path(assistant.index_dir) / "uploads"
         self.max_upload_bytes = max_upload_bytes
         self.work = Workspace(self)   # saved conversations and talking points
+        # set by build_app: the components with fixed texts, and those `texts` fills
+        self.labels: list[tuple[object, dict]] = []
+        self.examples = self.lang_switch = self.articles_list = self.article_reader = None
 
     # index: the only reads of the loaded index -----------------------------------------
     def current_index(self) -> object:
@@ -152,17 +165,76 @@ class ChatApp:
 
     def _sources(self, s: ChatSession, k: int | None) -> str:
         if k is None or not 0 <= k < len(s.turns):
-            return SOURCES_PLACEHOLDER
-        return sources_html(s.turns[k], k, len(s.turns), self.articles)
+            return sources_placeholder(s.lang)
+        return sources_html(s.turns[k], k, len(s.turns), self.articles, s.lang)
+
+    # language -------------------------------------------------------------------------
+    @staticmethod
+    def language(request, browser) -> str:
+        """The session's interface language: the one chosen with the switch (kept by the
+        browser), else the browser's own (its Accept-Language header)."""
+        chosen = valid((browser or {}).get("lang")) if isinstance(browser, dict) else None
+        if chosen:
+            return chosen
+        headers = getattr(request, "headers", None) or {}
+        return pick_language(headers.get("accept-language"))
+
+    def answer(self, s: ChatSession, k: int) -> str:
+        return answer_html(s.turns[k], k, s.lang, self.articles, k in s.filtered)
+
+    def rerender(self, s: ChatSession) -> None:
+        """The chat messages of the session's turns, in its language."""
+        msgs = []
+        for k, turn in enumerate(s.turns):
+            msgs += [{"role": "user", "content": question_html(turn.question)},
+                     {"role": "assistant", "content": self.answer(s, k)}]
+        s.messages = msgs
+
+    def with_texts(self, out: dict, s: ChatSession) -> dict:
+        """`out` ({component: value or update}) with every fixed text of the page in the
+        session's language added to the updates (`texts`)."""
+        for comp, update in self.texts(s).items():
+            cur = out.get(comp, None)
+            if comp not in out:
+                out[comp] = update
+            elif isinstance(cur, dict) and cur.get("__type__") == "update":
+                out[comp] = {**update, **cur}
+            else:   # a value (the chat's messages, an HTML string)
+                out[comp] = {**update, "value": cur}
+        return out
+
+    def texts(self, s: ChatSession) -> dict:
+        """{component: update} putting every fixed text of the page in the session's
+        language (the components and their catalogue keys are listed by `build_app`)."""
+        lang = s.lang
+        out = {}
+        for comp, attrs in self.labels:
+            out[comp] = gr.update(**{a: _text(lang, k) for a, k in attrs.items()})
+        if self.examples is not None:
+            out[self.examples] = gr.Dataset(samples=[[q] for q in examples_for(lang)],
+                                            label=t(lang, "examples_label"))
+        if self.lang_switch is not None:
+            out[self.lang_switch] = gr.update(value=lang, label=t(lang, "lang_label"))
+        if self.articles_list is not None:
+            out[self.articles_list] = self.articles_table("", s)
+        if self.article_reader is not None:
+            out[self.article_reader] = reader_placeholder(lang)
+        return out
+
+    @staticmethod
+    def question_texts(lang: str) -> dict:
+        return {"placeholder": t(lang, "question_placeholder"), "label": t(lang, "question_label"),
+                "submit_btn": t(lang, "question_submit")}
 
     # chat ---------------------------------------------------------------------------
     def respond(self, text: str, state: ChatSession | None):
         """Stream one answer: (chat messages, question box, status, sources, state)."""
         s = self.session(state)
+        lang = s.lang
         try:
-            question = check_question(text)
+            question = self.check(text, lang)
             history = s.messages + [{"role": "user", "content": question_html(question)}]
-            yield (history + [{"role": "assistant", "content": pending_html("")}],
+            yield (history + [{"role": "assistant", "content": pending_html("", lang)}],
                    "", "", gr.skip(), s)
             partial, last = "", time.monotonic()
             for kind, payload in s.conversation.stream(question):
@@ -172,23 +244,43 @@ class ChatApp:
                     # re-renders the whole message on each one.
                     if time.monotonic() - last >= STREAM_INTERVAL:
                         last = time.monotonic()
-                        yield (history + [{"role": "assistant", "content": pending_html(partial)}],
+                        yield (history + [{"role": "assistant",
+                                           "content": pending_html(partial, lang)}],
                                "", "", gr.skip(), s)
                 else:
                     turn: Turn = payload
                     k = s.add(turn)
-                    s.messages = history + [{"role": "assistant", "content": answer_html(turn, k)}]
+                    if s.conversation.source_filter.active:
+                        s.filtered.add(k)
+                    s.messages = history + [{"role": "assistant", "content": self.answer(s, k)}]
                     yield s.messages, "", "", self._sources(s, k), s
                     break
             else:
-                cut = error_html("the answer was cut off: ask again")
+                cut = error_html(t(lang, "error_cut"))
                 yield s.messages, text, cut, gr.skip(), s
         except QuestionError as e:
             yield s.messages, text, error_html(str(e)), gr.skip(), s
         except Exception as e:  # never leave the chat hanging on an unexpected failure
             traceback.print_exc(file=sys.stderr)
-            yield (s.messages, text, error_html(f"the question could not be answered: "
-                                                f"{type(e).__name__}: {e}"), gr.skip(), s)
+            yield (s.messages, text, error_html(t(lang, "error_failed",
+                                                  detail=f"{type(e).__name__}: {e}")),
+                   gr.skip(), s)
+
+    @staticmethod
+    def check(text: str, lang: str) -> str:
+        """The question checked (`check_question`), its error in the interface language."""
+        from assistant import limits
+
+        if not isinstance(text, str) or not text.strip():
+            raise QuestionError(t(lang, "error_empty"))
+        limit = limits.current().question_chars
+        if len(text.strip()) > limit:
+            raise QuestionError(t(lang, "error_too_long", n=f"{len(text.strip()):,}",
+                                  limit=f"{limit:,}"))
+        try:
+            return check_question(text)
+        except QuestionError as e:
+            raise QuestionError(t(lang, "error_not_question", detail=e)) from None
 
     def ask_api(self, text: str, state: ChatSession | None):
         """The `ask` API endpoint: the TURN as JSON; the session keeps the conversation."""
@@ -199,7 +291,7 @@ class ChatApp:
             return {"question": printable(text)[:200], "error": str(e)}, s
         k = s.add(turn)
         s.messages = s.messages + [{"role": "user", "content": question_html(turn.question)},
-                                   {"role": "assistant", "content": answer_html(turn, k)}]
+                                   {"role": "assistant", "content": self.answer(s, k)}]
         return turn.to_dict(), s
 
     def cite(self, state: ChatSession | None, evt: gr.EventData):
@@ -218,13 +310,16 @@ class ChatApp:
             return self._sources(s, k), gr.skip(), s
         article = self.articles.get(c.article_id)
         chunks = self.chunk_count(article.id) if article is not None else None
-        return self._sources(s, k), cited_reader_html(article, c, k, chunks), s
+        return self._sources(s, k), cited_reader_html(article, c, k, chunks, s.lang), s
 
     def new_conversation(self, state: ChatSession | None):
         s = self.session(None)
-        if state is not None:   # the chosen sources stay chosen
+        if state is not None:   # the chosen sources stay chosen, the language stays
             _keep_filter(state.conversation, s.conversation)
-        return [], "", "", SOURCES_PLACEHOLDER, READER_PLACEHOLDER, s
+            s.lang = state.lang
+        return [], "", "", sources_placeholder(s.lang), reader_placeholder(s.lang), s
+
+    keep_filter = staticmethod(lambda old, new: _keep_filter(old, new))
 
     # source filter ----------------------------------------------------------------------
     def filter_choices(self):
@@ -238,13 +333,41 @@ class ChatApp:
         the filter in force stays. A saved conversation keeps it in its settings."""
         s = self.session(state)
         try:
-            f = make_filter(sources, since, until, picked)
+            f = self.make_filter(sources, since, until, picked, s.lang)
             s.conversation.set_filter(f)
         except FilterError as e:
             return gr.skip(), gr.skip(), error_html(str(e)), s
         self.work.remember_filter(s)
+        return self.filter_line(s), gr.Button(visible=f.active), "", s
+
+    def make_filter(self, sources, since, until, picked, lang: str):
+        """The SourceFilter of the controls; a FilterError in the interface language."""
+        from assistant.retrieval.filters import parse_day
+
+        days = []
+        for value in (since, until):
+            value = (value or "").strip()
+            try:
+                days.append(parse_day(value) if value else None)
+            except FilterError:
+                raise FilterError(t(lang, "filter_bad_date", value=value)) from None
+        if days[0] and days[1] and days[0] > days[1]:
+            raise FilterError(t(lang, "filter_bad_range", since=days[0], until=days[1]))
+        try:
+            f = make_filter(sources, since, until, picked)
+            f.check_articles(self.articles)
+        except FilterError:
+            raise FilterError(t(lang, "filter_gone")) from None
+        return f
+
+    def filter_line(self, s: ChatSession) -> str:
+        """The active filter's line, with how many indexed articles it leaves."""
+        f = s.conversation.source_filter
+        if not f.active:
+            return ""
         titles = {a: self.articles[a].title for a in f.articles if a in self.articles}
-        return active_filter_html(f, titles), gr.Button(visible=f.active), "", s
+        count = sum(1 for a in self.ordered_articles() if f.matches(a))
+        return active_filter_html(f, titles, s.lang, count)
 
     def clear_filter(self, state: ChatSession | None):
         s = self.session(state)
@@ -257,64 +380,74 @@ class ChatApp:
         the workspace's components)."""
         f = s.conversation.source_filter
         titles = {a: self.articles[a].title for a in f.articles if a in self.articles}
-        v = control_values(f, titles)
+        v = control_values(f, titles, s.lang)
+        v["active_filter"] = self.filter_line(s)
         c = self.work.c
         ordered = self.ordered_articles()
-        return {c.filter_source: gr.Dropdown(choices=source_choices(ordered),
-                                             value=v["filter_source"]),
+        return {c.filter_source: gr.update(choices=source_choices(ordered),
+                                           value=v["filter_source"]),
                 c.filter_since: v["filter_since"], c.filter_until: v["filter_until"],
-                c.filter_articles: gr.Dropdown(choices=article_choices(ordered),
-                                               value=v["filter_articles"]),
+                c.filter_articles: gr.update(choices=article_choices(ordered),
+                                             value=v["filter_articles"]),
                 c.active_filter: v["active_filter"],
-                c.clear_filter: gr.Button(visible=v["clear_filter_visible"])}
+                c.clear_filter: gr.update(visible=v["clear_filter_visible"])}
 
     # articles -------------------------------------------------------------------------
-    def articles_table(self, query: str = "") -> str:
+    def articles_table(self, query: str = "", state: ChatSession | None = None) -> str:
         ordered = self.ordered_articles()
+        lang = state.lang if isinstance(state, ChatSession) else "en"
         return articles_table_html(filter_articles(ordered, query or ""), self.chunk_counts(),
-                                   len(ordered), query or "")
+                                   len(ordered), query or "", lang)
 
-    def open_article(self, query: str, evt: gr.EventData):
+    def open_article(self, query: str, state: ChatSession | None, evt: gr.EventData):
         data = getattr(evt, "_data", None) or {}
         article = self.articles.get(str(data.get("id", "")))
         if article is None:
             return gr.skip()
         start, end = query_span(article, query)
-        return reader_html(article, start, end, chunks=self.chunk_count(article.id))
+        lang = state.lang if isinstance(state, ChatSession) else "en"
+        return reader_html(article, start, end, chunks=self.chunk_count(article.id), lang=lang)
 
     # uploads --------------------------------------------------------------------------
-    def _upload_result(self, added, rejected, query: str, summary: str = ""):
+    def _upload_result(self, added, rejected, query: str, summary: str = "",
+                       state: ChatSession | None = None):
         """(upload report, articles table, cleared file input)."""
-        return upload_report_html(added, rejected, summary), self.articles_table(query), None
+        lang = state.lang if isinstance(state, ChatSession) else "en"
+        return (upload_report_html(added, rejected, summary, lang),
+                self.articles_table(query, state), None)
 
-    def upload(self, files, query: str, progress: Callable | None = None):
+    def upload(self, files, query: str, progress: Callable | None = None,
+               state: ChatSession | None = None):
         """Copy the uploaded files into the upload folder and index them with the rest."""
+        lang = state.lang if isinstance(state, ChatSession) else "en"
         paths = uploaded_paths(files)
         if not paths:
-            return self._upload_result([], [], query)
+            return self._upload_result([], [], query, state=state)
         try:
             copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
         except OSError as e:   # read-only folder, full disk: one clear line per file
             from assistant.writeerrors import index_write_error
 
             why = str(index_write_error(e, self.upload_dir.parent))
-            return self._upload_result([], [(Path(p).name, why) for p in paths], query)
+            return self._upload_result([], [(Path(p).name, why) for p in paths], query, state=state)
         if not copied:
-            return self._upload_result([], rejected, query)
+            return self._upload_result([], rejected, query, state=state)
 
         from assistant.pipeline import STAGES
 
         def step(stage: str, done: int, total: int) -> None:
             if progress is not None:
                 label, unit = STAGES.get(stage, (stage, "steps"))
+                if stage in STAGES:
+                    label = t(lang, f"stage_{stage}")
                 progress((done, total), desc=label, unit=unit)
 
         def waiting(message: str) -> None:
             if progress is not None:
-                progress(0, desc=f"Waiting: {message}")
+                progress(0, desc=t(lang, "progress_waiting", detail=message))
 
         if progress is not None:
-            progress(0, desc="Reading the files")
+            progress(0, desc=t(lang, "progress_reading"))
         try:
             # recorded on disk first (a restart finishes it), then built in a worker
             report, errors = self.assistant.add_uploads([str(p) for p in copied], stage=step,
@@ -323,21 +456,29 @@ class ChatApp:
             discard(copied)
             if isinstance(e, IndexWriteError):   # read-only folder, full disk: one clear line
                 rejected += [(name, str(e)) for name in copied.values()]
-                return self._upload_result([], rejected, query)
+                return self._upload_result([], rejected, query, state=state)
             traceback.print_exc(file=sys.stderr)
             rejected += [(name, f"indexing failed: {type(e).__name__}: {e}")
                          for name in copied.values()]
-            return self._upload_result([], rejected, query)
+            return self._upload_result([], rejected, query, state=state)
         load_rejected, failed_whole = load_rejections(errors, copied)
         rejected += load_rejected
         discard(p for p in failed_whole if p in copied)
         if report is None:
-            return self._upload_result([], rejected, query, "Nothing could be indexed.")
+            return self._upload_result([], rejected, query, t(lang, "upload_nothing"), state)
         added = [name for p, name in copied.items() if p not in failed_whole]
-        summary = (f"{len(report.added)} new article(s) indexed "
-                   f"({report.articles} in all, {report.chunks} chunks; "
-                   f"{report.embedded} texts embedded in {report.seconds:.1f}s).")
-        return self._upload_result(added, rejected, query, summary)
+        summary = t(lang, "upload_summary", added=len(report.added), articles=report.articles,
+                    chunks=report.chunks, embedded=report.embedded,
+                    seconds=f"{report.seconds:.1f}")
+        return self._upload_result(added, rejected, query, summary, state)
+
+
+def _text(lang: str, k) -> str:
+    """A catalogue text: `k` is a key, (key, values) or (key, values, format)."""
+    if isinstance(k, str):
+        return t(lang, k)
+    text = t(lang, k[0], **k[1])
+    return k[2].format(text) if len(k) > 2 else text
 
 
 def _keep_filter(old: Conversation, new: Conversation) -> None:
@@ -349,122 +490,172 @@ def _keep_filter(old: Conversation, new: Conversation) -> None:
 
 
 def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
-    """The Gradio app over `assistant`; `serve` launches it, tests can launch it in-process."""
-    ui = ChatApp(assistant, Path(upload_dir) if upload_dir else None)
+    """The Gradio app over `assistant`; `serve` launches it, tests can launch it in-process.
 
-    with gr.Blocks(title="News assistant", analytics_enabled=False) as app:
+    Every fixed text is a catalogue key (apps/ui/i18n): the components are made with
+    `gr.I18n` keys (the first paint follows the browser's language, in the page), and
+    each (component, {property: key}) is listed in `ui.labels`, so the page load and the
+    language switch set them all from the session's language (`ChatApp.texts`).
+    """
+    ui = ChatApp(assistant, Path(upload_dir) if upload_dir else None)
+    I = i18n()
+    labels: list[tuple[object, dict]] = []
+
+    def L(comp, **keys):
+        """Register a component's translated properties; returns the component."""
+        labels.append((comp, keys))
+        return comp
+
+    mb = MAX_UPLOAD_BYTES // (1024 * 1024)
+    with gr.Blocks(title="新闻问答助手 · News assistant", analytics_enabled=False) as app:
         state = gr.State(None)
-        # per browser: a random owner id and the open conversation (see workspace)
+        # per browser: a random owner id, the open conversation and the chosen language
         browser = gr.BrowserState({}, storage_key=BROWSER_KEY, secret=ui.work.secret)
-        gr.Markdown("## News assistant\nAsk about the indexed articles; every answer quotes "
-                    "them, and each marker opens the passage it cites.")
-        with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=1, min_width=210, elem_id="conversations-panel"):
-                        gr.Markdown("**Conversations**")
+        with gr.Row(elem_id="app-header", equal_height=True):
+            L(gr.Markdown("# " + I("app_title"), elem_id="app-title"),
+              value=("app_title", {}, "# {}"))
+            lang_switch = gr.Dropdown([(NAMES[x], x) for x in LANGUAGES], value=None,
+                                      label=I("lang_label"), elem_id="lang-switch",
+                                      scale=0, min_width=130, interactive=True)
+        L(gr.Markdown(I("app_intro"), elem_id="app-intro"), value="app_intro")
+        with gr.Tabs(elem_id="tabs"):
+            with L(gr.Tab(I("tab_chat"), id="chat", elem_id="tab-chat"), label="tab_chat"):
+                drawer_btn = L(gr.Button(I("tab_more"), elem_id="drawer-toggle", size="sm"),
+                               value="tab_more")
+                with gr.Row(equal_height=False, elem_id="chat-row"):
+                    with gr.Column(scale=1, min_width=230, elem_id="conversations-panel"):
+                        new_btn = L(gr.Button(I("new_conversation"), elem_id="new-conversation",
+                                              size="sm"),
+                                    value="new_conversation")
+                        L(gr.Markdown("## " + I("conv_heading"), elem_id="conv-heading"),
+                          value=("conv_heading", {}, "## {}"))
                         conv_list = gr.HTML("", elem_id="conversation-list",
                                             js_on_load=CONVERSATIONS_JS)
                         conv_status = gr.HTML("", elem_id="conversation-status")
-                        conv_title = gr.Textbox(label="Title of this conversation",
-                                                elem_id="conversation-title", max_lines=1,
-                                                interactive=False, submit_btn="Rename")
-                        with gr.Row():
-                            delete_btn = gr.Button("Delete", elem_id="delete-conversation",
-                                                   size="sm", variant="stop")
-                        export_md = gr.DownloadButton("Export .md", visible=False, size="sm",
-                                                      elem_id="export-md")
-                        export_json = gr.DownloadButton("Export .json", visible=False,
+                        conv_title = L(gr.Textbox(label=I("conv_title_label"),
+                                                  elem_id="conversation-title", max_lines=1,
+                                                  interactive=False, visible=False,
+                                                  submit_btn=I("conv_rename")),
+                                       label="conv_title_label", submit_btn="conv_rename")
+                        delete_btn = L(gr.Button(I("conv_delete"), elem_id="delete-conversation",
+                                                 size="sm", variant="secondary", visible=False),
+                                       value="conv_delete")
+                        with gr.Group(visible=False, elem_id="confirm-delete") as confirm_box:
+                            confirm_text = gr.HTML("", elem_id="confirm-text")
+                            with gr.Row():
+                                confirm_yes = L(gr.Button(I("conv_confirm_yes"), size="sm",
+                                                          variant="stop", elem_id="confirm-yes"),
+                                                value="conv_confirm_yes")
+                                confirm_no = L(gr.Button(I("conv_confirm_no"), size="sm",
+                                                         elem_id="confirm-no"),
+                                               value="conv_confirm_no")
+                        export_md = gr.DownloadButton(I("conv_export_md"), visible=False,
+                                                      size="sm", elem_id="export-md")
+                        export_json = gr.DownloadButton(I("conv_export_json"), visible=False,
                                                         size="sm", elem_id="export-json")
-                    with gr.Column(scale=3, min_width=420):
-                        chatbot = gr.Chatbot(
-                            label="Conversation", elem_id="chat", height=520,
+                        with L(gr.Accordion(I("filter_panel"), open=False, elem_id="filter-panel"),
+                               label="filter_panel"):
+                            filter_source = L(gr.Dropdown(
+                                [], value=[], multiselect=True, label=I("filter_source"),
+                                info=I("filter_source_info"), elem_id="filter-source"),
+                                label="filter_source", info="filter_source_info")
+                            filter_since = L(gr.Textbox(label=I("filter_since"), max_lines=1,
+                                                        elem_id="filter-since",
+                                                        placeholder="2024-01-01"),
+                                             label="filter_since")
+                            filter_until = L(gr.Textbox(label=I("filter_until"), max_lines=1,
+                                                        elem_id="filter-until",
+                                                        placeholder="2024-12-31"),
+                                             label="filter_until")
+                            L(gr.Markdown(I("filter_date_note"), elem_id="date-note"),
+                              value="filter_date_note")
+                            filter_articles_box = L(gr.Dropdown(
+                                [], value=[], multiselect=True, elem_id="filter-articles",
+                                label=I("filter_articles"), info=I("filter_articles_info")),
+                                label="filter_articles", info="filter_articles_info")
+                    with gr.Column(scale=3, min_width=320, elem_id="chat-column"):
+                        chatbot = L(gr.Chatbot(
+                            label=I("chat_label"), elem_id="chat", height=440,
                             latex_delimiters=[], allow_tags=False, sanitize_html=True,
                             # no copy buttons: they would copy the messages' HTML source
                             feedback_options=None, buttons=[], group_consecutive_messages=False,
-                            placeholder="Ask a question about the articles, in Chinese or English.")
-                        with gr.Row(equal_height=True):
+                            placeholder=I("chat_placeholder")),
+                            label="chat_label", placeholder="chat_placeholder")
+                        with gr.Row(equal_height=True, elem_id="filter-row"):
                             active_filter = gr.HTML("", elem_id="active-filter")
-                            clear_filter = gr.Button("Clear filter", elem_id="clear-filter",
-                                                     size="sm", visible=False, scale=0,
-                                                     min_width=110)
+                            clear_filter = L(gr.Button(I("filter_clear"), elem_id="clear-filter",
+                                                       size="sm", visible=False, scale=0,
+                                                       min_width=110),
+                                             value="filter_clear")
                         # Not typeable until the page load has reopened the saved
                         # conversation (`Workspace.restore`): a question asked before that
                         # would have its answer replaced by the restored chat.
                         question = gr.Textbox(
-                            elem_id="question", show_label=False, autofocus=True, submit_btn="Ask",
-                            max_lines=4, interactive=False,
-                            placeholder="Ask about the articles… e.g. 乐业物业有多少名职工？")
+                            elem_id="question", label=I("question_label"), show_label=False,
+                            autofocus=False, submit_btn=I("question_submit"), max_lines=4,
+                            interactive=False, placeholder=I("question_placeholder"))
                         status = gr.HTML("", elem_id="status")
-                        new_btn = gr.Button("New conversation", elem_id="new-conversation",
-                                            size="sm")
-                        with gr.Accordion("Choose sources", open=False, elem_id="filter-panel"):
-                            filter_source = gr.Dropdown(
-                                [], value=[], multiselect=True, label="Newspaper or source",
-                                info=SOURCE_NOTE, elem_id="filter-source")
-                            with gr.Row():
-                                filter_since = gr.Textbox(label="From (YYYY-MM-DD)", max_lines=1,
-                                                          elem_id="filter-since",
-                                                          placeholder="2024-01-01")
-                                filter_until = gr.Textbox(label="Until (YYYY-MM-DD)",
-                                                          max_lines=1, elem_id="filter-until",
-                                                          placeholder="2024-12-31")
-                            gr.Markdown(DATE_NOTE + " Choose single articles in the Articles "
-                                        "tab. Press Enter in a date box to apply it.")
-                        gr.Examples(EXAMPLES, inputs=[question], label="Examples")
-                        with gr.Group(elem_id="briefing-controls"):
-                            picker = gr.CheckboxGroup(
-                                [], label="Answers for the talking points",
-                                elem_id="briefing-answers",
-                                info="No answer with sources yet.")
-                            phrase = gr.Checkbox(
-                                False, label="Have the LLM phrase the points (each is "
-                                "checked against its passages)", elem_id="briefing-phrase",
-                                visible=assistant.llm is not None)
-                            points_btn = gr.Button("Make talking points",
-                                                   elem_id="talking-points", size="sm")
-                        points_view = gr.HTML("", visible=False, elem_id="briefing")
-                        points_text = gr.Textbox(label="Talking points (Markdown)", lines=8,
-                                                 max_lines=30, buttons=["copy"], visible=False,
-                                                 interactive=False, elem_id="points-text")
-                        with gr.Row():
-                            points_file = gr.DownloadButton("Download .md", visible=False,
-                                                            elem_id="points-file", size="sm")
-                            points_docx = gr.DownloadButton("Download .docx", visible=False,
-                                                            elem_id="points-docx", size="sm")
-                    with gr.Column(scale=2, min_width=320, elem_id="side-panel"):
-                        sources = gr.HTML(SOURCES_PLACEHOLDER, elem_id="sources-panel",
-                                          js_on_load=SOURCES_JS, head=f"<style>{CSS}</style>",
-                                          label="Sources")
-                        reader = gr.HTML(READER_PLACEHOLDER, elem_id="reader-panel",
-                                         js_on_load=READER_JS, label="Reader")
-            with gr.Tab("Articles", id="articles"):
+                        example_box = gr.Textbox(visible=False)
+                        examples = gr.Dataset(components=[example_box],
+                                              samples=[[q] for q in EXAMPLES],
+                                              label=I("examples_label"), elem_id="examples",
+                                              samples_per_page=10)
+                    with gr.Column(scale=2, min_width=300, elem_id="side-panel"):
+                        sheet_back = L(gr.Button("‹ " + I("back_to_answer"), elem_id="sheet-back",
+                                                 size="sm"), value="back_to_answer")
+                        sources = gr.HTML("", elem_id="sources-panel",
+                                          js_on_load=SOURCES_JS, head=f"<style>{CSS}</style>")
+                        reader = gr.HTML("", elem_id="reader-panel", js_on_load=READER_JS)
+            with L(gr.Tab(I("briefing_title"), id="points", elem_id="tab-points"),
+                   label="briefing_title"):
+                picker = L(gr.CheckboxGroup([], label=I("briefing_answers"),
+                                            elem_id="briefing-answers",
+                                            info=I("briefing_none")),
+                           label="briefing_answers")
+                phrase = L(gr.Checkbox(False, label=I("briefing_phrase"),
+                                       elem_id="briefing-phrase",
+                                       visible=assistant.llm is not None),
+                           label="briefing_phrase")
+                points_btn = L(gr.Button(I("briefing_make"), elem_id="talking-points",
+                                         variant="primary"), value="briefing_make")
+                points_status = gr.HTML("", elem_id="points-status")
+                points_view = gr.HTML("", visible=False, elem_id="briefing")
+                points_text = L(gr.Textbox(label=I("briefing_text"), lines=10, max_lines=40,
+                                           buttons=["copy"], visible=False, interactive=True,
+                                           info=I("briefing_copy_note"), elem_id="points-text"),
+                                label="briefing_text", info="briefing_copy_note")
+                with gr.Row():
+                    points_file = L(gr.DownloadButton(I("briefing_dl_md"), visible=False,
+                                                      elem_id="points-file", size="sm"),
+                                    label="briefing_dl_md")
+                    points_docx = L(gr.DownloadButton(I("briefing_dl_docx"), visible=False,
+                                                      elem_id="points-docx", size="sm"),
+                                    label="briefing_dl_docx")
+            with L(gr.Tab(I("tab_articles"), id="articles", elem_id="tab-articles"),
+                   label="tab_articles"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
-                        article_query = gr.Textbox(
-                            label="Search the articles", elem_id="article-query",
-                            placeholder="words in the heading, text or source")
-                        filter_articles_box = gr.Dropdown(
-                            [], value=[], multiselect=True, elem_id="filter-articles",
-                            label="Ask only these articles",
-                            info="Tick articles here: the chat then answers only from them.")
-                        articles_list = gr.HTML(ui.articles_table, elem_id="articles-list",
+                        article_query = L(gr.Textbox(
+                            label=I("articles_query"), elem_id="article-query",
+                            placeholder=I("articles_query_ph")),
+                            label="articles_query", placeholder="articles_query_ph")
+                        articles_list = gr.HTML("", elem_id="articles-list",
                                                 js_on_load=ARTICLES_JS)
                     with gr.Column(scale=2):
-                        article_reader = gr.HTML(READER_PLACEHOLDER, elem_id="article-reader",
+                        article_reader = gr.HTML("", elem_id="article-reader",
                                                  js_on_load=READER_JS)
-            with gr.Tab("Add articles", id="add"):
-                gr.Markdown(f"Upload newspaper pages or articles: text (`.txt`, `.md`, "
-                            f"Markdown with front matter), web pages (`.html`), `.pdf` with a "
-                            f"text layer, Word (`.docx`), `.json` / `.jsonl` records "
-                            f"(title, content, url, date …) or a `.zip` of these, up to "
-                            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB each. They are indexed with "
-                            f"the articles already there.")
+            with L(gr.Tab(I("tab_add"), id="add", elem_id="tab-add"), label="tab_add"):
+                L(gr.Markdown(elem_id="upload-intro"), value=("upload_intro", {"mb": mb}))
                 # No `file_types`: the browser would drop other files silently; the
                 # server lists each one it rejects, with the reason.
-                upload_files = gr.File(label="Files to index (" + ", ".join(SUFFIXES) + ")",
-                                       file_count="multiple", elem_id="upload-files")
+                upload_files = L(gr.File(label=I("upload_files"), file_count="multiple",
+                                         elem_id="upload-files"),
+                                 label=("upload_files", {"types": ", ".join(SUFFIXES)}))
                 upload_report = gr.HTML("", elem_id="upload-report")
+
+        ui.labels = labels
+        ui.examples, ui.lang_switch = examples, lang_switch
+        ui.articles_list, ui.article_reader = articles_list, article_reader
 
         # chat
         work = ui.work
@@ -472,20 +663,39 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                   status=status, state=state,
                   browser=browser, conv_list=conv_list, conv_title=conv_title,
                   conv_status=conv_status, export_md=export_md, export_json=export_json,
+                  delete_btn=delete_btn, confirm_box=confirm_box, confirm_text=confirm_text,
                   picker=picker, points_view=points_view, points_text=points_text,
-                  points_file=points_file, points_docx=points_docx,
+                  points_file=points_file, points_docx=points_docx, points_status=points_status,
                   filter_source=filter_source, filter_since=filter_since,
                   filter_until=filter_until, filter_articles=filter_articles_box,
                   active_filter=active_filter, clear_filter=clear_filter)
         panel_out = [conv_list, conv_title, conv_status, export_md, export_json, picker,
-                     browser, state]
+                     browser, state, delete_btn, confirm_box]
         points_out = [points_view, points_text, points_file, points_docx]
         chat_view = [chatbot, sources, reader, status, filter_source, filter_since, filter_until,
                      filter_articles_box, active_filter, clear_filter]
+        text_out = list(dict.fromkeys([c for c, _ in labels] + [examples, lang_switch,
+                                                                articles_list, article_reader]))
         private = {"api_visibility": "private", "show_progress": "hidden"}
-        app.load(work.restore, [state, browser], chat_view + panel_out + points_out + [question],
-                 **private).then(None, js="() => document.querySelector('#question textarea')"
-                                          "?.focus()")
+        # the page's language, and Gradio's own strings in it (its locale store, found
+        # through the module the page loaded; nothing happens when it is not found)
+        set_lang_js = r"""(lang) => {
+            if (!lang) return;
+            document.documentElement.lang = lang;
+            const url = performance.getEntriesByType('resource').map(e => e.name)
+                .find(n => /\/assets\/core-[^/]*\.js$/.test(n));
+            if (url) import(url).then(m => m.changeLocale && m.changeLocale(lang))
+                .catch(() => {});
+        }"""
+        focus_js = ("() => { if (window.innerWidth > 480) "
+                    "document.querySelector('#question textarea')?.focus({preventScroll: true}); }")
+        app.load(work.restore, [state, browser],
+                 list(dict.fromkeys(chat_view + panel_out + points_out + [question] + text_out)),
+                 **private).then(None, [lang_switch], None, js=set_lang_js
+                                 ).then(None, js=focus_js)
+        lang_switch.input(work.relabel, [lang_switch, state, browser],
+                          list(dict.fromkeys(chat_view + panel_out + [question] + text_out)),
+                          **private).then(None, [lang_switch], None, js=set_lang_js)
         chat_out = [chatbot, question, status, sources, state]
         # always_last: an Enter pressed while the last answer's final update is still in
         # flight waits for it instead of being dropped
@@ -495,6 +705,8 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                         ).then(work.save, [state, browser], panel_out, **private,
                                # saves every turn not saved yet: one pending, the next waits
                                trigger_mode="always_last")
+        examples.click(lambda v: v[0] if isinstance(v, (list, tuple)) and v else v, [examples],
+                       [question], **private)
         reset_out = [chatbot, question, status, sources, reader, state]
         for clear in (new_btn.click, chatbot.clear):
             clear(ui.new_conversation, [state], reset_out, **private
@@ -503,12 +715,21 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         conv_list.pick(work.pick, [state, browser], chat_view + panel_out + points_out,
                        **private)
         conv_title.submit(work.rename, [conv_title, state, browser], panel_out, **private)
-        delete_btn.click(work.delete, [state, browser], chat_view + panel_out + points_out,
+        delete_btn.click(work.ask_delete, [state, browser], [confirm_text, confirm_box,
+                                                              conv_status], **private)
+        confirm_no.click(work.cancel_delete, None, [confirm_box], **private)
+        confirm_yes.click(work.delete, [state, browser], chat_view + panel_out + points_out,
+                          **private)
+        points_btn.click(work.talking_points, [state, picker, phrase],
+                         points_out + [points_status], api_visibility="private")
+        points_text.blur(work.edited_points, [points_text, state], [points_file, points_docx],
                          **private)
-        points_btn.click(work.talking_points, [state, picker, phrase], points_out + [status],
-                         api_visibility="private")
         sources.cite(ui.cite, [state], [sources, reader, state], api_visibility="private",
                      show_progress="hidden", trigger_mode="always_last")
+        drawer_btn.click(None, js="() => document.body.classList.toggle('drawer-open')")
+        sheet_back.click(None, js="() => { document.body.classList.remove('sheet-open'); "
+                                  "document.querySelector('#chat .answer:last-of-type')"
+                                  "?.scrollIntoView({block: 'nearest'}); }")
 
         # the source filter: applied as soon as a control changes (dates on Enter / leaving)
         filter_in = [filter_source, filter_since, filter_until, filter_articles_box, state]
@@ -531,16 +752,16 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         api_button.click(ui.ask_api, [api_question, state], [api_turn, state], api_name="ask")
 
         # articles and uploads
-        article_query.change(ui.articles_table, [article_query], [articles_list],
+        article_query.change(ui.articles_table, [article_query, state], [articles_list],
                              api_visibility="private", show_progress="hidden",
                              trigger_mode="always_last")
-        articles_list.open(ui.open_article, [article_query], [article_reader],
+        articles_list.open(ui.open_article, [article_query, state], [article_reader],
                            api_visibility="private", show_progress="hidden")
 
-        def upload(files, query, progress=gr.Progress()):
-            return ui.upload(files, query, progress)
+        def upload(files, query, state=None, progress=gr.Progress()):
+            return ui.upload(files, query, progress, state=state)
 
-        upload_files.upload(upload, [upload_files, article_query],
+        upload_files.upload(upload, [upload_files, article_query, state],
                             [upload_report, articles_list, upload_files],
                             # callable by scripts (gradio_client), like the browser can
                             api_name="upload", api_visibility="undocumented", concurrency_limit=1,
@@ -549,6 +770,14 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
             api_visibility="private", show_progress="hidden")
     app.queue(default_concurrency_limit=CONCURRENCY)
     app.chat_app = ui  # for tests and tools
+    app.i18n = I
+    launch = app.launch
+
+    def launch_with_catalogues(*args, **kwargs):
+        kwargs.setdefault("i18n", I)   # the labels' first paint in the browser's language
+        return launch(*args, **kwargs)
+
+    app.launch = launch_with_catalogues
     return app
 
 

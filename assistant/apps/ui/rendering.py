@@ -11,6 +11,7 @@ import re
 from html import escape
 from typing import Mapping, Sequence
 
+from assistant.apps.ui.i18n import t
 from assistant.records import Article, Citation, Turn
 
 CONTEXT_CHARS = 60          # article text shown on each side of a cited passage
@@ -58,12 +59,43 @@ def question_html(text: str) -> str:
     return f'<div class="question">{_html_text(text)}</div>'
 
 
-def chip_html(turn_index: int, citation: Citation) -> str:
-    """A clickable marker; `data-turn` ties it to its answer for as long as the chat lasts."""
+def citation_title(citation: Citation, article: Article | None = None) -> str:
+    """The cited article's headline (see `briefing.headline`), one line."""
+    from assistant.answering.briefing import headline
+
+    if article is not None:
+        return headline(article)
+    return " ".join(citation.heading.split(" / ")[0].split()) if citation.heading else ""
+
+
+def citation_where(citation: Citation, article: Article | None = None) -> str:
+    """《标题》·报纸·日期 of a citation (the newspaper, else the file it came from)."""
+    paper = citation.newspaper or (article.newspaper if article is not None else None)
+    date = citation.date or (article.date if article is not None else None)
+    return " · ".join(b for b in (f"《{citation_title(citation, article)}》",
+                                  paper or citation.source, date) if b)
+
+
+def chip_html(turn_index: int, citation: Citation, lang: str = "en",
+              article: Article | None = None) -> str:
+    """A clickable marker; `data-turn` ties it to its answer for as long as the chat lasts.
+
+    Its accessible name is "来源1：《标题》"; hovering, focusing or tapping it shows a
+    popover with 《标题》·报纸·日期 and the quoted passage (static/ui.css, ui.js)."""
     cls = "cite" + ("" if citation.supported else " unsupported")
-    title = citation.heading + ("" if citation.supported else " (not supported by the article)")
-    return (f'<a class="{cls}" href="#cite-{turn_index}-{citation.n}" data-turn="{turn_index}" '
-            f'data-n="{citation.n}" title="{esc(title)}">{citation.n}</a>')
+    name = t(lang, "chip_name", n=citation.n, title=citation_title(citation, article))
+    if not citation.supported:
+        name += t(lang, "chip_unsupported")
+    # The chat's sanitizer keeps classes but drops aria-* and data-* attributes: the
+    # accessible name is visually hidden text around the number ("来源" 1 "：《标题》").
+    before, _, after = name.partition(str(citation.n))
+    pop = (f'<span class="cite-pop" role="tooltip" id="pop-{turn_index}-{citation.n}">'
+           f'<span class="pop-where">{esc(citation_where(citation, article))}</span>'
+           f'<span class="pop-passage">{esc(" ".join(citation.passage.split()))}</span></span>')
+    return (f'<span class="cite-wrap"><a class="{cls}" href="#cite-{turn_index}-{citation.n}" '
+            f'data-turn="{turn_index}" data-n="{citation.n}" title="{esc(name)}">'
+            f'<span class="sr-only">{esc(before)}</span>{citation.n}'
+            f'<span class="sr-only">{esc(after)}</span></a>{pop}</span>')
 
 
 def _support_segments(turn: Turn) -> list[tuple[str, bool]]:
@@ -89,13 +121,16 @@ def _support_segments(turn: Turn) -> list[tuple[str, bool]]:
     return out
 
 
-def answer_html(turn: Turn, turn_index: int) -> str:
+def answer_html(turn: Turn, turn_index: int, lang: str = "en",
+                articles: Mapping[str, Article] | None = None,
+                filtered: bool = False) -> str:
     """The answer as HTML: escaped text, markers [n] of known citations as chips.
 
     The whole message is one `<div>` block without blank lines, so the chat's Markdown
     renderer passes it through and never interprets the article text as Markdown.
     """
     by_n = _citations_by_number(turn)
+    articles = articles or {}
     short = turn.short_answer or {}
     parts = []
     for segment, unsupported in _support_segments(turn):
@@ -103,7 +138,8 @@ def answer_html(turn: Turn, turn_index: int) -> str:
         pieces = split_markers(segment)
         for i, piece in enumerate(pieces):
             if isinstance(piece, int):
-                seg.append(chip_html(turn_index, by_n[piece]) if piece in by_n else f"[{piece}]")
+                seg.append(chip_html(turn_index, by_n[piece], lang, articles.get(by_n[piece].article_id))
+                           if piece in by_n else f"[{piece}]")
             elif short and i + 1 < len(pieces) and pieces[i + 1] == short.get("n") \
                     and short.get("text") and piece.endswith(short["text"]):
                 # The short answer ("367人"), bold before the quoted sentence.
@@ -114,8 +150,9 @@ def answer_html(turn: Turn, turn_index: int) -> str:
             else:
                 seg.append(_html_text(piece))
         if unsupported:
-            parts.append('<span class="unsupported-sentence" title="No cited article supports '
-                         'this sentence">⚠ ' + "".join(seg) + "</span>")
+            parts.append(f'<span class="unsupported-sentence" '
+                         f'title="{esc(t(lang, "unsupported_sentence"))}">⚠ '
+                         + "".join(seg) + "</span>")
         else:
             parts.extend(seg)
     if not turn.found:
@@ -124,17 +161,56 @@ def answer_html(turn: Turn, turn_index: int) -> str:
     else:
         body = "".join(parts)
         cls = "answer found"
+    if not turn.found and filtered:
+        body += f'<br><span class="notice filtered-note">{esc(t(lang, "notfound_filtered"))}</span>'
     if turn.notice:
         body += f'<br><span class="notice">{esc(turn.notice)}</span>'
     if any(not c.supported for c in turn.citations):
-        body += ('<br><span class="notice unsupported-note">Some citations are marked '
-                 'unsupported: the cited passage may not back that part of the answer.</span>')
+        body += (f'<br><span class="notice unsupported-note">{esc(t(lang, "unsupported_note"))}'
+                 f'</span>')
+    reading = reading_of(turn)
+    if reading:
+        body += f'<div class="reading">{esc(t(lang, "reading", text=reading))}</div>'
+    body += inline_sources_html(turn, turn_index, lang, articles)
     return f'<div class="{cls}" data-turn="{turn_index}">{body}</div>'
 
 
-def pending_html(partial: str) -> str:
+def inline_sources_html(turn: Turn, turn_index: int, lang: str = "en",
+                        articles: Mapping[str, Article] | None = None) -> str:
+    """The answer's sources right under it (shown on a phone, where there is no room for
+    a sources panel beside the chat): 《标题》·报纸·日期 and the passage of each; a tap
+    opens the whole article in a sheet with a way back (static/ui.js)."""
+    if not turn.citations:
+        return ""
+    articles = articles or {}
+    items = []
+    for c in turn.citations:
+        art = articles.get(c.article_id)
+        name = t(lang, "chip_name", n=c.n, title=citation_title(c, art))
+        items.append(
+            f'<li><a class="inline-source" href="#src-{turn_index}-{c.n}" '
+            f'data-turn="{turn_index}" data-n="{c.n}">'
+            f'<span class="sr-only">{esc(name)} · {esc(t(lang, "read_full"))}</span>'
+            f'<span class="cite-num" aria-hidden="true">{c.n}</span> '
+            f'<span class="inline-where" aria-hidden="true">{esc(citation_where(c, art))}</span>'
+            f'<span class="inline-passage">{esc(" ".join(c.passage.split()))}</span></a></li>')
+    return (f'<ul class="answer-sources" aria-label="{esc(t(lang, "sources_label"))}">'
+            f'{"".join(items)}</ul>')
+
+
+def reading_of(turn: Turn) -> str | None:
+    """How the question was read when that differs from how it was asked (a follow-up
+    made standalone): the UI shows it as "理解为：…" so a wrong reading can be caught."""
+    sq = " ".join((getattr(turn, "standalone_question", None) or "").split())
+    if not sq or sq == " ".join(turn.question.split()):
+        return None
+    return sq
+
+
+def pending_html(partial: str, lang: str = "en") -> str:
     """An answer still arriving: plain escaped text, markers shown as they are."""
-    return f'<div class="answer pending">{_html_text(partial) or "…"}</div>'
+    return (f'<div class="answer pending" aria-busy="true">'
+            f'{_html_text(partial) or esc(t(lang, "pending"))}</div>')
 
 
 def error_html(message: str) -> str:
@@ -147,12 +223,21 @@ FIELD_LABELS = {"byline": "byline", "captions": "photo caption", "date": "date",
                 "photographers": "photographers"}
 
 
+def field_label(field: str | None, lang: str = "en") -> str:
+    return t(lang, f"field_{field}") if field in FIELD_LABELS else (field or "")
+
+
 # --- sources panel ------------------------------------------------------------------
-SOURCES_PLACEHOLDER = ('<div class="sources-empty">Sources of the selected answer appear '
-                       'here. Click a marker <span class="cite sample">1</span> to open the '
-                       'article.</div>')
-READER_PLACEHOLDER = ('<div class="reader-empty">Click a marker or a source to read the whole '
-                      'article.</div>')
+def sources_placeholder(lang: str = "en") -> str:
+    return f'<div class="sources-empty">{esc(t(lang, "sources_placeholder"))}</div>'
+
+
+def reader_placeholder(lang: str = "en") -> str:
+    return f'<div class="reader-empty">{esc(t(lang, "reader_placeholder"))}</div>'
+
+
+SOURCES_PLACEHOLDER = sources_placeholder()
+READER_PLACEHOLDER = reader_placeholder()
 
 
 def cited_text(article: Article, citation: Citation) -> str:
@@ -191,7 +276,8 @@ def _web_url(url: str | None) -> str | None:
     return url if url and re.match(r"https?://[^\s\"'<>]+$", url, re.I) else None
 
 
-def source_metadata_html(citation: Citation, article: Article | None = None) -> str:
+def source_metadata_html(citation: Citation, article: Article | None = None,
+                         lang: str = "en") -> str:
     """The cited article's metadata under its heading: date, newspaper, page or section,
     authors, photographers (each labelled), the file it came from, and its source URL
     (a link when it is a web address). The citation's own fields first, the article's
@@ -202,15 +288,17 @@ def source_metadata_html(citation: Citation, article: Article | None = None) -> 
             value = getattr(article, name, None)
         return value
 
-    field = FIELD_LABELS.get(citation.field or "")
+    field = field_label(citation.field, lang) if citation.field in FIELD_LABELS else None
     bits = [("date", pick("date")), ("newspaper", pick("newspaper")), ("page", pick("page"))]
     row1 = " · ".join(f'<span class="meta-{k}">{esc(v)}</span>' for k, v in bits if v)
     people = []
     if pick("authors"):
-        people.append(f'<span class="meta-authors">by {esc("、".join(pick("authors")))}</span>')
+        people.append(f'<span class="meta-authors">'
+                      f'{esc(t(lang, "meta_by", names="、".join(pick("authors"))))}</span>')
     if pick("photographers"):
-        people.append(f'<span class="meta-photographers">photos: '
-                      f'{esc("、".join(pick("photographers")))}</span>')
+        people.append(f'<span class="meta-photographers">'
+                      f'{esc(t(lang, "meta_photos", names="、".join(pick("photographers"))))}'
+                      f'</span>')
     tail = [f'<span class="meta-source">{esc(citation.source)}</span>']
     if field:
         tail.append(f'<span class="meta-field">{esc(field)}</span>')
@@ -225,36 +313,38 @@ def source_metadata_html(citation: Citation, article: Article | None = None) -> 
 
 
 def source_item_html(turn_index: int, citation: Citation,
-                     article: Article | None = None) -> str:
+                     article: Article | None = None, lang: str = "en") -> str:
     before, passage, after = passage_context(article, citation)
     cls = "cite-source" + ("" if citation.supported else " unsupported")
     badge = ("" if citation.supported else
-             '<span class="badge-unsupported">⚠ unsupported: the article does not back '
-             'this part of the answer</span>')
+             f'<span class="badge-unsupported">{esc(t(lang, "badge_unsupported"))}</span>')
+    name = t(lang, "chip_name", n=citation.n, title=citation_title(citation, article))
     return (f'<div class="{cls}" data-turn="{turn_index}" data-n="{citation.n}" role="button" '
-            f'tabindex="0" title="Open the article">'
-            f'<div class="source-head"><span class="cite-num">{citation.n}</span> '
+            f'tabindex="0"><div class="source-head"><span class="sr-only">{esc(name)}</span>'
+            f'<span class="cite-num" aria-hidden="true">{citation.n}</span> '
             f'<span class="source-heading">{esc(citation.heading)}</span></div>'
-            f'{source_metadata_html(citation, article)}{badge}'
+            f'{source_metadata_html(citation, article, lang)}{badge}'
             f'<blockquote class="source-passage">{_html_text(before)}'
-            f'<mark>{_html_text(passage)}</mark>{_html_text(after)}</blockquote></div>')
+            f'<mark>{_html_text(passage)}</mark>{_html_text(after)}</blockquote>'
+            f'<span class="read-full">{esc(t(lang, "read_full"))} ›</span>'
+            f'</div>')
 
 
 def sources_html(turn: Turn | None, turn_index: int | None = None, total: int | None = None,
-                 articles: Mapping[str, Article] | None = None) -> str:
+                 articles: Mapping[str, Article] | None = None, lang: str = "en") -> str:
     """The citations of one answer, each with its article heading, source, date and passage."""
     if turn is None or turn_index is None:
-        return SOURCES_PLACEHOLDER
-    which = f"answer {turn_index + 1}" + (f" of {total}" if total else "")
-    head = (f'<div class="sources-title">Sources of {which}: '
+        return sources_placeholder(lang)
+    which = t(lang, "sources_title", k=turn_index + 1, n=total or turn_index + 1)
+    head = (f'<div class="sources-title">{esc(which)} '
             f'<span class="sources-q">{esc(turn.question)}</span></div>')
     if not turn.citations:
-        note = ("The articles contain nothing on this question, so there is nothing to cite."
-                if not turn.found else "This answer cites no passage.")
+        note = esc(t(lang, "sources_none_notfound") if not turn.found
+                   else t(lang, "sources_none"))
         return (f'<div class="sources" data-turn="{turn_index}">{head}'
                 f'<div class="sources-none">{note}</div></div>')
     articles = articles or {}
-    items = "".join(source_item_html(turn_index, c, articles.get(c.article_id))
+    items = "".join(source_item_html(turn_index, c, articles.get(c.article_id), lang)
                     for c in turn.citations)
     return f'<div class="sources" data-turn="{turn_index}">{head}{items}</div>'
 
@@ -275,13 +365,14 @@ def _mark_paragraph(paragraph: str, offset: int, start: int | None, end: int | N
 
 
 def reader_html(article: Article | None, start: int | None = None, end: int | None = None,
-                label: str = "", chunks: int | None = None, field: str | None = None) -> str:
+                label: str = "", chunks: int | None = None, field: str | None = None,
+                lang: str = "en") -> str:
     """The whole article; the span [start, end) of `article.text` (or of the metadata
     field `field`: byline, captions, date ...) is marked and gets an id."""
     if article is None:
-        return READER_PLACEHOLDER
+        return reader_placeholder(lang)
     if field:
-        return _reader_with_field(article, start, end, label, chunks, field)
+        return _reader_with_field(article, start, end, label, chunks, field, lang)
     title = article.title
     others = [h for h in article.headings if h != title]
     out = [f'<article class="reader" data-article-id="{esc(article.id)}">']
@@ -289,8 +380,10 @@ def reader_html(article: Article | None, start: int | None = None, end: int | No
         out.append(f'<div class="reader-label">{esc(label)}</div>')
     out.append("".join(f'<div class="reader-kicker">{esc(h)}</div>' for h in others))
     out.append(f'<h3 class="reader-title">{esc(title)}</h3>')
-    count = None if chunks is None else f"{chunks} chunk{'s' if chunks != 1 else ''}"
-    out.append(f'<div class="reader-meta">{_meta(article.source, article.date, count)}</div>')
+    count = None if chunks is None else t(lang, "reader_chunks", n=chunks)
+    out.append(f'<div class="reader-meta">'
+               f'{_meta(article.newspaper or article.source, article.date, article.page, count)}'
+               f'</div>')
     if article.byline:
         out.append(f'<div class="reader-byline">{esc(article.byline)}</div>')
     offset, marked = 0, False
@@ -307,10 +400,11 @@ def reader_html(article: Article | None, start: int | None = None, end: int | No
     return "".join(out)
 
 
-def _reader_with_field(article: Article, start, end, label: str, chunks, field: str) -> str:
+def _reader_with_field(article: Article, start, end, label: str, chunks, field: str,
+                       lang: str = "en") -> str:
     """The reader with a span of a metadata field marked: the byline, a caption and the
     date are shown marked where the reader shows them; other fields above the text."""
-    html = reader_html(article, label=label, chunks=chunks)
+    html = reader_html(article, label=label, chunks=chunks, lang=lang)
     text = cited_text(article, Citation(0, article.id, "", "", "", 0, 0, field=field))
     if start is None or end is None or not (0 <= start < end <= len(text)):
         return html
@@ -328,28 +422,28 @@ def _reader_with_field(article: Article, start, end, label: str, chunks, field: 
                  f'</mark>{esc(caption[end - lo:])}')
         return html.replace(f'<figcaption>{esc(caption)}</figcaption>',
                             f'<figcaption>{inner}</figcaption>', 1)
-    label_html = esc(FIELD_LABELS.get(field, field))
+    label_html = esc(field_label(field, lang))
     extra = f'<div class="reader-field">{label_html}: {marked}</div>'
     return html.replace('<div class="reader-meta">', extra + '<div class="reader-meta">', 1)
 
 
 def cited_reader_html(article: Article | None, citation: Citation, turn_index: int,
-                      chunks: int | None = None) -> str:
+                      chunks: int | None = None, lang: str = "en") -> str:
     """The reader opened on a citation of answer `turn_index`, its passage marked.
 
     When the article is gone or changed since the answer, the passage is shown alone.
     """
-    label = (f"[{citation.n}] cited in answer {turn_index + 1}"
-             + ("" if citation.supported else " (unsupported)"))
+    label = (t(lang, "reader_cited", n=citation.n, k=turn_index + 1)
+             + ("" if citation.supported else " " + t(lang, "reader_unsupported")))
     if article is None or cited_text(article, citation)[citation.start:citation.end] \
             != citation.passage:
         fallback = Article(id=citation.article_id, headings=[citation.heading],
                            paragraphs=[citation.passage], source=citation.source,
                            date=citation.date)
         return reader_html(fallback, 0, len(citation.passage),
-                           label=label + " (the article is no longer indexed as it was)")
+                           label=label + " " + t(lang, "reader_gone"), lang=lang)
     return reader_html(article, citation.start, citation.end, label, chunks,
-                       field=citation.field)
+                       field=citation.field, lang=lang)
 
 
 # --- Markdown -----------------------------------------------------------------------
@@ -379,25 +473,30 @@ def filter_articles(articles: Sequence[Article], query: str) -> list[Article]:
 
 
 def articles_table_html(articles: Sequence[Article], chunk_counts: Mapping[str, int],
-                        total: int, query: str = "") -> str:
+                        total: int, query: str = "", lang: str = "en") -> str:
     """A table of articles (heading, source, date, chunks); a row opens the reader."""
     if not articles:
-        msg = (f"No article matches “{esc(query)}”." if query.strip()
-               else "No article is indexed yet.")
-        return f'<div class="articles-empty">{msg}</div>'
+        msg = (t(lang, "articles_nomatch", query=query) if query.strip()
+               else t(lang, "articles_empty"))
+        return f'<div class="articles-empty">{esc(msg)}</div>'
     shown = articles[:MAX_LISTED_ARTICLES]
     rows = "".join(
         f'<tr class="article-row" data-article-id="{esc(a.id)}" tabindex="0" '
-        f'title="Open the article">'
-        f'<td class="a-heading">{esc(a.heading)}</td><td>{esc(a.source)}</td>'
+        f'aria-label="{esc(t(lang, "source_open"))}: {esc(a.title)}">'
+        f'<td class="a-heading">{esc(a.heading)}</td><td>{esc(a.newspaper or a.source)}</td>'
         f'<td>{esc(a.date or "")}</td><td class="a-chunks">{chunk_counts.get(a.id, 0)}</td></tr>'
         for a in shown)
-    more = (f"; the first {len(shown)} are listed, refine the search to see others"
-            if len(shown) < len(articles) else "")
-    count = f"{len(articles)} of {total} articles" if query.strip() else f"{total} articles"
-    return (f'<div class="articles-count">{count}{more}. Click a row to read it.</div>'
-            '<table class="articles"><thead><tr><th>Heading</th><th>Source</th><th>Date</th>'
-            f'<th>Chunks</th></tr></thead><tbody>{rows}</tbody></table>')
+    count = (t(lang, "articles_count_some", n=len(articles), total=total) if query.strip()
+             else t(lang, "articles_count_all", total=total))
+    more = (" " + t(lang, "articles_more", n=len(shown)) if len(shown) < len(articles) else "")
+    return (f'<div class="articles-count">{esc(count + more)}</div>'
+            f'<table class="articles"><caption class="sr-only">'
+            f'{esc(t(lang, "articles_caption"))}</caption><thead><tr>'
+            f'<th scope="col">{esc(t(lang, "col_heading"))}</th>'
+            f'<th scope="col">{esc(t(lang, "col_source"))}</th>'
+            f'<th scope="col">{esc(t(lang, "col_date"))}</th>'
+            f'<th scope="col">{esc(t(lang, "col_chunks"))}</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
 
 
 def query_span(article: Article, query: str) -> tuple[int | None, int | None]:
@@ -411,15 +510,16 @@ def query_span(article: Article, query: str) -> tuple[int | None, int | None]:
 
 # --- upload report ------------------------------------------------------------------
 def upload_report_html(added: Sequence[str], rejected: Sequence[tuple[str, str]],
-                       summary: str = "") -> str:
+                       summary: str = "", lang: str = "en") -> str:
     """Which uploaded files were indexed, and each one that was not with its reason."""
     parts = []
     if summary:
         parts.append(f'<div class="upload-summary">{esc(summary)}</div>')
     if added:
-        parts.append('<div class="upload-ok">Indexed: ' +
+        parts.append(f'<div class="upload-ok">{esc(t(lang, "upload_indexed"))} ' +
                      ", ".join(f"<b>{esc(n)}</b>" for n in added) + "</div>")
     if rejected:
         items = "".join(f'<li><b>{esc(n)}</b>: {esc(r)}</li>' for n, r in rejected)
-        parts.append(f'<div class="upload-rejected">Not indexed:<ul>{items}</ul></div>')
-    return "".join(parts) or '<div class="upload-summary">No file was given.</div>'
+        parts.append(f'<div class="upload-rejected">{esc(t(lang, "upload_not_indexed"))}'
+                     f'<ul>{items}</ul></div>')
+    return "".join(parts) or f'<div class="upload-summary">{esc(t(lang, "upload_none"))}</div>'

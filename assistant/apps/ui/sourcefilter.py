@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from assistant.apps.ui.i18n import t
 from assistant.apps.ui.rendering import esc
 from assistant.records import Article
 from assistant.retrieval.filters import SourceFilter
@@ -54,29 +55,38 @@ def saved_filter(settings: dict | None) -> SourceFilter:
         return SourceFilter()
 
 
-def control_values(f: SourceFilter, titles: dict[str, str] | None = None) -> dict[str, object]:
+def control_values(f: SourceFilter, titles: dict[str, str] | None = None, lang: str = "en",
+                   count: int | None = None) -> dict[str, object]:
     """What each filter control shows for `f`, by control name."""
     return {"filter_source": list(f.sources),
             "filter_since": f.since.isoformat() if f.since else "",
             "filter_until": f.until.isoformat() if f.until else "",
             "filter_articles": list(f.articles),
-            "active_filter": active_filter_html(f, titles),
+            "active_filter": active_filter_html(f, titles, lang, count),
             "clear_filter_visible": f.active}
 
 
-def active_filter_html(f: SourceFilter | None, titles: dict[str, str] | None = None) -> str:
-    """The line above the question box naming the active filter ('' when none)."""
+def active_filter_html(f: SourceFilter | None, titles: dict[str, str] | None = None,
+                       lang: str = "en", count: int | None = None) -> str:
+    """The line above the question box naming the active filter and how many articles
+    it leaves ("所选范围内有 0 篇文章" before anyone asks); '' when none."""
     if f is None or not f.active:
         return ""
     parts = []
     if f.sources:
-        parts.append("source: " + " / ".join(f.sources))
+        parts.append(t(lang, "filter_part_source", names=" / ".join(f.sources)))
     if f.since or f.until:
-        parts.append(f"dates: {f.since or '…'} – {f.until or '…'} (undated articles left out)")
+        parts.append(t(lang, "filter_part_dates", since=f.since or "…", until=f.until or "…"))
     if f.articles:
         names = [(titles or {}).get(a, a) for a in f.articles]
-        shown = "; ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        parts.append(f"{len(names)} chosen article{'s' if len(names) != 1 else ''}: {shown}")
+        shown = "；".join(names[:3]) + (" " + t(lang, "filter_more", n=len(names) - 3)
+                                       if len(names) > 3 else "")
+        parts.append(t(lang, "filter_part_articles", n=len(names), names=shown))
+    cnt = ""
+    if count is not None:
+        key = "filter_count_zero" if count == 0 else "filter_count"
+        cls = "filter-count zero" if count == 0 else "filter-count"
+        cnt = f' <span class="{cls}">{esc(t(lang, key, n=count))}</span>'
     return (f'<div class="active-filter" role="status" aria-live="polite">'
-            f'<span class="filter-label">Answering only from</span> '
-            f'{esc(" · ".join(parts))}</div>')
+            f'<span class="filter-label">{esc(t(lang, "filter_active"))}</span> '
+            f'{esc(" · ".join(parts))}{cnt}</div>')

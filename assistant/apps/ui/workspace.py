@@ -26,12 +26,14 @@ from pathlib import Path
 
 import gradio as gr
 
+from assistant.apps.ui.i18n import t
 from assistant.apps.ui.sourcefilter import SETTINGS_KEY, saved_filter
 from assistant.retrieval.filters import FilterError
 from assistant.answering.briefing import (Briefing, briefing_markdown, build_briefing,
-                                          note_where, phrase_briefing, point_line, write_docx)
-from assistant.apps.ui.rendering import (READER_PLACEHOLDER, SOURCES_PLACEHOLDER, answer_html,
-                                         error_html, esc, question_html, sources_html)
+                                          note_where, phrase_briefing, point_line,
+                                          markdown_docx)
+from assistant.apps.ui.rendering import (answer_html, error_html, esc, question_html,
+                                         reader_placeholder, sources_html, sources_placeholder)
 from assistant.storage.conversations import (ConversationStore, Saved, StoreError, store_path,
                                              title_of)
 
@@ -43,62 +45,86 @@ def _when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
 
 
-def conversation_list_html(saved: list[Saved], current: str | None) -> str:
-    """The owner's conversations; a row (click or Enter) opens one."""
+def conversation_list_html(saved: list[Saved], current: str | None, lang: str = "en") -> str:
+    """The owner's conversations; a row (click or Enter) opens one. Each row is a
+    button inside a list item, so the list keeps its list structure for screen readers."""
     if not saved:
-        return ('<div class="conv-empty">No saved conversation yet: each answer is saved '
-                'as you ask.</div>')
+        return f'<div class="conv-empty">{esc(t(lang, "conv_empty"))}</div>'
     rows = []
     for c in saved:
         cur = c.id == current
         aria = ' aria-current="true"' if cur else ""
+        count = t(lang, "conv_answer_one") if c.count == 1 else t(lang, "conv_answers", n=c.count)
         rows.append(
-            f'<li class="conv-row{" current" if cur else ""}" data-conv-id="{esc(c.id)}" '
-            f'tabindex="0" role="button"{aria} '
-            f'title="Open this conversation"><span class="conv-title">{esc(c.title)}</span>'
-            f'<span class="conv-meta">{c.count} answer{"s" if c.count != 1 else ""} · '
-            f'{esc(_when(c.updated))}</span></li>')
-    return f'<ul class="conv-list" aria-label="Saved conversations">{"".join(rows)}</ul>'
+            f'<li class="conv-row{" current" if cur else ""}">'
+            f'<button type="button" class="conv-open" data-conv-id="{esc(c.id)}"{aria}>'
+            f'<span class="conv-title">{esc(c.title)}</span>'
+            f'<span class="conv-meta">{esc(count)} · {esc(_when(c.updated))}</span>'
+            f'</button></li>')
+    return (f'<ul class="conv-list" aria-label="{esc(t(lang, "conv_list_label"))}">'
+            f'{"".join(rows)}</ul>')
 
 
-def briefing_html(b: Briefing) -> str:
+def unique_title(title: str, taken) -> str:
+    """`title`, or `title (2)`, `(3)` ... when the owner already has a conversation so called."""
+    taken = set(taken)
+    if title not in taken:
+        return title
+    k = 2
+    while f"{title} ({k})" in taken:
+        k += 1
+    return f"{title} ({k})"
+
+
+def briefing_labels(lang: str) -> dict[str, str]:
+    """The briefing's own words in the interface language (briefing.LABELS)."""
+    return {"title": t(lang, "briefing_title"), "sources": t(lang, "briefing_sources"),
+            "unsupported": t(lang, "briefing_unsupported"), "page": t(lang, "briefing_page")}
+
+
+def phrase_messages(lang: str) -> dict[str, str]:
+    return {k: t(lang, f"briefing_{k}") for k in ("llm_failed", "llm_unsupported", "llm_missing")}
+
+
+def briefing_html(b: Briefing, lang: str = "en") -> str:
     """The briefing as escaped HTML: a heading per article, bullets, the footnotes."""
-    out = [f'<div class="briefing"><h3>{esc(b.title)}</h3>']
+    labels = briefing_labels(lang)
+    out = [f'<div class="briefing" lang="{esc(lang)}"><h3>{esc(b.title)}</h3>']
     for g in b.groups:
         out.append(f'<h4 class="briefing-group">{esc(g.title)}</h4><ul>')
         for p in g.points:
             refs = "".join(f'<sup class="fn-ref"><a href="#fn-{n}">{n}</a></sup>'
                            for n in p.notes)
             cls = "point" + ("" if p.supported else " unsupported-point")
-            out.append(f'<li class="{cls}">{esc(point_line(p))}{refs}</li>')
+            out.append(f'<li class="{cls}">{esc(point_line(p, labels))}{refs}</li>')
         out.append("</ul>")
-    out.append('<ol class="footnotes">')
+    out.append(f'<h4 class="briefing-sources">{esc(t(lang, "briefing_sources"))}</h4>'
+               f'<ol class="footnotes">')
     for note in b.notes:
         out.append(f'<li id="fn-{note.n}" value="{note.n}"><span class="fn-where">'
-                   f'{esc(note.heading)} ({esc(note_where(note))})</span>: '
+                   f'{esc(note_where(note, labels))}</span>：'
                    f'<q class="fn-passage">{esc(note.passage)}</q></li>')
     out.append("</ol>")
     if b.notice:
         out.append(f'<div class="notice">{esc(b.notice)}</div>')
     if b.left_out:
-        out.append(f'<div class="notice">{b.left_out} cited passage(s) are left out: their '
-                   f'article is no longer indexed as it was cited.</div>')
+        out.append(f'<div class="notice">{esc(t(lang, "briefing_left_out", n=b.left_out))}</div>')
     out.append("</div>")
     return "".join(out)
 
 
-def conversation_markdown(saved: Saved) -> str:
+def conversation_markdown(saved: Saved, lang: str = "en") -> str:
     """A conversation as Markdown: each question, its answer and its cited passages."""
     lines = [f"# {saved.title}", ""]
-    for k, t in enumerate(saved.turns, start=1):
-        lines += [f"## {k}. {' '.join(t.question.split())}", "", t.answer.strip(), ""]
-        if t.notice:
-            lines += [f"*{t.notice}*", ""]
-        for c in t.citations:
-            where = ", ".join(b for b in (c.source, c.date) if b)
-            flag = "" if c.supported else " (unsupported)"
-            lines.append(f"- [{c.n}] {c.heading} ({where}){flag}: “{' '.join(c.passage.split())}”")
-        if t.citations:
+    for k, turn in enumerate(saved.turns, start=1):
+        lines += [f"## {k}. {' '.join(turn.question.split())}", "", turn.answer.strip(), ""]
+        if turn.notice:
+            lines += [f"*{turn.notice}*", ""]
+        for c in turn.citations:
+            where = " · ".join(b for b in (c.newspaper or c.source, c.date) if b)
+            flag = "" if c.supported else " " + t(lang, "reader_unsupported")
+            lines.append(f"- [{c.n}] 《{c.heading}》 {where}{flag}：“{' '.join(c.passage.split())}”")
+        if turn.citations:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -111,11 +137,13 @@ class Workspace:
     def __init__(self, ui, store: ConversationStore | None = None):
         self.ui = ui
         self.problem = ""   # why conversations are not saved, when they are not
+        self.problem_detail = ""
         if store is None:
             try:
                 store = ConversationStore(store_path(ui.assistant.index_dir))
             except (StoreError, OSError) as e:
                 self.problem = f"conversations are not saved: {e}"
+                self.problem_detail = str(e)
                 print(f"assistant: {self.problem}", flush=True)
                 store = None
         self.store = store
@@ -157,28 +185,29 @@ class Workspace:
     def _picker(self, s, keep: bool = False) -> gr.CheckboxGroup:
         """The found answers to tick; `keep`: the ticks stay (a new answer was added)."""
         choices = []
-        for k, t in enumerate(s.turns):
-            if t.found and t.citations:
-                q = " ".join(t.question.split())
+        for k, turn in enumerate(s.turns):
+            if turn.found and turn.citations:
+                q = " ".join(turn.question.split())
                 choices.append((f"{k + 1}. {q if len(q) <= 50 else q[:49] + '…'}", k))
-        info = None if choices else "No answer with sources yet."
+        info = None if choices else t(s.lang, "briefing_none")
         if keep:
-            return gr.CheckboxGroup(choices=choices, info=info)
-        return gr.CheckboxGroup(choices=choices, value=[], info=info)
+            return gr.update(choices=choices, info=info)
+        return gr.update(choices=choices, value=[], info=info)
 
-    def _exports(self, saved: Saved | None):
+    def _exports(self, saved: Saved | None, lang: str):
         if saved is None or not saved.turns:
-            return (gr.DownloadButton(value=None, visible=False),
-                    gr.DownloadButton(value=None, visible=False))
+            return (gr.update(value=None, visible=False),
+                    gr.update(value=None, visible=False))
         # one folder per conversation, rewritten as it grows
         folder = self._folder(saved.id)
         md = folder / f"conversation-{saved.id}.md"
-        md.write_text(conversation_markdown(saved), encoding="utf-8")
+        md.write_text(conversation_markdown(saved, lang), encoding="utf-8")
         js = folder / f"conversation-{saved.id}.json"
         js.write_text(json.dumps(saved.to_dict(), ensure_ascii=False, indent=1),
                       encoding="utf-8")
-        return (gr.DownloadButton(value=str(md), visible=True),
-                gr.DownloadButton(value=str(js), visible=True))
+        return (gr.update(value=str(md), visible=True, label=t(lang, "conv_export_md")),
+                gr.update(value=str(js), visible=True,
+                                  label=t(lang, "conv_export_json")))
 
     def _panel(self, s, owner: str, browser: dict, status: str = "",
                keep_ticks: bool = False) -> dict:
@@ -186,29 +215,34 @@ class Workspace:
         c = self.c
         saved = self.store.load(owner, s.saved_id) if self.store and s.saved_id else None
         listed = self.store.list(owner) if self.store else []
-        md, js = self._exports(saved)
+        md, js = self._exports(saved, s.lang)
         browser["current"] = {**browser.get("current", {}), owner: s.saved_id}
-        return {c.conv_list: conversation_list_html(listed, s.saved_id),
-                c.conv_title: gr.Textbox(value=saved.title if saved else "",
-                                         interactive=saved is not None),
-                c.export_md: md, c.export_json: js, c.picker: self._picker(s, keep_ticks),
-                c.browser: browser, c.state: s,
-                c.conv_status: status or (error_html(self.problem) if self.problem else "")}
+        problem = error_html(t(s.lang, "conv_not_saved", detail=self.problem_detail)) \
+            if self.problem else ""
+        out = {c.conv_list: conversation_list_html(listed, s.saved_id, s.lang),
+               c.conv_title: gr.update(value=saved.title if saved else "",
+                                        interactive=saved is not None, visible=saved is not None),
+               c.export_md: md, c.export_json: js, c.picker: self._picker(s, keep_ticks),
+               c.browser: browser, c.state: s, c.conv_status: status or problem}
+        if hasattr(c, "delete_btn"):   # nothing to delete: no Delete button
+            out[c.delete_btn] = gr.update(visible=saved is not None)
+            out[c.confirm_box] = gr.update(visible=False)
+        return out
 
     def _hidden_points(self) -> dict:
         c = self.c
-        return {c.points_view: gr.HTML(value="", visible=False),
-                c.points_text: gr.Textbox(value="", visible=False),
-                c.points_file: gr.DownloadButton(value=None, visible=False),
-                c.points_docx: gr.DownloadButton(value=None, visible=False)}
+        return {c.points_view: gr.update(value="", visible=False),
+                c.points_text: gr.update(value="", visible=False),
+                c.points_file: gr.update(value=None, visible=False),
+                c.points_docx: gr.update(value=None, visible=False)}
 
     def _chat(self, s) -> dict:
         c = self.c
         k = len(s.turns) - 1 if s.turns else None
         out = {c.chatbot: s.messages,
-               c.sources: sources_html(s.turns[k], k, len(s.turns), self.ui.articles)
-               if k is not None else SOURCES_PLACEHOLDER,
-               c.reader: READER_PLACEHOLDER, c.status: ""}
+               c.sources: sources_html(s.turns[k], k, len(s.turns), self.ui.articles, s.lang)
+               if k is not None else sources_placeholder(s.lang),
+               c.reader: reader_placeholder(s.lang), c.status: ""}
         if hasattr(c, "active_filter"):   # the conversation's chosen sources
             out.update(self.ui.filter_view(s))
         return out
@@ -219,65 +253,85 @@ class Workspace:
             self.store.update_settings(s.owner, s.saved_id,
                                        {SETTINGS_KEY: s.conversation.source_filter.to_dict()})
 
-    def session_of(self, saved: Saved, owner: str):
+    def session_of(self, saved: Saved, owner: str, lang: str = "en"):
         """A chat session holding a saved conversation (follow-ups lean on its turns)."""
         s = self.ui.session(None)
+        s.lang = lang
         s.conversation.turns.extend(saved.turns)
         try:   # the sources it was told to answer from
             s.conversation.set_filter(saved_filter(saved.settings))
         except FilterError:   # a chosen article is no longer indexed
             pass
         s.turns = list(saved.turns)
-        msgs = []
-        for k, t in enumerate(saved.turns):
-            msgs += [{"role": "user", "content": question_html(t.question)},
-                     {"role": "assistant", "content": answer_html(t, k)}]
-        s.messages = msgs
-        s.selected = len(saved.turns) - 1 if saved.turns else None
         s.saved_id, s.saved_count, s.owner = saved.id, len(saved.turns), owner
+        self.ui.rerender(s)
+        s.selected = len(saved.turns) - 1 if saved.turns else None
         return s
 
     # events ------------------------------------------------------------------------------
     def restore(self, state, browser, request: gr.Request):
-        """Page load: reopen the conversation this browser (or login) was in."""
+        """Page load: reopen the conversation this browser (or login) was in, in the
+        language the browser asks for (or the one chosen with the switch)."""
         owner, browser = self.owner(request, browser)
+        lang = self.ui.language(request, browser)
         cid = browser["current"].get(owner)
         saved = self.store.load(owner, cid) if self.store and cid else None
-        s = self.session_of(saved, owner) if saved else self.ui.session(None)
+        if saved:
+            s = self.session_of(saved, owner, lang)
+        else:
+            s = self.ui.session(None)
+            s.lang = lang
         s.owner = owner
         out = {**self._chat(s), **self._panel(s, owner, browser), **self._hidden_points()}
         if hasattr(self.c, "question"):   # locked until now (see apps/ui/app.py)
-            out[self.c.question] = gr.update(interactive=True)
-        return out
+            out[self.c.question] = gr.update(interactive=True,
+                                             **self.ui.question_texts(s.lang))
+        return self.ui.with_texts(out, s)
+
+    def relabel(self, lang, state, browser, request: gr.Request):
+        """The language switch: every text of the page in `lang`, remembered by the browser."""
+        owner, browser = self.owner(request, browser)
+        s = self.ui.session(state)
+        s.lang = self.ui.language(None, {"lang": lang})
+        browser["lang"] = s.lang
+        s.owner = s.owner or owner
+        self.ui.rerender(s)
+        out = {**self._chat(s), **self._panel(s, owner, browser, keep_ticks=True)}
+        out[self.c.question] = gr.update(**self.ui.question_texts(s.lang))
+        return self.ui.with_texts(out, s)
 
     def save(self, state, browser, request: gr.Request):
         """After an answer: save the turns not saved yet; refresh the panel."""
         owner, browser = self.owner(request, browser)
         s = self.ui.session(state)
         if s.owner not in (None, owner):   # a session never changes hands
-            return {self.c.conv_status: error_html("this conversation belongs to another login")}
+            return {self.c.conv_status: error_html(t(s.lang, "conv_other_login"))}
         s.owner = owner
         message = ""
         if self.store is not None and len(s.turns) > s.saved_count:
             try:
                 if s.saved_id is None:
-                    s.saved_id = self.store.create(owner, title_of(s.turns[0].question))
+                    s.saved_id = self.store.create(owner, self._new_title(owner, s.turns[0]))
                 for k in range(s.saved_count, len(s.turns)):
                     if not self.store.add_turn(owner, s.saved_id, k, s.turns[k]):
                         # another tab of the conversation added a turn, or deleted it:
                         # this tab's conversation goes on as a new saved one
                         old = self.store.load(owner, s.saved_id)
-                        s.saved_id = self.store.create(
-                            owner, old.title if old else title_of(s.turns[0].question))
+                        s.saved_id = self.store.create(owner, unique_title(
+                            old.title if old else title_of(s.turns[0].question),
+                            (c.title for c in self.store.list(owner))))
                         for j in range(len(s.turns)):
                             self.store.add_turn(owner, s.saved_id, j, s.turns[j])
                         break
                 s.saved_count = len(s.turns)
                 self.remember_filter(s)
             except Exception as e:  # noqa: BLE001 - the answer stays; say it was not saved
-                message = error_html(f"the conversation could not be saved: "
-                                     f"{type(e).__name__}: {e}")
+                message = error_html(t(s.lang, "conv_save_failed",
+                                       detail=f"{type(e).__name__}: {e}"))
         return self._panel(s, owner, browser, message, keep_ticks=True)
+
+    def _new_title(self, owner: str, turn) -> str:
+        return unique_title(title_of(turn.question), (c.title for c in self.store.list(owner)))
 
     def new(self, state, browser, request: gr.Request):
         """After "New conversation": the panel with no conversation selected."""
@@ -292,65 +346,99 @@ class Workspace:
         data = getattr(evt, "_data", None) or {}
         cid = str(data.get("id", ""))
         saved = self.store.load(owner, cid) if self.store and cid else None
+        lang = self.ui.session(state).lang
         if saved is None:
             s = self.ui.session(state)
-            return self._panel(s, owner, browser,
-                               error_html("that conversation is no longer saved"))
-        s = self.session_of(saved, owner)
+            return self._panel(s, owner, browser, error_html(t(lang, "conv_gone")))
+        s = self.session_of(saved, owner, lang)
         return {**self._chat(s), **self._panel(s, owner, browser), **self._hidden_points()}
 
     def rename(self, title: str, state, browser, request: gr.Request):
         owner, browser = self.owner(request, browser)
         s = self.ui.session(state)
         if self.store is None or s.saved_id is None:
-            return self._panel(s, owner, browser, error_html(
-                "nothing to rename yet: a conversation is saved with its first answer"))
-        try:
-            self.store.rename(owner, s.saved_id, title)
-        except ValueError as e:
-            return self._panel(s, owner, browser, error_html(str(e)), keep_ticks=True)
+            return self._panel(s, owner, browser, error_html(t(s.lang, "conv_nothing_rename")))
+        clean = " ".join(str(title or "").split())
+        if not clean:
+            return self._panel(s, owner, browser, error_html(t(s.lang, "conv_title_empty")),
+                               keep_ticks=True)
+        others = (c.title for c in self.store.list(owner) if c.id != s.saved_id)
+        self.store.rename(owner, s.saved_id, unique_title(clean, others))
         return self._panel(s, owner, browser, keep_ticks=True)
+
+    def ask_delete(self, state, browser, request: gr.Request):
+        """Delete pressed: ask first (the conversation's title and answer count)."""
+        owner, browser = self.owner(request, browser)
+        s = self.ui.session(state)
+        saved = self.store.load(owner, s.saved_id) if self.store and s.saved_id else None
+        c = self.c
+        if saved is None:
+            return {c.conv_status: error_html(t(s.lang, "conv_nothing_delete")),
+                    c.confirm_box: gr.Group(visible=False)}
+        question = t(s.lang, "conv_confirm", title=saved.title, n=len(saved.turns))
+        return {c.confirm_text: f'<div class="conv-confirm" role="alert">{esc(question)}</div>',
+                c.confirm_box: gr.Group(visible=True), c.conv_status: ""}
+
+    def cancel_delete(self):
+        return gr.Group(visible=False)
 
     def delete(self, state, browser, request: gr.Request):
         owner, browser = self.owner(request, browser)
         s = self.ui.session(state)
         if self.store is None or s.saved_id is None:
-            return self._panel(s, owner, browser, error_html(
-                "nothing to delete: this conversation is not saved yet"))
+            return self._panel(s, owner, browser, error_html(t(s.lang, "conv_nothing_delete")))
         saved = self.store.load(owner, s.saved_id)
         self.store.delete(owner, s.saved_id)
         fresh = self.ui.session(None)
-        fresh.owner = owner
-        title = saved.title if saved else "the conversation"
-        note = f'<div class="conv-note" role="status">Deleted “{esc(title)}”.</div>'
+        fresh.owner, fresh.lang = owner, s.lang
+        _keep = getattr(self.ui, "keep_filter", None)
+        if _keep:
+            _keep(s.conversation, fresh.conversation)
+        title = saved.title if saved else ""
+        note = (f'<div class="conv-note" role="status">'
+                f'{esc(t(s.lang, "conv_deleted", title=title))}</div>')
         return {**self._chat(fresh), **self._panel(fresh, owner, browser, note),
                 **self._hidden_points()}
 
+    # talking points ------------------------------------------------------------------------
     def talking_points(self, state, picked, phrase: bool):
-        """The briefing of the ticked answers, with its .md and .docx files."""
+        """The briefing of the ticked answers: shown, editable as Markdown, and as .md and
+        .docx files (made from that Markdown, so an edit shows in both)."""
         c = self.c
         s = self.ui.session(state)
+        lang = s.lang
         ks = sorted({int(k) for k in (picked or []) if 0 <= int(k) < len(s.turns)})
         turns = [s.turns[k] for k in ks if s.turns[k].found]
         if not turns:
-            msg = ("no answer with sources yet: ask a question first" if not
-                   any(t.found for t in s.turns) else
-                   "tick at least one answer under “Answers for the talking points”")
-            return {**self._hidden_points(), c.status: error_html(msg)}
-        b = build_briefing(turns, self.ui.articles)
+            msg = (t(lang, "briefing_no_answers") if not any(x.found for x in s.turns)
+                   else t(lang, "briefing_tick"))
+            return {**self._hidden_points(), c.points_status: error_html(msg)}
+        b = build_briefing(turns, self.ui.articles, title=t(lang, "briefing_title"))
         if not b.points:
-            return {**self._hidden_points(), c.status: error_html(
-                "the ticked answers cite no passage that is still indexed as it was")}
+            return {**self._hidden_points(),
+                    c.points_status: error_html(t(lang, "briefing_nothing"))}
         if phrase and s.conversation.generative:
-            b = phrase_briefing(b, s.conversation.answerer)
-        md = briefing_markdown(b)
+            b = phrase_briefing(b, s.conversation.answerer, phrase_messages(lang))
+        md = briefing_markdown(b, briefing_labels(lang))
+        md_path, docx_path = self._points_files(md, lang)
+        return {c.points_view: gr.update(value=briefing_html(b, lang), visible=True),
+                c.points_text: gr.update(value=md, visible=True),
+                c.points_file: gr.update(value=str(md_path), visible=True),
+                c.points_docx: gr.update(value=str(docx_path), visible=True),
+                c.points_status: ""}
+
+    def _points_files(self, md: str, lang: str) -> tuple[Path, Path]:
         folder = self._folder()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         md_path = folder / f"talking-points-{stamp}.md"
         md_path.write_text(md, encoding="utf-8")
-        docx_path = write_docx(b, folder / f"talking-points-{stamp}.docx")
-        return {c.points_view: gr.HTML(value=briefing_html(b), visible=True),
-                c.points_text: gr.Textbox(value=md, visible=True),
-                c.points_file: gr.DownloadButton(value=str(md_path), visible=True),
-                c.points_docx: gr.DownloadButton(value=str(docx_path), visible=True),
-                c.status: ""}
+        docx_path = markdown_docx(md, folder / f"talking-points-{stamp}.docx", lang)
+        return md_path, docx_path
+
+    def edited_points(self, md: str, state):
+        """The talking points were edited in the page: the downloads follow the edit."""
+        s = self.ui.session(state)
+        if not (md or "").strip():
+            return gr.skip(), gr.skip()
+        md_path, docx_path = self._points_files(md if md.endswith("\n") else md + "\n", s.lang)
+        return gr.DownloadButton(value=str(md_path)), gr.DownloadButton(value=str(docx_path))

@@ -5,29 +5,55 @@
 // The sources panel also listens for clicks on chips anywhere in the page (they live in
 // the chat) and sends {turn, n} to the server as its custom "cite" event. Re-mounting
 // replaces the listener instead of adding a second one.
+// On a phone (<= 480 px) the sources panel and reader are a sheet over the chat: a tap on
+// a chip shows its popover (passage, 《标题》·报纸·日期) and a tap on a source under an
+// answer opens the sheet on the whole article; "back to the answer" closes it.
+const phone = () => window.matchMedia('(max-width: 480px)').matches;
 const pick = (el) => {
   let turn = el.dataset.turn, n = el.dataset.n;
   if ((turn === undefined || n === undefined) && el.getAttribute('href')) {
-    const m = /#cite-(\d+)-(\d+)/.exec(el.getAttribute('href'));
+    const m = /#(?:cite|src)-(\d+)-(\d+)/.exec(el.getAttribute('href'));
     if (m) { turn = m[1]; n = m[2]; }
   }
   return (turn === undefined || n === undefined) ? null : {turn: Number(turn), n: Number(n)};
 };
+const closePops = (except) => {
+  document.querySelectorAll('.cite-wrap.open').forEach((w) => { if (w !== except) w.classList.remove('open'); });
+};
+const openSheet = () => { if (phone()) document.body.classList.add('sheet-open'); };
 const onClick = (e) => {
-  if (e.target && e.target.closest && e.target.closest('a.meta-url')) return;  // the source URL opens itself
-  const el = e.target && e.target.closest ? e.target.closest('a.cite, .cite-source') : null;
-  if (!el) return;
+  const target = e.target && e.target.closest ? e.target : null;
+  if (!target) return;
+  if (target.closest('a.meta-url')) return;  // the source URL opens itself
+  const el = target.closest('a.cite, .cite-source, .inline-source');
+  if (!el) { closePops(null); return; }
   const data = pick(el);
   if (!data) return;
   e.preventDefault();
   e.stopPropagation();
+  if (el.matches('a.cite')) {
+    const wrap = el.closest('.cite-wrap');
+    if (wrap) {
+      const was = wrap.classList.contains('open');
+      closePops(wrap);
+      wrap.classList.toggle('open', !was);
+    }
+    if (phone()) { trigger('cite', data); return; }   // the popover shows the passage
+  } else {
+    closePops(null);
+    if (el.matches('.inline-source')) openSheet();
+  }
   trigger('cite', data);
 };
 const onKey = (e) => {
+  if (e.key === 'Escape') { closePops(null); document.body.classList.remove('sheet-open', 'drawer-open'); return; }
   if (e.key !== 'Enter' && e.key !== ' ') return;
   if (e.target && e.target.closest && e.target.closest('a.meta-url')) return;
-  const el = e.target && e.target.closest ? e.target.closest('.cite-source') : null;
-  if (el) { const data = pick(el); if (data) { e.preventDefault(); trigger('cite', data); } }
+  const el = e.target && e.target.closest ? e.target.closest('.cite-source, .inline-source') : null;
+  if (el) {
+    const data = pick(el);
+    if (data) { e.preventDefault(); if (el.matches('.inline-source')) openSheet(); trigger('cite', data); }
+  }
 };
 if (window.__assistantCite) {
   document.removeEventListener('click', window.__assistantCite.click, true);
@@ -36,6 +62,18 @@ if (window.__assistantCite) {
 window.__assistantCite = {click: onClick, key: onKey};
 document.addEventListener('click', onClick, true);
 document.addEventListener('keydown', onKey, true);
+
+// Gradio's upload area is named by a fixed English aria-label ("Click to upload or drop
+// files") that differs from its visible, translated text: without it, its name is that
+// text. Mounted components (a tab shown later) are fixed as they appear.
+const fixNames = () => {
+  document.querySelectorAll('button.upload-container[aria-label]').forEach((b) => b.removeAttribute('aria-label'));
+};
+fixNames();
+if (!window.__assistantNames) {
+  window.__assistantNames = new MutationObserver(fixNames);
+  window.__assistantNames.observe(document.body, {childList: true, subtree: true});
+}
 
 // @section reader
 // Centre the marked passage inside the reader panel; move the page only if the passage
@@ -62,12 +100,12 @@ element.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(e); });
 
 // @section conversations
 // A click (or Enter / Space) on a saved conversation opens it.
+// Each row is a <button>: the browser turns Enter and Space into a click.
 const pickConversation = (e) => {
   const row = e.target && e.target.closest ? e.target.closest('[data-conv-id]') : null;
   if (!row) return;
-  if (e.type === 'keydown' && e.key !== 'Enter' && e.key !== ' ') return;
   e.preventDefault();
+  document.body.classList.remove('drawer-open');
   trigger('pick', {id: row.dataset.convId});
 };
 element.addEventListener('click', pickConversation);
-element.addEventListener('keydown', pickConversation);
