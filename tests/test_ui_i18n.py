@@ -192,7 +192,7 @@ def test_browser_chinese_desktop_chips_talking_points_delete_and_axe(chromium, s
     assert _english_shown(page) == []
     answer = page.locator("#chat .answer").first
     chip = answer.locator("a.cite").last
-    expect(chip).to_have_accessible_name(re.compile(r"^来源2：《.+》$"))
+    expect(chip).to_have_accessible_name(re.compile(r"^来源\s*2\s*：《职工有所呼 企业有所应》$"))
     chip.hover()
     pop = answer.locator(".cite-pop").last
     expect(pop).to_be_visible()
@@ -220,7 +220,7 @@ def test_browser_chinese_desktop_chips_talking_points_delete_and_axe(chromium, s
         assert len(text) <= MAX_POINT_CHARS, text
         assert not text.startswith(("该", "他们", "据了解")), text
     for note in view.locator("ol.footnotes li").all_inner_texts():
-        assert re.match(rf"^《.+》·{PAPER}·", note), note
+        assert re.match(rf"^《.+》·{PAPER}[·：]", note), note
     _shot(page, tmp_path, "briefing.png")
     # edited in the page, then downloaded: the .docx has the edited bullets
     box = page.locator("#points-text textarea")

@@ -429,7 +429,8 @@ class ChatApp:
             from assistant.writeerrors import index_write_error
 
             why = str(index_write_error(e, self.upload_dir.parent))
-            return self._upload_result([], [(Path(p).name, why) for p in paths], query, state=state)
+            return self._upload_result([], [(Path(p).name, why) for p in paths], query,
+                                       state=state)
         if not copied:
             return self._upload_result([], rejected, query, state=state)
 
