@@ -684,3 +684,21 @@ def test_word_source_line_bylines_photo_credits_and_caption_style(tmp_path):
                             "车间主任介绍，今年订单同比增长三成，全厂职工干劲十足。"]
     assert a.captions == ["图为工人在车间检修设备。 本报记者 张三 本报通讯员 李四 摄"]
     assert (a.date, a.newspaper, a.page) == ("2025-05-01", "工人日报", "第04版")
+
+
+def test_web_copy_of_an_epaper_article_keeps_kicker_byline_and_photo_credit(tmp_path):
+    page = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>北京等18个地区被列为试点-人民日报</title>
+<meta name="publishdate" content="2026-04-28"></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/list">要闻</a></div>
+<div class="article"><p class="kicker">促进中医药服务消费和服务贸易协同发展</p>
+<h1>北京等18个地区被列为试点</h1>
+<p>本报记者 罗珊珊 《人民日报》（2026年04月28日 第 13 版）</p>
+<p>商务部等六部门正组织开展中医药服务消费和服务贸易协同发展试点工作，北京等18个地区被列为试点。</p>
+<p>根据工作安排，未来3年内，试点地区将在中医药文化交流等方面先行先试。</p>
+<p>新华社记者 毛思倩摄</p></div></body></html>"""
+    (a,), errors = load_path(_write(tmp_path / "a.html", page))
+    assert errors == []
+    assert a.headings == ["促进中医药服务消费和服务贸易协同发展", "北京等18个地区被列为试点"]
+    assert (a.byline, a.authors, a.date) == ("本报记者 罗珊珊", ["罗珊珊"], "2026-04-28")
+    assert (a.captions, a.photographers) == (["新华社记者 毛思倩摄"], ["毛思倩"])
+    assert a.paragraphs[0].startswith("商务部等六部门") and a.paragraphs[-1].endswith("先行先试。")

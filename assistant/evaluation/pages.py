@@ -302,6 +302,44 @@ def score_dir(folder: str | Path, split: str = "all", fmt: str = "txt") -> tuple
     return pages, overall
 
 
+def score_containers(folder: str | Path, corpus: str | Path, split: str = "all") -> dict[str, dict]:
+    """The labelled pages of `folder` as another folder holds them in other formats (one
+    .pdf/.docx/.json per page, or one .html per article: `NAME.pdf`, `NAME_03.html`), each
+    file read by its reader with its name hidden; the figures per format (file suffix)."""
+    from assistant.ingest.readers import _load_data
+
+    folder, corpus = Path(folder), Path(corpus)
+    parts = load_split(folder)
+    by_format: dict[str, list[PageScore]] = {}
+    for lab_file in sorted(folder.glob("*.labels.json")):
+        name = lab_file.name[: -len(".labels.json")]
+        part = parts.get(name, "")
+        txt = folder / f"{name}.txt"
+        if (split != "all" and part != split) or not txt.exists():
+            continue
+        files = sorted(f for f in corpus.iterdir() if f.suffix.lower() != ".txt" and (
+            f.stem == name or re.fullmatch(re.escape(name) + r"_\d+", f.stem)))
+        if not files:
+            continue
+        articles: list[Article] = []
+        for f in files:
+            found, _ = _load_data(f.read_bytes(), f"page{f.suffix}", f"page{f.suffix}", f"page{f.suffix}")
+            articles += found
+        labels = json.loads(lab_file.read_text(encoding="utf-8"))
+        score = score_page(name, txt.read_text(encoding="utf-8"), labels, part, articles)
+        by_format.setdefault(files[0].suffix.lower(), []).append(score)
+    out = {}
+    for fmt, pages in by_format.items():
+        total = PageScore(name=fmt, split=split)
+        for p in pages:
+            for k in ("labelled", "predicted", "correct", "headings_ok", "bylines_ok", "authors_ok",
+                      "photographers_ok", "captions", "captions_found", "furniture", "furniture_leaked",
+                      "dated", "dates_ok"):
+                setattr(total, k, getattr(total, k) + getattr(p, k))
+        out[fmt] = {**total.summary(), "pages": [p.name for p in pages]}
+    return out
+
+
 def _fmt(x) -> str:
     return "  -  " if x is None else f"{x:.3f}"
 
@@ -313,9 +351,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=["tune", "heldout", "all"], default="all")
     ap.add_argument("--as", dest="fmt", choices=["txt", "docx"], default="txt",
                     help="read each .txt page as is, or saved as a Word file (a paragraph a line)")
+    ap.add_argument("--corpus", help="score the pages as this folder holds them in other formats "
+                    "(NAME.pdf, NAME.docx, NAME_NN.html ...), per format")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--show-misses", action="store_true", help="list each wrong article")
     args = ap.parse_args(argv)
+    if args.corpus:
+        print(json.dumps(score_containers(args.dir, args.corpus, args.split), ensure_ascii=False, indent=1))
+        return 0
     pages, overall = score_dir(args.dir, args.split, args.fmt)
     if args.json:
         out = {"split": args.split, "overall": overall,

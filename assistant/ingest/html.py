@@ -15,7 +15,8 @@ from assistant.ingest.base import FileProblem, clean_date, clean_str, split_auth
 from assistant.ingest.issue import (_DATE, find_date, from_lines, from_name, is_issue_line,
                                     iso_date, read_line)
 from assistant.ingest.page import (_BYLINE, _FURNITURE, _Draft, _byline_names, _is_byline_line,
-                                   _is_heading_line, _is_kicker, _is_subtitle, _names_only)
+                                   _is_heading_line, _is_kicker, _is_subtitle, _names_only,
+                                   _strip_edition, _credit_only, caption_photographers)
 from assistant.records import Article
 
 _DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -214,11 +215,14 @@ def _heading_around(root, title: str | None) -> tuple[list[str], list[str], str]
         if _norm(h.text_content()) != _norm(title):
             continue
         above: list[str] = []
-        for el in h.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
-                          " or self::h6][position() <= 1]"):
+        # The kicker: the heading, or the short line (<p class="kicker">), right above the
+        # title in the same block.
+        for el in (h.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
+                           " or self::h6][position() <= 1]") or h.xpath("preceding-sibling::*[1]")):
             t = " ".join(el.text_content().split())
             if t and len(t) <= 80 and (_is_kicker(t) or _is_heading_line(t, 80)) \
-                    and not _PAGE_LINE.match(t):
+                    and not _PAGE_LINE.match(t) and not is_issue_line(t) and not el.xpath(".//a") \
+                    and not _FURNITURE.match(t):
                 above.append(t)
         below: list[str] = []
         byline = ""
@@ -282,6 +286,11 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
 
     headings: list[str] = []
     labels: dict[str, str] = {}
+    header_byline = ""
+    # A kicker set as a short line right above the title (<p class="kicker">) is a heading.
+    kicker, subtitle, own_byline = _heading_around(root, title)
+    if kicker and blocks and _norm(blocks[0][1]) == _norm(kicker[0]):
+        blocks.pop(0)
     # The header: headings and metadata lines before the first paragraph of body text.
     while blocks:
         kind, line = blocks[0]
@@ -292,8 +301,11 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
             headings.append(line)
         elif _PAGE_LINE.match(line):
             pass   # "00001版：一版要闻 | …": the e-paper's page line, read below
-        elif _is_header_line(line, title, authors):
+        elif _is_header_line(line, title, authors) or _strip_edition(line)[1]:
             labels = {**_labelled(line), **labels}
+            rest, edition = _strip_edition(line)
+            if edition and rest and _is_byline_line(rest):
+                header_byline = header_byline or rest   # "本报记者 张三 《人民日报》（…）"
         else:
             break
         blocks.pop(0)
@@ -307,9 +319,11 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
         blocks.pop()
     # An e-paper's page line or issue line left in the text is furniture too.
     blocks = [(k, t) for k, t in blocks if not _PAGE_LINE.match(t) and not is_issue_line(t)]
-    kicker, subtitle, own_byline = _heading_around(root, headings[0] if headings else title)
+    if not kicker:
+        kicker, subtitle, own_byline = _heading_around(root, headings[0] if headings else title)
     if kicker and headings and _norm(kicker[0]) not in {_norm(h) for h in headings}:
         headings.insert(0, kicker[0])
+        blocks = [(k, t) for k, t in blocks if _norm(t) != _norm(kicker[0])]
     if subtitle and _norm(subtitle[0]) not in {_norm(h) for h in headings}:
         headings.append(subtitle[0])
     blocks = [(k, t) for k, t in blocks if not (own_byline and _norm(t) == _norm(own_byline))]
@@ -342,12 +356,18 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
             draft.close()
         else:
             draft.paragraphs.append(line)
+    # A photo credit closing the text ("新华社记者 毛思倩摄") is the caption's credit, and
+    # names the photographer; the text above it stays the text (a photo story's caption).
+    captions: list[str] = []
+    while len(draft.paragraphs) > 1 and _credit_only(draft.paragraphs[-1]):
+        captions.insert(0, draft.paragraphs.pop())
     if not draft.paragraphs:
         raise FileProblem("no article text found in the HTML page")
     if not headings:
         headings = [draft.paragraphs[0]] if len(draft.paragraphs) > 1 else [stem]
         if len(draft.paragraphs) > 1:
             draft.paragraphs.pop(0)
+    own_byline = own_byline or header_byline
     if own_byline and (not draft.byline or _norm(draft.byline) in ("本报讯", "本報訊")):
         draft.byline = own_byline
     if draft.byline:
@@ -355,4 +375,5 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     return [Article(id=stem, headings=headings, paragraphs=draft.paragraphs, source=source,
                     byline=draft.byline, date=date or named.date, url=clean_str(doc.url),
                     authors=authors, newspaper=newspaper or named.newspaper,
-                    page=page or named.page)]
+                    page=page or named.page, captions=captions,
+                    photographers=list(dict.fromkeys(n for c in captions for n in caption_photographers(c))))]
