@@ -347,6 +347,10 @@ def quality_section(q: dict, quick: bool) -> list[str]:
          "`en_align`)",
          "every row here was partly fitted through it (a quarter of CMRC's and XQuAD's "
          "questions); DRCD: held apart"],
+        ["real-use questions (tests/data/realqa)", "-", "its `fit` half (17 tune pages of "
+         "tests/data/pages and the seed page) may fit answering settings; its `report` half "
+         "(the 17 pages tests/data/pages holds out) is held apart",
+         "the real-use rows: report half **held apart**"],
         ["llama-index baselines", "library defaults", "not fitted (defaults, equal fusion "
          "weights, RRF k=60)", "-"],
         ["DRCD dev subset; XQuAD-half Chinese questions; the other half of XQuAD-half's "
