@@ -203,6 +203,8 @@ def _names_only(text: str) -> bool:
     return len(text) <= 30 and _split_names(text.strip("□■◎●▲◆★☆")) is not None
 
 
+# An institution credited as the author ("中共中央党史和文献研究院", "某某党组理论学习中心组").
+_ORG_CREDIT = re.compile(rf"[{_HAN}]{{2,20}}(?:研究院|研究会|研究中心|编辑部|评论部|理论学习中心组|党组|院务会)")
 # A reader's signature under a letter: the place, then the name ("河南鄢陵县 邢先生").
 _PLACE_SIGNATURE = re.compile(rf"^[{_HAN}]{{2,12}}(?:省|市|县|縣|区|區|州|旗|镇|鎮|乡|鄉|村)\s+[{_HAN}·]{{2,6}}$")
 _HONORIFIC = ("先生", "女士", "同志", "老师")
@@ -1006,6 +1008,9 @@ class _PageParser:
             if _is_byline_line(t):
                 draft.byline = f"{draft.byline} {t}".strip()
             elif draft.headings and _names_only(t) and self._body_follows(j):
+                draft.byline = f"{draft.byline} {t}".strip()
+            elif draft.headings and _ORG_CREDIT.fullmatch(t) and j + 1 < n and lines[j + 1].after_edition:
+                # An institution signing the article, right above its source line.
                 draft.byline = f"{draft.byline} {t}".strip()
             elif draft.byline and not _is_photo_credit(t):
                 break   # headings come before the byline
