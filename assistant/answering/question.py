@@ -41,12 +41,14 @@ _WHICH = {"什么", "哪", "哪个", "哪些", "哪一", "哪一个", "哪种", 
 # Adjectives a quantity is measured in: 多高, 多长, 多大 ask a number.
 _DIMENSIONS = set("大高长远重久深宽厚快粗宽广")
 # Measure words after 几 / 多少 that count time points, not things: 几月几号 asks a date.
-_DATE_MEASURES = {"月", "号", "日", "点", "时"}
+_DATE_MEASURES = {"月", "号", "日", "点", "时", "世纪"}
+# Words before 几年 that make it a year, not a length of time: 西元几年, 公元几年.
+_ERA = {"公元", "西元", "公元前", "西元前", "民国"}
 # Nouns after 什么/哪 naming the kind of answer. Dates: time nouns (jieba tags many 't');
 # places and people: heads of place and person nouns. Fitted on the even ids of CMRC
 # 2018 dev and DRCD dev (see the module docstring).
 _TIME_NOUNS = {"时候", "时间", "年", "年份", "年代", "日期", "时期", "朝代", "世纪", "天", "月",
-               "月份", "日子", "季节", "朝", "年间", "时代", "阶段", "日", "号", "时刻"}
+               "月份", "日子", "季节", "朝", "年间", "时代", "阶段", "日", "号", "时刻", "年号"}
 _PLACE_NOUNS = {"地方", "地区", "国家", "城市", "省", "省份", "地点", "位置", "国", "市", "县",
                 "区", "州", "城", "岛", "洲", "大洲", "地", "处", "乡", "镇", "村", "河", "山",
                 "港口", "都市", "首都", "地域", "区域", "海域", "方向", "街道", "场所", "地址"}
@@ -293,7 +295,8 @@ def _asked_after(words, i: int) -> tuple[int, int] | None:
 
 
 # Measure words a count is written in (jieba tags many as q, some as n: 人, 元).
-_MEASURE_WORDS = set("个名家次期人位项天年月岁届所条场对批种元件台份篇例张辆块座户套只本部株亩吨斤倍")
+_MEASURE_WORDS = set("个名家次期人位项天年月岁届所条场对批种元件台份篇例张辆块座户套只本部株亩吨斤倍") | \
+    {"世纪", "公里", "米", "平方米", "万元", "亿元", "万人", "球"}
 
 
 # Words that start the predicate after a leading subject ("…有多少", "…是谁").
@@ -333,13 +336,34 @@ def _leading_subject(words) -> str:
     return _phrase(words, lo, end)
 
 
+def _dictionary_tag(word: str) -> str:
+    _get_jieba()
+    from jieba import posseg
+
+    return posseg.dt.word_tag_tab.get(word, "")
+
+
+def _counts(word: str, tag: str) -> bool:
+    """Whether a word asks a count: 多少 and 几 themselves, a numeral word holding them
+    (多少岁, 几名, 第几, 百分之几), or 几 joined to a measure jieba's dictionary does not
+    know as one word (几球, 几世纪; 几何 and 几率 are words, 几乎 an adverb)."""
+    if word in ("多少", "几") or word.startswith("第几"):
+        return True
+    if tag == "m" and ("几" in word or word.startswith("多少")):
+        return True
+    return word.startswith("几") and len(word) > 1 and tag in ("n", "q") and \
+        not _get_jieba().dt.FREQ.get(word, 0)
+
+
 def _noun_kind(word: str, tag: str) -> str:
     """The kind of answer the noun after 什么/哪 names."""
     if word in _TIME_NOUNS or tag == "t":
         return "date"
-    if word in _PLACE_NOUNS or tag in ("ns", "s"):
+    # A kind noun is a common noun: jieba's name tags (ns, nr) on the word after 什么/哪
+    # are mostly its guesses for unknown words (什么 闻名世界/nr, 哪个 宣言/nr).
+    if word in _PLACE_NOUNS or tag == "s":
         return "place"
-    if word in _PERSON_NOUNS or tag == "nr" or _ROLE_WORD.search(word):
+    if word in _PERSON_NOUNS or _ROLE_WORD.search(word):
         return "person"
     if word in _REASON_NOUNS:
         return "reason"
@@ -354,17 +378,22 @@ def _read_zh(q: Question) -> None:
     asked_span = None
     for i, (w, f) in enumerate(words):
         nxt, nf = words[i + 1] if i + 1 < n else ("", "x")
-        count_word = w == "多少" or (w.startswith("几") and f == "m") or w.startswith("第几")
-        if count_word:
+        if _counts(w, f):
             q.asking.append(w)
             q.rank = q.rank or w.startswith("第几") or (w.startswith("几") and i > 0 and
                                                       words[i - 1][0] == "第")
-            measure = w[2:] if w.startswith("第几") else w[1:] if w.startswith("几") else ""
+            # jieba writes some counts as one word: 多少岁, 几名, 第几届, 几世纪.
+            measure = w.split("几")[-1] if "几" in w else w[2:] if w.startswith("多少") else ""
+            if not (measure in _MEASURE_WORDS or measure in _DATE_MEASURES or
+                    _dictionary_tag(measure) == "q"):
+                measure = ""
             if not measure and (nf in ("q",) or nxt in _MEASURE_WORDS or
                                 (nf == "m" and nxt[-1:] in _MEASURE_WORDS and
                                  not re.search(r"\d", nxt))):
                 measure = nxt
-            if measure in _DATE_MEASURES:
+            if (measure in _DATE_MEASURES and not (measure == "号" and nf.startswith("n"))) \
+                    or (measure == "年" and (
+                    i > 0 and words[i - 1][0] in _ERA or w == "几几")):
                 signals.append("date")
                 continue
             if measure in _PAGE_WORDS or nxt in _PAGE_WORDS:
@@ -403,10 +432,8 @@ def _read_zh(q: Question) -> None:
             q.plural = q.plural or w in ("哪些", "哪几")
             span = _asked_after(words, i)
             if span is None:
-                if w == "哪" or w not in ("什么", "啥"):
-                    signals.append("place" if w == "哪" else "other")
-                else:
-                    signals.append("other")
+                # 在哪: where; 哪一部分是…: which (a measure word follows), no place
+                signals.append("place" if w == "哪" and nf not in ("m", "q") else "other")
                 continue
             head, tag = words[span[1] - 1]
             if head in _PAPER_WORDS or head in _PAGE_WORDS:
@@ -426,6 +453,23 @@ def _read_zh(q: Question) -> None:
             signals.append("reason")
         if w in ("如何", "怎么", "怎样", "怎么样", "是否", "吗"):
             q.asking.append(w)
+    if not signals or set(signals) == {"other"}:
+        # "爆发的具体时间是？", "观念艺术发生的时期是什么？": the noun before 是/为 names
+        # the kind ("统帅是谁" already asks a person).
+        for k in range(1, n):
+            if words[k][0] in ("是", "为") and k + 1 < n and \
+                    (words[k + 1][0] in ("什么", "何", "？", "?") or words[k + 1][1] == "x"):
+                head = words[k - 1][0]
+                kind = _noun_kind(*words[k - 1])
+                if kind != "other" and (head in _TIME_NOUNS | _PLACE_NOUNS | _PERSON_NOUNS or
+                                        _ROLE_WORD.search(head)) and \
+                        k >= 2 and (words[k - 2][0] == "的" or _is_nominal(words, k - 2)):
+                    signals.append(kind)
+                break
+        if not signals and n >= 2 and words[-1][1] == "x" and \
+                _noun_kind(*words[-2]) == "date" and words[-2][0] in _TIME_NOUNS and \
+                len(words[-2][0]) >= 2:
+            signals.append("date")   # "朱由崧登基的时间?"
     q.kind = next((k for k in KINDS if k in signals), "other")
     _content = [(w, f) for w, f in words if f != "x" and w.strip()]
     # "那X呢？": the X a follow-up asks the earlier question about.
@@ -494,12 +538,12 @@ def _clauses(words) -> list[list[tuple[str, str]]]:
 
 
 def _asks(words) -> bool:
+    """Whether the words hold an interrogative word (a clause that asks)."""
     for i, (w, f) in enumerate(words):
-        if w in ("多少", "几", "谁", "什么", "为什么", "为何", "哪里", "哪儿", "如何", "怎么", "怎样",
-                 "吗", "何时", "是否", "多久") or w in _WHEN or w in _WHO or \
-                (w.startswith("几") and f == "m") or (w.startswith("哪") and f == "r") or \
-                w.startswith("第几") or (w == "多" and i + 1 < len(words) and
-                                         words[i + 1][0] in _DIMENSIONS):
+        if w in ("谁", "什么", "如何", "怎么", "怎样", "吗", "是否", "多久", "啥") or \
+                w in _WHEN or w in _WHO or w in _WHY or w in _WHERE or _counts(w, f) or \
+                (w.startswith("哪") and f == "r") or (w == "多" and i + 1 < len(words) and
+                                                      words[i + 1][0] in _DIMENSIONS):
             return True
     return False
 
