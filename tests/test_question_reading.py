@@ -147,3 +147,56 @@ def test_why_almost_all_gets_no_number(written):
     assert turn.found, turn.answer
     assert "挂钩" in turn.answer
     assert turn.short_answer is None   # no "86名" put first as if asked how many
+
+
+# --- follow-ups keep their subject ------------------------------------------------------
+FOLLOW_RECORDS = [
+    {"title": "椒江区总工会组建职工志愿服务队",
+     "content": "近日，椒江区总工会组建了一支由80名劳模工匠组成的职工志愿服务队。服务队的目标是"
+                "三年内为一万名困难职工提供技能帮扶。"},
+    {"title": "椒江工会推进产业工人队伍建设",
+     "content": "今年以来，椒江区总工会在重点企业设立企业分院10家，建成劳模工匠创新工作室50家，"
+                "培育技能人才3200人。"},
+    {"title": "路桥区开展职工技能比武",
+     "content": "路桥区总工会举办职工技能比武，共有26家企业的300名职工参赛。"},
+]
+
+
+@pytest.fixture(scope="module")
+def follow(tmp_path_factory):
+    from assistant.pipeline import Assistant
+
+    index_dir, _ = index_records(tmp_path_factory.mktemp("follow-ups"), FOLLOW_RECORDS)
+    return Assistant(index_dir)
+
+
+def test_their_goal_after_the_group_is_answered(follow):
+    conv = follow.conversation()
+    turn = conv.ask("椒江区总工会组建了一支什么队伍？")
+    assert turn.found and "志愿服务队" in turn.answer
+    turn = conv.ask("他们的目标是什么？")
+    assert turn.found, conv.retrievals[-1].reason
+    assert "一万名困难职工" in turn.answer
+    assert {c.heading for c in turn.citations} == {FOLLOW_RECORDS[0]["title"]}
+    assert turn.standalone_question and "他们" not in turn.standalone_question
+    assert turn.to_dict()["standalone_question"] == turn.standalone_question
+
+
+def test_what_about_x_asks_the_earlier_fact_of_x(follow):
+    conv = follow.conversation()
+    turn = conv.ask("椒江工会设立了多少家企业分院？")
+    assert turn.found and "10家" in turn.answer
+    turn = conv.ask("那劳模工匠创新工作室呢？")
+    assert turn.standalone_question == "椒江工会设立了多少家劳模工匠创新工作室？"
+    assert turn.found, conv.retrievals[-1].reason
+    assert "50家" in turn.answer
+    assert not turn.short_answer or turn.short_answer["text"] == "50家"
+
+
+def test_what_about_x_the_articles_do_not_answer_is_refused(follow):
+    conv = follow.conversation()
+    assert conv.ask("椒江工会设立了多少家企业分院？").found
+    turn = conv.ask("那职工书屋呢？")
+    assert turn.standalone_question == "椒江工会设立了多少家职工书屋？"
+    assert not turn.found and not turn.short_answer
+    assert "10家" not in turn.answer

@@ -108,13 +108,19 @@ class Conversation:
 
     def _follow_up(self, text: str) -> str | None:
         """The standalone question an elliptical or pronoun follow-up stands for."""
+        readings = self._follow_ups(text)
+        return readings[0] if readings else None
+
+    def _follow_ups(self, text: str) -> list[str]:
+        """The standalone questions an elliptical or pronoun follow-up may stand for,
+        most likely first (`followups.rewrites`)."""
         prev = followups.last_answered(self.turns)
         if prev is None:
-            return None
+            return []
         frame = followups.frame_of(prev)
         if metadata.asked_metadata(frame) or lists.is_list_question(frame):
-            return None
-        return followups.resolve(text, self.turns)
+            return []
+        return followups.rewrites(text, self.turns)
 
     @property
     def generative(self) -> bool:
@@ -148,12 +154,18 @@ class Conversation:
         """The extractive answer: a follow-up as the question it stands for, else with
         the earlier turn's help; returns the question it answered too."""
         ctx, prior, ctx_tokens = self.context()
-        standalone = self._follow_up(text)
-        if standalone:
+        for standalone in self._follow_ups(text):
             resolved = analyse(standalone)
             turn, retrieval = self.answerer.answer(standalone, prior_articles=prior,
                                                    question=resolved)
-            if turn.found:
+            if turn.found and question.elliptical and \
+                    not followups.mentions(turn, question.elliptical, self.extractive.index):
+                retrieval.reason = f"the answer does not name {question.elliptical}"
+                turn = Turn(text, NOT_FOUND[question.lang], False)
+            if turn.found or question.elliptical:
+                # "那X呢？" is the earlier question about X: when the articles do not
+                # answer that, it is refused (the bare words searched with the earlier
+                # question found the earlier fact about something else and bolded it).
                 turn.question, turn.standalone_question = text, standalone
                 return turn, retrieval, resolved
         if self.turns and followups.refers_back(question):

@@ -142,11 +142,18 @@ def substitute(frame: str, x: str) -> str | None:
             if start < at:  # the frame has its own modifier there to replace
                 return frame[:start] + x + frame[at + k:]
             return None  # "衢州的活动呢？" after "…启动了什么活动？": no subject to swap
+    xs = _posseg(x)
+    asked = analyse(frame)
+    named = any(f in ("ns", "nr", "nt", "nrt", "nrfg") for _, f in xs)
+    if asked.asked and asked.asked != asked.unit and not named and asked.asked in frame:
+        # "那劳模工匠创新工作室呢？" after "椒江工会设立了多少家企业分院？": X, a kind of
+        # thing rather than a place, person or organisation, is asked as the earlier
+        # asked noun was: "椒江工会设立了多少家劳模工匠创新工作室？".
+        return frame.replace(asked.asked, x, 1)
     end = _leading_subject(frame)
     if not end:
         return None
     subject = frame[:end]
-    xs = _posseg(x)
     if len(xs) == 1 and xs[0][1] == "ns":
         # "那象山呢？" after "椒江工会设立了…": only the place changes.
         for w, f in _posseg(subject):
@@ -173,17 +180,61 @@ def _person(turn: Turn) -> str | None:
 def resolve(text: str, turns: list[Turn]) -> str | None:
     """The standalone question a follow-up stands for, or None when it is not one this
     module rewrites (or nothing was answered before)."""
+    readings = rewrites(text, turns)
+    return readings[0] if readings else None
+
+
+def rewrites(text: str, turns: list[Turn]) -> list[str]:
+    """The standalone questions a follow-up may stand for, most likely first ([] when it
+    is not one this module rewrites, or nothing was answered before):
+    - "那X呢？" / "what about X?": the earlier question about X (`substitute`);
+    - 他/她: the person the earlier question or answer named;
+    - 他们/它/其: what the earlier question asked about (an answer to "…组建了一支什么
+      队伍？" is that group), then its subject (`_referents`)."""
     prev = last_answered(turns)
     if prev is None:
-        return None
+        return []
     frame = frame_of(prev)
     q = analyse(text)
     if q.elliptical:
         x = analyse(q.elliptical)
         if not x.asking and not x.pointers:
-            return substitute(frame, q.elliptical)
+            rewritten = substitute(frame, q.elliptical)
+            return [rewritten] if rewritten else []
     if q.lang == "zh" and any(p in ("他", "她") for p in q.pointers):
         name = _person(prev)
         if name:
-            return q.with_pointer(name)
-    return None
+            rewritten = q.with_pointer(name)
+            return [rewritten] if rewritten else []
+    group = tuple(p for p in q.pointers if p in _GROUP)
+    if q.lang == "zh" and group:
+        out = [q.with_pointer(r, which=group) for r in _referents(frame)]
+        return list(dict.fromkeys(r for r in out if r))
+    return []
+
+
+# Pronouns standing for a group, an organisation or a thing: "他们的目标是什么？".
+_GROUP = ("他们", "她们", "它们", "它", "其")
+
+
+def _referents(frame: str) -> list[str]:
+    """What 他们/它/其 may stand for after `frame`: for a question asking which thing
+    ("椒江区总工会组建了一支什么队伍？") that thing (队伍) first, then the question's subject
+    (椒江区总工会); none when the frame is itself a pointer question or English."""
+    q = analyse(frame)
+    if q.lang != "zh" or q.pointers:
+        return []
+    asked = q.asked if q.asked and q.asked != q.unit else ""
+    order = [asked, q.subject] if q.kind != "number" else [q.subject, asked]
+    return [r for r in dict.fromkeys(order) if r]
+
+
+def mentions(turn: Turn, x: str, index) -> bool:
+    """Whether the answer's cited passages (or their articles' headings) name `x`: every
+    word of it of two characters or more, a place also as its variants (嘉兴市 / 嘉兴)."""
+    from assistant.answering.question import entity_variants
+    from assistant.retrieval.tokens import normalise, tokenize
+
+    text = normalise(" ".join(c.passage + " " + (c.heading or "") for c in turn.citations))
+    words = [w for w in tokenize(x) if len(w) >= 2] or tokenize(x)
+    return all(any(normalise(v) in text for v in entity_variants(w)) for w in words)
