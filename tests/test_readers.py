@@ -702,3 +702,18 @@ def test_web_copy_of_an_epaper_article_keeps_kicker_byline_and_photo_credit(tmp_
     assert (a.byline, a.authors, a.date) == ("本报记者 罗珊珊", ["罗珊珊"], "2026-04-28")
     assert (a.captions, a.photographers) == (["新华社记者 毛思倩摄"], ["毛思倩"])
     assert a.paragraphs[0].startswith("商务部等六部门") and a.paragraphs[-1].endswith("先行先试。")
+
+
+def test_word_kicker_typed_as_a_plain_paragraph_between_two_articles(tmp_path):
+    path = _docx(tmp_path / "two.docx", [
+        ("甲市工会举办职工技能比武", "Heading 1"),
+        ("本报讯记者张三报道 甲市总工会日前举办职工技能比武，共有120名职工参赛。", None),
+        ("张国清在全国防汛抗旱工作视频会议上强调", None),
+        ("紧盯重点部位薄弱环节 严密防范化解水旱灾害风险", "Heading 1"),
+        ("新华社北京4月27日电 全国防汛抗旱工作视频会议27日在京召开。", None),
+    ])
+    articles, errors = load_path(path)
+    assert errors == []
+    assert [a.headings for a in articles] == [
+        ["甲市工会举办职工技能比武"], ["张国清在全国防汛抗旱工作视频会议上强调", "紧盯重点部位薄弱环节 严密防范化解水旱灾害风险"]]
+    assert articles[0].paragraphs == ["甲市总工会日前举办职工技能比武，共有120名职工参赛。"]

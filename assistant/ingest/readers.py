@@ -186,8 +186,8 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     style (or centred with a photo credit) are captions of the article they stand in. A
     kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
     The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
-    from assistant.ingest.page import (_credit_only, _is_heading_line, _is_kicker, _photo_credit,
-                                       caption_photographers)
+    from assistant.ingest.page import (_BYLINE, _credit_only, _is_closed, _is_heading_line, _is_kicker,
+                                       _photo_credit, caption_photographers)
     from assistant.ingest.issue import is_issue_line
     from assistant.ingest.word import docx_blocks
 
@@ -229,6 +229,15 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                     # Short unfinished lines right above a title: its kicker (引题).
                     kicker = kept
                     segments[-1] = (heads, [t for t in body if t not in kept])
+                    heads, body = segments[-1]
+                elif len(kept) >= 2 and (_is_kicker(kept[-1]) or _is_heading_line(kept[-1])) \
+                        and _is_closed(kept[-2]) and not _BYLINE.match(kept[-1]):
+                    # The previous article's text ends on a finished sentence, then one short
+                    # unfinished line right above the title: the title's kicker
+                    # ("张国清在全国防汛抗旱工作视频会议上强调"; tune pages as Word files).
+                    kicker = [kept[-1]]
+                    at = len(body) - 1 - body[::-1].index(kept[-1])
+                    segments[-1] = (heads, body[:at] + body[at + 1:])
                     heads, body = segments[-1]
                 if any(body) or (heads and kicker):
                     segments.append(([], []))
