@@ -89,14 +89,18 @@ def tqdm_stages() -> Stage:
 
 def load_with_stages(paths: list[str], stage: Stage | None = None,
                      follow_links_out: bool = False,
+                     on_path: Callable[[str, list[Article]], None] | None = None,
                      ) -> tuple[list[Article], list[LoadError]]:
-    """`load_paths`, reporting the "reading" stage path by path."""
+    """`load_paths`, reporting the "reading" stage path by path; `on_path(path, articles)`
+    sees the articles of each path (to fill metadata by where they came from)."""
     stage = stage or (lambda name, done, total: None)
     articles: list[Article] = []
     errors: list[LoadError] = []
     stage("reading", 0, len(paths))
     for k, p in enumerate(paths):
         a, e = load_paths([p], follow_links_out)
+        if on_path is not None:
+            on_path(p, a)
         articles += a
         errors += e
         stage("reading", k + 1, len(paths))
@@ -104,15 +108,12 @@ def load_with_stages(paths: list[str], stage: Stage | None = None,
 
 
 def fill_metadata(articles: list[Article], newspaper: str | None = None,
-                  date: str | None = None, skip: str | Path | None = None) -> int:
-    """Give the articles without a newspaper (date) the one given; articles from files
-    under `skip` are left alone. Returns how many articles were changed."""
+                  date: str | None = None) -> int:
+    """Give the articles without a newspaper (date) the one given. Returns how many
+    articles were changed."""
     newspaper = " ".join((newspaper or "").split()) or None
-    skip = os.path.realpath(skip) if skip is not None else None
     changed = 0
     for a in articles:
-        if skip is not None and os.path.realpath(a.source).startswith(skip + os.sep):
-            continue
         before = (a.newspaper, a.date)
         if newspaper and not a.newspaper:
             a.newspaper = newspaper
@@ -120,6 +121,64 @@ def fill_metadata(articles: list[Article], newspaper: str | None = None,
             a.date = date
         changed += (a.newspaper, a.date) != before
     return changed
+
+
+# The newspaper and date given with an upload in the UI, for its files that carry none:
+# {file name in <index-dir>/uploads: {"newspaper": ..., "date": ...}}. Kept beside the
+# uploads (not in the folder, which is read as articles) so a rebuild keeps them.
+UPLOAD_METADATA = "uploads-metadata.json"
+
+
+def _upload_metadata(index_dir: str | Path) -> dict:
+    try:
+        data = json.loads((Path(index_dir) / UPLOAD_METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remember_upload_metadata(index_dir: str | Path, files, newspaper: str | None = None,
+                             date: str | None = None) -> None:
+    """Record the newspaper and date given for uploaded copies (files in the uploads
+    folder) before they are indexed; nothing is recorded when neither is given."""
+    newspaper = " ".join((newspaper or "").split()) or None
+    if not (newspaper or date):
+        return
+    data = _upload_metadata(index_dir)
+    for f in files:
+        data[Path(f).name] = {k: v for k, v in (("newspaper", newspaper), ("date", date)) if v}
+    path = Path(index_dir) / UPLOAD_METADATA
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def metadata_filler(index_dir: str | Path, newspaper: str | None = None,
+                    date: str | None = None) -> Callable[[str, list[Article]], None]:
+    """The `on_path` of `load_with_stages` for `index_dir`: the articles of an uploaded
+    file get the newspaper and date given with its upload (`remember_upload_metadata`),
+    the articles of other paths `newspaper` and `date` (`assistant index --newspaper
+    --date`); only where the file carries none."""
+    data = _upload_metadata(index_dir)
+    uploads = os.path.realpath(uploads_dir(index_dir))
+
+    def fill(path: str, articles: list[Article]) -> None:
+        real = os.path.realpath(path)
+        if real == uploads:           # the folder: its files by name
+            for a in articles:
+                name = a.source.replace("\\", "/").split("/")[0]
+                meta = data.get(name) or next(
+                    (m for k, m in data.items() if a.source.startswith(k)), None)
+                if isinstance(meta, dict):
+                    fill_metadata([a], meta.get("newspaper"), meta.get("date"))
+        elif os.path.dirname(real) == uploads:   # one uploaded copy
+            meta = data.get(os.path.basename(real))
+            if isinstance(meta, dict):
+                fill_metadata(articles, meta.get("newspaper"), meta.get("date"))
+        else:
+            fill_metadata(articles, newspaper, date)
+
+    return fill
 
 
 def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None = None,
@@ -153,10 +212,10 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
         # reader, not raised here (RuntimeError)
         with_uploads = any(os.path.realpath(p) == uploads for p in paths)
         waiting = journal.pending(index_dir) if with_uploads else []
-        articles, errors = load_with_stages(paths, stage, follow_links_out)
+        articles, errors = load_with_stages(paths, stage, follow_links_out,
+                                            on_path=metadata_filler(index_dir, newspaper, date))
         if not articles:
             return None, errors, []
-        fill_metadata(articles, newspaper, date, skip=uploads)
         try:
             report = build_index(articles, index_dir, embed_model=embed_model,
                                  progress=progress, vector_store=vector_store, stage=stage)
@@ -188,7 +247,7 @@ def add_to_index(index_dir: str | Path, paths: list[str], stage: Stage | None = 
             raise IndexNotFound(f"no index in {root} to add to: build one with "
                                 f"`assistant index --index-dir {root}`")
         manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-        new, errors = load_with_stages(paths, stage)
+        new, errors = load_with_stages(paths, stage, on_path=metadata_filler(root))
         if not new:
             journal.mark_done(root, upload_ids, how="nothing to index")
             return None, errors

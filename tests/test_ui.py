@@ -377,7 +377,14 @@ def test_browser_upload_shows_markup_literally(page, served, tmp_path):
                    "近日，某市总工会举办了一场网络安全讲座。"
                    f"讲师在屏幕上展示了{XSS_SCRIPT}和{XSS_IMG}两段代码，共有128名职工参加。\n\n"
                    "大家表示收获很大。\n", encoding="utf-8")
+    page.wait_for_function("() => !document.querySelector('#question textarea').disabled")
+    page.wait_for_timeout(1000)    # the page load's session is in place
     page.get_by_role("tab", name="Add articles", exact=True).click()
+    # a text file names no newspaper or date: the ones given with the upload
+    page.locator("#upload-newspaper textarea, #upload-newspaper input").first.fill("测试日报")
+    page.locator("#upload-date textarea, #upload-date input").first.fill("2024-10-08")
+    page.locator("#upload-date textarea, #upload-date input").first.blur()
+    page.wait_for_timeout(1500)    # the boxes' input events reach the session first
     page.locator("#upload-files input[type=file]").set_input_files(str(doc))
     report = page.locator("#upload-report")
     expect(report.locator(".upload-ok")).to_contain_text(".txt", timeout=60000)
@@ -388,6 +395,8 @@ def test_browser_upload_shows_markup_literally(page, served, tmp_path):
     page.locator("#article-query textarea").fill("网络安全")
     rows = page.locator("#articles-list tr.article-row")
     expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("测试日报")
+    expect(rows.first).to_contain_text("2024-10-08")
     rows.first.click()
     expect(page.locator("#article-reader")).to_contain_text(XSS_SCRIPT)
     expect(page.locator("#article-reader")).to_contain_text(XSS_IMG)

@@ -78,6 +78,39 @@ def test_talking_points_of_the_seed_page_can_be_read_out(seed_assistant):
     assert headline(kicker) == "让工匠有尊严得礼遇" != kicker.title
 
 
+def test_newspaper_and_date_for_files_that_carry_none(tmp_path):
+    """`assistant index --newspaper --date` for the files given; the newspaper and date
+    given with a UI upload for its copies, also when the uploads folder is re-read."""
+    import subprocess
+
+    from assistant.pipeline import (load_with_stages, metadata_filler, remember_upload_metadata,
+                                    uploads_dir)
+
+    index_dir = tmp_path / "index"
+    uploads = uploads_dir(index_dir)
+    uploads.mkdir(parents=True)
+    (uploads / "a.txt").write_text("职工书屋开放\n\n某市总工会的职工书屋日前开放。\n",
+                                   encoding="utf-8")
+    (uploads / "b.md").write_text("---\nnewspaper: 劳动午报\ndate: 2024-01-02\n---\n# 标题乙\n\n"
+                                  "正文乙说了一件事。\n", encoding="utf-8")
+    own = tmp_path / "own.txt"
+    own.write_text("技能竞赛落幕\n\n长兴县技能竞赛日前落幕。\n", encoding="utf-8")
+    remember_upload_metadata(index_dir, [uploads / "a.txt", uploads / "b.md"], " 工人日报 ",
+                             "2024-10-08")
+    for paths in ([str(uploads / "a.txt"), str(uploads / "b.md"), str(own)],
+                  [str(uploads), str(own)]):
+        arts, errors = load_with_stages(paths, on_path=metadata_filler(
+            index_dir, newspaper="浙江工人日报", date="2024-10-09"))
+        got = {a.title: (a.newspaper, a.date) for a in arts}
+        assert got["职工书屋开放"] == ("工人日报", "2024-10-08")
+        assert got["标题乙"] == ("劳动午报", "2024-01-02")       # the file's own kept
+        assert got["技能竞赛落幕"] == ("浙江工人日报", "2024-10-09")
+    bad = subprocess.run([sys.executable, "-m", "assistant", "index", str(own), "--index-dir",
+                          str(tmp_path / "x"), "--date", "2024-13-01"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "--date '2024-13-01' is not a date" in bad.stderr
+
+
 # --- in Chromium ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def served(chromium, tmp_path_factory):

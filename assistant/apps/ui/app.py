@@ -104,6 +104,8 @@ class ChatSession:
     owner: str | None = None      # whose it is (see workspace.Workspace.owner)
     lang: str = "en"              # the interface language (apps/ui/i18n)
     filtered: set[int] = field(default_factory=set)   # turns asked with a source filter on
+    upload_newspaper: str | None = None   # given in "Add articles" for the next upload
+    upload_date: str | None = None
 
     def add(self, turn: Turn) -> int:
         """Keep an answered turn (its citations stay with it); its number in the chat."""
@@ -417,12 +419,24 @@ class ChatApp:
                 self.articles_table(query, state), None)
 
     def upload(self, files, query: str, progress: Callable | None = None,
-               state: ChatSession | None = None):
-        """Copy the uploaded files into the upload folder and index them with the rest."""
+               state: ChatSession | None = None, newspaper: str | None = None,
+               date: str | None = None):
+        """Copy the uploaded files into the upload folder and index them with the rest;
+        `newspaper` / `date`: for the files that carry none."""
         lang = state.lang if isinstance(state, ChatSession) else "en"
         paths = uploaded_paths(files)
         if not paths:
             return self._upload_result([], [], query, state=state)
+        date = (date or "").strip() or None
+        if date:
+            import datetime as dt
+
+            try:
+                date = dt.date.fromisoformat(date).isoformat()
+            except ValueError:
+                why = t(lang, "filter_bad_date", value=date)
+                return self._upload_result([], [(Path(p).name, why) for p in paths], query,
+                                           state=state)
         try:
             copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
         except OSError as e:   # read-only folder, full disk: one clear line per file
@@ -447,6 +461,14 @@ class ChatApp:
             if progress is not None:
                 progress(0, desc=t(lang, "progress_waiting", detail=message))
 
+        from assistant.pipeline import remember_upload_metadata
+
+        try:
+            remember_upload_metadata(self.assistant.index_dir, copied, newspaper, date)
+        except OSError as e:
+            discard(copied)
+            return self._upload_result([], rejected + [(n, str(e)) for n in copied.values()],
+                                       query, state=state)
         if progress is not None:
             progress(0, desc=t(lang, "progress_reading"))
         try:
@@ -649,6 +671,15 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                 L(gr.Markdown(elem_id="upload-intro"), value=("upload_intro", {"mb": mb}))
                 # No `file_types`: the browser would drop other files silently; the
                 # server lists each one it rejects, with the reason.
+                with gr.Row():
+                    upload_newspaper = L(gr.Textbox(label=I("upload_newspaper"), max_lines=1,
+                                                    placeholder=I("upload_newspaper_ph"),
+                                                    elem_id="upload-newspaper"),
+                                         label="upload_newspaper",
+                                         placeholder="upload_newspaper_ph")
+                    upload_date = L(gr.Textbox(label=I("upload_date"), max_lines=1,
+                                               placeholder="2024-10-01", elem_id="upload-date"),
+                                    label="upload_date")
                 upload_files = L(gr.File(label=I("upload_files"), file_count="multiple",
                                          elem_id="upload-files"),
                                  label=("upload_files", {"types": ", ".join(SUFFIXES)}))
@@ -760,8 +791,21 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                            api_visibility="private", show_progress="hidden")
 
         def upload(files, query, state=None, progress=gr.Progress()):
-            return ui.upload(files, query, progress, state=state)
+            s = state if isinstance(state, ChatSession) else None
+            return ui.upload(files, query, progress, state=state,
+                             newspaper=s.upload_newspaper if s else None,
+                             date=s.upload_date if s else None)
 
+        # The newspaper and date boxes are kept in the session, so the "upload" API keeps
+        # its two inputs (files, search) for scripts
+        def upload_meta(newspaper, date, state):
+            s = ui.session(state)
+            s.upload_newspaper, s.upload_date = newspaper or None, date or None
+            return s
+
+        for box in (upload_newspaper, upload_date):
+            box.change(upload_meta, [upload_newspaper, upload_date, state], [state], **private,
+                      trigger_mode="always_last")
         upload_files.upload(upload, [upload_files, article_query, state],
                             [upload_report, articles_list, upload_files],
                             # callable by scripts (gradio_client), like the browser can
