@@ -167,7 +167,7 @@ def refusal_reasons(results) -> dict:
 def ours_alone(folder: Path, questions: list[dict]) -> dict:
     """Our dense and BM25 retrievers alone over the same index (article-level ranks)."""
     from assistant.retrieval.store import NewsIndex
-    from assistant.retrieval.tokens import tokenize
+    from assistant.retrieval.tokens import match_terms
 
     index = NewsIndex.load(folder)
     art = index.docs.chunk_article_id
@@ -176,7 +176,7 @@ def ours_alone(folder: Path, questions: list[dict]) -> dict:
         qvec = index.embedder.embed_query(q["question"])
         rows, _ = index.dense.query(qvec, DEPTH)
         dense.append(_rank(dedupe(art(int(r)) for r in rows), q["article"]))
-        rows, _ = index.sparse.search(tokenize(q["question"]), DEPTH)
+        rows, _ = index.sparse.search(match_terms(q["question"]), DEPTH)
         sparse.append(_rank(dedupe(art(int(r)) for r in rows), q["article"]))
     return {"dense": dense, "bm25": sparse}
 

@@ -397,7 +397,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
                      f"{o['chunks']:,}", pct(r["rank1"]), pct(r["top5"]), num(r["mrr10"], 3),
                      pct(r["first_cited"]), pct(a["gold_in_answer"]), pct(a["answered"])])
         for key, name in (("dense", "our dense retriever alone"),
-                          ("bm25", "our BM25 (jieba) alone")):
+                          ("bm25", "our BM25 (jieba words + characters) alone")):
             m = s["ours_alone"][key]
             rows.append([s["name"], tag, name, f"{o['chunks']:,}", pct(m["rank1"]),
                          pct(m["top5"]), num(m["mrr10"], 3), "n/a", "n/a", "n/a"])
@@ -642,10 +642,14 @@ def scale_section(res: dict) -> list[str]:
     trs = []
     for kind, name in (("flat", "IndexFlatIP, exact (the llama-index baseline; ours before "
                                 "format 4)"),
-                       ("sq16", "IndexScalarQuantizer fp16, exact search (ours)"),
+                       ("sq16", "IndexScalarQuantizer fp16, exact search (ours below "
+                                "the threshold)"),
+                       ("ours", "ours at this size: " + _plan_name(mi.get("ours", {}).get("plan"))),
                        ("ivfpq", f"IndexIVFPQ, {iv['nlist']:,} lists, {iv['m']} bytes a vector, "
                                  f"nprobe {iv['nprobe']}")):
-        r = mi[kind]
+        r = mi.get(kind)
+        if r is None:   # results of a run before this kind was measured
+            continue
         trs.append([name, dur(r["build_s"]), num(r["peak_mb"], 0), num(r["disk_mb"], 0),
                     num(r["index_mb"], 0), num(r["after_queries_mb"], 0),
                     f"{num(r['latency_ms']['p50'], 2)} / {num(r['latency_ms']['p95'], 2)}",
@@ -663,6 +667,15 @@ def scale_section(res: dict) -> list[str]:
              "chunks (above), about ten times that at a million.")
     L.append("")
     return L
+
+
+def _plan_name(plan: dict | None) -> str:
+    if not plan:
+        return "MISSING"
+    if plan["kind"] == "hnsw":
+        return (f"IndexHNSWSQ fp16, M {plan['M']}, efConstruction {plan['efConstruction']}, "
+                f"efSearch {plan['efSearch']} (built on every core)")
+    return "IndexScalarQuantizer fp16, exact search"
 
 
 def headline(res: dict) -> list[str]:

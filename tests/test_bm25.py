@@ -3,6 +3,7 @@ import math
 import random
 
 import numpy as np
+import pytest
 
 from assistant.retrieval.sparse import SparseIndex, TokenTableBuilder
 from assistant.retrieval.tokens import tokenize
@@ -75,3 +76,42 @@ def test_traditional_and_simplified_chinese_are_one_term():
 
     assert tokenize("臺灣勞工權益") == tokenize("台湾劳工权益")
     assert coverage([("工会", 1.0), ("会员", 1.0)], "該工會會員共三百人") == 1.0
+
+
+def _articles_bm25(texts):
+    from assistant.retrieval.tokens import match_terms
+
+    b = TokenTableBuilder()
+    for t in texts:
+        b.add_tokens(match_terms(t))
+    return SparseIndex.build(b.build())
+
+
+@pytest.mark.parametrize("articles, question", [
+    # Simplified articles, a Traditional question
+    (["台北捷运公司员工今年平均加薪百分之三，明年一月起发放。",
+      "市政府表示，新建的图书馆将于明年春天开放。",
+      "工会举办技能竞赛，三百名会员报名参加。"], "北捷員工的薪資"),
+    # Traditional articles, a Simplified question
+    (["臺北捷運公司員工今年平均加薪百分之三，明年一月起發放。",
+      "市政府表示，新建的圖書館將於明年春天開放。",
+      "工會舉辦技能競賽，三百名會員報名參加。"], "北捷员工的薪资"),
+])
+def test_a_question_cut_into_other_words_than_its_article_still_finds_it(articles, question):
+    """jieba cuts 北捷员工 into 北捷 + 员工 and the article's 台北捷运公司员工 into 台北 +
+    捷运 + 公司员工, its 加薪 is the question's 薪资: no word is shared, so the characters
+    must carry the match."""
+    from assistant.retrieval.tokens import match_terms, tokenize
+
+    assert not set(tokenize(question)) & set(tokenize(articles[0]))
+    sparse = _articles_bm25(articles)
+    rows, scores = sparse.search(match_terms(question), k=3)
+    assert rows[0] == 0 and scores[0] > 2 * max(scores[1:], default=0)
+
+
+def test_character_terms_stay_out_of_the_word_vocabulary():
+    from assistant.retrieval.tokens import CHAR_PREFIX
+
+    sparse = _articles_bm25(["工会举办技能竞赛。", "会员报名参加。"])
+    assert "工会" in sparse.vocab and not any(t.startswith(CHAR_PREFIX) for t in sparse.vocab)
+    assert sparse.idf(CHAR_PREFIX + "会") < sparse.idf("工会")   # 会 is in both articles

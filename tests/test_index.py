@@ -35,8 +35,8 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     qvec = index.embedder.embed_query(q)
     vecs = index.dense.store.client.reconstruct_n(0, index.dense.size)
     dense_ref = list(np.argsort(-(vecs @ qvec), kind="stable")[:50])
-    from assistant.retrieval.tokens import tokenize
-    bm = index.sparse.scores(tokenize(q))
+    from assistant.retrieval.tokens import match_terms
+    bm = index.sparse.scores(match_terms(q))
     nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
     dense_all = vecs @ qvec
     ref = {}
@@ -280,3 +280,143 @@ def test_an_index_of_the_previous_format_loads_and_an_update_reuses_its_sentence
     with pytest.raises(IndexMismatch, match="rebuild it with `assistant index"):
         NewsIndex.load(idx)
     assert first.chunks == upgraded.chunks
+
+
+# Approximate dense index (IVF above a threshold) and mixed scripts -----------------------
+_CITIES = ["杭州", "宁波", "温州", "绍兴", "湖州", "嘉兴", "金华", "衢州"]
+_TOPICS = [("职工书屋", "新增藏书两千册，开放时间延长到晚上九点"),
+           ("技能竞赛", "焊工、电工两个工种共三百人报名参加"),
+           ("困难职工帮扶", "发放帮扶资金八十万元，惠及四百户家庭"),
+           ("劳模工作室", "命名十家工作室，每家资助五万元开展技术攻关")]
+
+
+def _approx_corpus(folder):
+    """32 one-chunk articles: every city with every topic, two sentences each."""
+    return _corpus(folder, {
+        f"{i:02d}-{c}.txt": (f"{c}总工会{t}工作进展", f"{c}总工会{t}工作启动。{detail}，"
+                             f"{c}的职工普遍欢迎。")
+        for i, (c, (t, detail)) in enumerate((c, t) for c in _CITIES for t in _TOPICS)})
+
+
+def _exact_top(index, qvec, rows=None):
+    vecs = index.dense.store.client.reconstruct_n(0, index.dense.size)
+    sims = vecs @ qvec
+    if rows is not None:
+        keep = np.zeros(len(sims), dtype=bool)
+        keep[rows] = True
+        sims = np.where(keep, sims, -np.inf)
+    return list(np.argsort(-sims, kind="stable"))
+
+
+def _small_graph(mp):
+    """A threshold of 30 chunks and a graph searched narrowly enough to be approximate
+    over 32 chunks (efSearch below the 32 nodes)."""
+    from assistant.retrieval import dense
+
+    mp.setattr(dense, "APPROX_THRESHOLD", 30)
+    mp.setattr(dense, "HNSW_M", 4)
+    mp.setattr(dense, "EF_SEARCH", 8)
+    mp.setattr(dense, "EXACT_FILTER_ROWS", 8)
+
+
+@pytest.fixture(scope="module")
+def approx_index(tmp_path_factory):
+    """The corpus indexed with a threshold of 30 chunks: its 32 chunks get an HNSW graph."""
+    mp = pytest.MonkeyPatch()
+    _small_graph(mp)
+    folder = tmp_path_factory.mktemp("approx")
+    arts = load_paths([str(_approx_corpus(folder / "corpus"))])[0]
+    build_index(arts, folder / "index")
+    yield NewsIndex.load(folder / "index"), arts, folder
+    mp.undo()
+
+
+def test_above_the_threshold_the_dense_index_is_approximate_and_finds_the_exact_top_hit(
+        approx_index):
+    import faiss
+
+    index, arts, _ = approx_index
+    plan = index.manifest["dense"]
+    assert plan == {"kind": "hnsw", "threshold": 30, "M": 4, "efConstruction": 80,
+                    "efSearch": 8, "vectors": "fp16"}
+    graph = index.dense.store.client
+    assert isinstance(graph, faiss.IndexHNSWSQ) and graph.hnsw.efSearch == 8
+    for a in arts:
+        q = a.paragraphs[0].split("。")[1]        # the article's second sentence
+        qvec = index.embedder.embed_query(q)
+        rows, _ = index.dense.query(qvec, 5)
+        assert rows[0] == _exact_top(index, qvec)[0]
+        assert index.docs.chunk_article_id(int(rows[0])) == a.id
+
+
+def test_filters_keep_every_allowed_row_with_the_approximate_index(approx_index):
+    index, arts, _ = approx_index
+    art = index.docs.chunk_article_id
+    for cities in (_CITIES[:1], _CITIES[:4]):    # 4 rows: exactly; 16 rows: by the graph
+        ids = {a.id for a in arts if any(c in a.heading for c in cities)}
+        allowed = np.array([art(r) in ids for r in range(len(index.docs))])
+        rows_ok = np.flatnonzero(allowed)
+        for a in arts[::5]:
+            qvec = index.embedder.embed_query(a.heading)
+            rows, sims = index.dense.query(qvec, 6, allowed)
+            assert len(rows) == min(6, len(rows_ok)) and allowed[rows].all()
+            assert rows[0] == _exact_top(index, qvec, rows_ok)[0]
+            assert list(sims) == sorted(sims, reverse=True)
+
+
+def test_adding_articles_adds_to_the_graph_and_a_change_builds_it_anew(approx_index,
+                                                                       tmp_path):
+    import shutil
+
+    from assistant.retrieval import dense
+
+    index, arts, folder = approx_index
+    work = tmp_path / "index"
+    shutil.copytree(folder / "index", work)
+    with pytest.MonkeyPatch.context() as mp:
+        _small_graph(mp)
+        bases = []
+        real = dense.build_faiss
+        mp.setattr("assistant.retrieval.store.build_faiss",
+                   lambda *a, **k: bases.append(k.get("base")) or real(*a, **k))
+        extra = arts[0]
+        extra = type(extra)(id="extra", headings=["丽水总工会职工书屋工作进展"],
+                            paragraphs=["丽水总工会职工书屋工作启动。新增藏书五百册。"],
+                            source="extra.txt")
+        report = build_index(arts + [extra], work)
+        assert report.embedded == 3 and bases[-1] is not None and bases[-1].ntotal == 33
+        updated = NewsIndex.load(work)
+        qvec = updated.embedder.embed_query("丽水总工会职工书屋新增藏书五百册")
+        rows, _ = updated.dense.query(qvec, 3)
+        assert updated.docs.chunk_article_id(int(rows[0])) == "extra"
+        # The first article removed: rows move, the graph is built from the vectors.
+        report = build_index(arts[1:] + [extra], work)
+        assert report.embedded == 0 and bases[-1] is None
+        again = NewsIndex.load(work)
+        assert again.dense.size == 32 and again.manifest["dense"]["kind"] == "hnsw"
+        rows, _ = again.dense.query(qvec, 3)
+        assert again.docs.chunk_article_id(int(rows[0])) == "extra"
+
+
+@pytest.mark.parametrize("script", ["traditional-question", "traditional-articles"])
+def test_traditional_questions_find_simplified_articles_and_the_reverse(tmp_path, script):
+    import opencc
+
+    to_hant = opencc.OpenCC("s2twp").convert
+    bodies = {name: (t, b) for name, (t, b) in BODIES.items()}
+    if script == "traditional-articles":
+        bodies = {name: (to_hant(t), to_hant(b)) for name, (t, b) in bodies.items()}
+    idx = tmp_path / "index"
+    arts = load_paths([str(_corpus(tmp_path / "corpus", bodies))])[0]
+    build_index(arts, idx)
+    index = NewsIndex.load(idx)
+    q = "快递员工会首批吸收多少会员"
+    if script == "traditional-question":
+        q = to_hant(q)
+    hit = index.search(q, k=1)[0]
+    assert index.docs.chunk_article_id(hit.chunk) == "c"
+    # BM25 alone finds it too: the words and characters are matched as Simplified.
+    from assistant.retrieval.tokens import match_terms
+
+    rows, _ = index.sparse.search(match_terms(q), 1)
+    assert index.docs.chunk_article_id(int(rows[0])) == "c"

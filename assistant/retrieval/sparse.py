@@ -1,4 +1,5 @@
-"""The sparse (lexical) index: Okapi BM25 over jieba tokens, through `bm25s`.
+"""The sparse (lexical) index: Okapi BM25 over jieba words and Chinese characters
+(`tokens.match_terms`), through `bm25s`.
 
 The corpus is kept as token ids (`TokenTable`) so that an update re-tokenises only the
 chunks that are new: the BM25 matrix is rebuilt from ids, which is fast, while jieba
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from assistant.retrieval.tokens import is_word
 
 K1, B = 1.2, 0.75  # the usual Okapi defaults (Lucene's too); not tuned on any data set
 
@@ -87,7 +90,9 @@ class SparseIndex:
 
     def __init__(self, model, vocab: dict[str, int]):
         self.model = model
-        self.vocab = vocab              # token -> id, the words the index knows
+        self._ids = vocab               # term -> id, every term the index holds
+        # The words (not character terms): what the answerer looks words up in.
+        self.vocab = {t: i for t, i in vocab.items() if is_word(t)}
         indptr = model.scores["indptr"]
         self._df = np.diff(indptr)      # documents holding each token
         self.n_docs = int(model.scores["num_docs"])
@@ -110,12 +115,12 @@ class SparseIndex:
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a token; unseen tokens get the maximum."""
-        tid = self.vocab.get(token)
+        tid = self._ids.get(token)
         df = 0 if tid is None or tid >= len(self._df) else int(self._df[tid])
         return float(np.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5)))
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
-        ids = sorted({self.vocab[t] for t in query_tokens if t in self.vocab})
+        ids = sorted({self._ids[t] for t in query_tokens if t in self._ids})
         if not ids or self.n_docs == 0:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self.model.get_scores(ids), dtype=np.float32)

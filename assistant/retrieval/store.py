@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -34,8 +35,8 @@ from llama_index.core.schema import QueryBundle
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
 from assistant.retrieval import milvus, versions
-from assistant.retrieval.dense import (DenseStore, build_faiss, faiss_vectors, open_dense,
-                                       save_faiss)
+from assistant.retrieval.dense import (DenseStore, build_faiss, dense_plan, faiss_vectors,
+                                       open_dense, read_faiss, same_plan, save_faiss)
 from assistant.answering.guard import sentence_flags
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
@@ -43,18 +44,24 @@ from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
 from assistant.answering import calibration
 from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retriever
 from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
-from assistant.retrieval.tokens import tokenize
+from assistant.retrieval.tokens import match_terms
 from assistant.retrieval.vectors import SentenceVectors
 
 # 3: tokens of Traditional Chinese are cut from its Simplified form (tokens.simplified).
 # 4: a chunk's vector is no longer embedded from its text but made from the vectors of its
 #    sentences and heading (`chunk_vector`): the build embeds each sentence once instead of
 #    the text twice. Same files as 3, so a format-3 index still loads and answers.
-FORMAT = 4
+# 5: BM25 holds every Chinese character beside the jieba words (tokens.match_terms).
+#    Same files as 4: a format-3/4 index loads and answers as before (its BM25 has no
+#    character terms, so queries' are not found), with a warning to rebuild; the rebuild
+#    re-embeds nothing (format 4's vectors are taken over).
+FORMAT = 5
 # Formats this version loads as they are (the files and their meaning are the same).
-READABLE_FORMATS = (3, 4)
+READABLE_FORMATS = (3, 4, 5)
 # Versions whose vectors (keyed by embedder and text) a rebuild can still take.
-VECTORS_REUSABLE_FROM = (2, 3, 4)
+VECTORS_REUSABLE_FROM = (2, 3, 4, 5)
+# Versions whose chunk keys name chunk vectors made from sentence vectors (chunk_vector).
+MADE_CHUNK_VECTORS = (4, 5)
 
 
 class IndexNotFound(FileNotFoundError):
@@ -200,6 +207,12 @@ class NewsIndex:
                                 f"this version reads formats "
                                 f"{', '.join(map(str, READABLE_FORMATS))}: rebuild it with "
                                 f"`assistant index --index-dir {root}`")
+        if manifest.get("format") != FORMAT:
+            logging.getLogger(__name__).warning(
+                "the index in %s has format %s: it answers, but matches Traditional Chinese "
+                "and words jieba cuts differently less well than format %s; rebuild it with "
+                "`assistant index --index-dir %s` (nothing is embedded again)",
+                root, manifest.get("format"), FORMAT, root)
         spec = manifest["embedder"]["spec"]
         if embed_model and embed_model != spec:
             raise IndexMismatch(
@@ -299,6 +312,8 @@ class _Previous:
     chunk_vecs: np.ndarray | None = None
     sent_vecs: np.ndarray | None = None
     vec_by_key: dict[str, tuple[str, int]] = field(default_factory=dict)
+    folder: Path | None = None    # the live version (its dense index can be added to)
+    dense: dict | None = None     # its dense plan (dense.dense_plan)
 
     def vector(self, kind: str, row: int) -> np.ndarray:
         return (self.chunk_vecs if kind == "c" else self.sent_vecs)[row]
@@ -315,6 +330,7 @@ def _previous(root: Path, spec: str) -> _Previous:
                 manifest["embedder"]["spec"] != spec:
             return prev
         prev.chunk_vecs = faiss_vectors(version)
+        prev.folder, prev.dense = version, manifest.get("dense")
         prev.sent_vecs = np.load(version / "sentence_vectors.npy", mmap_mode="r")
         if manifest.get("format") == FORMAT:
             # Same format: unchanged articles keep their spans and tokens too.
@@ -324,8 +340,9 @@ def _previous(root: Path, spec: str) -> _Previous:
         c = s = 0
         for a in prev.articles:
             for k in a["chunk_keys"]:
-                # Only format 4's chunk keys name made vectors (older ones: embedded whole)
-                if manifest.get("format") == FORMAT:
+                # Only format 4's and later chunk keys name made vectors (older ones:
+                # embedded whole)
+                if manifest.get("format") in MADE_CHUNK_VECTORS:
                     prev.vec_by_key.setdefault(k, ("c", c))
                 c += 1
             for k in a["sentence_keys"]:
@@ -431,7 +448,7 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
         head_src = None
         for c in chunks:
             t = embed_text(heading, c.text)
-            tokens.add_tokens(tokenize(t))
+            tokens.add_tokens(match_terms(t))
             k = _key(spec, "c4\x00" + t)
             a_chunk_keys.append(k)
             if k in prev.vec_by_key:
@@ -455,9 +472,18 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     report.reused = sum(1 for s in chunk_src if s[0] == "old") + \
         sum(1 for s in sent_src if s[0] == "old")
     todo.clear()  # the lookup is done (its keys live on in the manifest)
+    # Only articles added after the live version's (rows 0..m-1 are its rows 0..m-1, same
+    # dense plan): its dense index is taken as it is and the new rows added (an HNSW
+    # graph is not built again). Anything else builds the dense index anew.
+    n_prev = 0 if prev.chunk_vecs is None else len(prev.chunk_vecs)
+    kept_prefix = (0 < n_prev <= len(chunk_src) and prev.folder is not None
+                   and same_plan(prev.dense, dense_plan(len(chunk_src)))
+                   and all(chunk_src[i] == ("old", "c", i) for i in range(n_prev)))
     chunk_vecs, sent_vecs = _embed_and_gather(embedder, todo_texts, chunk_src, sent_src, prev,
                                               progress, stage)
-    dense = build_faiss(chunk_vecs, embedder.dim)
+    plan = dense_plan(len(chunk_vecs))
+    dense = build_faiss(chunk_vecs, embedder.dim, plan,
+                        base=read_faiss(prev.folder) if kept_prefix else None)
     if target is None:
         chunk_vecs = None  # FAISS holds its own (float16) copy; only Milvus needs them again
     table = tokens.build()
@@ -470,6 +496,7 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
         "articles": manifest_articles,
         "n_chunks": report.chunks,
         "n_sentences": report.sentences,
+        "dense": plan,
     }
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:10]}"
     staging = root / f"tmp-{stamp}"

@@ -4,6 +4,11 @@ Used by the sparse index (BM25) and by the answerer and verifier to weigh questi
 Traditional Chinese is matched as Simplified: text is converted with OpenCC (`t2s`)
 before it is cut into words, so 工會 in a Taiwan article and 工会 in a question are one
 term. Only matching sees the conversion; quoted text stays as written.
+
+The BM25 index sees more than the words (`match_terms`): every Chinese character too, as
+a term of its own (`CHAR_PREFIX`). jieba's dictionary is mainland Simplified: Taiwan usage
+(and names, and words jieba cuts one way in a question and another in the article) often
+splits differently, and the characters still match where the words do not.
 """
 from __future__ import annotations
 
@@ -67,6 +72,32 @@ def tokenize(text: str) -> list[str]:
             continue
         out.append(tok)
     return out
+
+
+# Marks a character term: jieba never puts "§" inside a word (it is a token by itself),
+# so "§会" (the character) and "会" (jieba's word) stay two terms with their own idf.
+CHAR_PREFIX = "§"
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def char_terms(text: str) -> list[str]:
+    """Every Chinese character of `text` (as Simplified), marked by `CHAR_PREFIX`."""
+    return [CHAR_PREFIX + c for run in _CJK_RUN.findall(simplified(text)) for c in run]
+
+
+def match_terms(text: str) -> list[str]:
+    """What the BM25 index holds and is asked for: jieba words, then every Chinese character.
+
+    Chosen on CMRC 2018 dev and XQuAD-half's Chinese questions (BM25 alone, R@1: words
+    97.6% / 90.8%, words + characters 98.1% / 93.1%, words + character bigrams 98.0% /
+    91.7%, words + bigrams + characters 98.1% / 92.2%); DRCD (Traditional) was held apart.
+    """
+    return tokenize(text) + char_terms(text)
+
+
+def is_word(term: str) -> bool:
+    """A jieba word of `match_terms` (not a character term)."""
+    return not term.startswith(CHAR_PREFIX)
 
 
 def coverage(weighted: list[tuple[str | list[str], float]], text: str) -> float:
