@@ -200,3 +200,11 @@ def test_what_about_x_the_articles_do_not_answer_is_refused(follow):
     assert turn.standalone_question == "椒江工会设立了多少家职工书屋？"
     assert not turn.found and not turn.short_answer
     assert "10家" not in turn.answer
+
+
+def test_what_about_x_then_a_question_without_subject(follow):
+    conv = follow.conversation()
+    assert conv.ask("椒江区总工会组建了一支什么队伍？").found
+    turn = conv.ask("那椒江区总工会呢？设立了几家企业分院？")
+    assert turn.standalone_question == "椒江区总工会设立了几家企业分院？"
+    assert turn.found and "10家" in turn.answer

@@ -196,6 +196,9 @@ def rewrites(text: str, turns: list[Turn]) -> list[str]:
         return []
     frame = frame_of(prev)
     q = analyse(text)
+    rest = _after_ellipsis(q)
+    if rest:
+        return [rest]
     if q.elliptical:
         x = analyse(q.elliptical)
         if not x.asking and not x.pointers:
@@ -211,6 +214,27 @@ def rewrites(text: str, turns: list[Turn]) -> list[str]:
         out = [q.with_pointer(r, which=group) for r in _referents(frame)]
         return list(dict.fromkeys(r for r in out if r))
     return []
+
+
+def _after_ellipsis(q) -> str | None:
+    """"那工匠学院呢？设立了几家企业分院？": a "那X呢" clause, then a question without a
+    subject of its own, is that question about X ("工匠学院设立了几家企业分院？")."""
+    from assistant.answering.question import _clauses, _simplified
+
+    if q.lang != "zh" or q.elliptical or len(_simplified(q.text)) != len(q.text):
+        return None
+    clauses = _clauses(q.words)
+    if len(clauses) < 2:
+        return None
+    first = "".join(w for w, _ in clauses[0])
+    x = analyse(first).elliptical
+    if not x:
+        return None
+    rest = q.text[len(first):].strip()   # the words' lengths add up to the text's
+    r = analyse(rest)
+    if not r.asking or r.pointers or r.subject and rest.startswith(r.subject):
+        return None
+    return x + rest
 
 
 # Pronouns standing for a group, an organisation or a thing: "他们的目标是什么？".

@@ -11,7 +11,7 @@ character inside the text: 几乎 is an adverb, not 几 asking a number; 报告 
 The word classes below are Chinese and English grammar (interrogative pronouns, measure
 words, dimension adjectives, personal pronouns and demonstratives); which noun after 什么/
 哪 makes a question ask a date, a person or a place was read off the fitting half (even
-question ids) of CMRC 2018 dev and DRCD dev and measured on the other half
+paragraph positions) of CMRC 2018 dev and DRCD dev and measured on the other half
 (benchmarks/question_kinds.py, benchmarks/QUESTION_KINDS.md).
 """
 from __future__ import annotations
@@ -223,7 +223,8 @@ def _simplified(text: str) -> str:
 @lru_cache(maxsize=8192)
 def zh_words(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) of a Chinese text by jieba.posseg, over its Simplified
-    form (whitespace dropped; the words' lengths add up to the text's)."""
+    form (whitespace kept as words tagged x: the words' lengths add up to the Simplified
+    text's, which OpenCC writes character for character)."""
     from jieba import posseg
 
     _get_jieba()
