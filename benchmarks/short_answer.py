@@ -129,7 +129,8 @@ def main(argv=None) -> int:
     p.add_argument("--show", choices=["right", "wrong", "none"])
     p.add_argument("--sets", default="cmrc:first,cmrc:second,drcd:all")
     args = p.parse_args(argv)
-    files = {"cmrc": BENCH / "cmrc2018_dev.json", "drcd": BENCH / "drcd_dev.json"}
+    files = {"cmrc": BENCH / "cmrc2018_dev.json", "drcd": BENCH / "drcd_dev.json",
+             "xquad": BENCH / "xquad_half.zh.json"}
     for spec in args.sets.split(","):
         name, part = spec.split(":")
         n, c = run(files[name], args.window, args.limit, args.show, part)

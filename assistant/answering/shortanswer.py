@@ -29,7 +29,7 @@ _DATE = re.compile(
 # Clauses: a figure belongs to the subject written in its own clause ("1670人被授予全国劳
 # 动模范称号，756人被授予全国先进工作者称号": 756人 is the 先进工作者'). Marks that end a
 # clause in Chinese news writing, and 、 between the items of a list.
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:、\n]")
+_CLAUSE_END = re.compile(r"[，；;。！？!?：、\n]|(?<!\d)[,:]|[,:](?!\d)")   # not 41,210 or 10:30
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -81,11 +81,19 @@ def _held(term: str, ws, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+# Nouns asking a share (多少的百分比, 什么比例): answered by a percentage or fraction
+# (8.0%, 五分之一, 三成). A word class of how one asks, not fitted.
+_SHARE_NOUNS = {"百分比", "比例", "比重", "占比", "比率", "份额", "percentage", "proportion", "share"}
+_SHARE_UNITS = {"%", "％", "‰", "分之", "成", "百分点"}
+
+
 def _unit_fits(m: Quantity, text: str, question: Question) -> bool:
     if question.rank:
         return m.rank
     if m.rank or m.date:   # 1185年 is a year, not how many years
         return False
+    if _SHARE_NOUNS & {w.lower() for w in question.tokens}:
+        return m.unit in _SHARE_UNITS
     if question.unit:
         said = text[m.parts[-1].num_end:m.end]
         pattern = unit_pattern(question.unit)
@@ -114,7 +122,8 @@ def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Qu
     12.5公里, never 12.5公; ranks for 第几; others that could be the answer too: for a
     question that names no unit, every figure that is not a date or rank). A number
     jieba leaves without a unit takes the asked measure word written right after it
-    (54,500人次). Figures the question states itself are neither."""
+    (54,500人次; 6万人为…: jieba's 人为). Figures the question states itself are
+    neither."""
     given = _given(question)
     fits, others = [], []
     for m in quantities(_plain(text)):
@@ -133,6 +142,16 @@ def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Qu
     return fits, others
 
 
+def _attached(ws, m: Quantity, noun: str) -> bool:
+    """The noun written right before the figure or right after it (的 between allowed)."""
+    for a, b, w, _ in ws:
+        if w.lower() == noun and (b == m.start or a == m.end or
+                                  (a == m.end + 1 and any(x == m.end and y == a and z == "的"
+                                                          for x, y, z, _ in ws))):
+            return True
+    return False
+
+
 _SUBSET = {"其中", "当中", "内中"}   # "among them": a part of what the clause before counts
 
 
@@ -142,8 +161,9 @@ def _opens_subset(ws, start: int, end: int) -> bool:
 
 
 def _other_owner(ws, m: Quantity, clause_start: int, subject: list[str]) -> bool:
-    """A noun right before the figure in its clause that the question does not name:
-    the figure counts that (女职工320人, 全长12.5公里 ask 女职工, 全长)."""
+    """A noun right before the figure in its clause that narrows or widens one the
+    question names: the figure counts that ("女职工320人" counts 女职工, not the 职工 a
+    question asks about)."""
     before = [w for a, b, w, tag in ws if clause_start <= a and b <= m.start]
     tags = {(a, b): tag for a, b, _, tag in ws}
     if not before:
@@ -152,7 +172,9 @@ def _other_owner(ws, m: Quantity, clause_start: int, subject: list[str]) -> bool
     if not last:
         return False
     a, b, w = last[0]
-    return tags[(a, b)].startswith("n") and len(w) >= 2 and w.lower() not in subject
+    w = w.lower()
+    return tags[(a, b)].startswith("n") and len(w) >= 2 and w not in subject and \
+        any(t in w or w in t for t in subject if len(t) >= 2)
 
 
 def _owned_number(question: Question, citations: list[Citation],
@@ -165,6 +187,11 @@ def _owned_number(question: Question, citations: list[Citation],
     asked = question.asked.lower() if len(question.asked) >= 2 else ""
     if asked and asked not in subject:
         subject.append(asked)
+    # Words after the asking word describe what is counted ("…有多少人为学生": 学生), those
+    # before it the topic the passage shares anyway: they weigh double.
+    plain_q = _plain(question.text).lower()
+    ask_at = min((plain_q.find(a) for a in question.asking if a and a in plain_q), default=-1)
+    weight = {t: 2 if ask_at >= 0 and plain_q.find(t, ask_at) >= 0 else 1 for t in subject}
     scored, rivals = [], []   # (score, i, quantity)
     for i, c in enumerate(citations):
         if c.field or c.instruction:
@@ -182,9 +209,11 @@ def _owned_number(question: Question, citations: list[Citation],
                 # is about the clause before too (not when it only names a part of a
                 # total asked: "共计移民18次，其中洪武年间10次")
                 held |= {t for t in subject if _held(t, ws, *clauses[k - 1])}
-            own = len(held)
+            own = sum(weight[t] for t in held)
             if asked in held:
                 own += 2   # what is counted (多少女职工: 女职工) weighs over the topic words
+                if _attached(ws, m, asked):
+                    own += 2   # written with the figure: 400余位学生, 女职工320人
             if _other_owner(ws, m, a, subject):
                 own -= 0.5   # "其中女职工320人": the figure is the 女职工's, not the 职工's
             return own
@@ -196,7 +225,7 @@ def _owned_number(question: Question, citations: list[Citation],
         return None
     scored.sort(key=lambda x: x[0], reverse=True)
     best_score, i, best = scored[0]
-    if best_score == 0:
+    if best_score <= 0:
         return None   # no clause holds the subject: the figure may be anyone's
     best_text = best.text_in(citations[i].passage)
     for other_score, j, other in scored[1:] + rivals:
