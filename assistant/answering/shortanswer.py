@@ -3,11 +3,21 @@
 citation.
 
 The span is looked for in the passages the answer quotes only, so it is cited like any
-passage (`passage == article.text[start:end]`, inside the quoted sentence). It is given
-only when one span is clearly the one asked: the only one of the asked kind (and unit)
-in the quoted passages, or the one the question's words stand next to (for dates, the
-start or end of a range the question asks for); when two are equally near (a list of
-counts), there is no short answer rather than a guess.
+passage (`passage == article.text[start:end]`, inside the quoted sentence), and never in
+a passage that reads like an instruction (`Citation.instruction`). It is given only when
+one span is clearly the one asked; otherwise there is no short answer rather than a
+guess (the quoted sentence still answers).
+
+A figure (number questions) is read from clauses and jieba words
+(`answering.numbers.quantities`: the number with its whole unit, "12.5公里", a range
+"12至55公尺" as one): it must count in the asked unit and sit in a clause holding the
+question's subject words as whole words (职工 is not held by 女职工), the counted noun
+and the words after the asking word weighing most; a figure the question states itself
+(110米栏) or a year is never it; when another figure's clause holds as much, there is
+none. How the weights were checked: benchmarks/short_answer.py (CMRC 2018 dev first half
+while writing; see the README). Dates: the only date, or the start or end of a range
+the question asks for, or the one the question's words stand next to; names: the name
+after the asked role (never one written after another role), or the nearest.
 """
 from __future__ import annotations
 
@@ -187,11 +197,21 @@ def _owned_number(question: Question, citations: list[Citation],
     asked = question.asked.lower() if len(question.asked) >= 2 else ""
     if asked and asked not in subject:
         subject.append(asked)
-    # Words after the asking word describe what is counted ("…有多少人为学生": 学生), those
-    # before it the topic the passage shares anyway: they weigh double.
-    plain_q = _plain(question.text).lower()
-    ask_at = min((plain_q.find(a) for a in question.asking if a and a in plain_q), default=-1)
-    weight = {t: 2 if ask_at >= 0 and plain_q.find(t, ask_at) >= 0 else 1 for t in subject}
+    # What the question states with a unit (2007年, 110米): a clause stating another
+    # value in that unit (2006年有2192人) is about something else.
+    given = {}
+    for q in quantities(_plain(question.text)):
+        if q.unit:
+            given.setdefault(q.unit, set()).add(q.value)
+    # Nouns after the asking word name what is counted ("委员中有多少人为学生": 学生);
+    # those before it, the whole the passage is about anyway: they weigh double.
+    weight = dict.fromkeys(subject, 1)
+    after = False
+    for w, tag in question.words:
+        if w in question.asking:
+            after = True
+        elif after and tag.startswith("n") and w.lower() in weight:
+            weight[w.lower()] = 2
     scored, rivals = [], []   # (score, i, quantity)
     for i, c in enumerate(citations):
         if c.field or c.instruction:
@@ -210,6 +230,12 @@ def _owned_number(question: Question, citations: list[Citation],
                 # total asked: "共计移民18次，其中洪武年间10次")
                 held |= {t for t in subject if _held(t, ws, *clauses[k - 1])}
             own = sum(weight[t] for t in held)
+            if given:
+                said = {(q.unit, q.value) for q in quantities(_plain(text[a:b]))}
+                for unit, values in given.items():
+                    if any(u == unit and v not in values for u, v in said) and \
+                            not any((unit, v) in said for v in values):
+                        own -= 2
             if asked in held:
                 own += 2   # what is counted (多少女职工: 女职工) weighs over the topic words
                 if _attached(ws, m, asked):
