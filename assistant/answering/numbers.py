@@ -179,6 +179,9 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         elif i + 1 < len(ws) and _is_unit_word(ws[i + 1][2], ws[i + 1][3]) and \
                 not (ws[i + 1][3] == "eng" and ws[i + 1][0] != e):
             unit, end = ws[i + 1][2], ws[i + 1][1]
+        elif i + 2 < len(ws) and not ws[i + 1][2].strip() and ws[i + 2][3] in ("q", "mq") \
+                and re.fullmatch(r"[\u4e00-\u9fff]+", ws[i + 2][2]):
+            unit, end = ws[i + 2][2], ws[i + 2][1]   # a space before the unit: 5,500,000 平方公里
         if norm[e:e + 1] in ("%", "％"):
             unit, end = "%", e + 1
         elif not unit and e in starts and e < len(norm) and _measure_char(norm[e]) and \

@@ -152,6 +152,17 @@ def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Qu
     return fits, others
 
 
+def _narrowed(ws, start: int, subject: list[str]) -> bool:
+    """The held word is the head of a longer noun whose modifier the question does not
+    name ("预备役 军人" is not the 军人 of "多少军人属于现役军人"): a common noun (n)
+    right before it, not one of the question's words."""
+    k = next((k for k, (_, b, _, _) in enumerate(ws) if b == start), None)
+    if k is None or ws[k][3] != "n" or ws[k][2].lower() in subject:
+        return False
+    # not a measure word jieba joined to the next (6万 人为 现役军人)
+    return not (k and ws[k - 1][3] == "m")
+
+
 def _attached(ws, m: Quantity, noun: str) -> bool:
     """The noun written right before the figure or right after it (的 between allowed)."""
     for a, b, w, _ in ws:
@@ -223,8 +234,10 @@ def _owned_number(question: Question, citations: list[Citation],
         def score(m):
             k = next(k for k, (a, b) in enumerate(clauses) if a <= m.start <= b)
             a, b = clauses[k]
-            held = {t for t in subject if _held(t, ws, a, b)}
-            if k and asked in held and _opens_subset(ws, a, b):
+            held = {t for t in subject
+                    if any(not _narrowed(ws, s, subject) for s, _ in _held(t, ws, a, b))}
+            if k and (asked in held or any(weight[t] == 2 for t in held)) and \
+                    _opens_subset(ws, a, b):
                 # "…9万人组成，其中6万人为现役军人": a 其中 clause naming what is counted
                 # is about the clause before too (not when it only names a part of a
                 # total asked: "共计移民18次，其中洪武年间10次")
