@@ -208,3 +208,13 @@ def test_what_about_x_then_a_question_without_subject(follow):
     turn = conv.ask("那椒江区总工会呢？设立了几家企业分院？")
     assert turn.standalone_question == "椒江区总工会设立了几家企业分院？"
     assert turn.found and "10家" in turn.answer
+
+
+def test_what_about_x_replaces_the_asked_thing_only_with_a_thing():
+    from assistant.answering.followups import substitute
+
+    assert substitute("椒江工会设立了多少家企业分院？", "劳模工匠创新工作室") == \
+        "椒江工会设立了多少家劳模工匠创新工作室？"
+    assert substitute("椒江工会设立了多少家企业分院？", "象山") == "象山工会设立了多少家企业分院？"
+    # An ordinal is no kind of thing: 新人 stays what is counted.
+    assert "新人" in substitute("普者黑的集体婚礼第一届有多少对新人？", "第二届")

@@ -121,6 +121,15 @@ def _subject_start(frame: str, at: int) -> int:
     return start
 
 
+def _noun_head(words: list[tuple[str, str]]) -> bool:
+    """Whether a phrase ends in a noun (a thing, place, person or organisation), not in
+    a number, measure word or time (第二届, 明年)."""
+    from assistant.answering.question import _is_nominal
+
+    return bool(words) and _is_nominal(words, len(words) - 1) and \
+        words[-1][1] not in ("m", "q", "t", "mq")
+
+
 def substitute(frame: str, x: str) -> str | None:
     """The frame with its subject replaced by `x` (None when no subject is found)."""
     x = x.strip()
@@ -145,7 +154,8 @@ def substitute(frame: str, x: str) -> str | None:
     xs = _posseg(x)
     asked = analyse(frame)
     named = any(f in ("ns", "nr", "nt", "nrt", "nrfg") for _, f in xs)
-    if asked.asked and asked.asked != asked.unit and not named and asked.asked in frame:
+    if asked.asked and asked.asked != asked.unit and not named and asked.asked in frame \
+            and _noun_head(xs):
         # "那劳模工匠创新工作室呢？" after "椒江工会设立了多少家企业分院？": X, a kind of
         # thing rather than a place, person or organisation, is asked as the earlier
         # asked noun was: "椒江工会设立了多少家劳模工匠创新工作室？".
@@ -259,6 +269,9 @@ def mentions(turn: Turn, x: str, index) -> bool:
     from assistant.answering.question import entity_variants
     from assistant.retrieval.tokens import normalise, tokenize
 
+    xs = _posseg(x)
+    if not _noun_head(xs):
+        return True   # "第二届呢？": an ordinal or a time is not named as written
     text = normalise(" ".join(c.passage + " " + (c.heading or "") for c in turn.citations))
     words = [w for w in tokenize(x) if len(w) >= 2] or tokenize(x)
     return all(any(normalise(v) in text for v in entity_variants(w)) for w in words)
