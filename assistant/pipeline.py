@@ -188,15 +188,21 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
                 lock_timeout: float | None = None, follow_links_out: bool = False,
                 newspaper: str | None = None,
                 date: str | None = None,
+                uploads_note: Callable[[str], None] | None = None,
                 ) -> tuple[BuildReport | None, list[LoadError], list[Article]]:
     """Load articles from paths and build the index; report is None when nothing loaded.
 
     `newspaper` / `date` (`assistant index --newspaper/--date`): the newspaper and date of
     the articles of `paths` whose files carry none (never of the UI's uploads).
 
-    `vector_store`: a --vector-store value (None: FAISS only). The files are read under
-    the folder's writer lock, so a file uploaded while another build ran is not missed;
-    when the upload folder is among `paths`, its pending uploads are then marked done.
+    `vector_store`: a --vector-store value (None: FAISS only). Everything this build
+    indexes is read once it holds the folder's writer lock: the files, the upload folder
+    and the upload journal. The index it writes replaces the live one, so the files
+    uploaded in the UI (`uploads/`, and any upload the journal still holds) are always
+    among its inputs, whatever `paths` says: looked at before the lock, an upload that
+    arrived while this build waited was removed from the index by it (issue 19: 2 of 4
+    tries). `uploads_note(message)` is told when they are added. Pending uploads are then
+    marked done.
     """
     if stage is None and progress_bar:
         stage = tqdm_stages()
@@ -208,10 +214,8 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
     uploads = os.path.realpath(uploads_dir(index_dir))
     check_writable(index_dir)   # IndexWriteError now, not after reading and embedding
     with versions.writer_lock(index_dir, what="assistant index", timeout=lock_timeout):
-        # realpath, not Path.resolve: a link loop given as a path is named by the
-        # reader, not raised here (RuntimeError)
-        with_uploads = any(os.path.realpath(p) == uploads for p in paths)
-        waiting = journal.pending(index_dir) if with_uploads else []
+        waiting = journal.pending(index_dir)
+        paths = list(paths) + _upload_inputs(paths, uploads, waiting, uploads_note)
         articles, errors = load_with_stages(paths, stage, follow_links_out,
                                             on_path=metadata_filler(index_dir, newspaper, date))
         if not articles:
@@ -224,6 +228,28 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
         journal.mark_done(index_dir, [u.id for u in waiting], how="assistant index")
         journal.compact(index_dir)
     return report, errors, articles
+
+
+def _upload_inputs(paths, uploads: str, waiting: list, note) -> list[str]:
+    """What a full build must read besides `paths`: the upload folder when it holds
+    files, and a pending upload's file outside it. Call it holding the writer lock."""
+    # realpath, not Path.resolve: a link loop given as a path is named by the reader,
+    # not raised here (RuntimeError)
+    given = [os.path.realpath(p) for p in paths]
+    extra: list[str] = []
+    if uploads not in given and os.path.isdir(uploads) and any(os.scandir(uploads)):
+        extra.append(uploads)
+        if note is not None:
+            note(f"also indexing the files uploaded in the UI ({uploads})")
+    covered = given + extra
+    for u in waiting:
+        for f in u.files:
+            real = os.path.realpath(f)
+            if os.path.isfile(real) and not any(
+                    real == c or real.startswith(c.rstrip(os.sep) + os.sep) for c in covered):
+                extra.append(str(f))
+                covered.append(real)
+    return extra
 
 
 def add_to_index(index_dir: str | Path, paths: list[str], stage: Stage | None = None,

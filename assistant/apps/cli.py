@@ -64,12 +64,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         _err("--newspaper is empty: give the newspaper's name, e.g. --newspaper 工人日报")
         return 2
     paths = args.paths or [str(pipeline.default_seeds())]
-    uploads = pipeline.uploads_dir(args.index_dir)
-    if uploads.is_dir() and any(uploads.iterdir()) and \
-            not any(os.path.realpath(p) == os.path.realpath(uploads) for p in paths):
-        # Articles added in the UI live in the index only through these copies.
-        print(f"also indexing the files uploaded in the UI ({uploads})", file=sys.stderr)
-        paths = paths + [str(uploads)]
+    # Articles added in the UI live in the index only through their copies in uploads/:
+    # index_paths adds that folder once it holds the lock (never looked at before it).
     t0 = time.time()
     try:
         report, errors, articles = pipeline.index_paths(paths, args.index_dir, args.embed_model,
@@ -78,7 +74,9 @@ def cmd_index(args: argparse.Namespace) -> int:
                                                         lock_timeout=args.lock_timeout,
                                                         follow_links_out=args.follow_links_out,
                                                         newspaper=args.newspaper,
-                                                        date=args.date)
+                                                        date=args.date,
+                                                        uploads_note=lambda m: print(
+                                                            m, file=sys.stderr))
     except IndexWriteError as e:
         _err(str(e))
         return 1
