@@ -91,19 +91,23 @@ def load_with_stages(paths: list[str], stage: Stage | None = None,
                      follow_links_out: bool = False,
                      on_path: Callable[[str, list[Article]], None] | None = None,
                      ) -> tuple[list[Article], list[LoadError]]:
-    """`load_paths`, reporting the "reading" stage path by path; `on_path(path, articles)`
-    sees the articles of each path (to fill metadata by where they came from)."""
+    """`load_paths`, reporting the "reading" stage file by file (a folder's files are
+    listed first: the count is of files, not of the paths given); `on_path(file,
+    articles)` sees the articles of each file (to fill metadata by where they came from).
+    """
+    from assistant.ingest.readers import expand_paths
+
     stage = stage or (lambda name, done, total: None)
     articles: list[Article] = []
-    errors: list[LoadError] = []
-    stage("reading", 0, len(paths))
-    for k, p in enumerate(paths):
+    files, errors = expand_paths(paths, follow_links_out)
+    stage("reading", 0, len(files))
+    for k, p in enumerate(files):
         a, e = load_paths([p], follow_links_out)
         if on_path is not None:
             on_path(p, a)
         articles += a
         errors += e
-        stage("reading", k + 1, len(paths))
+        stage("reading", k + 1, len(files))
     return settle_ids(articles), errors
 
 

@@ -571,3 +571,57 @@ def test_links_out_of_the_folder_are_followed_only_when_asked(tmp_path):
         ("link.txt", True)]
     articles, errors = load_paths([folder], follow_links_out=True)
     assert sorted(a.heading for a in articles) == ["外部的文章", "里面的文章"] and errors == []
+
+
+def test_serve_on_a_port_in_use_says_so_before_announcing(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "assistant", "serve", "--index-dir",
+                            str(tmp_path / "none"), "--port", str(port)],
+                           capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"port {port} is in use: pass --port" in r.stderr
+    assert "serving" not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "none").exists()   # nothing built before the check
+
+
+def test_reading_progress_counts_files_not_paths(tmp_path):
+    from assistant.pipeline import load_with_stages
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    for k in range(3):
+        (folder / "sub" / f"a{k}.txt").write_text(_page(f"第{k}篇职工新闻", k + 1),
+                                                encoding="utf-8")
+    one = tmp_path / "one.txt"
+    one.write_text(_page("单独的职工新闻", 5), encoding="utf-8")
+    seen = []
+    articles, errors = load_with_stages([str(folder), str(one)],
+                                        lambda name, done, total: seen.append((name, done, total)))
+    assert len(articles) == 4 and errors == []
+    assert seen == [("reading", k, 4) for k in range(5)]
+
+
+def test_ui_report_lists_files_indexed_with_a_note_apart(seed_index_dir, tmp_path, monkeypatch):
+    import shutil
+
+    from assistant import pipeline
+    from assistant.apps.ui import ChatApp
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir,
+                    ignore=shutil.ignore_patterns("conversations.sqlite3*"))
+    monkeypatch.setenv("ASSISTANT_INDEX_WORKER", "0")
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(_page("子镇工会开展职工读书月活动", 31).encode("utf-16-le"))
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    ui = ChatApp(pipeline.Assistant(index_dir), upload_dir=index_dir / "uploads")
+    report, _, _ = ui.upload([str(wide), str(empty)], "")
+    noted, _, rejected = report.partition("Not indexed")
+    assert "Indexed with a note" in noted and "wide.txt" in noted and "UTF-16 LE" in noted, report
+    assert "wide.txt" not in rejected and "empty.txt" in rejected, report

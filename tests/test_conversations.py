@@ -390,6 +390,21 @@ def test_two_logins_do_not_see_each_others_conversations(chromium, seed_index_di
         _saved(pages["ann"], 1)
         _ask(pages["bob"], "椒江设立了多少家企业分院？", 1)
         _saved(pages["bob"], 1)
+        # ann's exports, fetched by their links: her login gets them, bob's does not
+        # (issue 19: Gradio's file route served them to any login given the link)
+        readable = 0
+        for button in ("#export-md", "#export-json"):
+            with pages["ann"].expect_download() as dl:
+                pages["ann"].locator(button).click()
+            link = dl.value.url
+            own = pages["ann"].context.request.get(link)
+            assert own.status == 200 and "乐业物业" in own.text(), (link, own.status)
+            other = pages["bob"].context.request.get(link)
+            readable += other.status == 200 or "乐业物业" in other.text()
+            anonymous = pages["bob"].context.request.get(link.replace("file=", "file=./"))
+            readable += anonymous.status == 200 and "乐业物业" in anonymous.text()
+        print(f"exports readable from another login: {readable} of 2")
+        assert readable == 0
         for user, other_q in (("ann", "椒江设立了多少家企业分院"), ("bob", "乐业物业有多少名职工")):
             pg = pages[user]
             pg.reload(wait_until="domcontentloaded")

@@ -747,6 +747,25 @@ def _load_path(path, follow_links_out: bool) -> tuple[list[Article], list[LoadEr
     return [], [LoadError(shown_name(str(path)), None, "not a regular file or folder")]
 
 
+def expand_paths(paths, follow_links_out: bool = False) -> tuple[list[Path], list[LoadError]]:
+    """The files `load_paths` would read, in its order (a folder's files found as it walks
+    them), and the problems of the walk (hidden entries, links, FIFOs …), without reading
+    any file: what a progress bar counts. A path that is no folder is listed as given."""
+    files: list[Path] = []
+    errors: list[LoadError] = []
+    for path in paths:
+        p = Path(path)
+        try:
+            if _not_regular(p) is None and p.is_dir():
+                files += list(_walk(p, errors, follow_links_out))
+                continue
+        except (Exception, RecursionError) as e:
+            errors.append(LoadError(shown_name(str(path)), None, reader_failure(e)))
+            continue
+        files.append(p)
+    return files, errors
+
+
 def load_paths(paths, follow_links_out: bool = False) -> tuple[list[Article], list[LoadError]]:
     """Load several files or folders; duplicates are kept once and ids made unique."""
     articles: list[Article] = []

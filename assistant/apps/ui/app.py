@@ -40,7 +40,7 @@ from assistant.apps.ui.rendering import (  # noqa: E402
 from assistant.apps.ui.sourcefilter import (  # noqa: E402
     active_filter_html, article_choices, control_values, make_filter, source_choices)
 from assistant.apps.ui.uploads import (  # noqa: E402
-    MAX_UPLOAD_BYTES, copy_uploads, discard, load_rejections, uploaded_paths)
+    MAX_UPLOAD_BYTES, copy_uploads, discard, load_notes, load_rejections, uploaded_paths)
 from assistant.apps.ui.workspace import BROWSER_KEY, Workspace  # noqa: E402
 from assistant.records import Article, Turn  # noqa: E402
 from assistant.ingest.readers import SUFFIXES  # noqa: E402
@@ -412,10 +412,10 @@ class ChatApp:
 
     # uploads --------------------------------------------------------------------------
     def _upload_result(self, added, rejected, query: str, summary: str = "",
-                       state: ChatSession | None = None):
+                       state: ChatSession | None = None, noted=()):
         """(upload report, articles table, cleared file input)."""
         lang = state.lang if isinstance(state, ChatSession) else "en"
-        return (upload_report_html(added, rejected, summary, lang),
+        return (upload_report_html(added, rejected, summary, lang, noted),
                 self.articles_table(query, state), None)
 
     def upload(self, files, query: str, progress: Callable | None = None,
@@ -486,14 +486,16 @@ class ChatApp:
             return self._upload_result([], rejected, query, state=state)
         load_rejected, failed_whole = load_rejections(errors, copied)
         rejected += load_rejected
+        noted = load_notes(errors, copied)   # indexed, with a note: not under "Not indexed"
         discard(p for p in failed_whole if p in copied)
         if report is None:
-            return self._upload_result([], rejected, query, t(lang, "upload_nothing"), state)
+            return self._upload_result([], rejected, query, t(lang, "upload_nothing"), state,
+                                       noted)
         added = [name for p, name in copied.items() if p not in failed_whole]
         summary = t(lang, "upload_summary", added=len(report.added), articles=report.articles,
                     chunks=report.chunks, embedded=report.embedded,
                     seconds=f"{report.seconds:.1f}")
-        return self._upload_result(added, rejected, query, summary, state)
+        return self._upload_result(added, rejected, query, summary, state, noted)
 
 
 def _text(lang: str, k) -> str:
@@ -863,6 +865,30 @@ def exposure_warning(host: str, auth) -> str | None:
             f"  Use --auth USER:PASS (or $ASSISTANT_AUTH), or --host 127.0.0.1.\n{bar}")
 
 
+def port_in_use(host: str, port: int) -> str | None:
+    """Why `assistant serve` cannot listen on host:port (another process has it), or None.
+    Checked before the index is loaded or anything is announced: the server would
+    otherwise say "serving …" and then fail, and a user's first requests would reach the
+    other process."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        return f"cannot serve on {host}:{port}: {e.strerror or e}"
+    for family, kind, proto, _, address in infos[:1]:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as e:
+                if e.errno == errno.EADDRINUSE:
+                    return f"port {port} is in use: pass --port"
+                return f"cannot serve on {host}:{port}: {e.strerror or e}"
+    return None
+
+
 def is_loopback(host: str) -> bool:
     if host.lower() in ("localhost", "localhost.localdomain"):
         return True
@@ -909,6 +935,10 @@ def serve(args) -> int:
     except ValueError as e:
         err(str(e))
         return 2
+    busy = port_in_use(host, port)
+    if busy:
+        err(busy)
+        return 2
     warning = exposure_warning(host, auth)
     if warning:
         err(warning)
@@ -929,7 +959,13 @@ def serve(args) -> int:
     threading.Thread(target=_complete_uploads, args=(assistant,), daemon=True).start()
     print(f"assistant: serving {len(app.chat_app.articles)} articles from {args.index_dir} "
           f"on http://{host}:{port}" + (" (login required)" if auth else ""), flush=True)
+    from starlette.middleware import Middleware
+
+    from assistant.apps.ui.fileaccess import OwnerOnly
+
     app.launch(server_name=host, server_port=port, auth=auth, max_file_size=MAX_UPLOAD_BYTES,
                show_error=False, inbrowser=False, share=False, quiet=True,
-               footer_links=["api"], ssr_mode=False)
+               footer_links=["api"], ssr_mode=False,
+               # an export or talking points: served to their owner's login only
+               app_kwargs={"middleware": [Middleware(OwnerOnly, files=app.chat_app.work.owned)]})
     return 0

@@ -510,14 +510,19 @@ def query_span(article: Article, query: str) -> tuple[int | None, int | None]:
 
 # --- upload report ------------------------------------------------------------------
 def upload_report_html(added: Sequence[str], rejected: Sequence[tuple[str, str]],
-                       summary: str = "", lang: str = "en") -> str:
-    """Which uploaded files were indexed, and each one that was not with its reason."""
+                       summary: str = "", lang: str = "en",
+                       noted: Sequence[tuple[str, str]] = ()) -> str:
+    """Which uploaded files were indexed, those indexed with a note (an encoding guessed,
+    a limit that cut an article: `noted`), and each one that was not with its reason."""
     parts = []
     if summary:
         parts.append(f'<div class="upload-summary">{esc(summary)}</div>')
     if added:
         parts.append(f'<div class="upload-ok">{esc(t(lang, "upload_indexed"))} ' +
                      ", ".join(f"<b>{esc(n)}</b>" for n in added) + "</div>")
+    if noted:
+        items = "".join(f'<li><b>{esc(n)}</b>: {esc(r)}</li>' for n, r in noted)
+        parts.append(f'<div class="upload-noted">{esc(t(lang, "upload_noted"))}<ul>{items}</ul></div>')
     if rejected:
         items = "".join(f'<li><b>{esc(n)}</b>: {esc(r)}</li>' for n, r in rejected)
         parts.append(f'<div class="upload-rejected">{esc(t(lang, "upload_not_indexed"))}'

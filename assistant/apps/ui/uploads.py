@@ -5,6 +5,7 @@ Nothing here indexes anything: `ChatApp.upload` hands the copied files to the As
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -121,13 +122,28 @@ def load_rejections(errors, copied: dict[Path, str]) -> tuple[list[Rejection], s
     rejected: list[Rejection] = []
     failed_whole: set[Path] = set()
     for e in errors:
-        p = Path(e.path).resolve()
+        if getattr(e, "kept", False):
+            continue   # indexed with a note: `load_notes`
+        p = Path(os.path.realpath(e.path))
         name = copied.get(p, safe_filename(Path(e.path).name))
         where = f" (line {e.line})" if e.line is not None else ""
         rejected.append((name, e.reason + where))
-        if e.line is None and not getattr(e, "kept", False):   # a notice keeps the file
+        if e.line is None:
             failed_whole.add(p)
     return rejected, failed_whole
+
+
+def load_notes(errors, copied: dict[Path, str]) -> list[Rejection]:
+    """The loader's notices (`kept`: indexed, with something the user must be told: an
+    encoding guessed, a limit that cut an article) as (name, note)."""
+    notes: list[Rejection] = []
+    for e in errors:
+        if getattr(e, "kept", False):
+            p = Path(os.path.realpath(e.path))
+            name = copied.get(p, safe_filename(Path(e.path).name))
+            where = f" (line {e.line})" if e.line is not None else ""
+            notes.append((name, e.reason + where))
+    return notes
 
 
 def discard(paths: Iterable[Path]) -> None:

@@ -148,6 +148,9 @@ class Workspace:
                 store = None
         self.store = store
         self.files: Path | None = None
+        from assistant.apps.ui.fileaccess import OwnedFiles
+
+        self.owned = OwnedFiles()   # who each download belongs to (served to them only)
         self.c = None   # the components, set by `bind`
 
     def bind(self, **components) -> None:
@@ -194,7 +197,7 @@ class Workspace:
             return gr.update(choices=choices, info=info)
         return gr.update(choices=choices, value=[], info=info)
 
-    def _exports(self, saved: Saved | None, lang: str):
+    def _exports(self, saved: Saved | None, lang: str, owner: str | None = None):
         if saved is None or not saved.turns:
             return (gr.update(value=None, visible=False),
                     gr.update(value=None, visible=False))
@@ -205,6 +208,8 @@ class Workspace:
         js = folder / f"conversation-{saved.id}.json"
         js.write_text(json.dumps(saved.to_dict(), ensure_ascii=False, indent=1),
                       encoding="utf-8")
+        for f in (md, js):
+            self.owned.register(f, owner)
         return (gr.update(value=str(md), visible=True, label=t(lang, "conv_export_md")),
                 gr.update(value=str(js), visible=True,
                                   label=t(lang, "conv_export_json")))
@@ -215,7 +220,7 @@ class Workspace:
         c = self.c
         saved = self.store.load(owner, s.saved_id) if self.store and s.saved_id else None
         listed = self.store.list(owner) if self.store else []
-        md, js = self._exports(saved, s.lang)
+        md, js = self._exports(saved, s.lang, owner)
         browser["current"] = {**browser.get("current", {}), owner: s.saved_id}
         problem = error_html(t(s.lang, "conv_not_saved", detail=self.problem_detail)) \
             if self.problem else ""
@@ -420,19 +425,22 @@ class Workspace:
         if phrase and s.conversation.generative:
             b = phrase_briefing(b, s.conversation.answerer, phrase_messages(lang))
         md = briefing_markdown(b, briefing_labels(lang))
-        md_path, docx_path = self._points_files(md, lang)
+        md_path, docx_path = self._points_files(md, lang, s.owner)
         return {c.points_view: gr.update(value=briefing_html(b, lang), visible=True),
                 c.points_text: gr.update(value=md, visible=True),
                 c.points_file: gr.update(value=str(md_path), visible=True),
                 c.points_docx: gr.update(value=str(docx_path), visible=True),
                 c.points_status: ""}
 
-    def _points_files(self, md: str, lang: str) -> tuple[Path, Path]:
+    def _points_files(self, md: str, lang: str, owner: str | None = None) -> tuple[Path, Path]:
         folder = self._folder()
-        stamp = time.strftime("%Y%m%d-%H%M%S")
+        # a random part: the name alone tells whose file it is (fileaccess.OwnedFiles)
+        stamp = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
         md_path = folder / f"talking-points-{stamp}.md"
         md_path.write_text(md, encoding="utf-8")
         docx_path = markdown_docx(md, folder / f"talking-points-{stamp}.docx", lang)
+        for f in (md_path, docx_path):
+            self.owned.register(f, owner)   # served to this login only
         return md_path, docx_path
 
     def edited_points(self, md: str, state):
@@ -440,5 +448,6 @@ class Workspace:
         s = self.ui.session(state)
         if not (md or "").strip():
             return gr.skip(), gr.skip()
-        md_path, docx_path = self._points_files(md if md.endswith("\n") else md + "\n", s.lang)
+        md_path, docx_path = self._points_files(md if md.endswith("\n") else md + "\n", s.lang,
+                                                s.owner)
         return gr.DownloadButton(value=str(md_path)), gr.DownloadButton(value=str(docx_path))
