@@ -351,7 +351,8 @@ _EN_RULES = [
 
 _READER_SELF = {"ai", "ａｉ", "人工智能", "大模型", "语言模型", "大语言模型", "智能体",
                 "聊天机器人", "chatgpt", "gpt", "模型", "机器学习模型"}
-_READER_HEAD = {"模型", "助手", "系统", "机器人", "程序", "工具", "引擎", "客服", "智能体"}
+_READER_HEAD = {"模型", "助手", "系统", "机器人", "程序", "工具", "引擎", "搜索引擎", "客服",
+                "智能体"}
 _READER_MOD = {"ai", "ａｉ", "人工智能", "智能", "问答", "对话", "聊天", "语言", "生成式",
                "大", "搜索", "写作", "智能问答", "摘要", "自动"}
 _ORDER = {"应", "应当", "应该", "须", "必须", "务必", "需", "需要", "要", "一律", "统一",
@@ -367,37 +368,32 @@ _CLAUSE_END = {"，", ",", "：", ":", "；", ";"}
 _SENTENCE_END = {"。", "！", "？", "!", "?", "；", ";"}
 
 
-_POS = None
-
-
-def _pos_tokenizer():
-    """jieba's part-of-speech cutter with its own dictionary (the retrieval tokenizer's
-    is left as it is), where the closed classes above are words: jieba's dictionary
-    glues some of them to their neighbour ("时应", "称该", "需以", "请问答")."""
-    global _POS
-    if _POS is None:
-        import logging
-
-        import jieba
-        import jieba.posseg as pseg
-
-        jieba.setLogLevel(logging.WARNING)
-        tok = jieba.Tokenizer()
-        tok.initialize()
-        for words, tag in ((_ORDER | _REQUEST, "d"), (_SAY | _ASK, "v"),
-                           ({"时", "时候"} | _READER_MOD | _READER_HEAD, "n")):
-            for w in words:
-                tok.add_word(w, 10 ** 7, tag)
-        _POS = pseg.POSTokenizer(tok)
-    return _POS
-
-
 def _words(sentence: str) -> list[tuple[str, str]]:
+    """(word, part of speech) of the sentence, by jieba's part-of-speech cutter (the one
+    the question reader uses: no second dictionary in memory). HMM off: it glues the
+    closed-class words to a neighbour that forms no dictionary word ("时应", "称该",
+    "需以"). A request word jieba joins with the next one ("请问答系统" cut as 请问|答)
+    is split when the rest forms a reader word with what follows (请|问答)."""
+    from jieba import posseg
+
     from assistant.retrieval.tokens import simplified
 
-    # HMM off: it would glue the closed-class words back to a neighbour ("时应")
-    return [(w.word, w.flag) for w in _pos_tokenizer().cut(simplified(sentence), HMM=False)
-            if w.word.strip()]
+    words = [(w.word, w.flag) for w in posseg.dt.cut(simplified(sentence), HMM=False)
+             if w.word.strip()]
+    out: list[tuple[str, str]] = []
+    for k, (w, f) in enumerate(words):
+        nxt = words[k + 1][0] if k + 1 < len(words) else ""
+        if len(w) > 1 and w[:-1] in _REQUEST and (w[-1] + nxt).lower() in _READER_MOD:
+            out.append((w[:-1], "v"))
+            words[k + 1] = (w[-1] + nxt, "n")
+            continue
+        # an order and a verb of saying cut as one word (要说, 应说): two words
+        cut = next((i for i in range(1, len(w)) if w[:i] in _ORDER and w[i:] in _SAY), None)
+        if cut is not None:
+            out += [(w[:cut], "d"), (w[cut:], "v")]
+            continue
+        out.append((w, f))
+    return out
 
 
 def _nominal(word: str, flag: str) -> bool:
@@ -440,7 +436,9 @@ def _says_after(words, k: int, span: int = 8) -> bool:
         w = words[m][0]
         if w in _NEGATION or w in _SENTENCE_END:
             return False
-        if w in _SAY or (w == "执行" and m > 0 and words[m - 1][0] in _CARRY_OUT) or \
+        carry = "".join(x for x, _ in words[max(0, m - 2):m])   # 照此 (or 照|此) 执行
+        if w in _SAY or (w == "执行" and m > 0 and (words[m - 1][0] in _CARRY_OUT or
+                                                   carry in _CARRY_OUT)) or \
                 w in ("照做", "照办"):
             if any(x in ("“", "「", "：", ":") for x, _ in words[k:m]):
                 return True   # 以“已核实”开头回答所有问题: the manner is dictated
