@@ -281,7 +281,7 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     view.scroll_into_view_if_needed()
     shots = Path(SHOTS) if SHOTS else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
-    view.screenshot(path=str(shots / "briefing.png"))
+    view.screenshot(path=str(shots / "briefing-en.png"))   # docs/briefing.png: test_ui_i18n
     assert page.dialogs == []
     context.close()
 

@@ -226,8 +226,9 @@ def test_browser_chinese_desktop_chips_talking_points_delete_and_axe(chromium, s
     answer = page.locator("#chat .answer").first
     chip = answer.locator("a.cite").last
     expect(chip).to_have_accessible_name(re.compile(r"^来源\s*2\s*：《职工有所呼 企业有所应》$"))
+    chip.scroll_into_view_if_needed()
     chip.hover()
-    pop = answer.locator(".cite-pop").last
+    pop = page.locator("#cite-tooltip")
     expect(pop).to_be_visible()
     expect(pop).to_contain_text("该公司有职工367人")
     expect(pop).to_contain_text(f"《职工有所呼 企业有所应》 · {PAPER}")
@@ -281,7 +282,8 @@ def test_browser_chinese_desktop_chips_talking_points_delete_and_axe(chromium, s
     page.locator("#delete-conversation").click()
     expect(page.locator("#confirm-text")).to_contain_text("确定删除")
     page.locator("#confirm-no").click()
-    expect(page.locator("#confirm-delete")).to_be_hidden()
+    expect(page.locator("#confirm-yes")).to_be_hidden()
+    expect(page.locator("#confirm-text")).not_to_contain_text("确定删除")
     expect(page.locator("#chat .answer")).to_have_count(3)
     page.locator("#delete-conversation").click()
     page.locator("#confirm-yes").click()
@@ -318,7 +320,10 @@ def test_browser_phone_layout(chromium, served, tmp_path):
     _shot(page, tmp_path, "phone.png")
     # a tap on the chip shows its passage; a tap on the source opens the article
     answer.locator("a.cite").last.click()
-    expect(answer.locator(".cite-wrap.open .cite-pop")).to_contain_text("该公司有职工367人")
+    expect(page.locator("#cite-tooltip")).to_be_visible()
+    expect(page.locator("#cite-tooltip")).to_contain_text("该公司有职工367人")
+    r = page.locator("#cite-tooltip").bounding_box()
+    assert r["x"] >= 0 and r["x"] + r["width"] <= 390, r          # on the screen
     first_source.click()
     expect(page.locator("#reader-panel mark")).to_be_visible()
     expect(page.locator("#sheet-back")).to_be_visible()

@@ -565,15 +565,16 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                         delete_btn = L(gr.Button(I("conv_delete"), elem_id="delete-conversation",
                                                  size="sm", variant="secondary", visible=False),
                                        value="conv_delete")
-                        with gr.Group(visible=False, elem_id="confirm-delete") as confirm_box:
-                            confirm_text = gr.HTML("", elem_id="confirm-text")
-                            with gr.Row():
-                                confirm_yes = L(gr.Button(I("conv_confirm_yes"), size="sm",
-                                                          variant="stop", elem_id="confirm-yes"),
-                                                value="conv_confirm_yes")
-                                confirm_no = L(gr.Button(I("conv_confirm_no"), size="sm",
-                                                         elem_id="confirm-no"),
-                                               value="conv_confirm_no")
+                        # Delete asks first: the question and its two buttons show on Delete
+                        confirm_text = gr.HTML("", elem_id="confirm-text")
+                        with gr.Row(elem_id="confirm-delete"):
+                            confirm_yes = L(gr.Button(I("conv_confirm_yes"), size="sm",
+                                                      variant="stop", elem_id="confirm-yes",
+                                                      visible=False),
+                                            value="conv_confirm_yes")
+                            confirm_no = L(gr.Button(I("conv_confirm_no"), size="sm",
+                                                     elem_id="confirm-no", visible=False),
+                                           value="conv_confirm_no")
                         export_md = gr.DownloadButton(I("conv_export_md"), visible=False,
                                                       size="sm", elem_id="export-md")
                         export_json = gr.DownloadButton(I("conv_export_json"), visible=False,
@@ -697,14 +698,15 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
                   status=status, state=state,
                   browser=browser, conv_list=conv_list, conv_title=conv_title,
                   conv_status=conv_status, export_md=export_md, export_json=export_json,
-                  delete_btn=delete_btn, confirm_box=confirm_box, confirm_text=confirm_text,
+                  delete_btn=delete_btn, confirm_text=confirm_text, confirm_yes=confirm_yes,
+                  confirm_no=confirm_no,
                   picker=picker, points_view=points_view, points_text=points_text,
                   points_file=points_file, points_docx=points_docx, points_status=points_status,
                   filter_source=filter_source, filter_since=filter_since,
                   filter_until=filter_until, filter_articles=filter_articles_box,
                   active_filter=active_filter, clear_filter=clear_filter)
         panel_out = [conv_list, conv_title, conv_status, export_md, export_json, picker,
-                     browser, state, delete_btn, confirm_box]
+                     browser, state, delete_btn, confirm_text, confirm_yes, confirm_no]
         points_out = [points_view, points_text, points_file, points_docx]
         chat_view = [chatbot, sources, reader, status, filter_source, filter_since, filter_until,
                      filter_articles_box, active_filter, clear_filter]
@@ -749,9 +751,10 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
         conv_list.pick(work.pick, [state, browser], chat_view + panel_out + points_out,
                        **private)
         conv_title.submit(work.rename, [conv_title, state, browser], panel_out, **private)
-        delete_btn.click(work.ask_delete, [state, browser], [confirm_text, confirm_box,
-                                                              conv_status], **private)
-        confirm_no.click(work.cancel_delete, None, [confirm_box], **private)
+        delete_btn.click(work.ask_delete, [state, browser],
+                         [confirm_text, confirm_yes, confirm_no, conv_status], **private)
+        confirm_no.click(work.cancel_delete, None, [confirm_text, confirm_yes, confirm_no],
+                         **private)
         confirm_yes.click(work.delete, [state, browser], chat_view + panel_out + points_out,
                           **private)
         points_btn.click(work.talking_points, [state, picker, phrase],

@@ -192,7 +192,7 @@ class Workspace:
             if turn.found and turn.citations:
                 q = " ".join(turn.question.split())
                 choices.append((f"{k + 1}. {q if len(q) <= 50 else q[:49] + '…'}", k))
-        info = None if choices else t(s.lang, "briefing_none")
+        info = "" if choices else t(s.lang, "briefing_none")
         if keep:
             return gr.update(choices=choices, info=info)
         return gr.update(choices=choices, value=[], info=info)
@@ -231,7 +231,9 @@ class Workspace:
                c.browser: browser, c.state: s, c.conv_status: status or problem}
         if hasattr(c, "delete_btn"):   # nothing to delete: no Delete button
             out[c.delete_btn] = gr.update(visible=saved is not None)
-            out[c.confirm_box] = gr.update(visible=False)
+            out[c.confirm_text] = ""
+            out[c.confirm_yes] = gr.update(visible=False)
+            out[c.confirm_no] = gr.update(visible=False)
         return out
 
     def _hidden_points(self) -> dict:
@@ -379,13 +381,15 @@ class Workspace:
         c = self.c
         if saved is None:
             return {c.conv_status: error_html(t(s.lang, "conv_nothing_delete")),
-                    c.confirm_box: gr.Group(visible=False)}
+                    c.confirm_text: "", c.confirm_yes: gr.update(visible=False),
+                    c.confirm_no: gr.update(visible=False)}
         question = t(s.lang, "conv_confirm", title=saved.title, n=len(saved.turns))
         return {c.confirm_text: f'<div class="conv-confirm" role="alert">{esc(question)}</div>',
-                c.confirm_box: gr.Group(visible=True), c.conv_status: ""}
+                c.confirm_yes: gr.update(visible=True), c.confirm_no: gr.update(visible=True),
+                c.conv_status: ""}
 
     def cancel_delete(self):
-        return gr.Group(visible=False)
+        return "", gr.update(visible=False), gr.update(visible=False)
 
     def delete(self, state, browser, request: gr.Request):
         owner, browser = self.owner(request, browser)

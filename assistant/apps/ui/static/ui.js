@@ -32,12 +32,6 @@ const onClick = (e) => {
   e.preventDefault();
   e.stopPropagation();
   if (el.matches('a.cite')) {
-    const wrap = el.closest('.cite-wrap');
-    if (wrap) {
-      const was = wrap.classList.contains('open');
-      closePops(wrap);
-      wrap.classList.toggle('open', !was);
-    }
     if (phone()) { trigger('cite', data); return; }   // the popover shows the passage
   } else {
     closePops(null);
@@ -62,6 +56,53 @@ if (window.__assistantCite) {
 window.__assistantCite = {click: onClick, key: onKey};
 document.addEventListener('click', onClick, true);
 document.addEventListener('keydown', onKey, true);
+
+// The chip's popover: its hidden .cite-pop (《标题》·报纸·日期 and the passage) shown in one
+// tooltip element on the page, placed by the chip (below it, or above when there is no
+// room), so no message of the chat covers it and no panel edge cuts it. Hover or focus
+// shows it; a click or tap keeps it until a click elsewhere or Escape.
+const tip = (() => {
+  let el = document.getElementById('cite-tooltip');
+  if (!el) {
+    el = document.createElement('div');
+    el.id = 'cite-tooltip';
+    el.setAttribute('role', 'tooltip');
+    el.hidden = true;
+    document.body.appendChild(el);
+  }
+  return el;
+})();
+let pinned = null;
+const showTip = (chip) => {
+  const pop = chip.closest('.cite-wrap')?.querySelector('.cite-pop');
+  if (!pop) return;
+  tip.innerHTML = pop.innerHTML;   // the server's escaped HTML of that citation
+  tip.hidden = false;
+  const r = chip.getBoundingClientRect(), w = Math.min(360, window.innerWidth - 16);
+  tip.style.width = w + 'px';
+  tip.style.left = Math.max(8, Math.min(r.left - 20, window.innerWidth - w - 8)) + 'px';
+  const h = tip.offsetHeight;
+  const below = r.bottom + 6 + h <= window.innerHeight - 70;   // keep clear of the question box
+  tip.style.top = (below ? r.bottom + 6 : Math.max(8, r.top - 6 - h)) + 'px';
+};
+const hideTip = () => { if (!pinned) tip.hidden = true; };
+if (window.__assistantTip) {
+  for (const [type, fn] of Object.entries(window.__assistantTip)) document.removeEventListener(type, fn, true);
+}
+window.__assistantTip = {
+  mouseover: (e) => { const c = e.target.closest && e.target.closest('a.cite'); if (c && !pinned) showTip(c); },
+  mouseout: (e) => { const c = e.target.closest && e.target.closest('a.cite'); if (c) hideTip(); },
+  focusin: (e) => { const c = e.target.closest && e.target.closest('a.cite'); if (c && !pinned) showTip(c); },
+  focusout: (e) => { const c = e.target.closest && e.target.closest('a.cite'); if (c) hideTip(); },
+  click: (e) => {
+    const c = e.target.closest && e.target.closest('a.cite');
+    if (c && pinned !== c) { pinned = c; showTip(c); }
+    else { pinned = null; tip.hidden = true; }
+  },
+  keydown: (e) => { if (e.key === 'Escape') { pinned = null; tip.hidden = true; } },
+  scroll: () => { if (pinned) showTip(pinned); else tip.hidden = true; },
+};
+for (const [type, fn] of Object.entries(window.__assistantTip)) document.addEventListener(type, fn, true);
 
 // Gradio's upload area is named by a fixed English aria-label ("Click to upload or drop
 // files") that differs from its visible, translated text: without it, its name is that
