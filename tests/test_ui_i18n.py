@@ -51,6 +51,22 @@ def test_the_browser_language_picks_the_interface_language():
     assert pick_language("en;q=0.3, zh-TW;q=0.9") == "zh-TW"
 
 
+def test_the_reading_of_a_follow_up_and_a_filtered_miss_are_shown():
+    from assistant.apps.ui.rendering import answer_html
+    from assistant.records import Turn
+
+    read = Turn("那劳模工匠创新工作室呢？", "文章中有答案。", True,
+                standalone_question="椒江区总工会依托多少家劳模工匠创新工作室？")
+    html = answer_html(read, 0, "zh-CN")
+    assert '<div class="reading">理解为：椒江区总工会依托多少家劳模工匠创新工作室？</div>' in html
+    assert "Read as: " in answer_html(read, 0, "en")
+    same = Turn("乐业物业有多少名职工？", "x", True, standalone_question="乐业物业有多少名职工？")
+    assert "reading" not in answer_html(same, 0, "zh-CN")     # read as asked: nothing to show
+    miss = Turn("杭州的活动？", "文章中没有找到与这个问题相关的内容。", False)
+    assert "在所选的来源中没有找到" in answer_html(miss, 0, "zh-CN", filtered=True)
+    assert "在所选的来源中" not in answer_html(miss, 0, "zh-CN")
+
+
 def _seed_articles():
     from assistant.ingest.readers import load_paths
 
