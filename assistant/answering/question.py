@@ -82,13 +82,14 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
 _EN_INTERROGATIVES = {"what", "which", "when", "who", "whom", "whose", "why", "where", "how"}
 _EN_NUMBER_AFTER_HOW = {"many", "much", "large", "big", "long", "old", "often", "far", "tall",
                         "high", "wide", "deep", "heavy", "fast"}
-_EN_NUMBER_NOUNS = {"percentage", "share", "proportion", "amount", "price", "cost", "budget",
-                    "salary", "wage", "income", "revenue", "population", "age", "number",
-                    "total", "size", "length", "height", "area", "distance", "value"}
-_EN_DATE_NOUNS = {"date", "time", "day", "year", "month", "century", "decade", "era",
-                  "period", "season", "dynasty"}
+# "what percentage…" and "what is the price…" ask a number (the earlier analyser's words,
+# kept: "what area/size…" often asks no figure).
+_EN_NUMBER_NOUNS = {"percentage", "share", "proportion", "amount"}
+_EN_NUMBER_AFTER_BE = {"price", "cost", "budget", "salary", "wage", "income", "revenue",
+                       "population", "age", "number", "amount", "total"}
+_EN_DATE_NOUNS = {"date", "time", "day", "year", "month", "century", "decade"}
 _EN_PLACE_NOUNS = {"country", "city", "state", "place", "region", "town", "province",
-                   "continent", "location", "area", "island", "nation", "village", "county"}
+                   "continent", "location", "island", "nation", "village", "county"}
 _EN_PERSON_NOUNS = {"person", "man", "woman", "people", "player", "writer", "author",
                     "king", "queen", "president", "leader", "emperor", "scientist", "artist"}
 _EN_BE = {"is", "was", "are", "were", "be", "been", "'s", "did", "does", "do", "has", "have",
@@ -280,6 +281,7 @@ def _asked_after(words, i: int) -> tuple[int, int] | None:
     """The noun phrase right after word i (skipping a measure word, 一, 的, 个/种/类)."""
     j = i + 1
     while j < len(words) and (words[j][1] in ("q", "m") or
+                              (_is_measure(words[j][0]) and not words[j][1].startswith("n")) or
                               words[j][0] in ("的", "一", "个", "种", "类", "样")):
         j += 1
     k = j
@@ -288,7 +290,7 @@ def _asked_after(words, i: int) -> tuple[int, int] | None:
     if k > j:
         return j, k
     # jieba tags some nouns as verbs (选手/v): a word closing the clause is what is asked.
-    if j < len(words) and j == i + 1 or (j < len(words) and words[j - 1][1] in ("q", "m")):
+    if j > i + 1 and j < len(words):   # after a measure word: 多少名 选手/v
         if j < len(words) and words[j][1] not in ("x", "y", "uj", "ul", "p", "c") and \
                 (j + 1 == len(words) or words[j + 1][1] in ("x", "y")):
             return j, j + 1
@@ -297,7 +299,8 @@ def _asked_after(words, i: int) -> tuple[int, int] | None:
 
 # Measure words a count is written in (jieba tags many as q, some as n: 人, 元).
 _MEASURE_WORDS = set("个名家次期人位项天年月岁届所条场对批种元件台份篇例张辆块座户套只本部株亩吨斤倍") | \
-    {"世纪", "公里", "米", "平方米", "万元", "亿元", "万人", "球"}
+    {"世纪", "公里", "米", "平方米", "万元", "亿元", "万人", "球", "支", "架", "艘", "棵", "间", "门",
+     "首", "幅", "款", "辆", "枚"}
 
 
 # Words that start the predicate after a leading subject ("…有多少", "…是谁").
@@ -352,8 +355,16 @@ def _counts(word: str, tag: str) -> bool:
         return True
     if tag == "m" and ("几" in word or word.startswith("多少")):
         return True
+    if word.startswith("几") and len(word) > 1 and _is_measure(word[1:]):
+        return True   # 几期/d, 几名: 几 and a measure word
     return word.startswith("几") and len(word) > 1 and tag in ("n", "q") and \
         not _get_jieba().dt.FREQ.get(word, 0)
+
+
+def _is_measure(word: str) -> bool:
+    """A measure word: one of those counts are written in, or tagged q by jieba's
+    dictionary (支, 座, 届)."""
+    return word in _MEASURE_WORDS or _dictionary_tag(word) == "q"
 
 
 def _noun_kind(word: str, tag: str) -> str:
@@ -405,7 +416,7 @@ def _read_zh(q: Question) -> None:
             if measure and measure == nxt and nf.startswith("n"):
                 span = (i + 1, i + 2)   # 多少人: the people counted
             else:
-                span = _asked_after(words, i + 1 if measure and measure == nxt else i)
+                span = _asked_after(words, i)
             if span and asked_span is None:
                 asked_span = span
             continue
@@ -432,9 +443,12 @@ def _read_zh(q: Question) -> None:
             q.asking.append(w)
             q.plural = q.plural or w in ("哪些", "哪几")
             span = _asked_after(words, i)
+            if nxt in _PAPER_WORDS or nxt in _PAGE_WORDS:   # 什么 报上/v
+                q.paper = w + nxt
             if span is None:
                 # 在哪: where; 哪一部分是…: which (a measure word follows), no place
-                signals.append("place" if w == "哪" and nf not in ("m", "q") else "other")
+                signals.append("place" if w == "哪" and nf not in ("m", "q") and
+                               not _is_measure(nxt) else "other")
                 continue
             head, tag = words[span[1] - 1]
             if head in _PAPER_WORDS or head in _PAGE_WORDS:
@@ -596,7 +610,9 @@ def _parts_zh(q: Question, words) -> list[str]:
 
 
 def _read_en(q: Question) -> None:
-    raw = _EN_WORD.findall(q.text)
+    # "what's the age…" is "what is the age…"
+    raw = _EN_WORD.findall(re.sub(r"\b(what|who|where|when|how)['’]s\b", r"\1 is", q.text,
+                                  flags=re.I))
     low = [w.lower().replace("’", "'") for w in raw]
     q.words = [(w, "eng") for w in raw]
     n = len(low)
@@ -620,9 +636,10 @@ def _read_en(q: Question) -> None:
                 q.asked = raw[i + 2]
         elif w == "number" and nxt == "of":
             kind = "number"
-        elif w in ("what", "which") and (nxt in _EN_NUMBER_NOUNS or (
-                nxt in _EN_BE and after(i)[:1] and after(i)[0] in _EN_NUMBER_NOUNS and
-                low[i + 2:i + 3] == ["the"])):
+        elif (w == "what" and nxt in _EN_NUMBER_NOUNS) or (
+                w == "what" and nxt in ("is", "was", "are", "were", "'s") and
+                low[i + 2:i + 3] == ["the"] and low[i + 3:i + 4] and
+                low[i + 3] in _EN_NUMBER_AFTER_BE):
             kind = "number"
         if kind == "number":
             break
