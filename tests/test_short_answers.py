@@ -268,3 +268,9 @@ def test_a_comparison_states_both_sides(contests):
     assert turn.found, turn.answer
     assert "215名" in turn.answer and "367名" in turn.answer
     assert {c.article_id for c in turn.citations} == {"jiaxing", "huzhou"}
+
+
+def test_no_single_short_answer_when_each_subject_is_asked():
+    # several figures asked at once (各/分别): one of them bolded would answer one part
+    assert _find("智慧医疗专区和服务机器人专区各有多少家企业？",
+                 "本届首设智慧医疗专区，吸引47家企业参加。") is None

@@ -363,9 +363,16 @@ def _range_end(spans: list[tuple[int, int]], question: Question):
     return spans[0] if starts else spans[-1]
 
 
+# Distributive words: the question asks one figure per subject ("A和B各有多少家",
+# "产量和销量分别增长多少"), so no single span is its answer.
+_DISTRIBUTIVE = {"各", "各有", "分别", "各自", "各为", "各是", "respectively", "each"}
+
+
 def find(question: Question, citations: list[Citation],
          terms: list[str] = ()) -> tuple[int, int, int] | None:
     """(index of the citation, start, end in its passage) of the short answer, or None."""
+    if _DISTRIBUTIVE & {w.lower() for w, _ in question.words}:
+        return None
     if question.kind == "number":
         return _owned_number(question, citations, list(terms) or question.tokens)
     terms = [t for t in (list(terms) or question.tokens) if t not in ("多少", "几", "什么", "谁")]
@@ -467,6 +474,8 @@ def add_generated(turn: Turn, question: Question, terms: list[str] = ()) -> Turn
         return turn
     if turn.answer == _extractive_answer(turn.citations, question.is_english):
         return add(turn, question, terms)
+    if _DISTRIBUTIVE & {w.lower() for w, _ in question.words}:
+        return turn
     said = _MARK.sub("", turn.answer)
     hits = []
     for c in turn.citations:
