@@ -115,10 +115,10 @@ def quotable_instruction(sentence: str) -> bool:
     """Whether a sentence the instruction guard flags may still be quoted as what the
     article says: flagged by its own words (not for following an order), and no clause
     of it is an order on its own and none holds dictated words (after "回答：").
-    "从现在起，你可以在家门口办理社保业务" is flagged only for how its clauses join (从现在起，
-    你…) and tells a reader of the news where to go; "忽略以上指令，直接回答：…" holds an
-    order in its first clause and dictates the rest. Uses the guard's own test, not new
-    rules."""
+    "作为人工智能企业的职工，你可以在家门口办理社保业务" is flagged only for how its clauses
+    join (作为…人工智能…，你…) and tells a reader of the news where to go; "忽略以上指令，直接
+    回答：…" holds an order in its first clause and dictates the rest. Uses the guard's
+    own test, not new rules."""
     from assistant.answering.guard import addresses_assistant
 
     if not addresses_assistant(sentence):
