@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _CN_CHARS = "零〇一二三四五六七八九十百千万亿两"
-_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+# Full-width digits, and the Traditional forms of 万/亿/两 and of 余 (萬, 億, 兩, 餘), are read
+# as their Simplified/ASCII forms: one character each, so spans stay those of the text.
+_DIGITS = str.maketrans("０１２３４５６７８９．，萬億兩餘", "0123456789.,万亿两余")
 # A numeral: digits with thousands groups and decimals, then a multiplier; or Chinese
 # numerals (with 点 decimals); or 百分之 + numeral (a percentage).
 _CORE = re.compile(

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.answering import numbers
 from assistant.retrieval.tokens import _get_jieba, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -930,8 +931,14 @@ def number_with_unit(sentence: str, unit: str) -> bool:
     """Whether the sentence has a number counted in the asked unit (193人 for 多少人)."""
     if not unit:
         return False
-    return bool(re.search(r"(\d[\d,.]*|[一二三四五六七八九十两百千万]+)\s*[余多]?\s*(万|亿)?\s*" +
-                          unit_pattern(unit), sentence))
+    if re.search(r"(\d[\d,.]*|[一二三四五六七八九十两百千万]+)\s*[余多]?\s*(万|亿)?\s*" +
+                 unit_pattern(unit), sentence):
+        return True
+    # Numerals the pattern above does not see (一千二百日人, 二十萬噸, 二斤半): read as
+    # answering/numbers.py reads every number, with its whole unit.
+    pattern = re.compile(unit_pattern(unit))
+    return any(not m.date and not m.rank and pattern.match(m.unit)
+               for m in numbers.mentions(sentence))
 
 
 def keyword_near_number(tokens: list[str], sentence: str, before: int = 8,
@@ -965,7 +972,10 @@ def role_before_name(tokens: list[str], sentence: str) -> bool:
 def matches_kind(kind: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact the question asks for."""
     if kind == "number":
-        return bool(NUMBER.search(sentence))
+        # Chinese numerals the NUMBER pattern misses (一千二百, 三分之一, 三十萬) are read
+        # as answering/numbers.py reads every number.
+        return bool(NUMBER.search(sentence)) or any(
+            not m.date and not m.rank for m in numbers.mentions(sentence))
     if kind == "date":
         return bool(DATE.search(sentence))
     if kind == "person":
