@@ -406,9 +406,9 @@ _INFORMATIVE_POS = {"m": 2.0, "nr": 1.5, "nrt": 1.5, "ns": 1.0, "nt": 1.5, "nz":
 
 
 def _pos(text: str) -> list[tuple[str, str]]:
-    from jieba import posseg
+    from assistant.retrieval.tokens import pos_words
 
-    return [(w, f) for w, f in posseg.lcut(text)]
+    return pos_words(text)
 
 
 def _drop_openers(text: str) -> str:

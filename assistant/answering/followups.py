@@ -80,12 +80,9 @@ def last_answered(turns: list[Turn]) -> Turn | None:
 
 
 def _posseg(text: str) -> list[tuple[str, str]]:
-    from jieba import posseg
+    from assistant.retrieval.tokens import pos_words
 
-    from assistant.retrieval.tokens import _get_jieba
-
-    _get_jieba()
-    return [(w, f) for w, f in posseg.lcut(text)]
+    return pos_words(text)
 
 
 def _nominal(tokens: list[tuple[str, str]], i: int) -> bool:

@@ -90,13 +90,10 @@ def _core_value(m: re.Match) -> float | None:
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """jieba's words of the text with their spans: (start, end, word, tag)."""
-    from jieba import posseg
+    from assistant.retrieval.tokens import pos_words
 
-    from assistant.retrieval.tokens import _get_jieba
-
-    _get_jieba()
     out, at = [], 0
-    for w, tag in posseg.lcut(text):
+    for w, tag in pos_words(text):
         out.append((at, at + len(w), w, tag))
         at += len(w)
     return tuple(out)

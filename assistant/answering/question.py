@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answering import numbers
-from assistant.retrieval.tokens import _get_jieba, tokenize
+from assistant.retrieval.tokens import _get_jieba, pos_words, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -227,10 +227,7 @@ def zh_words(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) of a Chinese text by jieba.posseg, over its Simplified
     form (whitespace kept as words tagged x: the words' lengths add up to the Simplified
     text's, which OpenCC writes character for character)."""
-    from jieba import posseg
-
-    _get_jieba()
-    return tuple((w, f) for w, f in posseg.lcut(_simplified(text)))
+    return tuple(pos_words(_simplified(text)))
 
 
 # Parts of speech of a noun phrase: nouns, names, places, organisations, idioms used as
@@ -1000,7 +997,4 @@ def role_words(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def person_names(sentence: str) -> tuple[str, ...]:
-    from jieba import posseg
-
-    _get_jieba()
-    return tuple(w for w, f in posseg.lcut(sentence) if f == "nr" and len(w) >= 2)
+    return tuple(w for w, f in pos_words(sentence) if f == "nr" and len(w) >= 2)

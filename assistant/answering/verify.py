@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.tokens import _get_jieba, coverage, tokenize
+from assistant.retrieval.tokens import coverage, pos_words, tokenize
 from assistant.answering.numbers import canonical, chinese_values, mentions, value_range
 from assistant.answering.question import entity_variants, language
 from assistant.ingest.chunking import split_sentences as sentence_spans
@@ -243,10 +243,7 @@ def number_values(text: str, split_groups: bool = False,
 def chinese_names(text: str) -> list[str]:
     if not _CJK.search(text):
         return []
-    from jieba import posseg
-
-    _get_jieba()
-    return list(dict.fromkeys(w for w, f in posseg.lcut(text)
+    return list(dict.fromkeys(w for w, f in pos_words(text)
                               if f in ("nr", "ns") and len(w) >= 2 and _CJK.search(w)))
 
 

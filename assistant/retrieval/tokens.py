@@ -62,6 +62,15 @@ def _get_jieba():
     return _jieba
 
 
+def pos_words(text: str) -> list[tuple[str, str]]:
+    """(word, part of speech) of `text` as written, by jieba.posseg: the one cutter the
+    question reader, follow-ups, number reader, verifier and talking points share."""
+    _get_jieba()
+    from jieba import posseg
+
+    return [(w, f) for w, f in posseg.lcut(text)]
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased jieba tokens without punctuation, whitespace or stopwords."""
     jieba = _get_jieba()
