@@ -320,6 +320,15 @@ def test_browser_phone_layout(chromium, served, tmp_path):
     box = page.locator("#question textarea")
     expect(box).to_be_in_viewport()
     expect(page.locator("#delete-conversation")).to_be_hidden()   # not beside the chat
+    # the language switch shows its whole value beside its arrow, not under it
+    shown = page.locator("#lang-switch input")
+    expect(shown).to_have_value("简体中文")
+    text_right = shown.evaluate("e => { const r = document.createRange(); "
+                                "const c = document.createElement('canvas').getContext('2d'); "
+                                "c.font = getComputedStyle(e).font; "
+                                "return e.getBoundingClientRect().left + c.measureText(e.value).width; }")
+    arrow = page.locator("#lang-switch .dropdown-arrow path").bounding_box()
+    assert text_right <= arrow["x"] + 1, (text_right, arrow)
     axe_counts: dict[str, int] = {}
     _axe_every_tab(page, 390, axe_counts)
 

@@ -541,7 +541,7 @@ def build_app(assistant, upload_dir: str | Path | None = None) -> gr.Blocks:
               value=("app_title", {}, "# {}"))
             lang_switch = gr.Dropdown([(NAMES[x], x) for x in LANGUAGES], value=None,
                                       label=I("lang_label"), elem_id="lang-switch",
-                                      scale=0, min_width=130, interactive=True)
+                                      scale=0, min_width=128, interactive=True)
         L(gr.Markdown(I("app_intro"), elem_id="app-intro"), value="app_intro")
         with gr.Tabs(elem_id="tabs"):
             with L(gr.Tab(I("tab_chat"), id="chat", elem_id="tab-chat"), label="tab_chat"):
