@@ -163,10 +163,13 @@ def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
     columns and pages, running headers and page numbers out), split like a page. The date,
     paper and page come from the running header and footer, else from the file name."""
     from assistant.ingest.issue import from_lines
-    from assistant.ingest.pdf import pdf_layout
+    from assistant.ingest.pdf import HEADLINE_RATIO, pdf_marked
 
-    text, furniture, pages = pdf_layout(data)
-    articles = _plain_articles(text, source, stem, markdown=False)
+    text, furniture, pages, ratios = pdf_marked(data)
+    if any(r >= HEADLINE_RATIO for line, r in zip(text.split("\n"), ratios) if line.strip()):
+        articles = _headline_articles(text.split("\n"), ratios, HEADLINE_RATIO, source, stem)
+    else:
+        articles = _plain_articles(text, source, stem, markdown=False)
     # The running header and footer first, then lines in the text, then the file name.
     issue = from_lines(furniture).merged(page_issue(text, stem))
     flat = [_norm(t) for t, _ in pages]
@@ -178,6 +181,50 @@ def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
             from_lines(pages[start][1]).fill(a)
         issue.fill(a)
     return articles
+
+
+def _headline_articles(lines: list[str], ratios: list[float], headline: float, source: str,
+                       stem: str) -> list[Article]:
+    """The lines of a laid-out page whose headlines are known by their type size: each run
+    of headline lines (kicker, title, subtitle) opens an article that runs to the next
+    headline, so a section subhead (小标题), a standfirst or a box label set smaller than a
+    headline stays inside its article. Lines of one headline in one size are joined. Each
+    headline with the text under it is read like a page (its byline, source line, captions,
+    end notes), and what the page parser found there is one article. Text above the first
+    headline is read as a page."""
+    from assistant.ingest.page import _rejoin_jumps, _to_articles
+
+    segments: list[tuple[list[tuple[str, float]], list[str]]] = [([], [])]
+    for line, r in zip(lines, ratios):
+        if r >= headline and line.strip():
+            heads, body = segments[-1]
+            if any(b.strip() for b in body):
+                segments.append(([], []))
+                heads = segments[-1][0]
+            if heads and abs(heads[-1][1] - r) <= 0.06 * r:
+                heads[-1] = (heads[-1][0] + line.strip(), r)   # the next line of one headline
+            else:
+                heads.append((line.strip(), r))
+        else:
+            segments[-1][1].append(line)
+    drafts: list[_Draft] = []
+    for heads, body in segments:
+        found = _PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
+        if not heads or not found:
+            drafts += found
+            continue
+        # Under one headline the layout holds one article: what the page parser took for
+        # the start of another (a subhead, a credit) is read back into it.
+        d = found[0]
+        for extra in found[1:]:
+            d.paragraphs += extra.headings + extra.paragraphs
+            d.captions += extra.captions
+            if extra.byline and not d.byline:
+                d.byline = extra.byline
+            elif extra.byline:
+                d.signoffs.append(extra.byline)
+        drafts.append(d)
+    return _to_articles(_rejoin_jumps(_lines("\n".join(lines)), drafts), source, stem)
 
 
 def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
