@@ -100,6 +100,10 @@ def page_label(number: str, section: str | None = None) -> str | None:
     return f"第{n:02d}版" + (f"：{section}" if section else "")
 
 
+_STAFF = re.compile(r"(?:责任编辑|责编|编辑|美编|校对|统筹|[一二三终政]\s*审|版式|检校|实习生)\s*"
+                    r"[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])|(?:责任编辑|责编|编辑|美编|校对|版式|检校)\s+\S{2,3}")
+
+
 def is_issue_line(line: str) -> bool:
     """Whether a line is a header, footer or source line of an issue: short, not a
     sentence, with a full date, or with a page number and a paper's or section's name."""
@@ -115,6 +119,9 @@ def is_issue_line(line: str) -> bool:
     has_page = bool(_PAGE.search(rest) or _PAGE_LABELLED.search(t))
     rest = _PAGE.sub(" ", _PAGE_LABELLED.sub(" ", rest))
     rest = re.sub(r"(?:稿件来源|来源|稿源|出处|日期|版次|卷期|字数|第|期)\s*", " ", rest)
+    # The page's staff credited in its header ("编辑 白琳 美编 王晨同", "一审：程丽清"; the
+    # e-paper pages of tests/data/epaper_pages) are names, not words of a sentence.
+    rest = _STAFF.sub(" ", rest)
     words = rest.split()
     if date:
         # Around the date only names (the paper, the section, the page), and something

@@ -43,6 +43,11 @@ class _Frag:
     def vertical(self) -> bool:
         return len(self.text) > 1 and self.h > 1.5 * (self.x1 - self.x0)
 
+    @property
+    def size(self) -> float:
+        """Its type size: the height of a line, the width of a column of vertical text."""
+        return self.x1 - self.x0 if self.vertical else self.h
+
 
 def _is_wordy(c: str) -> bool:
     return c.isascii() and c.isalnum()
@@ -246,7 +251,7 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
             text += (" " if wide else "") + b.text
         rows.append((text, min(f.x0 for f in line), max(f.x1 for f in line),
                      max(f.y1 for f in line), min(f.y0 for f in line),
-                     median(f.h for f in line)))
+                     median(f.size for f in line for _ in f.text)))   # by characters: a tall "∙" does not count
     if not rows:
         return []
 
@@ -498,6 +503,8 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
         text = ("\u3000\u3000" + p.text) if (is_body and p.indented) else p.text
         out.append(text)
         ratios.append(p.h / body if _is_headline(p, body) else 1.0)
+        if _is_headline(p, body):
+            last_para = None   # text after a headline is another article's: never joined across it
         if is_body:
             last, last_para = len(out) - 1, p
             with_body.add(region)
