@@ -82,7 +82,8 @@ def _fragments(textpage) -> list[_Frag]:
                     cur.text += " "
                 cur.text += c
                 cur.x1 = max(cur.x1, x1)
-                cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
+                if c.isalnum():   # a symbol's box (a "∙" from another font) can be far taller
+                    cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
                 space = False
                 continue
             # Vertical text (a headline set top to bottom): the next character right below.
@@ -152,6 +153,28 @@ def _split_bands(bands: list[list[_Frag]], min_gap: float) -> list[list[_Frag]]:
     return runs
 
 
+def _row_into_columns(runs: list[list[_Frag]], unit: float) -> list[list[_Frag]]:
+    """A run that is one row of pieces standing apart (the subheads that open two columns
+    side by side, set with a blank under them) goes with the columns under it when their
+    gutters fall between its pieces: each piece then heads its own column instead of the
+    pieces being read as one line."""
+    out: list[list[_Frag]] = []
+    k = 0
+    while k < len(runs):
+        run = runs[k]
+        if k + 1 < len(runs) and len(run) >= 2 and max(f.y0 for f in run) < min(f.yc for f in run):
+            pieces = sorted(run, key=lambda f: f.x0)
+            gutters = _gutters(_coverage(runs[k + 1]), unit)
+            gaps = [(a.x1, b.x0) for a, b in zip(pieces, pieces[1:])]
+            if gutters and all(any(x0 < g < x1 for g in gutters) for x0, x1 in gaps):
+                runs[k + 1] = run + runs[k + 1]
+                k += 1
+                continue
+        out.append(run)
+        k += 1
+    return out
+
+
 def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]]:
     """Fragments -> regions in reading order; each region is one column of lines."""
     bands = _bands(frags)
@@ -181,7 +204,7 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
         return [r for col in columns for r in _xy_cut(col, unit, depth + 1)]
     # No gutter through the whole region: a blank across all of it (between a headline
     # over some columns and the columns under it) cuts it first.
-    runs = _split_bands(bands, unit)
+    runs = _row_into_columns(_split_bands(bands, unit), unit)
     if len(runs) > 1:
         return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
     # Else the bands of a set of columns stay together
