@@ -193,6 +193,9 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
     from assistant.ingest.page import _rejoin_jumps, _to_articles
+    from assistant.ingest.pdf import OWN_HEADLINE_RATIO
+
+    size = {line.strip(): r for line, r in zip(lines, ratios)}
 
     segments: list[tuple[list[tuple[str, float]], list[str]]] = [([], [])]
     for line, r in zip(lines, ratios):
@@ -214,9 +217,15 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             drafts += found
             continue
         # Under one headline the layout holds one article: what the page parser took for
-        # the start of another (a subhead, a credit) is read back into it.
+        # the start of another (a subhead, a credit) is read back into it, unless a byline
+        # or source line right under its heading vouches for it (a report under a smaller
+        # headline of its own: "暖心包送到环卫工手中" / "本报讯 记者李四报道").
         d = found[0]
         for extra in found[1:]:
+            if extra.headings and extra.confirmed and size.get(extra.headings[0].strip(), 1.0) >= OWN_HEADLINE_RATIO:
+                drafts.append(d)
+                d = extra
+                continue
             d.paragraphs += extra.headings + extra.paragraphs
             d.captions += extra.captions
             if extra.byline and not d.byline:
