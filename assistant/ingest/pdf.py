@@ -278,11 +278,21 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
     if not rows:
         return []
 
-    def edges(h: float) -> tuple[float, float]:
-        """The left and right edges of the lines set in this size (a headline above a
-        column is wider or narrower than the column)."""
+    def edges(row) -> tuple[float, float]:
+        """The left and right edges of the column this line is set in: of the lines in its
+        size (a headline above a column is wider or narrower than the column), those of
+        its column's width. A region can hold a narrow column beside a picture or a
+        vertical headline over a wider one under it (金川警方…, 甘肃法治报_2024-08-09_08,
+        a tune page of tests/data/epaper_pages): the left edge is that of the lines round
+        it (two above, two below) ending between its start and its end, the right edge that
+        of the lines starting about where it starts."""
+        h = row[5]
         same = [r for r in rows if abs(r[5] - h) <= 0.2 * h]
-        return min(r[1] for r in same), max(r[2] for r in same)
+        at = rows.index(row)
+        near = [r for r in rows[max(0, at - 2):at + 3] if abs(r[5] - h) <= 0.2 * h]
+        left = min((r[1] for r in near if row[1] < r[2] <= row[2] + h), default=row[1])
+        right = max((r[2] for r in same if r[1] >= row[1] - 3 * h), default=row[2])
+        return min(left, row[1]), max(right, row[2])
 
     if body_h is None:   # the body type: the page's, else the region's own
         sizes = Counter()
@@ -293,7 +303,7 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
     prev = None
     for row in rows:
         text, x0, x1, top, bottom, h = row
-        left, right = edges(h)
+        left, right = edges(row)
         full = x1 >= right - FULL_SLACK * h
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
@@ -513,7 +523,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     furniture = [p.text for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) in drop]
     paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
     body = _body_size(paras)
-    paras = _headlines_first(paras, body)
+    paras = _before_vertical_headline(_headlines_first(paras, body), body)
     out: list[str] = []
     ratios: list[float] = []
     last: int | None = None      # where in `out` the last body paragraph is
@@ -524,15 +534,18 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
         region = (p.page, p.region)
         if is_body and last_para is not None and region not in with_body \
                 and (last_para.page, last_para.region) != region and last_para.full_end \
-                and not p.indented and last_was_region_end(paras, last_para):
+                and not p.indented and last_was_region_end(paras, last_para) \
+                and not _page_foot(paras, p, sizes[p.page]):
             out[last] = _join(out[last], p.text)
             last_para = p
             with_body.add(region)
             continue
         text = ("\u3000\u3000" + p.text) if (is_body and p.indented) else p.text
         out.append(text)
-        # (a line in headline type cut mid-sentence counts as body type)
-        ratios.append(p.h / body if body and (_is_headline(p, body) or p.h < HEADLINE_RATIO * body) else 1.0)
+        # A headline's ratio is at least HEADLINE_RATIO (a vertical subtitle at 1.6x too), any
+        # other line's under it (a line in headline type cut mid-sentence is body).
+        ratio = p.h / body if body else 1.0
+        ratios.append(max(ratio, HEADLINE_RATIO) if _is_headline(p, body) else min(ratio, 0.99 * HEADLINE_RATIO))
         if _is_headline(p, body):
             last_para = None   # text after a headline is another article's: never joined across it
         if is_body:
@@ -541,12 +554,43 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     return "\n".join(out), furniture, per_page, ratios
 
 
+def _is_vertical(p: _Para) -> bool:
+    """A paragraph of vertical text: a column far taller than wide, one character wide."""
+    width = p.x1 - p.x0
+    return len(p.text) > 1 and p.top - p.bottom > 1.5 * width and abs(width - p.h) <= 0.3 * p.h
+
+
 def _is_headline(p: _Para, body: float) -> bool:
     """Set in headline type, and not a line cut mid-sentence (a body line whose few
-    characters measured tall: "……活动；定")."""
+    characters measured tall: "……活动；定"). Vertical text set larger than the body is a
+    headline or its subtitle (a vertical subtitle beside its title at 1.6x: 甘肃法治报_2024-08-09_08,
+    a tune page of tests/data/epaper_pages)."""
     t = p.text.rstrip()
-    return bool(body) and p.h >= HEADLINE_RATIO * body and bool(t) \
+    ratio = OWN_HEADLINE_RATIO if _is_vertical(p) else HEADLINE_RATIO
+    return bool(body) and p.h >= ratio * body and bool(t) \
         and t[-1] not in "，,、；;：:" and "。" not in t
+
+
+def _before_vertical_headline(paras: list[_Para], body: float) -> list[_Para]:
+    """A line cut mid-sentence right before a vertical headline, whose sentence goes on in
+    another region right after it, is the article's first line set above the headline's
+    top (本报讯（新 / 甘肃·甘肃法治报…): it moves after the headline, where it is joined."""
+    out = list(paras)
+    k = 0
+    while k < len(out) - 2:
+        p = out[k]
+        is_body = abs(p.h - body) <= 0.05 * body
+        j = k + 1
+        while j < len(out) and out[j].page == p.page and _is_vertical(out[j]) and _is_headline(out[j], body):
+            j += 1
+        if is_body and p.full_end and p.text.rstrip()[-1:] not in "。！？”" and j > k + 1 \
+                and j < len(out) and abs(out[j].h - body) <= 0.05 * body and not out[j].indented \
+                and out[j].region != p.region:
+            out[k:j] = out[k + 1:j] + [p]
+            k = j
+            continue
+        k += 1
+    return out
 
 
 def _headlines_first(paras: list[_Para], body: float) -> list[_Para]:
@@ -580,6 +624,14 @@ def _headlines_first(paras: list[_Para], body: float) -> list[_Para]:
             out[start:end] = out[k:end] + out[start:k]
         k = end
     return out
+
+
+def _page_foot(paras: list[_Para], p: _Para, size: tuple[float, float]) -> bool:
+    """Whether p is a line at the foot of its page, in the bottom margin with nothing under
+    it (a footer "邮箱：… 新闻热线：…" on a page without a repeating one): never the end of
+    a sentence cut at a column foot."""
+    return p.top <= MARGIN * size[1] and not any(
+        q is not p and q.page == p.page and q.top < p.bottom for q in paras)
 
 
 def last_was_region_end(paras: list[_Para], p: _Para) -> bool:
