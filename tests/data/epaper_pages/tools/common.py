@@ -50,3 +50,31 @@ def write(name, newspaper, date, page, source, articles, furniture, note=None):
     (DIR / f"{name}.labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
     print(name, len(articles), "articles")
+
+
+_END = "。！？"
+_CLOSE = "”’」』）"
+
+
+def sentence_from(name, prefix):
+    """The whole sentence of the PDF's text (whitespace removed) that starts with prefix."""
+    text = _pdf_text(name)
+    i = text.index(norm(prefix))
+    j = i + len(norm(prefix))
+    while text[j] not in _END:
+        j += 1
+    j += 1
+    while j < len(text) and text[j] in _CLOSE:
+        j += 1
+    return text[i:j]
+
+
+def sentence_to(name, suffix):
+    """The whole sentence of the PDF's text (whitespace removed) that ends with suffix."""
+    text = _pdf_text(name)
+    s = norm(suffix)
+    j = text.index(s) + len(s)
+    i = j - len(s) - 1
+    while i >= 0 and not (text[i] in _END or (text[i] in _CLOSE and text[i - 1] in _END)):
+        i -= 1
+    return text[i + 1:j]
