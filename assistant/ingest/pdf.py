@@ -524,6 +524,9 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
     body = _body_size(paras)
     paras = _before_vertical_headline(_headlines_first(paras, body), body)
+    lowest: dict[int, list[float]] = {}   # the two lowest paragraph tops of each page
+    for q in paras:
+        lowest[q.page] = sorted(lowest.get(q.page, []) + [q.top])[:2]
     out: list[str] = []
     ratios: list[float] = []
     last: int | None = None      # where in `out` the last body paragraph is
@@ -535,7 +538,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
         if is_body and last_para is not None and region not in with_body \
                 and (last_para.page, last_para.region) != region and last_para.full_end \
                 and not p.indented and last_was_region_end(paras, last_para) \
-                and not _page_foot(paras, p, sizes[p.page]):
+                and not _page_foot(lowest, p, sizes[p.page]):
             out[last] = _join(out[last], p.text)
             last_para = p
             with_body.add(region)
@@ -626,12 +629,14 @@ def _headlines_first(paras: list[_Para], body: float) -> list[_Para]:
     return out
 
 
-def _page_foot(paras: list[_Para], p: _Para, size: tuple[float, float]) -> bool:
+def _page_foot(lowest: dict[int, list[float]], p: _Para, size: tuple[float, float]) -> bool:
     """Whether p is a line at the foot of its page, in the bottom margin with nothing under
     it (a footer "邮箱：… 新闻热线：…" on a page without a repeating one): never the end of
-    a sentence cut at a column foot."""
-    return p.top <= MARGIN * size[1] and not any(
-        q is not p and q.page == p.page and q.top < p.bottom for q in paras)
+    a sentence cut at a column foot. `lowest`: the two lowest paragraph tops of each page."""
+    tops = list(lowest.get(p.page, []))
+    if p.top in tops:
+        tops.remove(p.top)
+    return p.top <= MARGIN * size[1] and not any(t < p.bottom for t in tops)
 
 
 def last_was_region_end(paras: list[_Para], p: _Para) -> bool:
