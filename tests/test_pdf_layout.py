@@ -194,12 +194,12 @@ def test_feature_page_whose_three_subheads_are_set_larger_is_one_article(tmp_pat
 
 def test_real_epaper_pages_do_not_get_worse():
     """The real e-paper pages of tests/data/epaper_pages that the reader was fitted on (the
-    tune part): floors a little under the figures at the time of writing (P/R 0.53/0.60,
-    headings 0.93, bylines 0.87, dates 1.0; see its RESULTS.md; a5bd9aa had 0.50/0.53,
+    tune part): floors a little under the figures at the time of writing (P/R 0.556/0.667,
+    headings 0.933, bylines 0.933, dates 1.0; see its RESULTS.md; a5bd9aa had 0.50/0.53,
     0.60, 0.53, 0.60)."""
     from assistant.evaluation.pages import score_dir
 
     _, overall = score_dir(Path(__file__).parent / "data" / "epaper_pages", "tune")
-    assert overall["precision"] >= 0.52 and overall["recall"] >= 0.59
-    assert overall["heading_acc"] >= 0.9 and overall["byline_acc"] >= 0.85
+    assert overall["precision"] >= 0.54 and overall["recall"] >= 0.65
+    assert overall["heading_acc"] >= 0.9 and overall["byline_acc"] >= 0.9
     assert overall["date_acc"] == 1.0
