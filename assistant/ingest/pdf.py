@@ -249,6 +249,7 @@ class _Para:
     bottom: float
     page: int = 0
     region: int = 0
+    caption: bool = False   # set on or right under a picture: never joined to body text
 
 
 def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para]:
@@ -353,12 +354,79 @@ def page_paras(page, number: int = 0) -> list[_Para]:
     for f in frags:
         sizes[round(f.h * 2) / 2] += len(f.text)
     body_h = sizes.most_common(1)[0][0]
+    pictures = _pictures(page, frags, body_h)
+    captions = {id(pic): _caption_frags(pic, frags) for pic in pictures}
+    taken = {id(f) for fs in captions.values() for f in fs}
+    for pic in pictures:   # the picture with its caption is one block for the cut
+        fs = captions[id(pic)]
+        if fs:
+            pic.x0, pic.x1 = min([pic.x0] + [f.x0 for f in fs]), max([pic.x1] + [f.x1 for f in fs])
+            pic.y0, pic.y1 = min([pic.y0] + [f.y0 for f in fs]), max([pic.y1] + [f.y1 for f in fs])
+    regions: list[list[_Frag]] = []
+    for r in _xy_cut([f for f in frags if id(f) not in taken] + pictures, unit):
+        text = [f for f in r if f.text]
+        if text:
+            regions.append(text)
+        # A picture's caption is read as a region of its own after the region the picture
+        # stands in (the column beside or round it), flagged as a caption.
+        regions += [captions[id(f)] for f in r if not f.text and captions.get(id(f))]
+    caption_ids = {id(fs[0]) for fs in captions.values() if fs}
     out: list[_Para] = []
-    for k, region in enumerate(_stack(_xy_cut(frags, unit))):
+    for k, region in enumerate(_stack(regions, keep=caption_ids)):
+        is_caption = id(region[0]) in caption_ids
         for para in _region_paras(region, body_h):
-            para.page, para.region = number, k
+            para.page, para.region, para.caption = number, k, is_caption
             out.append(para)
     return out
+
+
+# A picture is at least this many body lines wide and high (smaller images are rules,
+# ornaments and logos set beside a headline) -- fitted on the tune pages of
+# tests/data/epaper_pages (photos 25-50 lines across; logos 4-6 lines high).
+PICTURE_MIN = 8
+
+
+def _pictures(page, frags: list[_Frag], body_h: float) -> list[_Frag]:
+    """The photos and graphics of a page as text-less fragments, so the XY cut never cuts
+    through one: the columns beside and under a photo set in the middle of an article are
+    read as the article's columns, and a graphic's title over it is read with it. An image
+    with text drawn over it is a background (a tinted box, a whole-page scan under its text
+    layer), not a picture."""
+    import pypdfium2.raw as raw
+
+    out: list[_Frag] = []
+    try:
+        objects = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    except Exception:   # an odd object tree: read the text without pictures
+        return out
+    for obj in objects:
+        x0, y0, x1, y1 = obj.get_bounds()
+        if x1 - x0 < PICTURE_MIN * body_h or y1 - y0 < PICTURE_MIN * body_h:
+            continue
+        over = sum((f.x1 - f.x0) * f.h for f in frags if x0 < (f.x0 + f.x1) / 2 < x1 and y0 < f.yc < y1)
+        if over < 0.1 * (x1 - x0) * (y1 - y0):   # a few lines on it: a graphic's title, a source
+            out.append(_Frag("", x0, y0, x1, y1))
+    return out
+
+
+def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
+    """The text set on a picture (a graphic's own lines) and its caption: the lines right
+    under it, within its width, each at most a line's gap below the one above (a caption
+    of several lines, its credit on the last), stopping at a paragraph gap."""
+    on = [f for f in frags if pic.x0 < (f.x0 + f.x1) / 2 < pic.x1 and pic.y0 < f.yc < pic.y1]
+    within = [f for f in frags if f.x0 >= pic.x0 - f.h and f.x1 <= pic.x1 + f.h and f.y1 <= pic.y0 + 0.3 * f.h]
+    under: list[_Frag] = []
+    bottom, gap = pic.y0, None
+    for f in sorted(within, key=lambda f: -f.y1):
+        if under and abs(f.yc - under[-1].yc) < 0.5 * f.h:
+            under.append(f)   # another piece of the same line ("…抓获。" and "警方供图")
+            continue
+        limit = 1.5 * f.h if gap is None else 0.8 * f.h
+        if bottom - f.y1 > limit:
+            break
+        under.append(f)
+        bottom, gap = min(x.y0 for x in under if abs(x.yc - f.yc) < 0.5 * f.h), 0.0
+    return on + under
 
 
 def page_text(page) -> str:
@@ -366,13 +434,14 @@ def page_text(page) -> str:
     return "\n".join(p.text for p in page_paras(page))
 
 
-def _stack(regions: list[list[_Frag]]) -> list[list[_Frag]]:
+def _stack(regions: list[list[_Frag]], keep: set[int] = frozenset()) -> list[list[_Frag]]:
     """Join a region to the one before it when it sits right below it in the same column
     (a justified line whose wide word gaps looked like a gutter cut the column there), so
-    the lines of a paragraph are joined across the cut. The reading order is unchanged."""
+    the lines of a paragraph are joined across the cut. The reading order is unchanged.
+    Regions whose first fragment's id is in `keep` (captions) stay apart."""
     out: list[list[_Frag]] = []
     for region in regions:
-        if out:
+        if out and id(region[0]) not in keep and id(out[-1][0]) not in keep:
             above = out[-1]
             h = median(f.h for f in above + region)
             ax0, ax1 = min(f.x0 for f in above), max(f.x1 for f in above)
@@ -505,6 +574,11 @@ HEADLINE_RATIO = 1.8
 OWN_HEADLINE_RATIO = 1.3
 
 
+# The ratio `pdf_marked` gives a caption line (set on or right under a picture): no type
+# size is 0, so a reader tells captions from body and headline lines.
+CAPTION_RATIO = 0.0
+
+
 def pdf_layout(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]]:
     """`pdf_document`, and for each page its text and its running header/footer lines (so
     an article is given the page it starts on)."""
@@ -514,7 +588,7 @@ def pdf_layout(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
 
 def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]], list[float]]:
     """`pdf_layout`, and for each line of the text its type size over the body type's (a
-    headline is set HEADLINE_RATIO or more times larger)."""
+    headline is set HEADLINE_RATIO or more times larger; a caption line has CAPTION_RATIO)."""
     pages, sizes = _read_pages(data)
     drop = _running(pages, sizes)
     per_page = [(" ".join(p.text for k, p in enumerate(page) if (n, k) not in drop),
@@ -523,7 +597,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     furniture = [p.text for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) in drop]
     paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
     body = _body_size(paras)
-    paras = _before_vertical_headline(_headlines_first(paras, body), body)
+    paras = _name_after_vertical_headline(_before_vertical_headline(_headlines_first(paras, body), body), body)
     lowest: dict[int, list[float]] = {}   # the two lowest paragraph tops of each page
     for q in paras:
         lowest[q.page] = sorted(lowest.get(q.page, []) + [q.top])[:2]
@@ -533,7 +607,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     last_para: _Para | None = None
     with_body: set[tuple[int, int]] = set()   # regions where body text has started
     for p in paras:
-        is_body = body and abs(p.h - body) <= 0.05 * body   # 9 and 10 point differ by 10%
+        is_body = body and abs(p.h - body) <= 0.05 * body and not p.caption   # 9 and 10 point differ by 10%
         region = (p.page, p.region)
         if is_body and last_para is not None and region not in with_body \
                 and (last_para.page, last_para.region) != region and last_para.full_end \
@@ -548,6 +622,9 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
         # A headline's ratio is at least HEADLINE_RATIO (a vertical subtitle at 1.6x too), any
         # other line's under it (a line in headline type cut mid-sentence is body).
         ratio = p.h / body if body else 1.0
+        if p.caption:
+            ratios.append(CAPTION_RATIO)
+            continue
         ratios.append(max(ratio, HEADLINE_RATIO) if _is_headline(p, body) else min(ratio, 0.99 * HEADLINE_RATIO))
         if _is_headline(p, body):
             last_para = None   # text after a headline is another article's: never joined across it
@@ -584,15 +661,41 @@ def _before_vertical_headline(paras: list[_Para], body: float) -> list[_Para]:
         p = out[k]
         is_body = abs(p.h - body) <= 0.05 * body
         j = k + 1
-        while j < len(out) and out[j].page == p.page and _is_vertical(out[j]) and _is_headline(out[j], body):
+        # The vertical headline, and the author's name set vertical beside it (思想纵横 pieces of
+        # 人民日报_2018-01-03_07, a tune page of tests/data/epaper_pages).
+        while j < len(out) and out[j].page == p.page and _is_vertical(out[j]) \
+                and (_is_headline(out[j], body) or len(out[j].text.replace(" ", "")) <= 8):
             j += 1
-        if is_body and p.full_end and p.text.rstrip()[-1:] not in "。！？”" and j > k + 1 \
+        run = out[k + 1:j]
+        if is_body and p.full_end and p.text.rstrip()[-1:] not in "。！？”" \
+                and any(_is_headline(q, body) for q in run) \
                 and j < len(out) and abs(out[j].h - body) <= 0.05 * body and not out[j].indented \
                 and out[j].region != p.region:
-            out[k:j] = out[k + 1:j] + [p]
+            # Vertical lines read right to left: the headline, then the name left of it.
+            out[k:j] = sorted(run, key=lambda q: -q.x1) + [p]
             k = j
             continue
         k += 1
+    return out
+
+
+def _is_vertical_name(p: _Para, body: float) -> bool:
+    """A short vertical line not in headline type: the author's name set beside a vertical
+    headline (人民日报 思想纵横 / 大家手笔 pieces)."""
+    return _is_vertical(p) and not _is_headline(p, body) and len(p.text.replace(" ", "")) <= 8
+
+
+def _name_after_vertical_headline(paras: list[_Para], body: float) -> list[_Para]:
+    """Vertical lines read right to left, but the XY cut reads columns left to right: the
+    author's name set left of a vertical headline came before it and went to the article
+    above. It moves right after the headline (人民日报_2018-01-04_07, a tune page of
+    tests/data/epaper_pages)."""
+    out = list(paras)
+    for k in range(1, len(out)):
+        h, q = out[k], out[k - 1]
+        if _is_vertical(h) and _is_headline(h, body) and _is_vertical_name(q, body) \
+                and q.page == h.page and q.x1 <= h.x0 + 0.5 * body:
+            out[k - 1], out[k] = h, q
     return out
 
 

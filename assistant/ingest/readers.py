@@ -192,13 +192,23 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page import _rejoin_jumps, _to_articles
-    from assistant.ingest.pdf import OWN_HEADLINE_RATIO
+    from assistant.ingest.page import _credit_only, _photo_credit, _rejoin_jumps, _to_articles
+    from assistant.ingest.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
     size = {line.strip(): r for line, r in zip(lines, ratios)}
 
     segments: list[tuple[list[tuple[str, float]], list[str]]] = [([], [])]
+    # The caption lines the layout found (on or right under a picture), by segment: they
+    # are the captions of the article they stand in, never its body.
+    laid_captions: dict[int, list[str]] = {}
     for line, r in zip(lines, ratios):
+        if r == CAPTION_RATIO and line.strip():
+            caps = laid_captions.setdefault(len(segments) - 1, [])
+            if caps and _credit_only(line.strip()) and not _photo_credit(caps[-1]):
+                caps[-1] = f"{caps[-1]} {line.strip()}"   # its credit, on a line below
+            else:
+                caps.append(line.strip())
+            continue
         if r >= headline and line.strip():
             heads, body = segments[-1]
             if any(b.strip() for b in body):
@@ -211,8 +221,10 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
         else:
             segments[-1][1].append(line)
     drafts: list[_Draft] = []
-    for heads, body in segments:
+    for n, (heads, body) in enumerate(segments):
         found = _PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
+        if found and laid_captions.get(n):
+            found[-1 if not heads else 0].captions += laid_captions[n]
         if not heads or not found:
             drafts += found
             continue
@@ -233,7 +245,8 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             elif extra.byline:
                 d.signoffs.append(extra.byline)
         drafts.append(d)
-    return _to_articles(_rejoin_jumps(_lines("\n".join(lines)), drafts), source, stem)
+    body_lines = [line for line, r in zip(lines, ratios) if r != CAPTION_RATIO]
+    return _to_articles(_rejoin_jumps(_lines("\n".join(body_lines)), drafts), source, stem)
 
 
 def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
