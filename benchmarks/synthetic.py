@@ -43,8 +43,10 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.paths import DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CMRC = ROOT.parent / "shared" / "bench" / "cmrc2018_dev.json"
+DEFAULT_CMRC = DATA / "cmrc2018_dev.json"
 CACHE = Path(".cache") / "bench"
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9]+$")
 FILLERS = ["的", "，", "了", "和", "在", "是"]
@@ -294,6 +296,7 @@ def step_query(args) -> dict:
         lat = {"retrieval": percentiles(retrieval), "answer": percentiles(answer),
                "faiss": percentiles(flat)}
         chunks = len(index.docs)
+        plan = index.manifest.get("dense")
     else:
         index = _load_llama(Path(args.store), emb)
         load_s = time.perf_counter() - t0
@@ -310,8 +313,9 @@ def step_query(args) -> dict:
         lat = {"retrieval": percentiles(retrieval), "faiss": percentiles(flat)}
         found = None
         chunks = int(index.vector_store.client.ntotal)
+        plan = {"kind": "exact-fp32"}   # faiss.IndexFlatIP
     after = rss_mb()
-    return {"system": args.system, "chunks": chunks, "queries": len(retrieval),
+    return {"system": args.system, "chunks": chunks, "queries": len(retrieval), "plan": plan,
             "load_s": round(load_s, 2), "rss_base_mb": round(base, 1),
             "rss_loaded_mb": round(loaded, 1), "index_mb": round(loaded - base, 1),
             "rss_after_queries_mb": round(after, 1),

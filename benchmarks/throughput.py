@@ -21,8 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.paths import DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CMRC = ROOT.parent / "shared" / "bench" / "cmrc2018_dev.json"
+DEFAULT_CMRC = DATA / "cmrc2018_dev.json"
 
 
 def _articles(path: Path, n: int):

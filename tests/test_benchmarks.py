@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.paths import DATA  # ../shared/bench, or beside the main checkout, or $BENCH_DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "bench"
 COMMITTED = ROOT / "benchmarks" / "RESULTS.md"
 
 pytestmark = pytest.mark.slow

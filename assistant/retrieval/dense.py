@@ -6,7 +6,7 @@ version folder and needing no server. Its ids are row numbers. Which FAISS index
 on the size (`dense_plan`): exact search below `APPROX_THRESHOLD` chunks, an HNSW graph
 above it (`IndexHNSWSQ`); the plan is recorded in the manifest ("dense"). Other stores
 (Milvus: `milvus.py`) hold nodes by their chunk id instead; `DenseStore` hides the
-difference.
+difference. milvus.py imports this module, never the reverse (store.open_dense picks one).
 """
 from __future__ import annotations
 
@@ -219,18 +219,6 @@ def load_faiss(folder: Path, plan: dict | None = None) -> DenseStore:
     if plan and plan.get("kind") == "hnsw":
         store.client.hnsw.efSearch = plan["efSearch"]
     return DenseStore(store)
-
-
-def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:
-    """The dense store a version's manifest names: FAISS in `folder` unless it says Milvus.
-
-    `vector_store` (a --vector-store value) overrides where the manifest's store is.
-    """
-    if not manifest.get("vector_store") and not vector_store:
-        return load_faiss(folder, manifest.get("dense"))
-    from assistant.retrieval import milvus
-
-    return milvus.open_dense(folder, manifest.get("vector_store"), vector_store, docs)
 
 
 def faiss_vectors(folder: Path) -> np.ndarray:

@@ -12,7 +12,7 @@ sentence vectors are stored, so this costs a read of those chunks' sentence rows
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 from llama_index.core.llms import MockLLM
@@ -22,8 +22,20 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.retrieval.tokens import match_terms
 
-if TYPE_CHECKING:
-    from assistant.retrieval.store import NewsIndex
+
+
+class SearchableIndex(Protocol):
+    """What these retrievers read of a loaded index (store.NewsIndex is one): its
+    document store (`docs.node`, `docs.chunk_sentence_rows`), embedder, dense store
+    (`dense.query`), BM25 index (`sparse.search`) and sentence vectors. Named here so
+    that this module does not import store.py, which imports it."""
+
+    docs: Any
+    embedder: Any
+    dense: Any
+    sparse: Any
+
+    def sentence_vector_rows(self, rows: np.ndarray) -> np.ndarray: ...
 
 # Fitted on CMRC 2018 dev (848 passages, 3,219 questions; benchmarks/RESULTS.md): 0.4
 # dense / 0.6 BM25 gave the best gold-passage-first rate of 0.3/0.4/0.5/0.6 tried.
@@ -35,7 +47,7 @@ CANDIDATES = 50
 class _IndexRetriever(BaseRetriever):
     """A retriever over one loaded index, returning its top `similarity_top_k` chunks."""
 
-    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES,
+    def __init__(self, index: SearchableIndex, similarity_top_k: int = CANDIDATES,
                  allowed: np.ndarray | None = None):
         super().__init__()
         self._index = index
@@ -55,7 +67,7 @@ class DenseRetriever(_IndexRetriever):
     and re-ordered. A chunk's vector averages its sentences, so one sentence that says
     what the question asks is diluted by the rest; its own vector is not."""
 
-    def __init__(self, index: "NewsIndex", similarity_top_k: int = CANDIDATES,
+    def __init__(self, index: SearchableIndex, similarity_top_k: int = CANDIDATES,
                  allowed: np.ndarray | None = None, sentence_share: float = 0.0):
         super().__init__(index, similarity_top_k, allowed)
         self._share = sentence_share
@@ -71,7 +83,7 @@ class DenseRetriever(_IndexRetriever):
         return self._nodes(rows, sims)
 
 
-def best_sentence_blend(index: "NewsIndex", qvec: np.ndarray, rows: np.ndarray,
+def best_sentence_blend(index: SearchableIndex, qvec: np.ndarray, rows: np.ndarray,
                         sims: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
     """Chunk rows re-scored by `(1 - share) * sims + share * their best sentence's
     similarity to `qvec`, best first (ties keep the given order)."""
@@ -100,7 +112,7 @@ class SparseRetriever(_IndexRetriever):
                                                       self._k, self._allowed))
 
 
-def hybrid_retriever(index: "NewsIndex", similarity_top_k: int = 8,
+def hybrid_retriever(index: SearchableIndex, similarity_top_k: int = 8,
                      candidates: int = CANDIDATES,
                      dense_weight: float = DENSE_WEIGHT,
                      allowed: np.ndarray | None = None,

@@ -36,7 +36,7 @@ from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
 from assistant.retrieval import milvus, versions
 from assistant.retrieval.dense import (DenseStore, build_faiss, dense_plan, faiss_vectors,
-                                       open_dense, read_faiss, same_plan, save_faiss)
+                                       load_faiss, read_faiss, same_plan, save_faiss)
 from assistant.answering.guard import sentence_flags
 from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
@@ -285,6 +285,17 @@ class NewsIndex:
         nodes = retriever.retrieve(QueryBundle(query_str=text, embedding=qvec.tolist()))
         return [Hit(chunk=n.node.metadata["chunk_row"], score=float(n.score or 0.0))
                 for n in nodes]
+
+
+def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:
+    """The dense store a version's manifest names: FAISS in `folder` unless it says Milvus.
+
+    `vector_store` (a --vector-store value) overrides where the manifest's store is.
+    Here rather than in dense.py, which milvus.py imports: store.py knows both.
+    """
+    if not manifest.get("vector_store") and not vector_store:
+        return load_faiss(folder, manifest.get("dense"))
+    return milvus.open_dense(folder, manifest.get("vector_store"), vector_store, docs)
 
 
 def open_index(index_dir: str | Path) -> NewsIndex:
