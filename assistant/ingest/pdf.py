@@ -175,6 +175,37 @@ def _row_into_columns(runs: list[list[_Frag]], unit: float) -> list[list[_Frag]]
     return out
 
 
+def _row_end(frags: list[_Frag], gutters: list[float], unit: float) -> float | None:
+    """Where a blank between two rows of articles ends: a blank across the columns left of a
+    gutter (the foot of one article over the headline of the next) that goes on right of it
+    up to a column that runs past it (a side column of briefs or a table). The columns up to
+    that point are a stack of articles to be cut into its rows before its columns: the x of
+    the narrow gap where the blank ends is returned as a cut, or None. 辽沈晚报_2021-03-23_05
+    (a tune page of tests/data/epaper_pages): 早市附近发生车祸 over 本周气温 and 3名政法系统干部,
+    a weather table beside them, a gap of 0.9 line between them."""
+    cov = _coverage(frags)
+    for g in gutters:
+        left = [f for f in frags if f.x1 <= g]
+        right = [f for f in frags if f.x0 >= g]
+        if not left or not right:
+            continue
+        runs = _split_bands(_bands(left), unit)
+        for above, below in zip(runs, runs[1:]):
+            top, bottom = min(f.y0 for f in above), max(f.y1 for f in below)
+            crossing = [f for f in right if f.y0 < top and f.y1 > bottom]
+            if not crossing:
+                continue   # a blank across the whole region: cut there as before
+            end = min(f.x0 for f in crossing)
+            if end - g < 5 * unit:
+                continue
+            # The last narrow gap through the whole region before that column.
+            gaps = [(a1 + b0) / 2 for (_, a1), (b0, _) in zip(cov, cov[1:])
+                    if g < a1 and b0 <= end and b0 - a1 > 0.3 * unit]
+            if gaps:
+                return gaps[-1]
+    return None
+
+
 def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]]:
     """Fragments -> regions in reading order; each region is one column of lines."""
     bands = _bands(frags)
@@ -189,6 +220,9 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
         if len(runs) > 1:
             return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
         cuts = [x for x, _ in gutters]
+        row_end = _row_end(frags, cuts, unit)
+        if row_end is not None:
+            cuts = [row_end]
         columns: list[list[_Frag]] = [[] for _ in range(len(cuts) + 1)]
         for f in frags:
             columns[sum(1 for c in cuts if f.x0 > c)].append(f)
@@ -413,19 +447,30 @@ def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
     """The text set on a picture (a graphic's own lines) and its caption: the lines right
     under it, within its width, each at most a line's gap below the one above (a caption
     of several lines, its credit on the last), stopping at a paragraph gap."""
+    from assistant.ingest.page import _photo_credit
+
     on = [f for f in frags if pic.x0 < (f.x0 + f.x1) / 2 < pic.x1 and pic.y0 < f.yc < pic.y1]
-    within = [f for f in frags if f.x0 >= pic.x0 - f.h and f.x1 <= pic.x1 + f.h and f.y1 <= pic.y0 + 0.3 * f.h]
+    # Under it: mostly within its width (a caption line may run a little past its edge).
+    within = [f for f in frags if min(f.x1, pic.x1) - max(f.x0, pic.x0) >= 0.5 * (f.x1 - f.x0)
+              and f.y1 <= pic.y0 + 0.3 * f.h]
     under: list[_Frag] = []
-    bottom, gap = pic.y0, None
+    line: list[_Frag] = []
+    bottom = pic.y0
     for f in sorted(within, key=lambda f: -f.y1):
-        if under and abs(f.yc - under[-1].yc) < 0.5 * f.h:
-            under.append(f)   # another piece of the same line ("…抓获。" and "警方供图")
+        if line and abs(f.yc - line[0].yc) < 0.5 * f.h:
+            line.append(f)   # another piece of the same line ("…抓获。" and "警方供图")
             continue
-        limit = 1.5 * f.h if gap is None else 0.8 * f.h
-        if bottom - f.y1 > limit:
+        if line:
+            under += line
+            bottom = min(x.y0 for x in line)
+            if _photo_credit(" ".join(x.text for x in sorted(line, key=lambda x: x.x0))):
+                line = []
+                break   # the credit closes the caption
+        if bottom - f.y1 > (1.5 if not under else 0.8) * f.h:
+            line = []
             break
-        under.append(f)
-        bottom, gap = min(x.y0 for x in under if abs(x.yc - f.yc) < 0.5 * f.h), 0.0
+        line = [f]
+    under += line
     return on + under
 
 

@@ -192,7 +192,8 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page import _credit_only, _photo_credit, _rejoin_jumps, _to_articles
+    from assistant.ingest.page import (_credit_only, _join, _photo_credit, _rejoin_jumps, _to_articles,
+                                       caption_photographers)
     from assistant.ingest.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
     size = {line.strip(): r for line, r in zip(lines, ratios)}
@@ -201,14 +202,19 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     # The caption lines the layout found (on or right under a picture), by segment: they
     # are the captions of the article they stand in, never its body.
     laid_captions: dict[int, list[str]] = {}
+    after_caption = False
     for line, r in zip(lines, ratios):
         if r == CAPTION_RATIO and line.strip():
             caps = laid_captions.setdefault(len(segments) - 1, [])
-            if caps and _credit_only(line.strip()) and not _photo_credit(caps[-1]):
+            if caps and after_caption and _credit_only(line.strip()) and not _photo_credit(caps[-1]):
                 caps[-1] = f"{caps[-1]} {line.strip()}"   # its credit, on a line below
+            elif caps and after_caption and not _photo_credit(caps[-1]):
+                caps[-1] = _join(caps[-1], line.strip())   # the caption's next line
             else:
                 caps.append(line.strip())
+            after_caption = True
             continue
+        after_caption = after_caption and not line.strip()
         if r >= headline and line.strip():
             heads, body = segments[-1]
             if any(b.strip() for b in body):
@@ -222,9 +228,17 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             segments[-1][1].append(line)
     drafts: list[_Draft] = []
     for n, (heads, body) in enumerate(segments):
+        caps = laid_captions.get(n, [])
+        if heads and caps and not any(b.strip() for b in body):
+            # A headline over a picture with no text of its own: a photo story when a
+            # caption names a photographer (its captions are its text, read as before),
+            # else a graphic's title and notes (数据来源…, 制图…), not an article.
+            if not any(caption_photographers(c) for c in caps):
+                continue
+            body, caps = caps, []
         found = _PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
-        if found and laid_captions.get(n):
-            found[-1 if not heads else 0].captions += laid_captions[n]
+        if found and caps:
+            found[-1 if not heads else 0].captions += caps
         if not heads or not found:
             drafts += found
             continue
