@@ -364,7 +364,11 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
                 prev = row
                 continue
         many = sum(1 for r in rows if abs(r[5] - h) <= 0.2 * h) >= 2
-        out.append(_Para(text, h, indented=many and x0 > left + 0.6 * h, full_end=full,
+        # A line set in by more than an indent that ends at the right edge is set flush
+        # right (a byline, a credit under the text: "辽沈晚报特派朝阳记者 张辉"), not a line
+        # cut mid-sentence that runs on in the next column.
+        flush_right = full and x0 > left + 3 * h
+        out.append(_Para(text, h, indented=many and x0 > left + 0.6 * h, full_end=full and not flush_right,
                          x0=x0, x1=x1, top=top, bottom=bottom))
         prev = row
     return out
@@ -643,6 +647,10 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     paras = [p for n, page in enumerate(pages) for k, p in enumerate(page) if (n, k) not in drop]
     body = _body_size(paras)
     paras = _name_after_vertical_headline(_before_vertical_headline(_headlines_first(paras, body), body), body)
+    paras = _columns_under_headline(paras, body)
+    table = _table_cells(paras)
+    furniture += [p.text for p in paras if id(p) in table]
+    paras = [p for p in paras if id(p) not in table]
     lowest: dict[int, list[float]] = {}   # the two lowest paragraph tops of each page
     for q in paras:
         lowest[q.page] = sorted(lowest.get(q.page, []) + [q.top])[:2]
@@ -721,6 +729,76 @@ def _before_vertical_headline(paras: list[_Para], body: float) -> list[_Para]:
             k = j
             continue
         k += 1
+    return out
+
+
+_SENTENCE_MARKS = re.compile(r"[，。、；！？“”,;!?]")
+TABLE_MIN = 5   # lines in a run of cells, at least two of them with figures
+
+
+def _cell_like(p: _Para) -> bool:
+    """A table cell or a row of them: no sentence punctuation ("晴转多云", "17~4",
+    "城市大连鞍山抚顺…", "16~113~-218~3…")."""
+    from assistant.ingest.page import _is_byline_line
+
+    t = p.text.replace(" ", "")
+    return bool(t) and not _SENTENCE_MARKS.search(t) and not _is_byline_line(p.text)
+
+
+def _table_cells(paras: list[_Para]) -> set[int]:
+    """ids of the paragraphs of a table (a weather table, a price list): a run of at least
+    TABLE_MIN cell-like lines in reading order, two of them with figures. Not article
+    text: they go with the page's furniture. Fitted on the weather table of
+    辽沈晚报_2021-03-23_05 (a tune page of tests/data/epaper_pages)."""
+    out: set[int] = set()
+    run: list[_Para] = []
+    for p in paras + [None]:
+        if p is not None and _cell_like(p) and (not run or run[-1].page == p.page):
+            run.append(p)
+            continue
+        if len(run) >= TABLE_MIN and sum(1 for q in run if any(c.isdigit() for c in q.text)) >= 2:
+            out.update(id(q) for q in run)
+        run = [p] if p is not None and _cell_like(p) else []
+    return out
+
+
+def _columns_under_headline(paras: list[_Para], body: float) -> list[_Para]:
+    """A column that starts right under a headline (within two lines of its foot, under its
+    span) is that headline's article's, even when the XY cut read it after another article
+    (a side column whose top holds the last paragraphs of the article beside it, with a
+    table under them: 辽沈晚报_2021-03-23_05, a tune page of tests/data/epaper_pages). Its
+    paragraphs move to the end of that article: right before the next headline after the
+    owner's in reading order."""
+    out = list(paras)
+    heads = [p for p in out if _is_headline(p, body) and not _is_vertical(p)]
+    seen: set[tuple[int, int]] = set()
+    k = 0
+    while k < len(out):
+        p = out[k]
+        region = (p.page, p.region)
+        if region in seen or _is_headline(p, body):
+            k += 1
+            continue
+        seen.add(region)
+        width = p.x1 - p.x0
+        owners = [h for h in heads if h.page == p.page and h.bottom >= p.top
+                  and min(h.x1, p.x1) - max(h.x0, p.x0) >= 0.3 * width]
+        owner = min(owners, key=lambda h: h.bottom, default=None)
+        if owner is None or owner.bottom - p.top > 2 * body:
+            k += 1
+            continue
+        at = out.index(owner)
+        end = at + 1
+        while end < len(out) and _is_headline(out[end], body) and out[end].region == owner.region:
+            end += 1   # the owner's own subtitle
+        nxt = next((j for j in range(end, k) if _is_headline(out[j], body)), None)
+        if nxt is None:
+            k += 1
+            continue
+        run = [q for q in out[k:] if (q.page, q.region) == region]
+        rest = [q for q in out[nxt:] if (q.page, q.region) != region]
+        out = out[:nxt] + run + rest
+        k = nxt + len(run)
     return out
 
 
