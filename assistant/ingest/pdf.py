@@ -812,13 +812,26 @@ def _name_after_vertical_headline(paras: list[_Para], body: float) -> list[_Para
     """Vertical lines read right to left, but the XY cut reads columns left to right: the
     author's name set left of a vertical headline came before it and went to the article
     above. It moves right after the headline (人民日报_2018-01-04_07, a tune page of
-    tests/data/epaper_pages)."""
+    tests/data/epaper_pages), and a run of vertical headline lines is read right to left."""
     out = list(paras)
     for k in range(1, len(out)):
         h, q = out[k], out[k - 1]
         if _is_vertical(h) and _is_headline(h, body) and _is_vertical_name(q, body) \
                 and q.page == h.page and q.x1 <= h.x0 + 0.5 * body:
             out[k - 1], out[k] = h, q
+    # A vertical title with its vertical subtitle and the author's name beside it: the
+    # title (the largest type) first, then the others right to left (金川警方破获一起特大传销案
+    # with its subtitle right of it, 甘肃法治报_2024-08-09_08, a tune page).
+    k = 0
+    while k < len(out):
+        j = k
+        while j < len(out) and out[j].page == out[k].page and _is_vertical(out[j]) \
+                and (_is_headline(out[j], body) or _is_vertical_name(out[j], body)):
+            j += 1
+        if j - k >= 2:
+            top = max(out[k:j], key=lambda q: q.h)
+            out[k:j] = [top] + sorted((q for q in out[k:j] if q is not top), key=lambda q: -q.x1)
+        k = max(j, k + 1)
     return out
 
 
