@@ -233,6 +233,11 @@ def test_eval_qa_split_and_categories_through_the_cli(seed_index_dir, tmp_path, 
     bad.quiet = True
     assert ev.main(bad) == 2
     assert "no case has split 'nope'" in capsys.readouterr().err
+    odd = build_parser().parse_args(["eval", "--qa", str(TESTS / "seed_dev.jsonl"),
+                                     "--questions-from", "other.json"])
+    capsys.readouterr()
+    assert ev.main(odd) == 2
+    assert "--questions-from goes with --squad" in capsys.readouterr().err
 
 
 def test_eval_cli_human_readable_and_errors(seed_index_dir, capsys):

@@ -24,7 +24,6 @@ KNOWN = [
      "assistant.answering.extractive", "assistant.answering.lists",
      "assistant.answering.shortanswer", "assistant.answering.verify"},
     {"assistant.pipeline", "assistant.worker"},
-    {"assistant.apps.cli", "assistant.evaluation.evaluate"},
 ]
 
 

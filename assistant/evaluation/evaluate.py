@@ -778,6 +778,9 @@ def main(args) -> int:
     if getattr(args, "split", None) and getattr(args, "squad", None):
         log("--split goes with --qa (a question set's \"split\" field)")
         return 2
+    if getattr(args, "questions_from", None) and not getattr(args, "squad", None):
+        log("--questions-from goes with --squad")
+        return 2
     limit = getattr(args, "limit", None)
     if limit is not None and limit < 1:
         log("--limit must be at least 1")
@@ -816,32 +819,3 @@ def main(args) -> int:
         if getattr(args, "misses", None):
             print(f"{run.report['misses']} misses written to {args.misses}")
     return 0
-
-
-def add_arguments(pe) -> None:
-    """Options of `assistant eval` this module adds to the CLI's own (see `_cli`)."""
-    pe.add_argument("--questions-from", metavar="OTHER.json", default=None,
-                    help="with --squad: ask the questions of this SQuAD file (same question "
-                         "ids, e.g. XQuAD English over the Chinese paragraphs)")
-
-
-def _cli(argv: list[str] | None = None) -> int:
-    """`python -m assistant.evaluation.evaluate ARGS`: `assistant eval ARGS` with the
-    options of `add_arguments` as well."""
-    import argparse
-
-    from assistant.apps.cli import build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    pe = sub.choices["eval"]
-    if not any("--questions-from" in a.option_strings for a in pe._actions):
-        add_arguments(pe)
-    args = parser.parse_args(["eval", *(sys.argv[1:] if argv is None else argv)])
-    if getattr(args, "questions_from", None) and not getattr(args, "squad", None):
-        parser.error("--questions-from goes with --squad")
-    return main(args)
-
-
-if __name__ == "__main__":
-    sys.exit(_cli())
