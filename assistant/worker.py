@@ -2,7 +2,7 @@
 
 The server (`Assistant.add_uploads`) runs `python -m assistant.worker`, which lowers its
 CPU priority (nice, `$ASSISTANT_WORKER_NICE`, default 10), takes the index folder's
-writer lock and runs `pipeline.add_to_index`. Why a process and not a thread: the
+writer lock and runs `indexing.add_to_index`. Why a process and not a thread: the
 embedder serialises its calls (one lock around the C engine), so a question's query
 embedding would wait behind every batch of an upload, and the engine's OpenMP threads
 would take both cores at the same priority as the questions; a niced process leaves
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         os.nice(int(os.environ.get(ENV_NICE, "10")))
     except (OSError, ValueError):
         pass
-    from assistant.pipeline import add_to_index
+    from assistant.indexing import add_to_index
 
     try:
         report, errors = add_to_index(

@@ -418,7 +418,7 @@ def test_full_disk_and_read_only_folder_give_one_line_and_keep_the_index(tmpfs, 
 def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path, monkeypatch):
     import errno
 
-    from assistant import pipeline
+    from assistant import indexing, pipeline
     from assistant.apps.ui import ChatApp
 
     _, _, _, index_dir, *_ = bad_run
@@ -429,7 +429,7 @@ def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(index_dir / "tmp-x"))
 
-    monkeypatch.setattr(pipeline, "build_index", full_disk)
+    monkeypatch.setattr(indexing, "build_index", full_disk)
     monkeypatch.setenv("ASSISTANT_INDEX_WORKER", "0")   # build in this process, patched
     ui = ChatApp(app, upload_dir=tmp_path / "uploads")
     new = tmp_path / "new.txt"

@@ -23,7 +23,6 @@ KNOWN = [
      "assistant.answering.answerability", "assistant.answering.calibration",
      "assistant.answering.extractive", "assistant.answering.lists",
      "assistant.answering.shortanswer", "assistant.answering.verify"},
-    {"assistant.pipeline", "assistant.worker"},
 ]
 
 

@@ -392,7 +392,7 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
     """
     from assistant.retrieval.embedding import resolve_embedder
     from assistant.retrieval.store import build_index
-    from assistant.pipeline import _tqdm_progress
+    from assistant.indexing import tqdm_progress
 
     index_dir = Path(index_dir)
     spec = resolve_embedder(embed_model).spec
@@ -400,7 +400,7 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
         return {"built": False, "seconds": 0.0, "embedded": 0, "reused": None}
     if log:
         log(f"indexing {len(articles)} articles into {index_dir}")
-    progress = _tqdm_progress("embedding") if progress_bar else None
+    progress = tqdm_progress("embedding") if progress_bar else None
     report = build_index(articles, index_dir, embed_model=embed_model, progress=progress)
     return {"built": True, "seconds": round(report.seconds, 2), "embedded": report.embedded,
             "reused": report.reused, "chunks": report.chunks, "sentences": report.sentences}
