@@ -263,7 +263,7 @@ def add_to_index(index_dir: str | Path, paths: list[str], stage: Stage | None = 
     """
     root = Path(index_dir)
     with versions.writer_lock(root, what=f"indexing {len(paths)} uploaded file(s)",
-                              wait_message=wait_message or versions._default_wait_message):
+                              wait_message=wait_message or versions.print_wait_message):
         version = current_version(root)
         if version is None:
             raise IndexNotFound(f"no index in {root} to add to: build one with "

@@ -98,9 +98,9 @@ def gold_kind(answer: str) -> str:
     """number / date / person / place / other, read from a gold answer's text."""
     from jieba import posseg
 
-    from assistant.retrieval.tokens import _get_jieba, simplified
+    from assistant.retrieval.tokens import get_jieba, simplified
 
-    _get_jieba()
+    get_jieba()
     a = simplified(answer).strip().strip("。，,. ")
     if not a:
         return "other"

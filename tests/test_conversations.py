@@ -94,6 +94,18 @@ def test_store_refuses_a_newer_schema_and_a_non_database(tmp_path):
         ConversationStore(bad)
 
 
+def test_event_values_are_read_the_public_way():
+    """What static/ui.js sends with `trigger('pick', {id})` reaches the handlers through
+    gradio's EventData attributes (not its private `_data`); a missing value is None."""
+    import gradio as gr
+
+    from assistant.apps.ui.workspace import event_value
+
+    evt = gr.EventData(None, {"id": "c1", "turn": 0})
+    assert event_value(evt, "id") == "c1" and event_value(evt, "turn") == 0
+    assert event_value(evt, "n") is None and event_value(gr.EventData(None, None), "id") is None
+
+
 def test_several_logins():
     assert parse_logins(None) is None
     assert parse_logins(["ann:pw1", "bob:p:w2"]) == [("ann", "pw1"), ("bob", "p:w2")]

@@ -121,9 +121,9 @@ def _subject_start(frame: str, at: int) -> int:
 def _noun_head(words: list[tuple[str, str]]) -> bool:
     """Whether a phrase ends in a noun (a thing, place, person or organisation), not in
     a number, measure word or time (第二届, 明年)."""
-    from assistant.answering.question import _is_nominal
+    from assistant.answering.question import is_nominal
 
-    return bool(words) and _is_nominal(words, len(words) - 1) and \
+    return bool(words) and is_nominal(words, len(words) - 1) and \
         words[-1][1] not in ("m", "q", "t", "mq")
 
 
@@ -226,11 +226,12 @@ def rewrites(text: str, turns: list[Turn]) -> list[str]:
 def _after_ellipsis(q) -> str | None:
     """"那工匠学院呢？设立了几家企业分院？": a "那X呢" clause, then a question without a
     subject of its own, is that question about X ("工匠学院设立了几家企业分院？")."""
-    from assistant.answering.question import _clauses, _simplified
+    from assistant.answering.question import word_clauses
+    from assistant.retrieval.tokens import simplified
 
-    if q.lang != "zh" or q.elliptical or len(_simplified(q.text)) != len(q.text):
+    if q.lang != "zh" or q.elliptical or len(simplified(q.text)) != len(q.text):
         return None
-    clauses = _clauses(q.words)
+    clauses = word_clauses(q.words)
     if len(clauses) < 2:
         return None
     first = "".join(w for w, _ in clauses[0])

@@ -94,9 +94,9 @@ def subjects(topic: str) -> list[str]:
     "椒江、象山和东阳的工会有多少会员") as one topic per subject ("铁路技能竞赛的参赛人数",
     "电力技能竞赛的参赛人数"); [topic] when it joins none. Each subject is as many words
     long as the first."""
-    from assistant.retrieval.tokens import _get_jieba
+    from assistant.retrieval.tokens import get_jieba
 
-    words = _get_jieba().lcut(topic)
+    words = get_jieba().lcut(topic)
     first = next((i for i, w in enumerate(words) if w in _AND), None)
     if first is None or not 1 <= first <= 4:
         return [topic]

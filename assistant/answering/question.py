@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answering import numbers
-from assistant.retrieval.tokens import _get_jieba, pos_words, tokenize
+from assistant.retrieval.tokens import get_jieba, pos_words, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -239,7 +239,7 @@ _AFTER_VN = {"有", "是", "的", "共", "将", "在", "于", "共有", "中", "
 _DETERMINERS = {"所有", "全部", "各", "每", "一切", "全体", "整个", "各个", "各类", "多个"}
 
 
-def _is_nominal(words, i: int) -> bool:
+def is_nominal(words, i: int) -> bool:
     w, f = words[i]
     if w in _PERSONAL_ZH or w in _DEMONSTRATIVE_ZH or w in _WHICH or w in _WHO:
         return False
@@ -257,12 +257,12 @@ def noun_phrases(words) -> list[tuple[int, int]]:
     的 ("甲市的比赛"), never ending in 的."""
     out, i, n = [], 0, len(words)
     while i < n:
-        if not _is_nominal(words, i):
+        if not is_nominal(words, i):
             i += 1
             continue
         j = i
-        while j < n and (_is_nominal(words, j) or
-                         (words[j][0] == "的" and j + 1 < n and _is_nominal(words, j + 1))):
+        while j < n and (is_nominal(words, j) or
+                         (words[j][0] == "的" and j + 1 < n and is_nominal(words, j + 1))):
             j += 1
         out.append((i, j))
         i = j
@@ -283,7 +283,7 @@ def _asked_after(words, i: int) -> tuple[int, int] | None:
                               words[j][0] in ("的", "一", "个", "种", "类", "样")):
         j += 1
     k = j
-    while k < len(words) and _is_nominal(words, k):   # "哪家公司的…": 公司, not past 的
+    while k < len(words) and is_nominal(words, k):   # "哪家公司的…": 公司, not past 的
         k += 1
     if k > j:
         return j, k
@@ -319,9 +319,9 @@ def _leading_subject(words) -> str:
         nxt = words[j + 1] if j + 1 < len(words) else ("", "x")
         if (w in _PREDICATE_START and w != "的") or _asks([(w, f)]):
             break
-        if _is_nominal(words, j) or (w in _PERSONAL_ZH | _DEMONSTRATIVE_ZH and j == lo):
+        if is_nominal(words, j) or (w in _PERSONAL_ZH | _DEMONSTRATIVE_ZH and j == lo):
             last_noun = j + 1
-        elif w == "的" and j + 1 < len(words) and _is_nominal(words, j + 1):
+        elif w == "的" and j + 1 < len(words) and is_nominal(words, j + 1):
             pass
         elif f in ("v", "vn") and j > lo and (nxt[1] in _NOMINAL or nxt[1].startswith("n")):
             verbs.append(j)
@@ -339,7 +339,7 @@ def _leading_subject(words) -> str:
 
 
 def _dictionary_tag(word: str) -> str:
-    _get_jieba()
+    get_jieba()
     from jieba import posseg
 
     return posseg.dt.word_tag_tab.get(word, "")
@@ -356,7 +356,7 @@ def _counts(word: str, tag: str) -> bool:
     if word.startswith("几") and len(word) > 1 and _is_measure(word[1:]):
         return True   # 几期/d, 几名: 几 and a measure word
     return word.startswith("几") and len(word) > 1 and tag in ("n", "q") and \
-        not _get_jieba().dt.FREQ.get(word, 0)
+        not get_jieba().dt.FREQ.get(word, 0)
 
 
 def _is_measure(word: str) -> bool:
@@ -476,7 +476,7 @@ def _read_zh(q: Question) -> None:
                 kind = _noun_kind(*words[k - 1])
                 if kind != "other" and (head in _TIME_NOUNS | _PLACE_NOUNS | _PERSON_NOUNS or
                                         _ROLE_WORD.search(head)) and \
-                        k >= 2 and (words[k - 2][0] == "的" or _is_nominal(words, k - 2)):
+                        k >= 2 and (words[k - 2][0] == "的" or is_nominal(words, k - 2)):
                     signals.append(kind)
                 break
         if not signals and n >= 2 and words[-1][1] == "x" and \
@@ -537,7 +537,7 @@ def _read_zh(q: Question) -> None:
     q.parts = _parts_zh(q, words)
 
 
-def _clauses(words) -> list[list[tuple[str, str]]]:
+def word_clauses(words) -> list[list[tuple[str, str]]]:
     """The words split at ？ ! ; and at commas between clauses."""
     out, cur = [], []
     for w, f in words:
@@ -562,7 +562,7 @@ def _asks(words) -> bool:
 
 
 def _parts_zh(q: Question, words) -> list[str]:
-    clauses = [c for c in _clauses(words) if any(f != "x" for _, f in c)]
+    clauses = [c for c in word_clauses(words) if any(f != "x" for _, f in c)]
     asking = [c for c in clauses if _asks(c)]
     if len(asking) >= 2 and len(asking) == len([c for c in clauses if len(c) > 2]):
         parts = []
@@ -580,8 +580,8 @@ def _parts_zh(q: Question, words) -> list[str]:
         return []
     conj = next((i for i, (w, _) in enumerate(words)
                  if w in _AND and 0 < i < len(words) - 1 and (each is None or i < each) and
-                 (compare is None or i > compare) and _is_nominal(words, i - 1) and
-                 _is_nominal(words, i + 1)), None)
+                 (compare is None or i > compare) and is_nominal(words, i - 1) and
+                 is_nominal(words, i + 1)), None)
     if conj is None:
         return []
 
@@ -589,12 +589,12 @@ def _parts_zh(q: Question, words) -> list[str]:
         """How many nominal words follow the conjunction at `at` (one conjunct)."""
         n = 0
         while (at + 1 + n < len(words) and words[at + 1 + n][0] not in _AND | _EACH
-               and _is_nominal(words, at + 1 + n)):
+               and is_nominal(words, at + 1 + n)):
             n += 1
         return n
 
     lo = conj
-    while lo > 0 and _is_nominal(words, lo - 1) and (compare is None or lo - 1 > compare):
+    while lo > 0 and is_nominal(words, lo - 1) and (compare is None or lo - 1 > compare):
         lo -= 1
     after = run_after(conj)
     if after == 0:
@@ -616,7 +616,7 @@ def _parts_zh(q: Question, words) -> list[str]:
     while i < len(words) and words[i][0] in _AND:
         n = run_after(i) if size is None else size
         head = words[i + 1:i + 1 + n]
-        if n == 0 or len(head) < n or not all(_is_nominal(words, i + 1 + k) for k in range(n)):
+        if n == 0 or len(head) < n or not all(is_nominal(words, i + 1 + k) for k in range(n)):
             return []
         conjuncts.append(head)
         i += 1 + n
@@ -782,9 +782,9 @@ def entities(text: str) -> list[str]:
     if _CJK.search(text):
         from jieba import posseg  # noqa: F401  (initialises with jieba)
 
-        _get_jieba()
+        get_jieba()
         tags = posseg.dt.word_tag_tab
-        freq = _get_jieba().dt.FREQ
+        freq = get_jieba().dt.FREQ
         for w, flag in posseg.lcut(text):
             # Only places jieba's dictionary knows: its guesses for unknown words
             # (曾效力, 元龙 out of 沈元龙) and person names, often transliterated another
@@ -895,7 +895,7 @@ def asking_words(text: str) -> frozenset[str]:
         return frozenset()
     from assistant.retrieval.tokens import STOPWORDS, simplified
 
-    words = [w.strip().lower() for w in _get_jieba().lcut(simplified(text))]
+    words = [w.strip().lower() for w in get_jieba().lcut(simplified(text))]
     words = [w for w in words if w and not re.fullmatch(r"[\W_]+", w)]
     out = set()
     for i, w in enumerate(words):
@@ -982,11 +982,12 @@ def matches_kind(kind: str, sentence: str) -> bool:
     return True
 
 
-_ROLES = ("主席|副主席|负责人|总经理|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|"
-          "演员|老师|教授|专家|学家|会长|董事长|同志|选手|队长|厂长|部长|市长|县长|区长|红娘|顾问")
+# Role words before a name (工会主席王某): the person question reader and shortanswer.py.
+ROLES = ("主席|副主席|负责人|总经理|经理|书记|记者|通讯员|代表|指导员|院长|校长|局长|主任|工程师|"
+         "演员|老师|教授|专家|学家|会长|董事长|同志|选手|队长|厂长|部长|市长|县长|区长|红娘|顾问")
 _SPEECH = "说|表示|介绍|告诉|指出|认为"
-_ROLE_NAME = re.compile(rf"({_ROLES})[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}({_SPEECH})")
-_ROLE_WORD = re.compile(rf"({_ROLES})$")
+_ROLE_NAME = re.compile(rf"({ROLES})[\u4e00-\u9fff]{{2,3}}|[\u4e00-\u9fff]{{2,3}}({_SPEECH})")
+_ROLE_WORD = re.compile(rf"({ROLES})$")
 CAUSAL = re.compile(r"得益于|因为|由于|原因|为了|旨在|所以|因此|因而|从而|是为|目的")
 
 

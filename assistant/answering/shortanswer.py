@@ -25,7 +25,7 @@ import re
 from dataclasses import replace
 
 from assistant.answering.numbers import Quantity, mentions, quantities, words
-from assistant.answering.question import (_ROLES, Question, asked_terms, person_names,
+from assistant.answering.question import (ROLES, Question, asked_terms, person_names,
                                           role_words, unit_pattern)
 from assistant.records import Citation, Turn
 
@@ -280,13 +280,13 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
 def is_name(word: str) -> bool:
     """A person's name as jieba tags it (nr), unless its dictionary counts it as a
     common word (顾问, 荣获, 小镇 have frequencies there and are tagged nr)."""
-    from assistant.retrieval.tokens import _get_jieba
+    from assistant.retrieval.tokens import get_jieba
 
-    return 2 <= len(word) <= 4 and not _get_jieba().dt.FREQ.get(word, 0)
+    return 2 <= len(word) <= 4 and not get_jieba().dt.FREQ.get(word, 0)
 
 
 _SAID = r"(?=说|表示|介绍|告诉|指出|认为|，|,|、|。|；)"
-_ANY_ROLE_NAME = re.compile(rf"(?:{_ROLES})([\u4e00-\u9fff]{{2,3}}){_SAID}")
+_ANY_ROLE_NAME = re.compile(rf"(?:{ROLES})([\u4e00-\u9fff]{{2,3}}){_SAID}")
 
 
 def _name_spans(text: str, question: Question) -> list[tuple[int, int]]:
@@ -317,7 +317,7 @@ def _name_spans(text: str, question: Question) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
-_ROLE_END = re.compile(rf"(?:{_ROLES})$")
+_ROLE_END = re.compile(rf"(?:{ROLES})$")
 
 
 def _other_role_before(text: str, start: int, roles: list[str]) -> bool:

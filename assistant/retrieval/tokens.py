@@ -49,7 +49,9 @@ def normalise(text: str) -> str:
     return simplified(text).lower()
 
 
-def _get_jieba():
+def get_jieba():
+    """The jieba module, started once (thread-safe): its cutter and its dictionary
+    (`.dt.FREQ`); `jieba.posseg` may be used once this has run."""
     global _jieba
     if _jieba is None:
         with _JIEBA_LOCK:
@@ -65,7 +67,7 @@ def _get_jieba():
 def pos_words(text: str) -> list[tuple[str, str]]:
     """(word, part of speech) of `text` as written, by jieba.posseg: the one cutter the
     question reader, follow-ups, number reader, verifier and talking points share."""
-    _get_jieba()
+    get_jieba()
     from jieba import posseg
 
     return [(w, f) for w, f in posseg.lcut(text)]
@@ -73,7 +75,7 @@ def pos_words(text: str) -> list[tuple[str, str]]:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased jieba tokens without punctuation, whitespace or stopwords."""
-    jieba = _get_jieba()
+    jieba = get_jieba()
     out = []
     for tok in jieba.lcut(simplified(text)):
         tok = tok.strip().lower()

@@ -86,13 +86,14 @@ def holder(root: Path) -> str:
     return f"pid {info['pid']} ({info.get('what', '?')}, since {when})"
 
 
-def _default_wait_message(msg: str) -> None:
+def print_wait_message(msg: str) -> None:
+    """What a writer waiting for the lock says by default: one line on stderr."""
     print(f"assistant: {msg}", file=sys.stderr, flush=True)
 
 
 @contextmanager
 def writer_lock(root: str | Path, what: str = "", timeout: float | None = None,
-                wait_message: Callable[[str], None] | None = _default_wait_message,
+                wait_message: Callable[[str], None] | None = print_wait_message,
                 ) -> Iterator[None]:
     """Hold the writer lock of index folder `root` (made if missing) for the block.
 

@@ -41,7 +41,7 @@ from assistant.apps.ui.sourcefilter import (  # noqa: E402
     active_filter_html, article_choices, control_values, make_filter, source_choices)
 from assistant.apps.ui.uploads import (  # noqa: E402
     MAX_UPLOAD_BYTES, copy_uploads, discard, load_notes, load_rejections, uploaded_paths)
-from assistant.apps.ui.workspace import BROWSER_KEY, Workspace  # noqa: E402
+from assistant.apps.ui.workspace import BROWSER_KEY, Workspace, event_value  # noqa: E402
 from assistant.records import Article, Turn  # noqa: E402
 from assistant.ingest.readers import SUFFIXES  # noqa: E402
 from assistant.retrieval.filters import FilterError  # noqa: E402
@@ -299,9 +299,8 @@ class ChatApp:
     def cite(self, state: ChatSession | None, evt: gr.EventData):
         """A marker or a source was clicked: select that answer and open the article."""
         s = self.session(state)
-        data = getattr(evt, "_data", None) or {}
         try:
-            k, n = int(data.get("turn")), int(data.get("n"))
+            k, n = int(event_value(evt, "turn")), int(event_value(evt, "n"))
         except (TypeError, ValueError, AttributeError):
             return gr.skip(), gr.skip(), s
         if not 0 <= k < len(s.turns):
@@ -402,8 +401,8 @@ class ChatApp:
                                    len(ordered), query or "", lang)
 
     def open_article(self, query: str, state: ChatSession | None, evt: gr.EventData):
-        data = getattr(evt, "_data", None) or {}
-        article = self.articles.get(str(data.get("id", "")))
+        aid = event_value(evt, "id")
+        article = self.articles.get("" if aid is None else str(aid))
         if article is None:
             return gr.skip()
         start, end = query_span(article, query)

@@ -40,6 +40,15 @@ from assistant.storage.conversations import (ConversationStore, Saved, StoreErro
 BROWSER_KEY = "news-assistant"
 
 
+def event_value(evt, name: str):
+    """What the page's script sent as `name` with a custom event (`trigger('pick', {id})` in
+    static/ui.js); gradio's EventData gives it as an attribute. None when it was not sent."""
+    try:
+        return getattr(evt, name)
+    except (AttributeError, TypeError):   # TypeError: an event sent without data
+        return None
+
+
 # --- HTML ---------------------------------------------------------------------------------
 def _when(t: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
@@ -350,8 +359,8 @@ class Workspace:
     def pick(self, state, browser, request: gr.Request, evt: gr.EventData):
         """A row of the list was clicked: open that conversation."""
         owner, browser = self.owner(request, browser)
-        data = getattr(evt, "_data", None) or {}
-        cid = str(data.get("id", ""))
+        cid = event_value(evt, "id")
+        cid = "" if cid is None else str(cid)
         saved = self.store.load(owner, cid) if self.store and cid else None
         lang = self.ui.session(state).lang
         if saved is None:
