@@ -169,6 +169,14 @@ class Citation:
         return d
 
 
+# The answer of a turn that found nothing (`found` False), by question language: every
+# answerer (extractive, list, LLM) and the conversation say the same.
+NOT_FOUND = {
+    "zh": "文章中没有找到与这个问题相关的内容。",
+    "en": "The articles contain nothing on this question.",
+}
+
+
 @dataclass
 class Turn:
     """One question and its answer, the TURN of `assistant ask --json`."""

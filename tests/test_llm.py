@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.records import NOT_FOUND
 from assistant.answering.conversation import Conversation
 from assistant.answering.generative import LLMAnswerer, load_prompt
 from assistant.answering.llm import (DEFAULT_TIMEOUT, OLLAMA_URL, LLMConfig, LLMConfigError, build_llm,

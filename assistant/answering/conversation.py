@@ -6,9 +6,9 @@ from typing import Iterator
 
 from assistant import limits
 from assistant.answering import followups, guard, lists, metadata, shortanswer
-from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
+from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
 from assistant.answering.question import analyse, language
-from assistant.records import Turn, answer_pieces
+from assistant.records import NOT_FOUND, Turn, answer_pieces
 from assistant.retrieval.filters import SourceFilter
 
 MAX_QUESTION_CHARS = 2000

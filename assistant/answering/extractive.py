@@ -18,7 +18,7 @@ from assistant.answering.answerability import (MODELS, Model, dimension_missing,
 from assistant.answering.bilingual import bridge as dictionary_bridge
 from assistant.answering.question import (Question, analyse, asked_terms, entity_variants, keyword_near_number, matches_kind,
                        number_with_unit, role_before_name, role_words)
-from assistant.records import Citation, Turn
+from assistant.records import NOT_FOUND, Citation, Turn
 
 
 @dataclass
@@ -92,11 +92,6 @@ class Calibration:
 
 
 DEFAULT_CALIBRATION = Calibration()
-
-NOT_FOUND = {
-    "zh": "文章中没有找到与这个问题相关的内容。",
-    "en": "The articles contain nothing on this question.",
-}
 
 # Said after a quoted passage that the instruction guard flags (`Citation.instruction`).
 INSTRUCTION_NOTE = {

@@ -20,11 +20,11 @@ import dataclasses
 import re
 from typing import Iterator
 
-from assistant.answering.extractive import NOT_FOUND, ExtractiveAnswerer, Retrieval
+from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
 from assistant.answering.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
 from assistant.answering.prompts import load_prompt
 from assistant.answering.question import language
-from assistant.records import Turn, answer_pieces
+from assistant.records import NOT_FOUND, Turn, answer_pieces
 from assistant.answering.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
 NO_ANSWER = "NO_ANSWER"

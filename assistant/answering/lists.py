@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from assistant.answering.question import Question, analyse, language
-from assistant.records import Citation, Turn
+from assistant.records import NOT_FOUND, Citation, Turn
 from assistant.retrieval.tokens import char_bigrams, simplified, tokenize
 
 MAX_BULLETS = 8
@@ -52,11 +52,6 @@ _STRIP = re.compile(
     r"\b(?:please|list|summari[sz]e|summary of|compare|give me|make|talking points|key points|"
     r"main points|(?:in|from|of) the (?:articles?|reports?|stories)|the (?:articles?|reports?|stories))\b",
     re.I)
-
-NOT_FOUND = {
-    "zh": "文章中没有找到与这个问题相关的内容。",
-    "en": "The articles contain nothing on this question.",
-}
 
 
 # Asking for a list or a summary in so many words: answered as bullets even when the
