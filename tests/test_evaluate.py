@@ -29,6 +29,20 @@ def test_percentile_matches_numpy_linear_interpolation():
     assert ev.percentile([], 50) is None
 
 
+def test_question_set_lines_are_read_once_for_eval_and_batch(tmp_path):
+    """One reader for `assistant eval --qa` and `assistant ask --batch`: blank lines left
+    out, every other line a case or named with what is wrong; eval stops at the first."""
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "a", "turns": ["问一"]}\n\n{not json\n{"turns": "问二"}\n'
+                    '{"id": "b", "turns": ["问三"]}\n', encoding="utf-8")
+    rows = ev.read_cases(path)
+    assert [(no, case and case["id"]) for no, case, _ in rows] == \
+        [(1, "a"), (3, None), (4, None), (5, "b")]
+    assert rows[1][2].startswith("not JSON") and "non-empty list" in rows[2][2]
+    with pytest.raises(ValueError, match=r"set.jsonl:3: not JSON"):
+        ev.load_cases(path)
+
+
 def test_mrr_hit_rate_and_ranks():
     ranks = [1, 2, None, 11, 4]
     assert ev.mrr(ranks, cutoff=10) == pytest.approx((1 + 0.5 + 0 + 0 + 0.25) / 5)

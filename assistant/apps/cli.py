@@ -216,24 +216,19 @@ def _stream_turn(conv, q: str) -> int:
 
 def _ask_batch(assistant, args: argparse.Namespace, source_filter=None,
                extra: dict | None = None) -> int:
+    from assistant.evaluation.evaluate import read_cases
+
     path = Path(args.batch)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        cases = read_cases(path)
     except (OSError, UnicodeDecodeError) as e:
         _err(f"cannot read batch file {path}: {e}")
         return 2
     bad = 0
-    for no, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-            if not isinstance(case, dict) or not isinstance(case.get("turns"), list) \
-                    or not case["turns"]:
-                raise ValueError("expected an object with a non-empty list \"turns\"")
-        except ValueError as e:
+    for no, case, problem in cases:
+        if case is None:
             bad += 1
-            _err(f"{path}:{no}: skipped: {e}")
+            _err(f"{path}:{no}: skipped: {problem}")
             continue
         conv = assistant.conversation()
         conv.set_filter(source_filter)

@@ -48,17 +48,34 @@ class CaseResult:
     turn: dict = field(default_factory=dict)
 
 
-def load_cases(path: str | Path) -> list[dict]:
-    cases = []
+def read_cases(path: str | Path) -> list[tuple[int, dict | None, str]]:
+    """The lines of a question-set file (JSON Lines, the shared qa format; also what
+    `assistant ask --batch` reads): (line number, case, "") for a case, (line number,
+    None, what is wrong) for a line that is not one; blank lines left out. Raises OSError
+    or UnicodeDecodeError when the file cannot be read."""
+    out: list[tuple[int, dict | None, str]] = []
     for no, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), 1):
         if not line.strip():
             continue
         try:
             case = json.loads(line)
         except ValueError as e:
-            raise ValueError(f"{path}:{no}: not JSON: {e}") from e
-        if not isinstance(case, dict) or not case.get("turns"):
-            raise ValueError(f"{path}:{no}: expected an object with \"turns\"")
+            out.append((no, None, f"not JSON: {e}"))
+            continue
+        if not isinstance(case, dict) or not isinstance(case.get("turns"), list) \
+                or not case["turns"]:
+            out.append((no, None, "expected an object with a non-empty list \"turns\""))
+            continue
+        out.append((no, case, ""))
+    return out
+
+
+def load_cases(path: str | Path) -> list[dict]:
+    """The cases of a question-set file; ValueError naming the first line that is not one."""
+    cases = []
+    for no, case, problem in read_cases(path):
+        if case is None:
+            raise ValueError(f"{path}:{no}: {problem}")
         cases.append(case)
     return cases
 
