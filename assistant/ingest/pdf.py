@@ -580,9 +580,25 @@ def _running(pages: list[list[_Para]], sizes) -> set[tuple[int, int]]:
                 continue
             others = [y for m, y in seen.get(key(p), []) if m != n]
             if any(abs(y - p.top / sizes[n][1]) <= 0.03 for y in others) \
-                    or _FOLIO.match(p.text) or is_issue_line(p.text):
+                    or _FOLIO.match(p.text) or is_issue_line(p.text) or _staff_line(p.text):
                 out.add((n, k))
     return out
+
+
+# A page's staff and contact line in its margin: "邮箱：… 新闻热线：… 责编：… 版式：… 检校：…",
+# "一审：… 二审：… 三审：…" -- three or more labelled fields, or two with a phone number or an
+# e-mail address, no sentence (甘肃法治报_2024-08-09_08, a tune page of tests/data/epaper_pages).
+# A byline "文：张三 图：李四" has two fields and no number.
+_FIELD = re.compile(r"[\u4e00-\u9fff]{1,4}[：:]")
+STAFF_FIELDS = 3
+
+
+def _staff_line(text: str) -> bool:
+    """Three labelled fields, or two with a phone number or an e-mail address (a contact
+    line: "邮箱：fzb…@163.com 新闻热线：0931-8151111"), and no sentence."""
+    fields = len(_FIELD.findall(text))
+    contact = bool(re.search(r"\d[\d-]{6,}|@\w", text))
+    return (fields >= STAFF_FIELDS or (fields >= 2 and contact)) and not re.search(r"[。！？]", text)
 
 
 # --- one text for the whole document -----------------------------------------------------
