@@ -76,3 +76,58 @@ def test_english_questions_about_left_out_passages_are_refused(tmp_path):
 def test_an_asked_attribute_the_article_lacks_is_refused(seed_assistant, question, found):
     turn = seed_assistant.conversation().ask(question)
     assert turn.found is found, turn.answer
+
+
+# Real news answers the questions around a fact, not always the fact: the best sentence
+# shares the question's topic words but not the asked figure. Articles written for this.
+_NEWS = [
+    dict(id="studio", date="2025-06-10", headings=["影视小镇工会联合会成立群演服务站"],
+         paragraphs=["6月9日，影视小镇工会联合会成立群演服务站。",
+                     "据统计，小镇目前有5000余家影视企业，逾7200名影视行业从业者。",
+                     "服务站为群演提供免费午餐、休息场所和法律咨询。"]),
+    dict(id="academy", date="2025-03-02", headings=["椒江区总工会工匠学院设立企业分院"],
+         paragraphs=["2025年，椒江区总工会工匠学院设立了10家企业分院。",
+                     "企业分院开展职业技能培训1.2万人次。"]),
+    dict(id="models", date="2026-04-28", headings=["31人获评省级劳动模范"],
+         paragraphs=["4月27日，全省劳动模范表彰大会召开，31人获评省级劳动模范。",
+                     "获评者大多来自生产一线。"]),
+]
+
+
+@pytest.fixture(scope="module")
+def news_assistant(tmp_path_factory):
+    from assistant.pipeline import Assistant
+    from assistant.records import Article
+
+    folder = tmp_path_factory.mktemp("news-facts")
+    build_index([Article(source=f"{a['id']}.txt", **a) for a in _NEWS], folder)
+    return Assistant(folder)
+
+
+@pytest.mark.parametrize("question,reason", [
+    # what is measured (报酬) is named nowhere in the article about the群演
+    ("影视小镇群演一天的报酬是多少？", "报酬"),
+    # a count in 座, and no figure of it (only firms and workers are counted)
+    ("影视小镇工会计划再建多少座服务站？", "座"),
+    # a year the article, dated and written in 2025, does not report
+    ("2023年椒江区总工会工匠学院设立了多少家企业分院？", "2023"),
+    # a place the articles never name, however close the rest of the wording
+    ("宁波市总工会工匠学院设立了多少家企业分院？", "宁波"),
+])
+def test_topic_words_without_the_asked_fact_are_refused(news_assistant, question, reason):
+    conv = news_assistant.conversation()
+    turn = conv.ask(question)
+    assert not turn.found, turn.answer
+    assert reason in conv.retrievals[-1].reason
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("影视小镇有多少名影视行业从业者？", "7200"),
+    ("小镇目前有多少家影视企业？", "5000"),
+    ("2025年椒江区总工会工匠学院设立了多少家企业分院？", "10家"),
+    # the year only in the article's date: a report of that year
+    ("2026年有多少人获评省级劳动模范？", "31人"),
+])
+def test_the_asked_fact_stated_is_answered(news_assistant, question, fact):
+    turn = news_assistant.conversation().ask(question)
+    assert turn.found and fact in turn.answer, turn.answer
