@@ -370,7 +370,7 @@ class ExtractiveAnswerer:
         return out
 
     # decision ------------------------------------------------------------------------
-    def hard_reason(self, question: Question, best: Candidate) -> str:
+    def hard_reason(self, question: Question, best: Candidate, quoted: str = "") -> str:
         """A fact of the question the best article contradicts by silence: a place or a
         year it names, a role it asks about, a number it asks for, what that number
         measures or counts (`answerability.asked_fact_missing`) ('' when none)."""
@@ -398,7 +398,7 @@ class ExtractiveAnswerer:
                                           dimension_missing(question.text, best.text)):
             return "the best passage states no such amount"   # 预算是多少 and no sum in 元
         if question.kind == "number":
-            reason = asked_fact_missing(self.index, question, best)
+            reason = asked_fact_missing(self.index, question, best, quoted)
             if reason:
                 return reason
         # An English question's names are weighed by the model (`entity_miss`): read as
@@ -410,7 +410,11 @@ class ExtractiveAnswerer:
         """Why the best evidence does not answer the question ('' when it does): a hard
         reason, or the fitted answerability model (answering/answerability.py) judging
         the evidence too weak."""
-        reason = self.hard_reason(question, cands[0])
+        # The figure asked may stand in a sentence quoted beside the best one ("…举办第三届
+        # 职工技能比武。" then "全厂共有418名职工报名参赛"): the answer is what is judged.
+        quoted = "".join(c.text for c in self.select(question, cands)) \
+            if question.kind == "number" else ""
+        reason = self.hard_reason(question, cands[0], quoted)
         if reason:
             return reason
         x = signals(self.index, question, cands, tokens, align=False)
