@@ -169,12 +169,12 @@ def measured_noun(question: Question) -> str:
 def named_in(word: str, text: str) -> bool:
     """Whether the (normalised) text holds the word, or one of the words of two or more
     characters it is made of (jieba's search cut: 进出口额 -> 进出口, 月工资 -> 工资)."""
-    from assistant.retrieval.tokens import _get_jieba
+    from assistant.retrieval.tokens import get_jieba
 
     if normalise(word) in text:
         return True
     return any(len(s) >= 2 and s != word and normalise(s) in text
-               for s in _get_jieba().lcut_for_search(word))
+               for s in get_jieba().lcut_for_search(word))
 
 
 # Question words that may stand next to the figure the question asks: content words,
