@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.question import analyse, language, person_names
+from assistant.answering.question import GROUP_PRONOUNS, analyse, language, person_names
 from assistant.answering.shortanswer import is_name
 from assistant.records import Turn
 
@@ -216,7 +216,7 @@ def rewrites(text: str, turns: list[Turn]) -> list[str]:
         if name:
             rewritten = q.with_pointer(name)
             return [rewritten] if rewritten else []
-    group = tuple(p for p in q.pointers if p in _GROUP)
+    group = tuple(p for p in q.pointers if p in GROUP_PRONOUNS)
     if q.lang == "zh" and group:
         out = [q.with_pointer(r, which=group) for r in _referents(frame)]
         return list(dict.fromkeys(r for r in out if r))
@@ -243,10 +243,6 @@ def _after_ellipsis(q) -> str | None:
     if not r.asking or r.pointers or r.subject and rest.startswith(r.subject):
         return None
     return x + rest
-
-
-# Pronouns standing for a group, an organisation or a thing: "他们的目标是什么？".
-_GROUP = ("他们", "她们", "它们", "它", "其")
 
 
 def _referents(frame: str) -> list[str]:

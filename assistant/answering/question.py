@@ -69,7 +69,10 @@ _PAGE_WORDS = {"版", "版面", "版上", "版块"}
 
 # Words that point back at an earlier turn. Personal pronouns point back only when no
 # noun before them in the question could be what they stand for ("陈明说他…").
-_PERSONAL_ZH = {"他", "她", "它", "他们", "她们", "它们", "其", "对方", "他俩", "她俩"}
+# Pronouns standing for a group, an organisation or a thing ("他们的目标是什么？": what
+# they stand for is looked up by answering/followups.py).
+GROUP_PRONOUNS = ("他们", "她们", "它们", "它", "其")
+_PERSONAL_ZH = {"他", "她", *GROUP_PRONOUNS, "对方", "他俩", "她俩"}
 _DEMONSTRATIVE_ZH = {"该", "此", "这", "那", "这个", "那个", "这些", "那些", "此次", "这次", "那次",
                      "上述", "那里", "那儿", "这里", "这儿", "该项", "这项", "此项", "本次", "这位",
                      "那位", "其中", "这种", "那种", "这样", "此前"}
