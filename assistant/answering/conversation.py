@@ -7,6 +7,7 @@ from typing import Iterator
 from assistant import limits
 from assistant.answering import followups, guard, lists, metadata, shortanswer
 from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
+from assistant.answering.generative import LLMAnswerer
 from assistant.answering.question import analyse, language
 from assistant.records import NOT_FOUND, Turn, answer_pieces
 from assistant.retrieval.filters import SourceFilter
@@ -125,30 +126,45 @@ class Conversation:
     @property
     def generative(self) -> bool:
         """Whether the answerer is an LLM one (it condenses follow-ups and streams)."""
-        return hasattr(self.answerer, "condense")
+        return isinstance(self.answerer, LLMAnswerer)
 
     def ask(self, text: str) -> Turn:
+        """The answer to `text`: the turn of `stream` (an LLM asked for its reply at once)."""
+        turn = None
+        for kind, value in self._turn(text, live=False):
+            if kind == "turn":
+                turn = value
+        return turn
+
+    def stream(self, text: str) -> Iterator[tuple[str, object]]:
+        """Answer as a stream: ("delta", text piece) events, then ("turn", Turn).
+
+        With an LLM the deltas are its reply as it is written, and the turn is the
+        verified answer (which may differ: markers renumbered, or the extractive answer
+        with a notice when the LLM failed). The extractive answer is complete at once;
+        it is sent in pieces so a chat UI shows it the same way as a generated one.
+        """
+        return self._turn(text, live=True)
+
+    def _turn(self, text: str, live: bool) -> Iterator[tuple[str, object]]:
+        """The one path of a question, for `ask` and `stream`: checked once, then routed:
+        a question about an article's byline, photo, date or paper, or a list or summary
+        question, to its own module; any other to the LLM answerer (`live`: its reply
+        streamed as written) or to the extractive one, with the earlier turns' help."""
         text = check_question(text)
         special = self._special(text)
+        if special is None and self.generative:
+            yield from self._generate(text, stream=live)
+            return
         if special is not None:
             turn, retrieval = special
-            turn = self._finish(turn)
-            self.turns.append(turn)
-            self.retrievals.append(retrieval)
-            return turn
-        if self.generative:
-            turn = None
-            for kind, value in self._generate(text, stream=False):
-                if kind == "turn":
-                    turn = value
-            return turn
-        question = analyse(text)
-        turn, retrieval, question = self._answer(text, question)
-        turn = shortanswer.add(turn, question, getattr(retrieval, "tokens", None) or ())
-        turn = self._finish(turn)
-        self.turns.append(turn)
-        self.retrievals.append(retrieval)
-        return turn
+        else:
+            question = analyse(text)
+            turn, retrieval, question = self._answer(text, question)
+            turn = shortanswer.add(turn, question, getattr(retrieval, "tokens", None) or ())
+        turn = self._keep(text, text, turn, retrieval)
+        yield from answer_pieces(turn.answer)
+        yield "turn", turn
 
     def _answer(self, text: str, question) -> tuple[Turn, Retrieval, object]:
         """The extractive answer: a follow-up as the question it stands for, else with
@@ -200,28 +216,6 @@ class Conversation:
                                                        question=question)
         return turn, retrieval, question
 
-    def stream(self, text: str) -> Iterator[tuple[str, object]]:
-        """Answer as a stream: ("delta", text piece) events, then ("turn", Turn).
-
-        With an LLM the deltas are its reply as it is written, and the turn is the
-        verified answer (which may differ: markers renumbered, or the extractive answer
-        with a notice when the LLM failed). The extractive answer is complete at once;
-        it is sent in pieces so a chat UI shows it the same way as a generated one.
-        """
-        if self.generative:
-            text = check_question(text)
-            special = self._special(text)
-            if special is not None:
-                turn, retrieval = special
-                yield from answer_pieces(turn.answer)
-                yield from self._record(text, text, turn, retrieval)
-                return
-            yield from self._generate(text, stream=True)
-            return
-        turn = self.ask(text)
-        yield from answer_pieces(turn.answer)
-        yield "turn", turn
-
     def _generate(self, text: str, stream: bool) -> Iterator[tuple[str, object]]:
         """An LLM turn: a follow-up is first rewritten into a standalone question."""
         ctx, prior, ctx_tokens = self.context()
@@ -233,8 +227,9 @@ class Conversation:
                     text, problem, context=ctx, prior_articles=prior, context_tokens=ctx_tokens)
                 turn = shortanswer.add_generated(turn, analyse(text),
                                                  getattr(retrieval, "tokens", None) or ())
+                turn = self._keep(text, text, turn, retrieval)
                 yield from answer_pieces(turn.answer)
-                yield from self._record(text, text, turn, retrieval)
+                yield "turn", turn
                 return
             question = standalone or text
             if prior:
@@ -254,9 +249,11 @@ class Conversation:
         # as on the extractive path.
         turn = shortanswer.add_generated(turn, analyse(question),
                                          getattr(retrieval, "tokens", None) or ())
-        yield from self._record(text, question, turn, retrieval)
+        yield "turn", self._keep(text, question, turn, retrieval)
 
-    def _record(self, text: str, question: str, turn: Turn, retrieval: Retrieval):
+    def _keep(self, text: str, question: str, turn: Turn, retrieval: Retrieval) -> Turn:
+        """Add the turn asked as `text` (answered as `question`) to the conversation,
+        finished (`_finish`); returns it."""
         turn.question = text
         turn = self._finish(turn)
         if question != text:
@@ -266,7 +263,7 @@ class Conversation:
                 turn.verification["standalone_question"] = question
         self.turns.append(turn)
         self.retrievals.append(retrieval)
-        yield "turn", turn
+        return turn
 
     def reset(self) -> None:
         self.turns.clear()
