@@ -14,7 +14,7 @@ from functools import lru_cache
 from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
 from assistant.ingest.issue import (_DATE, find_date, from_lines, from_name, is_issue_line,
                                     iso_date, read_line)
-from assistant.ingest.page import (_BYLINE, _FURNITURE, _Draft, _byline_names, _is_byline_line,
+from assistant.ingest.page import (_BYLINE, _FURNITURE, Draft, _byline_names, _is_byline_line,
                                    _is_heading_line, _is_kicker, _is_subtitle, _names_only,
                                    _strip_edition, _credit_only, caption_photographers)
 from assistant.records import Article
@@ -345,7 +345,7 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     newspaper = clean_str(labels.get("来源")) or issue.newspaper or clean_str(doc.sitename) \
         or paper_title
 
-    draft = _Draft()
+    draft = Draft()
     for kind, line in blocks:
         if not draft.started and not draft.byline and _is_byline_line(line) \
                 and not _BYLINE.match(line):

@@ -523,16 +523,16 @@ def _rejoin_titles(headings: list[str]) -> list[str]:
     out: list[str] = []
     for h in [part for h in headings for part in _split_dash_title(h)]:
         if out and _continues_title(out[-1], h):
-            out[-1] = _join(out[-1], h)
+            out[-1] = join_wrapped(out[-1], h)
         elif out and _is_subtitle(out[-1]) and not _is_subtitle(h) and not _is_kicker(h):
             # A subtitle comes last in a heading block: a line under it continues it.
-            out[-1] = _join(out[-1], h)
+            out[-1] = join_wrapped(out[-1], h)
         else:
             out.append(h)
     return out
 
 
-def _join(head: str, tail: str) -> str:
+def join_wrapped(head: str, tail: str) -> str:
     # Chinese lines join directly; a break between ASCII words stood for a space.
     if head[-1].isascii() and not head[-1].isspace() and head[-1] != "-" \
             and tail[0].isascii() and tail[0].isalpha():
@@ -732,7 +732,7 @@ def _drop_repeated_titles(lines: list[_Line]) -> list[_Line]:
 
 # --- drafts -----------------------------------------------------------------------------
 @dataclass
-class _Draft:
+class Draft:
     """An article being assembled; `pending` is a paragraph still waiting for its end."""
 
     headings: list[str] = field(default_factory=list)
@@ -773,7 +773,7 @@ class _Draft:
             # A subheading inside the article: a paragraph of its own, not glued to the next.
             self.paragraphs.append(text)
             return
-        self.pending = text if self.pending is None else _join(self.pending, text)
+        self.pending = text if self.pending is None else join_wrapped(self.pending, text)
         if _is_closed(self.pending):
             self.close()
 
@@ -790,7 +790,7 @@ class _Draft:
             self.pending = None
 
 
-class _PageParser:
+class PageParser:
     """Walks the lines of a page once, starting an article at each heading block."""
 
     def __init__(self, lines: list[_Line]):
@@ -818,9 +818,9 @@ class _PageParser:
             and 10 * sum(_is_closed(line.text) for line in long_lines) >= 8 * len(long_lines)
 
     # -- walking the page -----------------------------------------------------------
-    def parse(self, detect_headings: bool = True) -> list[_Draft]:
-        drafts: list[_Draft] = []
-        cur: _Draft | None = None
+    def parse(self, detect_headings: bool = True) -> list[Draft]:
+        drafts: list[Draft] = []
+        cur: Draft | None = None
         i = 0
         n = len(self.lines)
         while i < n:
@@ -864,13 +864,13 @@ class _PageParser:
                 if cur is None or cur.started:
                     if cur is not None:
                         cur.close()
-                    cur = _Draft()
+                    cur = Draft()
                     drafts.append(cur)
                 cur.standfirst.append(text)
                 i += 1
                 continue
             if cur is None:
-                cur = _Draft()
+                cur = Draft()
                 drafts.append(cur)
             if cur.pending is not None and (
                     (self.indented and line.indent)
@@ -894,7 +894,7 @@ class _PageParser:
             elif detect_headings and cur.started and cur.pending is None and _BYLINE.match(text) \
                     and not _names_only(text) and not self.md_items:
                 # A byline after a finished paragraph opens an article that lost its headings.
-                cur = _Draft(in_group=cur.in_group)
+                cur = Draft(in_group=cur.in_group)
                 drafts.append(cur)
                 cur.add_body(text)
             elif detect_headings and cur.started and not cur.byline and cur.pending is None and (
@@ -926,7 +926,7 @@ class _PageParser:
                 out.append(d)
         return out
 
-    def _caption(self, cur: _Draft, i: int) -> None:
+    def _caption(self, cur: Draft, i: int) -> None:
         text = self.lines[i].text
         if _credit_only(text) and cur.paragraphs and cur.pending is None \
                 and not cur.ended and len(cur.paragraphs[-1]) <= PULLED_CAPTION_MAX \
@@ -941,11 +941,11 @@ class _PageParser:
         cur.add_caption(text)
 
     @staticmethod
-    def _photo_credited(d: _Draft) -> bool:
+    def _photo_credited(d: Draft) -> bool:
         return any(_photo_credit(c) for c in d.captions)
 
     @staticmethod
-    def _photo_story(d: _Draft) -> None:
+    def _photo_story(d: Draft) -> None:
         """A photo story (a headline, caption text and a credit, no body): its caption text
         is its body and the credit its caption, not one long heading."""
         title, rest = d.headings[0], d.headings[1:]
@@ -962,7 +962,7 @@ class _PageParser:
         d.captions = credits
 
     # -- heading blocks -----------------------------------------------------------------
-    def _heading_block(self, i: int, cur: _Draft | None) -> tuple[int, _Draft] | None:
+    def _heading_block(self, i: int, cur: Draft | None) -> tuple[int, Draft] | None:
         """If a new article starts at line i, return where its body starts and its draft."""
         lines, n = self.lines, len(self.lines)
         pending_open = cur is not None and cur.pending is not None
@@ -987,7 +987,7 @@ class _PageParser:
             # body, unless a byline shows the line opens a piece of its own.
             if not self._confirmed_ahead(i):
                 return None
-        draft = _Draft(indent=first.indent)
+        draft = Draft(indent=first.indent)
         strong = 0
         j = i
         heads_at: list[int] = []
@@ -1243,7 +1243,7 @@ class _PageParser:
 
 
 # --- articles -----------------------------------------------------------------------------
-def _authors(d: _Draft) -> list[str]:
+def _authors(d: Draft) -> list[str]:
     names = _byline_names(d.byline) if d.byline else []
     for signed in d.signoffs:
         names += _byline_names(signed)
@@ -1262,7 +1262,7 @@ def _authors(d: _Draft) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _photographers(d: _Draft) -> list[str]:
+def _photographers(d: Draft) -> list[str]:
     names: list[str] = []
     for credit in [d.byline] + d.signoffs:
         if credit and re.search(r"摄影?报道|攝影?報導|摄影记者|文[/／]图|图[/／]文", credit):
@@ -1274,7 +1274,7 @@ def _photographers(d: _Draft) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def draft_article(d: _Draft, aid: str, source: str, headings: list[str] | None = None,
+def draft_article(d: Draft, aid: str, source: str, headings: list[str] | None = None,
                   paragraphs: list[str] | None = None) -> Article:
     """The article of a draft, with the authors and photographers its credits name."""
     return Article(id=aid, headings=d.headings if headings is None else headings,
@@ -1283,12 +1283,12 @@ def draft_article(d: _Draft, aid: str, source: str, headings: list[str] | None =
                    photographers=_photographers(d))
 
 
-def _to_articles(drafts: list[_Draft], source: str, stem: str) -> list[Article]:
+def _to_articles(drafts: list[Draft], source: str, stem: str) -> list[Article]:
     ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
     return [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
 
 
-def _rejoin_jumps(lines: list[_Line], drafts: list[_Draft]) -> list[_Draft]:
+def _rejoin_jumps(lines: list[_Line], drafts: list[Draft]) -> list[Draft]:
     """An article continued on another page ("…（转第5版）" there, "（上接第1版）…" here) is
     one article: the part after each jump-in line is added to the article whose text left
     with the nearest jump-out line before it (the headline repeated over it dropped)."""
@@ -1340,7 +1340,7 @@ def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]
     """
     stem = stem if stem is not None else Path(source).stem
     lines = _lines(text)
-    articles = _to_articles(_rejoin_jumps(lines, _PageParser(lines).parse()), source, stem)
+    articles = _to_articles(_rejoin_jumps(lines, PageParser(lines).parse()), source, stem)
     issue = page_issue(text, stem)
     for a in articles:
         issue.fill(a)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from assistant.ingest.base import FileProblem
-from assistant.ingest.page import _join
+from assistant.ingest.page import join_wrapped
 
 NO_TEXT = "no text layer: a scanned PDF needs OCR first"
 MAX_PAGES = 500
@@ -357,7 +357,7 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
                          and pbottom - top < 1.2 * h)     # no paragraph gap
             if continues:
                 para = out[-1]
-                para.text = _join(para.text, text)
+                para.text = join_wrapped(para.text, text)
                 para.full_end = full
                 para.x0, para.x1 = min(para.x0, x0), max(para.x1, x1)
                 para.bottom = bottom
@@ -682,7 +682,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
                 and (last_para.page, last_para.region) != region and last_para.full_end \
                 and not p.indented and last_was_region_end(paras, last_para) \
                 and not _page_foot(lowest, p, sizes[p.page]):
-            out[last] = _join(out[last], p.text)
+            out[last] = join_wrapped(out[last], p.text)
             last_para = p
             with_body.add(region)
             continue

@@ -37,7 +37,7 @@ from pathlib import Path
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
                                    normalise_newlines, replace_surrogates, shown_name)
-from assistant.ingest.page import (_MD_HEADING, _Draft, _lines, _PageParser, draft_article,
+from assistant.ingest.page import (_MD_HEADING, Draft, _lines, PageParser, draft_article,
                                    page_issue, parse_page)
 from assistant.records import Article
 
@@ -119,20 +119,20 @@ def _plain_articles(text: str, source: str, stem: str, markdown: bool,
             return articles
         if _norm_line(lines[0].text) == _norm_line(title):
             lines = lines[1:]
-        drafts = _PageParser(lines).parse(detect_headings=False)
-        body = drafts[0] if drafts else _Draft()
+        drafts = PageParser(lines).parse(detect_headings=False)
+        body = drafts[0] if drafts else Draft()
         return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
     if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
         return articles  # the page parser found the title block itself
     if len(lines[0].text) > limits.current().heading_chars:
         # A heading is a short line: a long first line is body (a one-line file is all
         # body), and the article goes by its file's name.
-        drafts = _PageParser(lines).parse(detect_headings=False)
-        body = drafts[0] if drafts else _Draft()
+        drafts = PageParser(lines).parse(detect_headings=False)
+        body = drafts[0] if drafts else Draft()
         return [draft_article(body, stem, source, [], body.paragraphs or [lines[0].text])]
     title = lines[0].text
-    drafts = _PageParser(lines[1:]).parse(detect_headings=False)
-    body = drafts[0] if drafts else _Draft()
+    drafts = PageParser(lines[1:]).parse(detect_headings=False)
+    body = drafts[0] if drafts else Draft()
     # A title-only file still needs searchable text: the title doubles as its body.
     return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
 
@@ -192,7 +192,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page import (_credit_only, _join, _photo_credit, _rejoin_jumps, _to_articles,
+    from assistant.ingest.page import (_credit_only, join_wrapped, _photo_credit, _rejoin_jumps, _to_articles,
                                        caption_photographers)
     from assistant.ingest.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
@@ -209,7 +209,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             if caps and after_caption and _credit_only(line.strip()) and not _photo_credit(caps[-1]):
                 caps[-1] = f"{caps[-1]} {line.strip()}"   # its credit, on a line below
             elif caps and after_caption and not _photo_credit(caps[-1]):
-                caps[-1] = _join(caps[-1], line.strip())   # the caption's next line
+                caps[-1] = join_wrapped(caps[-1], line.strip())   # the caption's next line
             else:
                 caps.append(line.strip())
             after_caption = True
@@ -226,7 +226,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
                 heads.append((line.strip(), r))
         else:
             segments[-1][1].append(line)
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for n, (heads, body) in enumerate(segments):
         caps = laid_captions.get(n, [])
         if heads and caps and not any(b.strip() for b in body):
@@ -236,7 +236,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             if not any(caption_photographers(c) for c in caps):
                 continue
             body, caps = caps, []
-        found = _PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
+        found = PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
         if found and caps:
             found[-1 if not heads else 0].captions += caps
         if not heads or not found:
@@ -327,9 +327,9 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                 segments[-1][0].extend(kicker + [text])
             else:
                 segments[-1][1].append(text)
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         for headings, body in segments:
-            found = _PageParser(_lines(as_text(body))).parse(detect_headings=True)
+            found = PageParser(_lines(as_text(body))).parse(detect_headings=True)
             if headings:
                 if not found:
                     continue   # a heading without text under it (a section name) is dropped
