@@ -134,11 +134,11 @@ def _measured(question: Question) -> tuple[str, int | None]:
     """(the measured noun, index of the asking word) of a Chinese number question; ('',
     index) when a verb, a name or nothing stands before the asking word ("注册了多少司机":
     what is counted follows it), ('', None) when no word asks a figure."""
-    from assistant.answering.question import _counts
+    from assistant.answering.question import asks_count
 
     words = question.words
     for i, (w, tag) in enumerate(words):
-        asks = (_counts(w, tag) and not w.startswith("第")) or \
+        asks = (asks_count(w, tag) and not w.startswith("第")) or \
             (w == "多" and i + 1 < len(words) and words[i + 1][0] in "大高长远重久深宽厚")
         if not asks:
             continue

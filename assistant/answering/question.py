@@ -348,7 +348,7 @@ def _dictionary_tag(word: str) -> str:
     return posseg.dt.word_tag_tab.get(word, "")
 
 
-def _counts(word: str, tag: str) -> bool:
+def asks_count(word: str, tag: str) -> bool:
     """Whether a word asks a count: 多少 and 几 themselves, a numeral word holding them
     (多少岁, 几名, 第几, 百分之几), or 几 joined to a measure jieba's dictionary does not
     know as one word (几球, 几世纪; 几何 and 几率 are words, 几乎 an adverb)."""
@@ -391,7 +391,7 @@ def _read_zh(q: Question) -> None:
     asked_span = None
     for i, (w, f) in enumerate(words):
         nxt, nf = words[i + 1] if i + 1 < n else ("", "x")
-        if _counts(w, f):
+        if asks_count(w, f):
             q.asking.append(w)
             q.rank = q.rank or w.startswith("第几") or (w.startswith("几") and i > 0 and
                                                       words[i - 1][0] == "第")
@@ -557,7 +557,7 @@ def _asks(words) -> bool:
     """Whether the words hold an interrogative word (a clause that asks)."""
     for i, (w, f) in enumerate(words):
         if w in ("谁", "什么", "如何", "怎么", "怎样", "吗", "是否", "多久", "啥") or \
-                w in _WHEN or w in _WHO or w in _WHY or w in _WHERE or _counts(w, f) or \
+                w in _WHEN or w in _WHO or w in _WHY or w in _WHERE or asks_count(w, f) or \
                 (w.startswith("哪") and f == "r") or (w == "多" and i + 1 < len(words) and
                                                       words[i + 1][0] in _DIMENSIONS):
             return True
