@@ -181,6 +181,12 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         elif i + 2 < len(ws) and not ws[i + 1][2].strip() and ws[i + 2][3] in ("q", "mq") \
                 and re.fullmatch(r"[\u4e00-\u9fff]+", ws[i + 2][2]):
             unit, end = ws[i + 2][2], ws[i + 2][1]   # a space before the unit: 5,500,000 平方公里
+        if unit == "个" and word_at[end - 1] + 1 < len(ws):
+            # 4.3个百分点, 3个小时: 个 counts the unit word after it, which is the unit
+            _, ne, nw, ntag = ws[word_at[end - 1] + 1]
+            if ntag in ("m", "q", "mq") and len(nw) >= 2 and \
+                    re.fullmatch(r"[\u4e00-\u9fff]+", nw):
+                unit, end = unit + nw, ne
         if norm[e:e + 1] in ("%", "％"):
             unit, end = "%", e + 1
         elif not unit and e in starts and e < len(norm) and _measure_char(norm[e]) and \
@@ -202,6 +208,9 @@ def _mentions(text: str) -> tuple[Mention, ...]:
                         re.fullmatch(r"[\u4e00-\u9fff]+", ws[k][2]):
                     unit, end = unit + ws[k][2], ws[k][1]
                 break
+        if unit and re.fullmatch(r"[\u4e00-\u9fff]+", unit) and norm[end:end + 1] == "半" and \
+                end in starts and ws[word_at[end]][2] == "半":
+            end, value = end + 1, value + 0.5   # 二斤半, 一个半: half a unit more, written after it
         rank = norm[max(0, s - 1):s] == "第"
         date = _is_date(norm, m, unit, end)
         out.append(Mention(s, end, num_end, value, unit, approx, rank, date, chinese))

@@ -34,6 +34,8 @@ _DATE = re.compile(
     r"\d{4}\s*年(?:初|底)?|\d{4}-\d{1,2}-\d{1,2}|(?:今年|去年|明年)?\d{1,2}\s*月(?:初|中旬|下旬|底)|"
     r"(?:今年|去年|明年)(?:年初|年底|上半年|下半年|\d{1,2}\s*月)|年底|年初|月底|月初|"
     r"[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
+# The hour written after a day is part of the date asked (3月25日晚10时起): kept whole.
+_HOUR = re.compile(r"\s*(?:凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚|夜)?\s*\d{1,2}\s*[时点](?:\d{1,2}分|半)?")
 
 
 # Clauses: a figure belongs to the subject written in its own clause ("1670人被授予全国劳
@@ -198,6 +200,192 @@ def _other_owner(ws, m: Quantity, clause_start: int, subject: list[str]) -> bool
         any(t in w or w in t for t in subject if len(t) >= 2)
 
 
+# How a news sentence ties a figure to what it measures: "年产值超1.3万亿元", "比重达到了
+# 57%", "经济总量再增长1万亿元": the noun written right before the figure (its head), the
+# verb between them, adverbs and 了 skipped. A question is read the same way around its
+# asking word ("经济总量达到多少", "报酬是多少"). Copulas say nothing about which figure is
+# meant; the linking verbs of amounts (达到, 超过, 突破 …) say only that a total follows.
+# Word classes of Chinese writing, not fitted on any data.
+_COPULAS = {"是", "有", "为", "在", "共有", "拥有", "约有", "还有", "已有"}
+_LINKS = {"达", "达到", "到", "至", "长达", "宽达", "深达", "重达", "高达", "多达", "超", "超过", "逾", "约", "近", "将近", "接近", "突破", "高达", "多达",
+          "共", "共计", "合计", "总计", "累计", "计", "占", "仅", "只有", "不到", "不足"}
+_HEAD_TAGS = ("n", "nz", "vn", "nt", "ng", "an", "j", "l")
+
+
+def _frame(ws, end: int, start: int = 0) -> tuple[str, str]:
+    """(verb, head noun) written right before `end` within [start, end), adverbs,
+    particles and copulas skipped: a verb stops the reading ("安排450亿元": 安排, no head)
+    unless it only links an amount ("年产值超1.3万亿元": 超, 年产值); a one-character verb
+    ending a verb is read with it (组建起, 发展到); "A、B等18个地区" has no head (等 closes
+    a list of examples of what is counted). '' for either when none."""
+    verb = head = ""
+    k = next((k for k, (a, b, _, _) in enumerate(ws) if b == end), None)
+    steps = 0
+    while k is not None and k >= 0 and ws[k][0] >= start and steps < 6:
+        _, _, w, tag = ws[k]
+        w = w.lower()
+        steps += 1
+        if w == "等":
+            break
+        if not w.strip() or tag == "d" or tag.startswith("u") or w in _COPULAS:
+            k -= 1
+            continue
+        if not verb and (w in _LINKS or tag.startswith("v") and tag != "vn"):
+            verb = w
+            if len(w) == 1 and k and ws[k - 1][3].startswith("v") and ws[k - 1][0] >= start:
+                k -= 1
+                verb = ws[k][2].lower() + w   # 组建起, 发展到
+            k -= 1
+            if verb in _LINKS or w in _LINKS:
+                continue
+            break
+        if len(w) >= 2 and (tag.startswith(_HEAD_TAGS) or verb and tag.startswith("v")):
+            head = w   # 增速超过了7%: what a linking verb links is its subject, however tagged
+        break
+    return verb, head
+
+
+def _question_frame(question: Question) -> tuple[str, str, int]:
+    """(verb, head noun, index of the asking word) of a Chinese question, as `_frame`
+    reads a sentence around a figure; index -1 when no asking word is found."""
+    ws, at = [], 0
+    for w, tag in question.words:
+        ws.append((at, at + len(w), w, tag))
+        at += len(w)
+    asking = set(question.asking)
+    for k, (a, b, w, tag) in enumerate(ws):
+        nxt = ws[k + 1][2] if k + 1 < len(ws) else ""
+        if w in asking or w in ("多少", "几") or (w == "多" and nxt == question.dimension):
+            verb, head = _frame(ws, a)
+            return verb, head, k
+    return "", "", -1
+
+
+def _head_words(question: Question, head: str, names: bool = False) -> list[str]:
+    """The noun compound the question's head noun ends ("绿化工程人员" -> 绿化, 工程,
+    人员): any of them may name it in the sentence."""
+    words = [w.lower() for w, _ in question.words]
+    tags = [t for _, t in question.words]
+    if head not in words:
+        return [head] if head else []
+    k = words.index(head)
+    out = [head]
+    while k and tags[k - 1].startswith(("n", "vn")) and \
+            (names or not tags[k - 1].startswith(("nr", "ns", "nt"))):
+        k -= 1
+        if len(words[k]) >= 2:
+            out.append(words[k])
+    return out
+
+
+def _after_terms(question: Question, k: int) -> tuple[list[str], list[str]]:
+    """(the nouns after the asking word: what is counted and what it did to what, "多少名
+    民警感染新冠" -> 民警, 新冠; the counted nouns when a conjunction joins them, "多少
+    火碱和食盐" -> 火碱, 食盐: a figure written with one of them answers only a part)."""
+    if k < 0:
+        return [], []
+    out, nouns, joined, heads = [], 0, False, []
+    units = set(re.findall(r"[^|()?:\\]+", unit_pattern(question.unit))) if question.unit \
+        else set()
+    for w, tag in question.words[k + 1:]:
+        w = w.lower()
+        if w == "的":
+            break   # 水深多少的海域, 多少比例的人口: what the figure describes, not does
+        if tag.startswith("v") and tag != "vn":
+            nouns = -99   # a verb: coordination after it is not of the counted nouns
+        if tag == "c" and nouns > 0:
+            joined = True
+        if tag.startswith("n") or tag == "vn":
+            nouns += 1
+            if nouns > 0:
+                heads.append(w)
+        if len(w) >= 2 and w not in units and (tag[:1] in ("n", "j") or tag == "vn") and \
+                not tag.startswith(("nr", "ns", "nt")):
+            out.append(w)   # (a place or organisation may be named in the heading only)
+    return out, heads if joined and nouns > 1 else []
+
+
+# Measure words counting actions (转运3次, 读两遍): the noun before such a figure is
+# the object or place of the action, not what the figure counts.
+_VERBAL = {"次", "遍", "回", "趟", "番", "下"}
+_OFFSET = {"前", "后", "以来", "以后", "以前", "之前", "之后", "内", "以内", "来"}
+
+
+# Currencies written after a sum ("约3亿元人民币"): the sum's unit, not what it counts.
+_CURRENCIES = {"人民币", "美元", "欧元", "港元", "港币", "日元", "英镑", "卢布", "澳元"}
+
+
+_RANGE = {"到", "至", "~", "～", "-", "—", "－"}
+
+
+def _part_of_another(ws, m: Quantity, text: str) -> bool:
+    """The figure is one end or piece of a longer quantity, or restates one: 13年零8个月
+    (零 joins two), 9800日元到14800日元 (a range: neither end alone is the amount),
+    340英里(550公里) (the same distance in another unit, in brackets after it)."""
+    before = next((w for _, y, w, _ in ws if y == m.start), "")
+    after = next((w for x, _, w, _ in ws if x == m.end), "")
+    ends = {q.end for q in quantities(_plain(text))}
+    starts = {q.start for q in quantities(_plain(text))}
+    if before == "零" and (m.start - 1) in ends or after == "零" and (m.end + 1) in starts:
+        return True
+    # a range written with its unit on both ends: 9800日元到14800日元
+    for x, y, w, _ in ws:
+        if m.end <= x <= m.end + 3 and w.strip() in _RANGE and \
+                any(y <= s0 <= y + 1 for s0 in starts):
+            return True
+    at = next((x for x, y, w, _ in ws if y == m.start and w.strip() in _RANGE), None)
+    if at is not None and any(0 <= at - e <= 3 for e in ends):
+        return True   # (到 as a word: not the 到 of 达到)
+    lead = text[:m.start].rstrip()
+    if lead[-1:] not in ("(", "（"):
+        return False
+    bracket = len(lead) - 1   # a bracket opened right after another figure (its unit may
+    # be written on: 110英里 /小时(180公里/小时))
+    return any(0 <= bracket - e <= 6 and not _CLAUSE_END.search(text[e:bracket]) for e in ends)
+
+
+def _dimension_word(ws, m: Quantity) -> str:
+    """The adjective a figure is measured in, written right before it ("长32.6米", "重近
+    817吨": jieba joins 重 and the 近 of the approximation), or ''."""
+    from assistant.answering.numbers import _BEFORE_APPROX
+
+    w = next((w for _, y, w, tag in ws if y == m.start and tag == "a"), "")
+    if len(w) == 1:
+        return w
+    if len(w) > 1 and w[1:] in _BEFORE_APPROX:
+        return w[0]
+    return ""
+
+
+def _stem(verb: str) -> str:
+    """A verb without the result it ends in (提高至, 提升到 -> 提高, 提升)."""
+    return verb[:-1] if len(verb) > 2 and verb[-1] in "到至起成为" else verb
+
+
+def _counted_run(ws, end: int) -> list[str]:
+    """The nouns written right after a figure (5000余家影视企业 -> 影视, 企业): what it
+    counts; the rest of a word the unit ends inside (42名选手 cut 名选手) counts too."""
+    run, at = [], end
+    for x, y, w, tag in ws:
+        if x < at < y and tag.startswith("n"):
+            run.append(w[at - x:].lower())
+            at = y
+        elif x == at and tag in ("n", "nz") and w not in _CURRENCIES:
+            run.append(w.lower())
+            at = y
+        elif x >= at:
+            break
+    return run
+
+
+def _time_offset(ws, m: Quantity) -> bool:
+    """"牺牲的两天前", "3年来", "前7个月": a figure with a time word after it or 前 before
+    it places a time or a period; it is no amount of anything asked without that unit."""
+    nxt = next((w for a, _, w, tag in ws if a == m.end), "")
+    before = next((w for _, b, w, tag in ws if b == m.start), "")
+    return nxt in _OFFSET or before == "前"   # 前7个月: the first seven months
+
+
 def _owned_number(question: Question, citations: list[Citation],
                   terms: list[str]) -> tuple[int, int, int] | None:
     """The figure the question's subject owns: of the numbers in the asked unit, the one
@@ -223,13 +411,34 @@ def _owned_number(question: Question, citations: list[Citation],
             after = True
         elif after and tag.startswith("n") and w.lower() in weight:
             weight[w.lower()] = 2
-    scored, rivals = [], []   # (score, i, quantity)
+    english = question.is_english
+    q_verb, q_head, k_ask = ("", "", -1) if english else _question_frame(question)
+    after, joined = ([], []) if english else _after_terms(question, k_ask)
+    q_text = _plain(question.text).lower()
+    q_words = [w.lower() for w, _ in question.words]
+    q_spans = {"".join(q_words[i:j]) for i in range(len(q_words))
+               for j in range(i + 1, min(len(q_words), i + 6) + 1)}
+    q_heads = _head_words(question, q_head)
+    # A rate (每股多少, 每人每月多少): the figure's clause names the same 每-word.
+    rate = [w.lower() for w, _ in question.words if len(w) >= 2 and w.startswith("每")]
+    # The noun the figure must count, as the question writes it: without a measure word
+    # jieba joined to it (多少条幼蛇 -> 幼蛇); none for a share (多少比例), a time asked
+    # (多少时间), or a noun after 的 that the amount describes (水深多少的海域).
+    counts = asked
+    if counts and question.unit and counts.startswith(question.unit):
+        counts = counts[len(question.unit):]
+    after_de = "的" in [w for w, _ in question.words[k_ask + 1:]] if k_ask >= 0 else False
+    if len(counts) < 2 or counts in _SHARE_NOUNS or counts in _WHEN or \
+            (after_de and counts not in q_heads):
+        counts = ""
+    scored, rivals = [], []   # (score, i, quantity, owned, strong)
     for i, c in enumerate(citations):
         if c.field or c.instruction:
             continue   # metadata, or a sentence reading like an order: never the short answer
         text = c.passage
         ws = _words_of(text)
         clauses = _clauses(text)
+        plain = _plain(text).lower()
 
         def score(m):
             k = next(k for k, (a, b) in enumerate(clauses) if a <= m.start <= b)
@@ -255,26 +464,122 @@ def _owned_number(question: Question, citations: list[Citation],
                     own += 2   # written with the figure: 400余位学生, 女职工320人
             if _other_owner(ws, m, a, subject):
                 own -= 0.5   # "其中女职工320人": the figure is the 女职工's, not the 职工's
-            return own
+            if english:
+                return own, own > 0, False
+            return own, own > 0 and owns(m, a, held), strong(m, a)
+
+        def owns(m, a, held) -> bool:
+            """The figure's own sentence does not give it to something else."""
+            k = next(k for k, (x, y) in enumerate(clauses) if x <= m.start <= y)
+
+            def b_of(k):
+                return clauses[k][1]
+            if not question.unit and _time_offset(ws, m):
+                return False   # 两天前 places a time
+            verb, head = _frame(ws, m.start, a)
+            adj = _dimension_word(ws, m)
+            if question.dimension and adj and adj != question.dimension:
+                return False   # 重817吨 is no 多长
+            if rate and not any(r in plain[a:b_of(k)] for r in rate):
+                return False   # 每股多少: 每股作价港币6元, not 91.6亿港元
+            if q_verb and verb and q_verb not in _LINKS and verb not in _LINKS and \
+                    _stem(verb) not in q_text and _stem(q_verb) not in verb:
+                return False   # 增长1万亿元 does not answer 下降了多少
+            if _part_of_another(ws, m, text):
+                return False
+            run = _counted_run(ws, m.end) if m.unit else []
+            counted = "".join(run)
+            if run and run[0] in joined:
+                return False   # 二斤半火碱和二斤食盐: each a part
+            before = next((w for _, y, w, _ in ws if y == m.start), "")
+            if before in ("由", "从") and any(q.start > m.end for q in quantities(plain[m.end:b_of(k)])):
+                return False   # 由21%提高至74%: 21% is where it started
+            if len(counted) >= 2 and not any("".join(run[:j]) in q_spans or
+                                             (question.unit + "".join(run[:j])) in q_text
+                                             for j in range(1, len(run) + 1)) and \
+                    not (run[-1] in q_words and run[-1] == (asked or run[-1]) and
+                         len(run) > 1):
+                return False   # 5000余家影视企业 counts 影视企业
+            if head and head not in q_text and not counted and \
+                    not any(h and h in head for h in q_heads[:1]) and \
+                    not (question.dimension and question.dimension in head) and \
+                    m.unit not in _VERBAL:
+                # 林地超6亿亩 is the 林地's, whatever the clause holds (not when the figure
+                # names what it counts after it, 共计1200余家单位, or counts actions:
+                # 转运至污水处理厂3次)
+                return False
+            if q_heads and not (q_verb and q_verb not in _LINKS) and not after and \
+                    not any(h in plain[a:b_of(k)] for h in q_heads) and \
+                    not (not head and k and any(h in plain[clauses[k - 1][0]:a] for h in q_heads)):
+                # "报酬是多少": the noun whose amount is asked is written in the figure's
+                # clause, or in the clause before when the figure's has no noun of its
+                # own ("经济总量再增长1万亿元、达到4.6万亿元")
+                return False
+            if counts and counts not in held and counts not in plain[a:b_of(k)] and \
+                    not _attached(ws, m, counts) and not (counted and counts.endswith(counted)):
+                # (促成43个跨国合作项目 counts the 人工智能跨国合作项目 asked)
+                return False   # what the question counts is not in the figure's clause
+            # what the counted did, to what (感染新冠, 被移送司法, 获全国工人先锋号): its
+            # last noun is written in the figure's sentence
+            return not after or after[-1] in plain
+
+        def strong(m, a) -> bool:
+            """The sentence writes the figure as the question asks it: the same verb
+            (达到4.6万亿元 for 达到多少), the same noun right before it, or the counted
+            noun with it."""
+            verb, head = _frame(ws, m.start, a)
+            adj = _dimension_word(ws, m)
+            return bool((q_verb and verb and verb == q_verb) or (q_head and head == q_head)
+                        or (asked and _attached(ws, m, asked))
+                        or (question.dimension and adj == question.dimension))
 
         fits, others = _count_spans(text, question)
-        scored += [(score(m), i, m) for m in fits]
-        rivals += [(score(m), i, m) for m in others]
+        scored += [(*score(m), i, m) for m in fits]
+        rivals += [(*score(m), i, m) for m in others]
     if not scored:
         return None
-    scored.sort(key=lambda x: x[0], reverse=True)
-    best_score, i, best = scored[0]
-    if best_score <= 0:
-        return None   # no clause holds the subject: the figure may be anyone's
-    best_text = best.text_in(citations[i].passage)
-    for other_score, j, other in scored[1:] + rivals:
-        if other_score >= best_score and other.text_in(citations[j].passage) != best_text:
-            return None   # another figure as well owned: no guess
-    return i, best.start, best.end
+    if english:
+        scored.sort(key=lambda x: x[0], reverse=True)
+        best_score, _, _, i, best = scored[0]
+        if best_score <= 0:
+            return None   # no clause holds the subject: the figure may be anyone's
+        best_text = best.text_in(citations[i].passage)
+        for other_score, _, _, j, other in scored[1:] + rivals:
+            if other_score >= best_score and other.text_in(citations[j].passage) != best_text:
+                return None   # another figure as well owned: no guess
+        return i, best.start, best.end
+    # Every figure its sentence gives to the question's subject is a candidate; one
+    # candidate, or one of them written as the question asks it, is the answer; two or
+    # more, or none, give no short answer (the quoted sentence still answers).
+    owned = [(own, i, m, st) for own, ok, st, i, m in scored + rivals if ok]
+    fit = {id(m) for _, _, _, _, m in scored}
+
+    def one(group):
+        texts = {m.text_in(citations[i].passage) for _, i, m, _ in group}
+        return group[0] if len(texts) == 1 else None
+
+    sure = [x for x in owned if x[3]]
+    top = max((x[0] for x in owned), default=0)
+    # one candidate; else one written as asked; else one whose clause holds more of the
+    # question's words than every other's (质量为木星的8.65倍, 半径为木星的0.951倍)
+    got = one(owned) if owned else None
+    got = got or (one(sure) if sure else None)
+    got = got or one([x for x in owned if x[0] == top])
+    if got is None or id(got[2]) not in fit:
+        return None   # (a number without the asked unit only stops a guess)
+    _, i, m, _ = got
+    return i, m.start, m.end
 
 
 def _date_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _DATE.finditer(text)]
+    out = []
+    for m in _DATE.finditer(text):
+        s, e = m.span()
+        if text[e - 1] in "日号":
+            hour = _HOUR.match(text, e)
+            e = hour.end() if hour else e
+        out.append((s, e))
+    return out
 
 
 def is_name(word: str) -> bool:
@@ -368,11 +673,42 @@ def _range_end(spans: list[tuple[int, int]], question: Question):
 _DISTRIBUTIVE = {"各", "各有", "分别", "各自", "各为", "各是", "respectively", "each"}
 
 
+def _dateline(text: str, end: int) -> bool:
+    """"光明日报重庆10月14日电": the date a report was filed (日电), not of what it tells."""
+    return text[end:end + 1] == "电"
+
+
+_WHEN = {"时候", "时间", "日期", "年份", "哪天", "哪年", "何时", "哪一天", "哪一年", "几时"}
+
+
+def _said_with(question: Question, text: str, s: int, e: int) -> bool:
+    """A date or name answers only where its clause says what the question asks of it:
+    the noun asked right before the asking word ("冠军是谁": 冠军), and for a date the
+    last word of what happened ("什么时候对游客开放": 开放, "什么时候二审": 二审), in
+    the sentence."""
+    q_verb, q_head, k = _question_frame(question)
+    a, b = next((a, b) for a, b in _clauses(text) if a <= s <= b)
+    plain = _plain(text).lower()
+    if question.kind == "person" and q_head and not (q_verb and q_verb not in _LINKS):
+        heads = _head_words(question, q_head, names=True)
+        if not any(h in plain[max(0, a):b] for h in heads[:1]):
+            return False
+        if heads[1:] and not any(h in plain[max(0, a):b] for h in heads[1:]):
+            return False   # 中国科协主席万钢 is not the 世界工程组织联合会主席
+    if question.kind == "date" and k >= 0:
+        after = [w.lower() for w, tag in question.words[k + 1:]
+                 if len(w) >= 2 and w not in _WHEN and w not in question.asking and
+                 tag.startswith(("n", "v", "j", "b", "l"))]
+        if after and after[-1] not in plain:
+            return False
+    return True
+
+
 def find(question: Question, citations: list[Citation],
          terms: list[str] = ()) -> tuple[int, int, int] | None:
     """(index of the citation, start, end in its passage) of the short answer, or None."""
-    if _DISTRIBUTIVE & {w.lower() for w, _ in question.words}:
-        return None
+    if _DISTRIBUTIVE & {w.lower() for w, _ in question.words} or question.plural:
+        return None   # each subject, or several people or items asked: no one span
     if question.kind == "number":
         return _owned_number(question, citations, list(terms) or question.tokens)
     terms = [t for t in (list(terms) or question.tokens) if t not in ("多少", "几", "什么", "谁")]
@@ -381,13 +717,30 @@ def find(question: Question, citations: list[Citation],
         if c.field or c.instruction:
             continue
         if question.kind == "date":
-            spans = _date_spans(c.passage)
+            spans = [(s, e) for s, e in _date_spans(c.passage)
+                     if not _dateline(c.passage, e)]
         elif question.kind == "person":
             spans = _name_spans(c.passage, question)
         else:
             return None
+        if not question.is_english:
+            spans = [(s, e) for s, e in spans if _said_with(question, c.passage, s, e)]
         hits += [(i, s, e) for s, e in spans]
     if not hits:
+        return None
+    if question.kind == "person" and not question.is_english and \
+            len({citations[i].passage[s:e] for i, s, e in hits}) > 1:
+        # 中国科协主席万钢、世界工程组织联合会主席谢胡: the name whose clause holds
+        # most of the question's words, when one does; else none
+        def held(h):
+            i, s, e = h
+            a, b = next((a, b) for a, b in _clauses(citations[i].passage) if a <= s <= b)
+            clause = _plain(citations[i].passage[a:b]).lower()
+            return sum(1 for t in dict.fromkeys(terms) if len(t) >= 2 and t.lower() in clause)
+        top = max(held(h) for h in hits)
+        best = [h for h in hits if held(h) == top]
+        if top and len({citations[i].passage[s:e] for i, s, e in best}) == 1:
+            return best[0]
         return None
     if len({citations[i].passage[s:e] for i, s, e in hits}) == 1:
         return hits[0]
