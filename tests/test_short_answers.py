@@ -188,6 +188,44 @@ def test_short_answer_or_none(question, passage, short):
     assert _find(question, passage) == short
 
 
+# The figure's own sentence decides whose it is (issue 17 item 3, second round): the noun
+# written right before it, the verb between, what it counts after it; two candidates left
+# give no short answer unless one is written as the question asks it.
+@pytest.mark.parametrize("question, passage, short", [
+    # same unit in neighbouring clauses: the verb the question asks decides
+    ("全市职工总数达到多少？", "全市职工总数去年增加了2万人、达到38万人。", "38万人"),
+    ("全市职工总数增加了多少？", "全市职工总数去年增加了2万人、达到38万人。", "2万人"),
+    # the noun right before a figure owns it, whatever else the clause holds
+    ("园区年产值有多少？", "园区入驻企业120家，职工人数1.5万人，年产值超80亿元。", "80亿元"),
+    ("园区职工人数有多少？", "园区入驻企业120家，职工人数1.5万人，年产值超80亿元。", "1.5万人"),
+    ("该厂有多少名电工？", "全厂职工800人，其中电工65人、焊工40人。", "65人"),
+    # figures counting other things, another verb, a time: none
+    ("该镇厨师一个月的工资是多少？", "该镇有300余家餐饮企业，逾2000名从业人员。", None),
+    ("全省外贸进口下降了多少？", "今年以来，全省外贸进出口增长6.2%。", None),
+    ("他比赛时多大？", "就在比赛的三天前，他刚刚完成了一次手术。", None),
+    # one end of a range, one of two joined nouns asked: none
+    ("门票最高多少钱？", "门票价格为80元到120元不等。", None),
+    ("配方要用多少面粉和白糖？", "配方是三斤面粉和一斤白糖。", None),
+    # the whole unit: not the restatement in brackets, 个百分点 and 斤半 whole
+    ("步道有多长？", "步道全长约8公里（5英里）。", "8公里"),
+    ("失业率下降了多少个百分点？", "城镇调查失业率比去年下降0.3个百分点。", "0.3个百分点"),
+    ("腌制一缸咸菜要用多少盐？", "腌制一缸咸菜要用盐二斤半。", "二斤半"),
+    # the dimension asked: 长 before one figure, 重 before the other
+    ("箱梁有多长？", "新箱梁长40米、重近900吨。", "40米"),
+    # dates: not a dateline, and only where what happened is said; the hour kept
+    ("职工书屋什么时候开放？", "新华社北京5月3日电 记者从市总工会获悉，职工书屋将扩建。", None),
+    ("市总工会什么时候换届？", "5月3日，市总工会召开全委会。", None),
+    ("市总工会什么时候召开全委会？", "5月3日，市总工会召开全委会。", "5月3日"),
+    ("热线什么时候开通？", "3月5日晚8时起，热线正式开通。", "3月5日晚8时"),
+    # names: the role of whom the question says; several people asked: none
+    ("市总工会主席是谁？", "省总工会主席王建国、市总工会主席李明出席仪式。", None),
+    ("市总工会主席是谁？", "市总工会主席李明、省总工会主席王建国出席仪式。", "李明"),
+    ("哪些人获得了表彰？", "张伟、李强、王芳获得了表彰。", None),
+])
+def test_short_answer_only_when_its_sentence_gives_it(question, passage, short):
+    assert _find(question, passage) == short
+
+
 # item 7: a flagged sentence that answers is quoted, marked, never the short answer -----------
 def test_flagged_news_sentence_is_quoted_marked(assistant):
     from assistant.answering.extractive import INSTRUCTION_NOTE

@@ -109,6 +109,8 @@ def _unit_fits(m: Quantity, text: str, question: Question) -> bool:
     if question.unit:
         said = text[m.parts[-1].num_end:m.end]
         pattern = unit_pattern(question.unit)
+        if m.unit.startswith("个") and len(m.unit) > 1 and m.unit in _plain(question.text):
+            return True   # 多少个百分点: 0.3个百分点
         return bool(re.fullmatch(pattern, m.unit) or re.fullmatch(pattern, said))
     return bool(m.unit)
 
@@ -673,6 +675,19 @@ def _range_end(spans: list[tuple[int, int]], question: Question):
 _DISTRIBUTIVE = {"各", "各有", "分别", "各自", "各为", "各是", "respectively", "each"}
 
 
+def _role_phrase(question: Question, head: str) -> str:
+    """The noun phrase the head noun ends, as the question writes it ("市总工会主席是谁"
+    -> 市总工会主席): its nouns and names written together before it."""
+    words = [w.lower() for w, _ in question.words]
+    tags = [t for _, t in question.words]
+    if head not in words:
+        return head
+    k = j = words.index(head)
+    while k and tags[k - 1].startswith(("n", "vn", "j")):
+        k -= 1
+    return _plain("".join(words[k:j + 1])).lower()
+
+
 def _dateline(text: str, end: int) -> bool:
     """"光明日报重庆10月14日电": the date a report was filed (日电), not of what it tells."""
     return text[end:end + 1] == "电"
@@ -690,11 +705,10 @@ def _said_with(question: Question, text: str, s: int, e: int) -> bool:
     a, b = next((a, b) for a, b in _clauses(text) if a <= s <= b)
     plain = _plain(text).lower()
     if question.kind == "person" and q_head and not (q_verb and q_verb not in _LINKS):
-        heads = _head_words(question, q_head, names=True)
-        if not any(h in plain[max(0, a):b] for h in heads[:1]):
+        if _role_phrase(question, q_head) not in plain[a:b]:
+            # the role with whose it is, as the question writes it: 中国科协主席万钢 is
+            # not the 世界工程组织联合会主席, 省总工会主席 not the 市总工会主席
             return False
-        if heads[1:] and not any(h in plain[max(0, a):b] for h in heads[1:]):
-            return False   # 中国科协主席万钢 is not the 世界工程组织联合会主席
     if question.kind == "date" and k >= 0:
         after = [w.lower() for w, tag in question.words[k + 1:]
                  if len(w) >= 2 and w not in _WHEN and w not in question.asking and
