@@ -493,9 +493,17 @@ def _owned_number(question: Question, citations: list[Citation],
             counted = "".join(run)
             if run and run[0] in joined:
                 return False   # 二斤半火碱和二斤食盐: each a part
-            before = next((w for _, y, w, _ in ws if y == m.start), "")
-            if before in ("由", "从") and any(q.start > m.end for q in quantities(plain[m.end:b_of(k)])):
+            # a change written 从/由 X …到/至 Y: X is where it started, Y where it got to;
+            # only a question asking where it got to (提高到多少) has Y for its answer
+            before = next((w for _, y, w, _ in ws if y == m.start and w.strip()), "") or \
+                next((w for _, y, w, _ in ws if y == m.start - 1), "")
+            if before in ("由", "从") and quantities(plain[m.end:b_of(k)]):
                 return False   # 由21%提高至74%: 21% is where it started
+            if (verb[-1:] in ("到", "至") or before in ("到", "至")) and \
+                    re.search(r"[由从]", plain[a:m.start]) and \
+                    any(a <= q.start < m.start for q in quantities(plain)) and \
+                    q_verb[-1:] not in ("到", "至"):
+                return False   # 从415,000平方公里上升到587,000平方公里: 到1991年 asks neither
             if len(counted) >= 2 and not any("".join(run[:j]) in q_spans or
                                              (question.unit + "".join(run[:j])) in q_text
                                              for j in range(1, len(run) + 1)) and \
