@@ -351,9 +351,13 @@ def _dimension_word(ws, m: Quantity) -> str:
     817吨": jieba joins 重 and the 近 of the approximation), or ''."""
     from assistant.answering.numbers import _BEFORE_APPROX
 
-    w = next((w for _, y, w, tag in ws if y == m.start and tag == "a"), "")
-    if len(w) == 1:
-        return w
+    from assistant.answering.question import _DIMENSIONS
+
+    w, tag = next(((w, tag) for _, y, w, tag in ws if y == m.start), ("", ""))
+    if len(w) == 1 and w in _DIMENSIONS:
+        return w   # (jieba tags 长 after a noun as a place name: 箱梁 长/ns 40米)
+    if tag != "a":
+        return ""
     if len(w) > 1 and w[1:] in _BEFORE_APPROX:
         return w[0]
     return ""
@@ -577,6 +581,11 @@ def _owned_number(question: Question, citations: list[Citation],
     got = got or one([x for x in owned if x[0] == top])
     if got is None or id(got[2]) not in fit:
         return None   # (a number without the asked unit only stops a guess)
+    if not got[3] and len({m.text_in(citations[i].passage) for _, _, _, i, m in scored}) > 1:
+        # other figures in the asked unit stand in the quoted sentences: only one written
+        # as the question asks it is sure enough to be given first (DRCD dev, not fitted
+        # on: wrong bold 4 -> 1 of 75 -> 59; CMRC first half 13 fewer right)
+        return None
     _, i, m, _ = got
     return i, m.start, m.end
 
@@ -696,6 +705,19 @@ def _role_phrase(question: Question, head: str) -> str:
     return _plain("".join(words[k:j + 1])).lower()
 
 
+def _phrase_before(text: str, end: int) -> str:
+    """The nouns written together right before `end` in the text ("省总工会主席王建国" ->
+    省总工会主席), in Simplified characters."""
+    ws = _words_of(text)
+    k = next((k for k, (_, y, _, _) in enumerate(ws) if y == end), None)
+    if k is None:
+        return ""
+    j = k
+    while j >= 0 and ws[j][3].startswith(("n", "vn", "j", "b")) and ws[j][2].strip():
+        j -= 1
+    return _plain(text[ws[j + 1][0]:end]).lower() if j < k else ""
+
+
 def _dateline(text: str, end: int) -> bool:
     """"光明日报重庆10月14日电": the date a report was filed (日电), not of what it tells."""
     return text[end:end + 1] == "电"
@@ -713,9 +735,14 @@ def _said_with(question: Question, text: str, s: int, e: int) -> bool:
     a, b = next((a, b) for a, b in _clauses(text) if a <= s <= b)
     plain = _plain(text).lower()
     if question.kind == "person" and q_head and not (q_verb and q_verb not in _LINKS):
-        if _role_phrase(question, q_head) not in plain[a:b]:
-            # the role with whose it is, as the question writes it: 中国科协主席万钢 is
-            # not the 世界工程组织联合会主席, 省总工会主席 not the 市总工会主席
+        if q_head not in plain[a:b]:
+            return False   # "冠军是谁": the name's clause names the role
+        asked = _role_phrase(question, q_head)
+        said = _phrase_before(text, s)
+        if said.endswith(q_head) and not (asked.endswith(said) or said.endswith(asked)):
+            # the role written right before the name says whose it is: 中国科协主席万钢
+            # is not the 世界工程组织联合会主席, 省总工会主席 not the 市总工会主席
+            # (自治区主席 may stand for the 广西壮族自治区主席 asked)
             return False
     if question.kind == "date" and k >= 0:
         after = [w.lower() for w, tag in question.words[k + 1:]
