@@ -539,13 +539,19 @@ def _owned_number(question: Question, citations: list[Citation],
 
         def strong(m, a) -> bool:
             """The sentence writes the figure as the question asks it: the same verb
-            (达到4.6万亿元 for 达到多少), the same noun right before it, or the counted
-            noun with it."""
+            (达到4.6万亿元 for 达到多少), the same noun right before it, the counted noun
+            in its clause (其中6万人为现役军人), the dimension asked (长40米, 全长12.5公里),
+            or every noun of what the counted did in its clause (1670人被授予全国劳动模范
+            称号)."""
             verb, head = _frame(ws, m.start, a)
             adj = _dimension_word(ws, m)
+            b = next(y for x, y in clauses if x <= m.start <= y)
             return bool((q_verb and verb and verb == q_verb) or (q_head and head == q_head)
                         or (asked and _attached(ws, m, asked))
-                        or (question.dimension and adj == question.dimension))
+                        or (counts and counts in plain[a:b])
+                        or (after and all(t in plain[a:b] for t in after))
+                        or (question.dimension and (adj == question.dimension or
+                                                    question.dimension in head)))
 
         fits, others = _count_spans(text, question)
         scored += [(*score(m), i, m) for m in fits]
