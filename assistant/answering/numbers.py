@@ -33,6 +33,7 @@ _CORE = re.compile(
     rf"|(?P<cn>[{_CN_CHARS}]+(?:点[零〇一二三四五六七八九]+)?))"
     r"(?P<approx>余|多|来|几)?")
 _BEFORE_APPROX = ("近", "约", "逾", "超过", "超", "将近", "不到", "不足", "大约")
+BEFORE_APPROX = _BEFORE_APPROX   # (the short answer reads 重近817吨 with them)
 _MULT = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3, "百": 1e2}
 # Words ending a numeral's unit part: not part of what is counted.
 _NOT_UNIT_TAGS = {"p", "c", "u", "uj", "ul", "r", "d", "v", "x", "f", "y", "e", "o", "zg"}

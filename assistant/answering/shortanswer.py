@@ -346,19 +346,20 @@ def _part_of_another(ws, m: Quantity, text: str) -> bool:
     return any(0 <= bracket - e <= 6 and not _CLAUSE_END.search(text[e:bracket]) for e in ends)
 
 
-def _dimension_word(ws, m: Quantity) -> str:
+def _dimension_word(ws, m: Quantity, dimension: str) -> str:
     """The adjective a figure is measured in, written right before it ("长32.6米", "重近
-    817吨": jieba joins 重 and the 近 of the approximation), or ''."""
-    from assistant.answering.numbers import _BEFORE_APPROX
-
-    from assistant.answering.question import _DIMENSIONS
+    817吨": jieba joins 重 and the 近 of the approximation), or ''. The dimension asked
+    is read whatever jieba tags it (箱梁 长/ns 40米)."""
+    from assistant.answering.numbers import BEFORE_APPROX
 
     w, tag = next(((w, tag) for _, y, w, tag in ws if y == m.start), ("", ""))
-    if len(w) == 1 and w in _DIMENSIONS:
-        return w   # (jieba tags 长 after a noun as a place name: 箱梁 长/ns 40米)
+    if w and w == dimension:
+        return w
     if tag != "a":
         return ""
-    if len(w) > 1 and w[1:] in _BEFORE_APPROX:
+    if len(w) == 1:
+        return w
+    if len(w) > 1 and w[1:] in BEFORE_APPROX:
         return w[0]
     return ""
 
@@ -483,7 +484,7 @@ def _owned_number(question: Question, citations: list[Citation],
             if not question.unit and _time_offset(ws, m):
                 return False   # 两天前 places a time
             verb, head = _frame(ws, m.start, a)
-            adj = _dimension_word(ws, m)
+            adj = _dimension_word(ws, m, question.dimension)
             if question.dimension and adj and adj != question.dimension:
                 return False   # 重817吨 is no 多长
             if rate and not any(r in plain[a:b_of(k)] for r in rate):
@@ -544,7 +545,7 @@ def _owned_number(question: Question, citations: list[Citation],
             or every noun of what the counted did in its clause (1670人被授予全国劳动模范
             称号)."""
             verb, head = _frame(ws, m.start, a)
-            adj = _dimension_word(ws, m)
+            adj = _dimension_word(ws, m, question.dimension)
             b = next(y for x, y in clauses if x <= m.start <= y)
             return bool((q_verb and verb and verb == q_verb) or (q_head and head == q_head)
                         or (asked and _attached(ws, m, asked))
