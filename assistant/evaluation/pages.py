@@ -42,7 +42,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.ingest.issue import _DATE, iso_date
+from assistant.ingest.issue import DATE, iso_date
 from assistant.ingest.page import parse_page
 from assistant.records import Article
 
@@ -150,11 +150,11 @@ def read_labelled_pdf(folder: Path, labels: dict) -> tuple[list[Article], str]:
     """The articles the PDF reader gives for a labelled PDF page (its file name hidden), and
     the PDF's text (for which dates it shows)."""
     from assistant.ingest.pdf import pdf_document
-    from assistant.ingest.readers import _load_pdf
+    from assistant.ingest.readers import load_pdf
 
     data = pdf_slice(folder / labels["pdf"], labels.get("pdf_pages"))
     text, furniture = pdf_document(data)
-    return _load_pdf(data, "page.pdf", "page"), "\n".join([text, *furniture])
+    return load_pdf(data, "page.pdf", "page"), "\n".join([text, *furniture])
 
 
 def as_docx(text: str) -> bytes:
@@ -184,7 +184,7 @@ def score_page(name: str, text: str, labels: dict, split: str = "",
     pairs: dict[int, int] = {}
     shows_date = bool(labels.get("date")) and labels["date"] in {
         iso_date(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5))
-        for m in _DATE.finditer(text)}
+        for m in DATE.finditer(text)}
     for li, lab in enumerate(scorable):
         for ai, a in enumerate(articles):
             if ai not in used and _split_ok(lab, a):
@@ -286,9 +286,9 @@ def score_dir(folder: str | Path, split: str = "all", fmt: str = "txt") -> tuple
             continue
         text = txt.read_text(encoding="utf-8")
         if fmt == "docx":   # the same page saved as a Word file, read by the Word reader
-            from assistant.ingest.readers import _load_docx
+            from assistant.ingest.readers import load_docx
 
-            pages.append(score_page(name, text, labels, part, _load_docx(as_docx(text), "page.docx", "page")))
+            pages.append(score_page(name, text, labels, part, load_docx(as_docx(text), "page.docx", "page")))
             continue
         pages.append(score_page(name, text, labels, part))
     total = PageScore(name="overall", split=split)
@@ -306,7 +306,7 @@ def score_containers(folder: str | Path, corpus: str | Path, split: str = "all")
     """The labelled pages of `folder` as another folder holds them in other formats (one
     .pdf/.docx/.json per page, or one .html per article: `NAME.pdf`, `NAME_03.html`), each
     file read by its reader with its name hidden; the figures per format (file suffix)."""
-    from assistant.ingest.readers import _load_data
+    from assistant.ingest.readers import load_data
 
     folder, corpus = Path(folder), Path(corpus)
     parts = load_split(folder)
@@ -323,7 +323,7 @@ def score_containers(folder: str | Path, corpus: str | Path, split: str = "all")
             continue
         articles: list[Article] = []
         for f in files:
-            found, _ = _load_data(f.read_bytes(), f"page{f.suffix}", f"page{f.suffix}", f"page{f.suffix}")
+            found, _ = load_data(f.read_bytes(), f"page{f.suffix}", f"page{f.suffix}", f"page{f.suffix}")
             articles += found
         labels = json.loads(lab_file.read_text(encoding="utf-8"))
         score = score_page(name, txt.read_text(encoding="utf-8"), labels, part, articles)

@@ -12,11 +12,11 @@ import re
 from functools import lru_cache
 
 from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
-from assistant.ingest.issue import (_DATE, find_date, from_lines, from_name, is_issue_line,
+from assistant.ingest.issue import (DATE, find_date, from_lines, from_name, is_issue_line,
                                     iso_date, read_line)
-from assistant.ingest.page import (_BYLINE, _FURNITURE, Draft, _byline_names, _is_byline_line,
-                                   _is_heading_line, _is_kicker, _is_subtitle, _names_only,
-                                   _strip_edition, _credit_only, caption_photographers)
+from assistant.ingest.page import (BYLINE, FURNITURE, Draft, byline_names, is_byline_line,
+                                   is_heading_line, is_kicker, is_subtitle, names_only,
+                                   strip_edition, credit_only, caption_photographers)
 from assistant.records import Article
 
 _DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -181,7 +181,7 @@ def _visible_lines(root) -> list[str]:
 def _shown_dates(lines: list[str], url: str | None) -> set[str]:
     """Every full date the page shows (y-m-d, in its text or its URL's path)."""
     found = {iso_date(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5))
-             for line in lines for m in _DATE.finditer(line)}
+             for line in lines for m in DATE.finditer(line)}
     if url:
         m = re.search(r"/((?:19|20)\d{2})[-_/]?(\d{2})[-_/]?(\d{2})(?=[/_.-])", url)
         if m:
@@ -220,9 +220,9 @@ def _heading_around(root, title: str | None) -> tuple[list[str], list[str], str]
         for el in (h.xpath("preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5"
                            " or self::h6][position() <= 1]") or h.xpath("preceding-sibling::*[1]")):
             t = " ".join(el.text_content().split())
-            if t and len(t) <= 80 and (_is_kicker(t) or _is_heading_line(t, 80)) \
+            if t and len(t) <= 80 and (is_kicker(t) or is_heading_line(t, 80)) \
                     and not _PAGE_LINE.match(t) and not is_issue_line(t) and not el.xpath(".//a") \
-                    and not _FURNITURE.match(t):
+                    and not FURNITURE.match(t):
                 above.append(t)
         below: list[str] = []
         byline = ""
@@ -233,10 +233,10 @@ def _heading_around(root, title: str | None) -> tuple[list[str], list[str], str]
             if not t:
                 continue
             if el.tag in ("h2", "h3", "h4", "h5", "h6") and not below and not byline \
-                    and (_is_subtitle(t) or _is_heading_line(t, 80)) and not _is_byline_line(t):
+                    and (is_subtitle(t) or is_heading_line(t, 80)) and not is_byline_line(t):
                 below.append(t)
-            elif not byline and len(t) <= 40 and (_is_byline_line(t) and not _BYLINE.match(t)
-                                                  or _names_only(t)):
+            elif not byline and len(t) <= 40 and (is_byline_line(t) and not BYLINE.match(t)
+                                                  or names_only(t)):
                 byline = t
             elif len(t) > 40 or re.search(r"[。！？]", t):
                 break
@@ -301,10 +301,10 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
             headings.append(line)
         elif _PAGE_LINE.match(line):
             pass   # "00001版：一版要闻 | …": the e-paper's page line, read below
-        elif _is_header_line(line, title, authors) or _strip_edition(line)[1]:
+        elif _is_header_line(line, title, authors) or strip_edition(line)[1]:
             labels = {**_labelled(line), **labels}
-            rest, edition = _strip_edition(line)
-            if edition and rest and _is_byline_line(rest):
+            rest, edition = strip_edition(line)
+            if edition and rest and is_byline_line(rest):
                 header_byline = header_byline or rest   # "本报记者 张三 《人民日报》（…）"
         else:
             break
@@ -315,7 +315,7 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     if title and not any(_norm(h) == _norm(title) for h in headings):
         headings.insert(0, title)
     # Trailing editor credits and share/print links are page furniture.
-    while blocks and (_END_NOTE.match(blocks[-1][1]) or _FURNITURE.match(blocks[-1][1])):
+    while blocks and (_END_NOTE.match(blocks[-1][1]) or FURNITURE.match(blocks[-1][1])):
         blocks.pop()
     # An e-paper's page line or issue line left in the text is furniture too.
     blocks = [(k, t) for k, t in blocks if not _PAGE_LINE.match(t) and not is_issue_line(t)]
@@ -347,11 +347,11 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
 
     draft = Draft()
     for kind, line in blocks:
-        if not draft.started and not draft.byline and _is_byline_line(line) \
-                and not _BYLINE.match(line):
+        if not draft.started and not draft.byline and is_byline_line(line) \
+                and not BYLINE.match(line):
             draft.byline = line   # "本报记者 张三" on its own line above the text
             continue
-        if not draft.started and not draft.byline and _BYLINE.match(line):
+        if not draft.started and not draft.byline and BYLINE.match(line):
             draft.add_body(line)   # "本报讯（记者 张三）…": the byline moves out of the text
             draft.close()
         else:
@@ -359,7 +359,7 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     # A photo credit closing the text ("新华社记者 毛思倩摄") is the caption's credit, and
     # names the photographer; the text above it stays the text (a photo story's caption).
     captions: list[str] = []
-    while len(draft.paragraphs) > 1 and _credit_only(draft.paragraphs[-1]):
+    while len(draft.paragraphs) > 1 and credit_only(draft.paragraphs[-1]):
         captions.insert(0, draft.paragraphs.pop())
     if not draft.paragraphs:
         raise FileProblem("no article text found in the HTML page")
@@ -371,7 +371,7 @@ def read_html(text: str, source: str, stem: str) -> list[Article]:
     if own_byline and (not draft.byline or _norm(draft.byline) in ("本报讯", "本報訊")):
         draft.byline = own_byline
     if draft.byline:
-        authors = list(dict.fromkeys(authors + _byline_names(draft.byline)))
+        authors = list(dict.fromkeys(authors + byline_names(draft.byline)))
     return [Article(id=stem, headings=headings, paragraphs=draft.paragraphs, source=source,
                     byline=draft.byline, date=date or named.date, url=clean_str(doc.url),
                     authors=authors, newspaper=newspaper or named.newspaper,

@@ -26,7 +26,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _CN_DIGITS = "〇零一二三四五六七八九十"
 
 # A full date: 2025年5月1日, 2025-05-01, 2025/5/1, 2025.05.01, 2025年05月01日.
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
                    r"|[-/.](\d{1,2})[-/.](\d{1,2})(?!\d))")
 # In a file name the date may be run together: 20251020, 2025_05_01.
 _NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
@@ -86,7 +86,7 @@ def iso_date(y: str, m: str, d: str) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The first real calendar date written in full in `text`, as YYYY-MM-DD."""
-    for m in _DATE.finditer(text):
+    for m in DATE.finditer(text):
         found = iso_date(m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5))
         if found:
             return found
@@ -113,7 +113,7 @@ def is_issue_line(line: str) -> bool:
     rest = t
     date = find_date(t)
     if date:
-        rest = _DATE.sub(" ", rest)
+        rest = DATE.sub(" ", rest)
     rest = _WEEKDAY.sub(" ", re.sub(r"\d{1,2}:\d{2}(?::\d{2})?", " ", rest))
     rest = re.sub(r"农历\S{2,10}|[（()）《》\[\]【】|｜/／:：·\-—]", " ", rest)
     has_page = bool(_PAGE.search(rest) or _PAGE_LABELLED.search(t))
@@ -145,7 +145,7 @@ def read_line(line: str) -> Issue:
     if m:
         out.newspaper = m.group(1)
     else:
-        head = _DATE.split(t)[0] if out.date else t
+        head = DATE.split(t)[0] if out.date else t
         m = _PAPER.search(head) or (None if out.date else None)
         if m:
             out.newspaper = m.group(1)
@@ -158,13 +158,13 @@ def read_line(line: str) -> Issue:
     if m:
         out.page = page_label(m.group(1))
     else:
-        for m in _PAGE.finditer(_DATE.sub(" ", t)):
+        for m in _PAGE.finditer(DATE.sub(" ", t)):
             section = m.group(2)
             out.page = page_label(m.group(1), section)
             if out.page:
                 break
     if out.page is None and out.date:
-        m = _SECTION_PAGE.search(_WEEKDAY.sub(" ", _DATE.sub(" ", t)))
+        m = _SECTION_PAGE.search(_WEEKDAY.sub(" ", DATE.sub(" ", t)))
         if m:
             number, section = (m.group(2), m.group(1)) if m.group(2) else (m.group(3), m.group(4))
             if section != out.newspaper:
@@ -180,7 +180,7 @@ def from_lines(lines) -> Issue:
     for k, t in enumerate(lines):
         if is_issue_line(t):
             found.append(read_line(t))
-        elif k + 1 < len(lines) and _DATE.fullmatch(t) and is_issue_line(lines[k + 1]):
+        elif k + 1 < len(lines) and DATE.fullmatch(t) and is_issue_line(lines[k + 1]):
             found.append(read_line(t))   # "1946-05-16" over "第1版()": an archive's header
     out = Issue()
     for name in ("date", "newspaper", "page"):

@@ -50,7 +50,7 @@ _CLOSERS = "”’」』》）)】]\"'〕"
 _OPEN_END = set("，,、；;：:（(《“‘「『—-")  # a line ending on one of these was cut mid-sentence
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CLAUSE_MARK = re.compile(r"[，,；;：:]")
-_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.MULTILINE)
+MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.MULTILINE)
 
 # --- names ------------------------------------------------------------------------------
 # Chinese personal names open with a family name; a bare line of names (a byline without
@@ -144,7 +144,7 @@ _OPEN_REPORTER = (rf"(?:本报|本報)?(?:见习|特约|首席|实习)?(?:记者
 # "本社记者陈沂报导：" after a dateline.
 _REPORTS = rf"(?:本社|本报|本報)?(?:特派|随军)?(?:记者|記者)[{_HAN}·]{{2,4}}(?:报导|报道|報導)[:：]?"
 # A byline opening a body line; whatever follows it on the line is body text.
-_BYLINE = re.compile(
+BYLINE = re.compile(
     r"^(?:"
     rf"[【〔\[]{_DATELINE}[】〕\]](?:\s*{_REPORTER}|\s*{_REPORTS})?"  # 【新华社延安十三日电】本社记者陈沂报导：
     rf"|[【〔\[](?:{_FLASH}|本[市县区埠省][讯訊])[】〕\]](?:\s*{_REPORTER})?"  # 【新华社晋冀鲁豫总分社讯】, 【本市讯】
@@ -169,19 +169,19 @@ _BOX_LABEL = re.compile(r"^[【\[（(]?\s*(?:(?:记者|編輯|编辑|采访|作�
                         r"|记者观察|记者点评|短评|小贴士|名词解释|数据来源)\s*[】\]）)]?[:：]?$")
 
 
-def _is_byline_line(text: str) -> bool:
+def is_byline_line(text: str) -> bool:
     """A line holding nothing but a byline: "本报记者 张三 通讯员 李四", "新华社记者 王五",
     "本报评论员", "本报讯", "文/图 赵六", or a dateline with its reporter."""
     t = text.strip("□■◎●▲◆★☆ \u3000")
-    if not t or len(t) > 60 or _is_photo_credit(t) or _BOX_LABEL.match(t):
+    if not t or len(t) > 60 or is_photo_credit(t) or _BOX_LABEL.match(t):
         return False
     m = re.match(r"(?:作者|记者|撰稿|撰文|文)\s*[:：]\s*", t)
     if m:   # "作者：本报记者 张三", "作者：张三（北京大学教授）"
         rest = re.sub(r"\s*[（(][^（()）]{2,40}[)）]$", "", t[m.end():])
-        return bool(rest) and (_is_byline_line(rest) or _split_names(rest, loose=True) is not None)
+        return bool(rest) and (is_byline_line(rest) or _split_names(rest, loose=True) is not None)
     if _ROLE_ONLY.fullmatch(t):
         return True
-    m = _BYLINE.match(t)
+    m = BYLINE.match(t)
     if m and m.end() == len(t):
         return True
     if re.search(r"[，。；：！？,;:!?]", t):
@@ -196,11 +196,11 @@ def _is_byline_line(text: str) -> bool:
 def _is_signoff(text: str) -> bool:
     """A credit line naming reporters by their role ("本报记者  左妍", "特约通讯员  忻文轲",
     "本报通讯员  马桥  记者  鲁哲"), without a dateline or text: one that can sign a piece."""
-    return len(text) <= 40 and _is_byline_line(text) and bool(_ROLE_RE.search(text)) \
+    return len(text) <= 40 and is_byline_line(text) and bool(_ROLE_RE.search(text)) \
         and not _DATELINE_ONLY.search(text) and not re.search(r"本报讯|本報訊|消息", text)
 
 
-def _names_only(text: str) -> bool:
+def names_only(text: str) -> bool:
     """A line of one or more personal names and nothing else: a byline without "记者"."""
     return len(text) <= 30 and _split_names(text.strip("□■◎●▲◆★☆")) is not None
 
@@ -212,7 +212,7 @@ _PLACE_SIGNATURE = re.compile(rf"^[{_HAN}]{{2,12}}(?:省|市|县|縣|区|區|州
 _HONORIFIC = ("先生", "女士", "同志", "老师")
 
 
-def _byline_names(byline: str) -> list[str]:
+def byline_names(byline: str) -> list[str]:
     """The personal names in a byline, its dateline and roles dropped."""
     if _PLACE_SIGNATURE.match(byline):   # "江苏南京市 刘国华" -> 刘国华; "邢先生" names nobody
         name = byline.split()[-1]
@@ -246,7 +246,7 @@ _LABELLED_SUBHEAD = re.compile(r"[^，,；;：:\s]{2,8}[：:][^，,；;：:]{2,2
 _PHOTO_CUE = re.compile(r"^(?:[图圖]为|[图圖][①-⑳\d]|[上下左右中]图[：:]?|[图圖]片?[：:])")
 
 
-def _photo_credit(text: str) -> tuple[str, str] | None:
+def photo_credit(text: str) -> tuple[str, str] | None:
     """Split a caption line into (caption, credit), or None when it has no photo credit."""
     if len(text) > CREDIT_MAX:
         return None
@@ -276,18 +276,20 @@ def _photo_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_photo_credit(text: str) -> bool:
-    return _photo_credit(text) is not None
+def is_photo_credit(text: str) -> bool:
+    """Whether a caption line carries a photo credit (see `photo_credit`)."""
+    return photo_credit(text) is not None
 
 
-def _credit_only(text: str) -> bool:
-    split = _photo_credit(text)
+def credit_only(text: str) -> bool:
+    """Whether the line is a photo credit and nothing else (no caption text before it)."""
+    split = photo_credit(text)
     return split is not None and not split[0]
 
 
 def caption_photographers(caption: str) -> list[str]:
     """The photographers a caption's credit names ("… 本报记者 张三 摄" -> ["张三"])."""
-    split = _photo_credit(caption)
+    split = photo_credit(caption)
     return _credit_names(split[1]) if split else []
 
 
@@ -325,7 +327,7 @@ _DATE_LINE = re.compile(
 # Lines that are never article text: jump lines, editor and layout credits, the page's mail
 # box, list-of-headlines page references, box labels, section banners and the links, symbols
 # and copyright lines a web page brings along.
-_FURNITURE = re.compile(
+FURNITURE = re.compile(
     r"^[（(]?[上下]?[接转]第?\s*[\d一二三四五六七八九十]+\s*版[)）]?$"
     r"|^[（(\[【［]?\s*(?:本版|[一二三四五六七八九十\d]+版)?(?:责任编辑|責任編輯|责编|責編|美编|校对|版式设计|版式"
     r"|见习编辑|制图|图表制作|本版邮箱|投稿邮箱)(?:\s*[:：]|\s)\s*\S.{0,150}$"
@@ -359,13 +361,13 @@ _LIST_LABEL = re.compile(r"^[【\[]?(?:相关新闻|相关阅读|相关报道|�
 _AUTHOR_LABEL = re.compile(r"(?:作者|记者|文|撰稿|撰文)[:：]\s*")
 
 
-def _strip_edition(line: str) -> tuple[str, bool]:
+def strip_edition(line: str) -> tuple[str, bool]:
     """The line without a source/date line in it, and whether there was one."""
     if _DATE_LINE.match(line):
         m = _AUTHOR_LABEL.search(line)
         if m:   # keep who wrote it: up to the next label or date
             who = re.split(r"\s+(?=\S+[:：])|\s+\d{4}[-/.年]", line[m.end():])[0].strip()
-            if who and (_is_byline_line(who) or _names_only(who)):
+            if who and (is_byline_line(who) or names_only(who)):
                 return who, True
         return "", True
     rest = _EDITION.sub(" ", line).strip()
@@ -381,7 +383,7 @@ def _strip_edition(line: str) -> tuple[str, bool]:
 # with a one- or two-character remainder such as "过。".
 _CONTINUES = re.compile(r"^(?:[，,、；;：:。！？!?）)》”’]|[^\s，,。！？!?]{1,2}[。！？!?])")
 # Body text and captions, not headings, open like this: "4月26日，", "图为", "近日，".
-_BODY_START = re.compile(
+BODY_START = re.compile(
     r"^(?:\d{1,2}月\d{1,2}日(?:[上下]午|晚)?[，,]|[图圖]为|[图圖][①-⑳\d]|[上下左右中]图[：:]?|近日[，,]"
     r"|日前[，,]|当日[，,]|当天[，,]|昨天[，,]|今天[，,]|据悉|据了解|记者从)")
 # An end note closes an article: "（罗鑫、罗超参与采写）", "（作者为…）", "〔作者系…〕",
@@ -414,17 +416,19 @@ def _is_note_text(text: str) -> bool:
         and not _ENUMERATOR.match(text)
 
 
-def _is_closed(text: str) -> bool:
+def is_closed(text: str) -> bool:
+    """Whether the line ends a sentence (。！？…, closing quotes and brackets aside)."""
     core = text.rstrip(_CLOSERS + " \t\u3000")
     return bool(core) and core[-1] in _FINAL
 
 
-def _is_kicker(text: str) -> bool:
+def is_kicker(text: str) -> bool:
+    """A kicker (引题) above a headline: short, ending on a dash ("——"), no full stop."""
     return len(text) <= LONG_HEADING_MAX and text.endswith(_KICKER_END) and "。" not in text \
         and len(text.rstrip("—-")) >= 2
 
 
-def _is_subtitle(text: str) -> bool:
+def is_subtitle(text: str) -> bool:
     """A subtitle (副题) opens with a dash: "——记一位乡村教师"."""
     return text.startswith(("——", "—", "--")) and len(text) <= LONG_HEADING_MAX \
         and "。" not in text[:-1] and len(text.lstrip("—-")) >= 2 and not _is_attribution(text)
@@ -435,26 +439,26 @@ def _is_attribution(text: str) -> bool:
     rest = text.lstrip("—-－ ")
     if rest != text and re.sub(r"\s+", "", rest) in ("编者", "編者", "编辑部", "本报编辑部", "本刊编辑部"):
         return True   # "——编 者" signs an editor's note
-    return rest != text and bool(rest) and (_is_byline_line(rest) or _names_only(rest))
+    return rest != text and bool(rest) and (is_byline_line(rest) or names_only(rest))
 
 
-def _is_heading_line(text: str, limit: int = HEADING_MAX) -> bool:
+def is_heading_line(text: str, limit: int = HEADING_MAX) -> bool:
     """A short line with no sentence end: kicker, title, subtitle or column name."""
-    if _is_kicker(text):
+    if is_kicker(text):
         return True
     if _is_attribution(text):
         return False
-    return (len(text) <= limit and "。" not in text and not _is_closed(text)
-            and text[-1] not in _OPEN_END and not _BYLINE.match(text)
-            and not _is_photo_credit(text) and not _FURNITURE.match(text)
-            and not _BODY_START.match(text))
+    return (len(text) <= limit and "。" not in text and not is_closed(text)
+            and text[-1] not in _OPEN_END and not BYLINE.match(text)
+            and not is_photo_credit(text) and not FURNITURE.match(text)
+            and not BODY_START.match(text))
 
 
 def _is_weak_heading(text: str) -> bool:
     """A short line ending in ！ or ？: a heading only next to other heading evidence."""
     core = text.rstrip(_CLOSERS)
     return (len(text) <= HEADING_MAX and "。" not in text and bool(core) and core[-1] in "！？!?"
-            and not _BYLINE.match(text) and not _is_photo_credit(text))
+            and not BYLINE.match(text) and not is_photo_credit(text))
 
 
 # A title broken over two lines (text copied from a PDF or a narrow column) is one title:
@@ -493,7 +497,7 @@ def _word_spans_break(head: str, tail: str) -> bool:
 
 
 def _continues_title(head: str, tail: str) -> bool:
-    if _is_kicker(head) or _is_subtitle(tail) or _is_byline_line(tail) or len(tail) > HEADING_MAX:
+    if is_kicker(head) or is_subtitle(tail) or is_byline_line(tail) or len(tail) > HEADING_MAX:
         return False   # (what is left of a broken title is short)
     if _unbalanced(head) and not _unbalanced(head + tail):
         return True
@@ -508,7 +512,7 @@ def _split_dash_title(h: str) -> list[str]:
     """A web title carrying its subtitle after a dash, "全岛封关进入“倒计时”——海南自贸港
     开放发展蹄疾步稳": the print title and its subtitle (副题), which keeps the dash."""
     at = h.find("——")
-    if at < 2 or _is_kicker(h) or _is_subtitle(h) or h.count("——") > 1 or _unbalanced(h[:at]):
+    if at < 2 or is_kicker(h) or is_subtitle(h) or h.count("——") > 1 or _unbalanced(h[:at]):
         return [h]
     tail = h[at:]
     return [h[:at].rstrip(), tail] if len(tail.lstrip("—")) >= 4 else [h]
@@ -519,12 +523,12 @@ _TAGGED = re.compile(r"^[【\[［][^【】\[\]［］。！？!?，,]{2,24}[】\]
 
 def _rejoin_titles(headings: list[str]) -> list[str]:
     # A column tag before a web title ("【大美中国】壮美然乌湖") is the column, not the title.
-    headings = [_TAGGED.sub("", h) if not _BYLINE.match(h) else h for h in headings]
+    headings = [_TAGGED.sub("", h) if not BYLINE.match(h) else h for h in headings]
     out: list[str] = []
     for h in [part for h in headings for part in _split_dash_title(h)]:
         if out and _continues_title(out[-1], h):
             out[-1] = join_wrapped(out[-1], h)
-        elif out and _is_subtitle(out[-1]) and not _is_subtitle(h) and not _is_kicker(h):
+        elif out and is_subtitle(out[-1]) and not is_subtitle(h) and not is_kicker(h):
             # A subtitle comes last in a heading block: a line under it continues it.
             out[-1] = join_wrapped(out[-1], h)
         else:
@@ -592,7 +596,7 @@ def _split_runs(raw: str) -> list[str]:
     res = []
     for part in out:
         m = re.search(r"[。！？!?][”’」』）)]?\s*([^。！？!?“”]{2,40})$", part)
-        if m and len(part) > 2 * len(m.group(1)) and _is_byline_line(m.group(1)) \
+        if m and len(part) > 2 * len(m.group(1)) and is_byline_line(m.group(1)) \
                 and _ROLE_RE.search(m.group(1)) and not _DATELINE_ONLY.search(m.group(1)):
             res += [part[:m.start(1)].rstrip(), "  " + m.group(1)]
         else:
@@ -600,7 +604,9 @@ def _split_runs(raw: str) -> list[str]:
     return res
 
 
-def _lines(text: str) -> list[_Line]:
+def page_lines(text: str) -> list[_Line]:
+    """A page's text as the lines the parser reads: headline lists, source lines, page
+    furniture and Markdown marks dropped; jump lines, gaps and indents noted on each line."""
     raws = [r for raw in _normalise_newlines(text).split("\n") for r in _split_runs(raw)]
     dropped: set[int] = set()
     # Lists of other headlines (导读, 要目): each item ends on the page it is on ("第九版");
@@ -615,7 +621,7 @@ def _lines(text: str) -> list[_Line]:
         taken = 0
         while b >= 0 and taken < 3:
             t = raws[b].strip()
-            if len(t) > HEADING_MAX or _is_closed(t) or _PAGE_REF.match(t) or _strip_edition(t)[1]:
+            if len(t) > HEADING_MAX or is_closed(t) or _PAGE_REF.match(t) or strip_edition(t)[1]:
                 break
             dropped.add(b)
             taken += 1
@@ -636,8 +642,8 @@ def _lines(text: str) -> list[_Line]:
                 t = raws[b].strip()
                 if t:
                     nxt = next((r.strip() for r in raws[b + 1:] if r.strip()), "")
-                    if len(t) > HEADING_MAX or _is_closed(t) or _is_byline_line(nxt) \
-                            or _BYLINE.match(nxt):
+                    if len(t) > HEADING_MAX or is_closed(t) or is_byline_line(nxt) \
+                            or BYLINE.match(nxt):
                         break
                     dropped.add(b)
                 b += 1
@@ -661,7 +667,7 @@ def _lines(text: str) -> list[_Line]:
         if m:
             line = line[m.end():].lstrip()
             jumped_in = True
-            if out and out[-1].gap >= gap and _is_heading_line(out[-1].text) and not out[-1].after_end:
+            if out and out[-1].gap >= gap and is_heading_line(out[-1].text) and not out[-1].after_end:
                 out[-1].after_end = True   # the headline repeated over the continued text
             else:
                 ended = True   # the text after it is not the article above's
@@ -680,21 +686,21 @@ def _lines(text: str) -> list[_Line]:
             continue
         if k in dropped:
             continue
-        rest, edition = _strip_edition(line)
-        if edition and not rest and out and _is_closed(out[-1].text) and not mark:
+        rest, edition = strip_edition(line)
+        if edition and not rest and out and is_closed(out[-1].text) and not mark:
             # A source line under finished text (a web copy of an e-paper article: the text,
             # then "《光明日报》（2025年10月14日 04版）"): the article ends here.
             ended = True
             continue
         if edition:
-            if rest and not _FURNITURE.search(rest):
+            if rest and not FURNITURE.search(rest):
                 out.append(_Line(rest, gap, _is_indented(raw), True, True))
                 gap, mark = 0, False
             else:
                 mark = True
             continue
-        if _FURNITURE.search(line) or _LINK_LINE.match(line) or is_issue_line(line) or (
-                _COLUMN_TAG.match(line) and not _BYLINE.match(line)):
+        if FURNITURE.search(line) or _LINK_LINE.match(line) or is_issue_line(line) or (
+                _COLUMN_TAG.match(line) and not BYLINE.match(line)):
             continue
         out.append(_Line(line, gap, _is_indented(raw), mark, after_end=ended,
                          md_start=bool(re.match(r"\s*#{1,6}\s", raw)), jump_out=jump_out,
@@ -713,7 +719,7 @@ def _drop_repeated_titles(lines: list[_Line]) -> list[_Line]:
         if not 4 <= len(flat) <= 3 * LONG_HEADING_MAX or k in drop:
             continue
         first = k + 1
-        while first < min(k + 3, len(lines)) and _names_only(lines[first].text):
+        while first < min(k + 3, len(lines)) and names_only(lines[first].text):
             first += 1
         acc = ""
         for m in range(first, min(first + 4, len(lines))):
@@ -760,7 +766,7 @@ class Draft:
             if m:
                 text = text[m.end():]
         if not self.started and not self.byline:
-            m = _BYLINE.match(text)
+            m = BYLINE.match(text)
             if m:
                 self.byline = m.group(0).strip()
                 text = text[m.end():].strip()
@@ -774,12 +780,12 @@ class Draft:
             self.paragraphs.append(text)
             return
         self.pending = text if self.pending is None else join_wrapped(self.pending, text)
-        if _is_closed(self.pending):
+        if is_closed(self.pending):
             self.close()
 
     def add_caption(self, text: str) -> None:
         # A credit on a line of its own belongs to the caption above it.
-        if self.captions and _credit_only(text) and not _photo_credit(self.captions[-1]):
+        if self.captions and credit_only(text) and not photo_credit(self.captions[-1]):
             self.captions[-1] = f"{self.captions[-1]} {text}"
         else:
             self.captions.append(text)
@@ -802,7 +808,7 @@ class PageParser:
         self.has_gaps = any(line.gap for line in lines[1:])
         # Body paragraphs are indented two characters (段首空两格) where the page keeps
         # indentation at all; headings are not.
-        body = [line for line in lines if len(line.text) >= 20 or _is_closed(line.text)]
+        body = [line for line in lines if len(line.text) >= 20 or is_closed(line.text)]
         self.indented = bool(body) and 2 * sum(ln.indent for ln in body) >= len(body)
         # Where the page signs its articles under the text (署名在文末, as evening papers
         # do: "…。    本报记者  左妍"), a credit line after a paragraph closes what is above
@@ -815,7 +821,7 @@ class PageParser:
         # such as CNKI): a short line above a whole paragraph is not a sentence cut short.
         long_lines = [line for line in lines if len(line.text) > LONG_HEADING_MAX]
         self.line_paragraphs = not self.indented and self.usual_gap == 0 and len(long_lines) >= 3 \
-            and 10 * sum(_is_closed(line.text) for line in long_lines) >= 8 * len(long_lines)
+            and 10 * sum(is_closed(line.text) for line in long_lines) >= 8 * len(long_lines)
 
     # -- walking the page -----------------------------------------------------------
     def parse(self, detect_headings: bool = True) -> list[Draft]:
@@ -883,7 +889,7 @@ class PageParser:
                 cur.paragraphs.append(text)
                 cur.notes.append(text)
                 cur.ended = True
-            elif _is_photo_credit(text) or (cur.pending is not None and self._is_inline_caption(i)):
+            elif is_photo_credit(text) or (cur.pending is not None and self._is_inline_caption(i)):
                 self._caption(cur, i)
             elif detect_headings and cur.started and self.signed_below and _is_signoff(text):
                 cur.close()
@@ -891,14 +897,14 @@ class PageParser:
                     cur.signoffs[-1] = f"{cur.signoffs[-1]} {text}"   # one credit over two lines
                 else:
                     cur.signoffs.append(text)
-            elif detect_headings and cur.started and cur.pending is None and _BYLINE.match(text) \
-                    and not _names_only(text) and not self.md_items:
+            elif detect_headings and cur.started and cur.pending is None and BYLINE.match(text) \
+                    and not names_only(text) and not self.md_items:
                 # A byline after a finished paragraph opens an article that lost its headings.
                 cur = Draft(in_group=cur.in_group)
                 drafts.append(cur)
                 cur.add_body(text)
             elif detect_headings and cur.started and not cur.byline and cur.pending is None and (
-                    (_names_only(text) and self._ends_article(i)) or _PLACE_SIGNATURE.match(text)):
+                    (names_only(text) and self._ends_article(i)) or _PLACE_SIGNATURE.match(text)):
                 # A signature under the text (署名在文末): the byline of a piece without one.
                 cur.close()
                 cur.byline = text
@@ -918,7 +924,7 @@ class PageParser:
                 # A photo story whose caption runs on one line with its credit: "…图为
                 # 当日拍摄的施工现场。 新华社记者 陈思汗摄", "… 王毅摄/光明图片".
                 ends = list(_SENTENCE_END.finditer(d.paragraphs[0]))
-                if ends and _credit_only(d.paragraphs[0][ends[-1].end():].strip()):
+                if ends and credit_only(d.paragraphs[0][ends[-1].end():].strip()):
                     d.captions = [d.paragraphs[0][ends[-1].end():].strip()]
                     d.paragraphs = [d.paragraphs[0][:ends[-1].end()]]
             # A draft without body text is a stray heading or caption, not an article.
@@ -928,7 +934,7 @@ class PageParser:
 
     def _caption(self, cur: Draft, i: int) -> None:
         text = self.lines[i].text
-        if _credit_only(text) and cur.paragraphs and cur.pending is None \
+        if credit_only(text) and cur.paragraphs and cur.pending is None \
                 and not cur.ended and len(cur.paragraphs[-1]) <= PULLED_CAPTION_MAX \
                 and (cur.byline or not self._ends_article(i)) \
                 and (len(cur.paragraphs) > 1 or cur.byline) \
@@ -942,7 +948,7 @@ class PageParser:
 
     @staticmethod
     def _photo_credited(d: Draft) -> bool:
-        return any(_photo_credit(c) for c in d.captions)
+        return any(photo_credit(c) for c in d.captions)
 
     @staticmethod
     def _photo_story(d: Draft) -> None:
@@ -952,7 +958,7 @@ class PageParser:
         d.headings = [title]
         body, credits = list(rest), []
         for c in d.captions:
-            split = _photo_credit(c)
+            split = photo_credit(c)
             if split and split[0]:
                 body.append(split[0])
                 credits.append(split[1])
@@ -973,16 +979,16 @@ class PageParser:
                                                 or _BOX_LABEL.match(t0)):
             return None
         if cur is not None and cur.started and not cur.byline and (
-                (_names_only(t0) and self._ends_article(i))
+                (names_only(t0) and self._ends_article(i))
                 or (_PLACE_SIGNATURE.match(t0) and cur.pending is None)):
             return None   # a signature under the text, see parse()
         if cur is not None and cur.started and self.signed_below and _is_signoff(t0):
             return None   # a credit signing the text above, see parse()
-        if not (_is_byline_line(t0) or self._heading_at(i) or self._long_kicker(i)
+        if not (is_byline_line(t0) or self._heading_at(i) or self._long_kicker(i)
                 or (not pending_open and _is_weak_heading(t0))):
             return None
         if cur is not None and not cur.started and (cur.sealed or cur.byline) \
-                and not _is_byline_line(t0):
+                and not is_byline_line(t0):
             # The heading block ended at the source line or the byline; what follows is
             # body, unless a byline shows the line opens a piece of its own.
             if not self._confirmed_ahead(i):
@@ -999,24 +1005,24 @@ class PageParser:
                 if ln.credit:
                     draft.byline = f"{draft.byline} {t}".strip()
                     j += 1
-                while j < n and (_is_byline_line(lines[j].text)
-                                 or (_names_only(lines[j].text) and self._body_follows(j))):
+                while j < n and (is_byline_line(lines[j].text)
+                                 or (names_only(lines[j].text) and self._body_follows(j))):
                     draft.byline = f"{draft.byline} {lines[j].text}".strip()
                     j += 1
                 break
             if j > i and self.indented and ln.indent != first.indent \
-                    and not _is_byline_line(t) and not _names_only(t):
+                    and not is_byline_line(t) and not names_only(t):
                 break   # a heading block keeps one margin; an indented line is the body
-            if _is_byline_line(t):
+            if is_byline_line(t):
                 draft.byline = f"{draft.byline} {t}".strip()
-            elif draft.headings and _names_only(t) and self._body_follows(j):
+            elif draft.headings and names_only(t) and self._body_follows(j):
                 draft.byline = f"{draft.byline} {t}".strip()
             elif draft.headings and _ORG_CREDIT.fullmatch(t) and j + 1 < n and lines[j + 1].after_edition:
                 # An institution signing the article, right above its source line.
                 draft.byline = f"{draft.byline} {t}".strip()
-            elif draft.byline and not _is_photo_credit(t):
+            elif draft.byline and not is_photo_credit(t):
                 break   # headings come before the byline
-            elif draft.headings and _is_subtitle(t):
+            elif draft.headings and is_subtitle(t):
                 draft.headings.append(t)
                 heads_at.append(j)
                 strong += 1
@@ -1033,7 +1039,7 @@ class PageParser:
             elif _is_weak_heading(t):
                 draft.headings.append(t)
                 heads_at.append(j)
-            elif _is_photo_credit(t):
+            elif is_photo_credit(t):
                 draft.add_caption(t)
                 if draft.headings:
                     j += 1
@@ -1046,13 +1052,13 @@ class PageParser:
             # 提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
             # long lines without a sentence end that open the article's text.
             while len(draft.headings) >= 2 and heads_at and heads_at[-1] == j - 1 \
-                    and _CLAUSE_MARK.search(draft.headings[-1]) and not _is_subtitle(draft.headings[-1]):
+                    and _CLAUSE_MARK.search(draft.headings[-1]) and not is_subtitle(draft.headings[-1]):
                 # the first 提要 line can be short: "应复尽复，应放尽放，不能层层加码"
                 draft.standfirst.insert(0, draft.headings.pop())
                 heads_at.pop()
             k = j
-            while not _BYLINE.match(lines[k].text):
-                if _is_photo_credit(lines[k].text):
+            while not BYLINE.match(lines[k].text):
+                if is_photo_credit(lines[k].text):
                     draft.add_caption(lines[k].text)
                 else:
                     draft.standfirst.append(lines[k].text)
@@ -1062,34 +1068,34 @@ class PageParser:
         # Without a byline to confirm it, a last block line that reads like the start of
         # the body (a clause mark inside, or a lowercase continuation below) goes back.
         while not confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
-                and j < n and not _BYLINE.match(lines[j].text) \
+                and j < n and not BYLINE.match(lines[j].text) \
                 and (lines[j].text[0].islower() or (
                     _CLAUSE_MARK.search(lines[j - 1].text)
-                    and not (self.line_paragraphs and _is_closed(lines[j].text))
+                    and not (self.line_paragraphs and is_closed(lines[j].text))
                     and not (self.usual_gap >= 1 and lines[j].gap == 0 and at_start and (
-                        _is_closed(lines[j].text) or len(lines[j].text) > LONG_HEADING_MAX)))):
-            if _is_heading_line(draft.headings.pop()):
+                        is_closed(lines[j].text) or len(lines[j].text) > LONG_HEADING_MAX)))):
+            if is_heading_line(draft.headings.pop()):
                 strong -= 1
             heads_at.pop()
             j -= 1
         if j == i:
             return None
-        if draft.headings and _is_kicker(draft.headings[-1]) and not draft.byline \
+        if draft.headings and is_kicker(draft.headings[-1]) and not draft.byline \
                 and heads_at and heads_at[-1] == j - 1:
             return None   # a kicker leads into a title; a "——" line before body text is body
         # Up to two short lines between the headings and a byline are captions (and a
         # photo credit on a line of its own under them).
         k = j
         while k < n and len(lines[k].text) <= CAPTION_MAX and not lines[k].deck \
-                and not _BYLINE.match(lines[k].text) and not lines[k].after_edition \
-                and ((k - j < 2 and _is_closed(lines[k].text)) or _credit_only(lines[k].text)):
+                and not BYLINE.match(lines[k].text) and not lines[k].after_edition \
+                and ((k - j < 2 and is_closed(lines[k].text)) or credit_only(lines[k].text)):
             k += 1
-        if k > j and k < n and _BYLINE.match(lines[k].text) and not self._is_end_note(k):
+        if k > j and k < n and BYLINE.match(lines[k].text) and not self._is_end_note(k):
             confirmed = True
             for line in lines[j:k]:
                 draft.add_caption(line.text)
             j = k
-        if j < n and _BYLINE.match(lines[j].text):
+        if j < n and BYLINE.match(lines[j].text):
             confirmed = True
         # A long run of headline lines over a gap is a list of other headlines above the
         # article (a web page's "相关新闻"); where paragraphs have no blank line between
@@ -1135,21 +1141,21 @@ class PageParser:
         lines, n = self.lines, len(self.lines)
         k = j
         while k < n and k - j < 4 and HEADING_MAX < len(lines[k].text) \
-                and _CLAUSE_MARK.search(lines[k].text) and not _is_closed(lines[k].text) \
-                and not _BYLINE.match(lines[k].text):
+                and _CLAUSE_MARK.search(lines[k].text) and not is_closed(lines[k].text) \
+                and not BYLINE.match(lines[k].text):
             k += 1
         if k == j:
             return False
-        while k < n and k - j < 8 and _is_photo_credit(lines[k].text):
+        while k < n and k - j < 8 and is_photo_credit(lines[k].text):
             k += 1   # photo captions set between them and the text
-        m = _BYLINE.match(lines[k].text) if k < n else None
+        m = BYLINE.match(lines[k].text) if k < n else None
         return bool(m) and m.end() < len(lines[k].text)
 
     def _long_kicker(self, j: int) -> bool:
         """A long kicker (引题, often a quote: "某某：坚定信心、毫不松懈，…") over a shorter
         title, the block vouched for by the byline under it."""
         t = self.lines[j].text
-        return len(t) > HEADING_MAX and _is_heading_line(t, LONG_HEADING_MAX) \
+        return len(t) > HEADING_MAX and is_heading_line(t, LONG_HEADING_MAX) \
             and j + 1 < len(self.lines) and self._heading_at(j + 1) and self._confirmed_ahead(j + 1)
 
     def _heading_at(self, j: int) -> bool:
@@ -1160,13 +1166,13 @@ class PageParser:
         limit = HEADING_MAX
         nxt = self.lines[j + 1] if j + 1 < len(self.lines) else None
         after = self.lines[j + 2] if j + 2 < len(self.lines) else None
-        if nxt is not None and (nxt.after_edition or _is_byline_line(nxt.text)
-                                or _BYLINE.match(nxt.text)
-                                or (_names_only(nxt.text) and after is not None and after.after_edition)):
+        if nxt is not None and (nxt.after_edition or is_byline_line(nxt.text)
+                                or BYLINE.match(nxt.text)
+                                or (names_only(nxt.text) and after is not None and after.after_edition)):
             limit = LONG_HEADING_MAX   # a long headline, vouched for by what follows
         elif nxt is not None and self.lines[j].after_end and self.usual_gap >= 1 and nxt.gap == 0:
             limit = LONG_HEADING_MAX   # an item's title line, its text right under it
-        return _is_heading_line(t, limit)
+        return is_heading_line(t, limit)
 
     def _separated(self, i: int) -> bool:
         line = self.lines[i]
@@ -1183,8 +1189,8 @@ class PageParser:
         j = i
         while j < n and j - i < 4 and (self._heading_at(j) or _is_weak_heading(self.lines[j].text)):
             j += 1
-            if j < n and (_is_byline_line(self.lines[j].text) or _BYLINE.match(self.lines[j].text)
-                          or (_names_only(self.lines[j].text) and self._body_follows(j))
+            if j < n and (is_byline_line(self.lines[j].text) or BYLINE.match(self.lines[j].text)
+                          or (names_only(self.lines[j].text) and self._body_follows(j))
                           or (source_line and self.lines[j].after_edition)):
                 return True
         return False
@@ -1194,8 +1200,8 @@ class PageParser:
         if j + 1 >= len(self.lines):
             return False
         nxt = self.lines[j + 1]
-        return nxt.after_edition or not (_names_only(nxt.text) or _is_byline_line(nxt.text)
-                                         or _is_kicker(nxt.text) or _is_subtitle(nxt.text))
+        return nxt.after_edition or not (names_only(nxt.text) or is_byline_line(nxt.text)
+                                         or is_kicker(nxt.text) or is_subtitle(nxt.text))
 
     def _ends_article(self, i: int) -> bool:
         """Whether line i is the last of its article: the page ends, or a blank line wider
@@ -1222,7 +1228,7 @@ class PageParser:
         """Whether line i, if it opens a paragraph, is a subheading rather than a cut line."""
         text = self.lines[i].text
         nxt = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
-        if not _is_heading_line(text) or nxt[:1].islower():
+        if not is_heading_line(text) or nxt[:1].islower():
             return False
         # "苦练：从学徒到技术尖子": a subhead of a label and a phrase, its one clause mark
         # the colon after the label (a line cut by the layout has commas).
@@ -1234,19 +1240,19 @@ class PageParser:
         if i + 1 >= len(self.lines):
             return False
         nxt = self.lines[i + 1].text
-        if _is_heading_line(nxt) or _is_photo_credit(nxt) or _BYLINE.match(nxt):
+        if is_heading_line(nxt) or is_photo_credit(nxt) or BYLINE.match(nxt):
             return False
         if line.gap > self.usual_gap and len(line.text) <= CAPTION_MAX and not line.indent:
             return True
-        return len(line.text) <= HEADING_MAX and _is_closed(line.text) \
+        return len(line.text) <= HEADING_MAX and is_closed(line.text) \
             and bool(_CONTINUES.match(nxt))
 
 
 # --- articles -----------------------------------------------------------------------------
 def _authors(d: Draft) -> list[str]:
-    names = _byline_names(d.byline) if d.byline else []
+    names = byline_names(d.byline) if d.byline else []
     for signed in d.signoffs:
-        names += _byline_names(signed)
+        names += byline_names(signed)
     if d.paragraphs and not d.notes:
         # A closing credit run onto the last paragraph: "…活动持续一个月。（赵六）".
         m = re.search(r"[。！？!?”」][（(]([^（()）]{2,30})[)）]$", d.paragraphs[-1])
@@ -1266,9 +1272,9 @@ def _photographers(d: Draft) -> list[str]:
     names: list[str] = []
     for credit in [d.byline] + d.signoffs:
         if credit and re.search(r"摄影?报道|攝影?報導|摄影记者|文[/／]图|图[/／]文", credit):
-            names += _byline_names(credit)   # "本报记者 孙中钦 陈炅玮 摄影报道"
+            names += byline_names(credit)   # "本报记者 孙中钦 陈炅玮 摄影报道"
     for c in d.captions:
-        split = _photo_credit(c)
+        split = photo_credit(c)
         if split:
             names += _credit_names(split[1])
     return list(dict.fromkeys(names))
@@ -1283,12 +1289,13 @@ def draft_article(d: Draft, aid: str, source: str, headings: list[str] | None = 
                    photographers=_photographers(d))
 
 
-def _to_articles(drafts: list[Draft], source: str, stem: str) -> list[Article]:
+def to_articles(drafts: list[Draft], source: str, stem: str) -> list[Article]:
+    """The drafts as Articles, ids `stem` (one draft) or `stem-01`, `stem-02`, …."""
     ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
     return [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
 
 
-def _rejoin_jumps(lines: list[_Line], drafts: list[Draft]) -> list[Draft]:
+def rejoin_jumps(lines: list[_Line], drafts: list[Draft]) -> list[Draft]:
     """An article continued on another page ("…（转第5版）" there, "（上接第1版）…" here) is
     one article: the part after each jump-in line is added to the article whose text left
     with the nearest jump-out line before it (the headline repeated over it dropped)."""
@@ -1339,8 +1346,8 @@ def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]
     `stem` alone when the page holds one article.
     """
     stem = stem if stem is not None else Path(source).stem
-    lines = _lines(text)
-    articles = _to_articles(_rejoin_jumps(lines, PageParser(lines).parse()), source, stem)
+    lines = page_lines(text)
+    articles = to_articles(rejoin_jumps(lines, PageParser(lines).parse()), source, stem)
     issue = page_issue(text, stem)
     for a in articles:
         issue.fill(a)

@@ -451,7 +451,7 @@ def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
     """The text set on a picture (a graphic's own lines) and its caption: the lines right
     under it, within its width, each at most a line's gap below the one above (a caption
     of several lines, its credit on the last), stopping at a paragraph gap."""
-    from assistant.ingest.page import _photo_credit
+    from assistant.ingest.page import photo_credit
 
     on = [f for f in frags if pic.x0 < (f.x0 + f.x1) / 2 < pic.x1 and pic.y0 < f.yc < pic.y1]
     # Under it: mostly within its width (a caption line may run a little past its edge).
@@ -467,7 +467,7 @@ def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
         if line:
             under += line
             bottom = min(x.y0 for x in line)
-            if _photo_credit(" ".join(x.text for x in sorted(line, key=lambda x: x.x0))):
+            if photo_credit(" ".join(x.text for x in sorted(line, key=lambda x: x.x0))):
                 line = []
                 break   # the credit closes the caption
         if bottom - f.y1 > (1.5 if not under else 0.8) * f.h:
@@ -755,10 +755,10 @@ TABLE_MIN = 5   # lines in a run of cells, at least two of them with figures
 def _cell_like(p: _Para) -> bool:
     """A table cell or a row of them: no sentence punctuation ("晴转多云", "17~4",
     "城市大连鞍山抚顺…", "16~113~-218~3…")."""
-    from assistant.ingest.page import _is_byline_line
+    from assistant.ingest.page import is_byline_line
 
     t = p.text.replace(" ", "")
-    return bool(t) and not _SENTENCE_MARKS.search(t) and not _is_byline_line(p.text)
+    return bool(t) and not _SENTENCE_MARKS.search(t) and not is_byline_line(p.text)
 
 
 def _table_cells(paras: list[_Para]) -> set[int]:

@@ -37,7 +37,7 @@ from pathlib import Path
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
                                    normalise_newlines, replace_surrogates, shown_name)
-from assistant.ingest.page import (_MD_HEADING, Draft, _lines, PageParser, draft_article,
+from assistant.ingest.page import (MD_HEADING, Draft, page_lines, PageParser, draft_article,
                                    page_issue, parse_page)
 from assistant.records import Article
 
@@ -107,11 +107,11 @@ def _load_plain(text: str, source: str, stem: str, markdown: bool,
 def _plain_articles(text: str, source: str, stem: str, markdown: bool,
                     title: str | None = None) -> list[Article]:
     if markdown:
-        text = _THEMATIC_BREAK.sub("", _MD_HEADING.sub("", text))
+        text = _THEMATIC_BREAK.sub("", MD_HEADING.sub("", text))
     articles = parse_page(text, source, stem)
     if len(articles) > 1:
         return articles
-    lines = _lines(text)
+    lines = page_lines(text)
     if not lines:
         return []
     if title is not None:
@@ -158,7 +158,7 @@ def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[A
     return articles
 
 
-def _load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
+def load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
     """A PDF read by layout as one text (columns in reading order, paragraphs joined across
     columns and pages, running headers and page numbers out), split like a page. The date,
     paper and page come from the running header and footer, else from the file name."""
@@ -192,7 +192,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page import (_credit_only, join_wrapped, _photo_credit, _rejoin_jumps, _to_articles,
+    from assistant.ingest.page import (credit_only, join_wrapped, photo_credit, rejoin_jumps, to_articles,
                                        caption_photographers)
     from assistant.ingest.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
@@ -206,9 +206,9 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     for line, r in zip(lines, ratios):
         if r == CAPTION_RATIO and line.strip():
             caps = laid_captions.setdefault(len(segments) - 1, [])
-            if caps and after_caption and _credit_only(line.strip()) and not _photo_credit(caps[-1]):
+            if caps and after_caption and credit_only(line.strip()) and not photo_credit(caps[-1]):
                 caps[-1] = f"{caps[-1]} {line.strip()}"   # its credit, on a line below
-            elif caps and after_caption and not _photo_credit(caps[-1]):
+            elif caps and after_caption and not photo_credit(caps[-1]):
                 caps[-1] = join_wrapped(caps[-1], line.strip())   # the caption's next line
             else:
                 caps.append(line.strip())
@@ -236,7 +236,7 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
             if not any(caption_photographers(c) for c in caps):
                 continue
             body, caps = caps, []
-        found = PageParser(_lines("\n".join([h for h, _ in heads] + body))).parse()
+        found = PageParser(page_lines("\n".join([h for h, _ in heads] + body))).parse()
         if found and caps:
             found[-1 if not heads else 0].captions += caps
         if not heads or not found:
@@ -260,17 +260,17 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
                 d.signoffs.append(extra.byline)
         drafts.append(d)
     body_lines = [line for line, r in zip(lines, ratios) if r != CAPTION_RATIO]
-    return _to_articles(_rejoin_jumps(_lines("\n".join(body_lines)), drafts), source, stem)
+    return to_articles(rejoin_jumps(page_lines("\n".join(body_lines)), drafts), source, stem)
 
 
-def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
+def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     """A Word document: Title/Heading paragraphs start articles; the text between them
     (and a document without heading styles) is split like a page. Paragraphs in a caption
     style (or centred with a photo credit) are captions of the article they stand in. A
     kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
     The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
-    from assistant.ingest.page import (_BYLINE, _credit_only, _is_closed, _is_heading_line, _is_kicker,
-                                       _photo_credit, caption_photographers)
+    from assistant.ingest.page import (BYLINE, credit_only, is_closed, is_heading_line, is_kicker,
+                                       photo_credit, caption_photographers)
     from assistant.ingest.issue import is_issue_line
     from assistant.ingest.word import docx_blocks
 
@@ -280,8 +280,8 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     for text, kind in blocks:
         if kind == "caption":
             above = next((t for t, h in reversed(lines) if t and not h), "")
-            if captions and captions[-1][0] == above and _credit_only(text) \
-                    and not _photo_credit(captions[-1][1]):
+            if captions and captions[-1][0] == above and credit_only(text) \
+                    and not photo_credit(captions[-1][1]):
                 captions[-1] = (above, f"{captions[-1][1]} {text}")   # its credit, a line below
             else:
                 captions.append((above, text))
@@ -307,14 +307,14 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                 heads, body = segments[-1]
                 kept = [t for t in body if t and not is_issue_line(t)]
                 kicker: list[str] = []
-                if kept and len(kept) <= 2 and all(_is_kicker(t) or _is_heading_line(t) for t in kept) \
+                if kept and len(kept) <= 2 and all(is_kicker(t) or is_heading_line(t) for t in kept) \
                         and not (heads and not any(heads[-1:])):
                     # Short unfinished lines right above a title: its kicker (引题).
                     kicker = kept
                     segments[-1] = (heads, [t for t in body if t not in kept])
                     heads, body = segments[-1]
-                elif len(kept) >= 2 and (_is_kicker(kept[-1]) or _is_heading_line(kept[-1])) \
-                        and _is_closed(kept[-2]) and not _BYLINE.match(kept[-1]):
+                elif len(kept) >= 2 and (is_kicker(kept[-1]) or is_heading_line(kept[-1])) \
+                        and is_closed(kept[-2]) and not BYLINE.match(kept[-1]):
                     # The previous article's text ends on a finished sentence, then one short
                     # unfinished line right above the title: the title's kicker
                     # ("张国清在全国防汛抗旱工作视频会议上强调"; tune pages as Word files).
@@ -329,7 +329,7 @@ def _load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                 segments[-1][1].append(text)
         drafts: list[Draft] = []
         for headings, body in segments:
-            found = PageParser(_lines(as_text(body))).parse(detect_headings=True)
+            found = PageParser(page_lines(as_text(body))).parse(detect_headings=True)
             if headings:
                 if not found:
                     continue   # a heading without text under it (a section name) is dropped
@@ -387,7 +387,7 @@ def reader_failure(e: BaseException) -> str:
     return f"could not be read ({type(e).__name__}{': ' + msg if msg else ''})"
 
 
-def _load_data(data: bytes, name: str, where: str, source: str,
+def load_data(data: bytes, name: str, where: str, source: str,
                depth: int = 0) -> tuple[list[Article], list[LoadError]]:
     """The articles of one file's bytes. `name` gives the suffix and stem, `where` names
     it in errors, `source` is what its articles cite. Never raises for what the file
@@ -409,9 +409,9 @@ def _read_data(data: bytes, name: str, where: str, source: str,
         _check_size(len(data))
         kind = _sniff(data)
         if kind == "pdf":
-            articles = _load_pdf(data, source, stem)
+            articles = load_pdf(data, source, stem)
         elif kind == "zip" and (suffix == ".docx" or _is_docx(data)):
-            articles = _load_docx(data, source, stem)
+            articles = load_docx(data, source, stem)
         elif kind == "zip":
             return _load_zip(data, where, source, depth)
         elif kind == "ole":
@@ -611,7 +611,7 @@ def _load_zip(data: bytes, where: str, source: str, depth: int):
             if isinstance(content, FileProblem):
                 errors.append(LoadError(inner_where, None, str(content)))
                 continue
-            a, e = _load_data(content, Path(name).name, inner_where, inner_source, depth + 1)
+            a, e = load_data(content, Path(name).name, inner_where, inner_source, depth + 1)
             articles += a
             errors += e
     except FileProblem as e:
@@ -638,7 +638,7 @@ def _load_file(path: Path) -> tuple[list[Article], list[LoadError]]:
     except (FileProblem, OSError) as e:
         reason = str(e) if isinstance(e, FileProblem) else f"cannot read file: {e.strerror or e}"
         return [], notices + [LoadError(where, None, reason)]
-    articles, errors = _load_data(data, name, where, name)
+    articles, errors = load_data(data, name, where, name)
     return articles, notices + errors
 
 

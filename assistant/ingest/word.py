@@ -61,7 +61,7 @@ def docx_blocks(data: bytes) -> list[tuple[str, str]]:
 
     FileProblem for a file that is not a Word document or cannot be read.
     """
-    from assistant.ingest.page import CREDIT_MAX, _BODY_START, _is_photo_credit
+    from assistant.ingest.page import CREDIT_MAX, BODY_START, is_photo_credit
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
@@ -87,7 +87,7 @@ def docx_blocks(data: bytes) -> list[tuple[str, str]]:
             kind = "heading"
         elif _is_caption_style(block) or (
                 _is_centered(block) and len(text) <= CREDIT_MAX
-                and (_is_photo_credit(parts[-1]) or bool(_BODY_START.match(text.strip())))):
+                and (is_photo_credit(parts[-1]) or bool(BODY_START.match(text.strip())))):
             kind = "caption"
         else:
             kind = "body"
