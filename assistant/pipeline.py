@@ -190,13 +190,18 @@ def open_assistant(index_dir: str | Path, embed_model: str | None = None, llm=No
     vector_store = vector_store or os.environ.get(ENV_STORE) or None
     if current_version(Path(index_dir)) is None:
         seeds = default_seeds()
-        if build_message:
-            build_message(f"no index in {index_dir}: building it from {seeds} first")
-        report, errors, _ = index_paths([str(seeds)], index_dir, embed_model,
-                                        vector_store=vector_store)
-        for e in errors:
-            if build_message:
-                build_message(f"skipped {e}")
-        if report is None:
-            raise IndexNotFound(f"no index in {index_dir} and nothing to index in {seeds}")
+        # A build of this folder may be under way (`assistant index` holds the writer
+        # lock and has not written CURRENT yet): wait for it and use what it made. Building
+        # the seeds then would replace that index with the seed page's.
+        with versions.writer_lock(index_dir, what="building the index from the bundled seeds"):
+            if current_version(Path(index_dir)) is None:
+                if build_message:
+                    build_message(f"no index in {index_dir}: building it from {seeds} first")
+                report, errors, _ = index_paths([str(seeds)], index_dir, embed_model,
+                                                vector_store=vector_store)
+                for e in errors:
+                    if build_message:
+                        build_message(f"skipped {e}")
+                if report is None:
+                    raise IndexNotFound(f"no index in {index_dir} and nothing to index in {seeds}")
     return Assistant(index_dir, embed_model, llm, vector_store)

@@ -227,3 +227,42 @@ def test_a_writer_that_waits_says_for_whom_and_gives_up_in_one_line(first_index)
     assert f"pid {os.getpid()} (the test" in lines[0] and "waiting" in lines[0]
     assert "after 1 s" in lines[1] and "--lock-timeout" in lines[1]
     assert current_name(index_dir) == before
+
+
+def test_opening_a_folder_another_process_is_building_uses_its_index_not_the_seeds(
+        first_index, tmp_path):
+    """`assistant eval/ask/serve` on a folder `assistant index` is still building (lock
+    held, no CURRENT yet) waits for that build and loads it; it used to build the bundled
+    seed page into the folder once the lock was free, replacing the index just made."""
+    import shutil
+
+    from assistant.pipeline import open_assistant
+
+    built, _ = first_index
+    target = tmp_path / "being-built"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import shutil, sys, time\n"
+         "from pathlib import Path\n"
+         "from assistant.retrieval.versions import writer_lock\n"
+         "src, dst = Path(sys.argv[1]), Path(sys.argv[2])\n"
+         "with writer_lock(dst, what='a test build'):\n"
+         "    print('held', flush=True)\n"
+         "    time.sleep(2)\n"
+         "    for p in src.iterdir():\n"
+         "        if p.is_dir():\n"
+         "            shutil.copytree(p, dst / p.name)\n"
+         "        elif p.name != 'LOCK':\n"
+         "            shutil.copy2(p, dst / p.name)\n",
+         str(built), str(target)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        told = []
+        assistant = open_assistant(target, build_message=told.append)
+        titles = [a.heading for a in assistant.index.articles.values()]
+        assert titles == [FIRST[1]], titles        # the other build's index, not the seeds
+        assert told == []                          # and no "building it from seeds" line
+    finally:
+        holder.wait(timeout=60)
+    shutil.rmtree(target, ignore_errors=True)
