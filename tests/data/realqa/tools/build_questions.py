@@ -46,6 +46,7 @@ def main(out_path: Path | None = None) -> None:
     fmt = {p: f for p, (f, _s) in make_corpus.LAYOUT.items()}
     fmt[make_corpus.SEED_NAME[:-4]] = "txt"
     out, problems = [], []
+    numbered: dict[str, int] = {}   # a page's cases may come from several files: ids go on
     for path in sorted((ROOT / "tools" / "cases").glob("*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         mod = importlib.util.module_from_spec(spec)
@@ -56,7 +57,8 @@ def main(out_path: Path | None = None) -> None:
                 continue
             text, titles = page_text(page)
             flat = text.replace("\n", "").replace("　", "")
-            for k, (cat, turns, article, must) in enumerate(cases, 1):
+            for k, (cat, turns, article, must) in enumerate(cases, numbered.get(page, 0) + 1):
+                numbered[page] = k
                 turns = [turns] if isinstance(turns, str) else list(turns)
                 cid = f"{page}#{k:02d}"
                 if cat not in CATEGORIES:
@@ -77,6 +79,8 @@ def main(out_path: Path | None = None) -> None:
                             "must_contain": must, "category": cat, "split": split[page],
                             "page": page, "format": fmt[page], "newspaper": newspaper,
                             "language": language(turns[-1])})
+    if len({c["id"] for c in out}) != len(out):
+        problems.append("case ids are not unique")
     if problems:
         print("\n".join(problems), file=sys.stderr)
         raise SystemExit(1)
