@@ -100,7 +100,7 @@ class Conversation:
     def _special(self, text: str) -> tuple[Turn, Retrieval] | None:
         """Questions about an article's byline, photo, date or paper, and list or
         summary questions: answered by their own modules, with or without an LLM."""
-        asked = metadata.asked_metadata(text)
+        asked = metadata.asked_metadata(text, self.extractive.index)
         if asked:
             return metadata.answer(self.extractive, text, asked, self.turns)
         if lists.is_list_question(text):

@@ -37,15 +37,18 @@ _ASKS = [
     # Which paper or page is read from the question's words (`Question.paper`: 什么报,
     # 哪家报纸, 第几版, which paper), never from characters: 陈重做了什么报告 asks no paper.
     ("paper", None, re.compile(r"报纸名|版面|\bpublished in\b", re.I)),
+    # "什么时候发布/发表" asks about an article only when the question names it or no
+    # story ("这篇报道什么时候发表的？", "什么时候发的？"): "国家统计局哪天发布了数据？" and
+    # "他什么时候发表了讲话？" ask about the story.
     ("date", re.compile(
-        r"(什么时候|哪天|哪一天|何时|几号|哪年|哪一年|几月|日期|时间)(发表|发布|刊发|刊登|见报|刊出|登的|发的|写的)|"
-        r"(发表|发布|刊发|刊登|见报|刊出|报道)(于|在|是)?(什么时候|哪天|哪一天|何时|几号|日期|时间)|"
         r"(报道|文章|新闻|稿件|报纸)(的)?(日期|时间)|"
         r"(这篇|该篇|那篇)(报道|文章|新闻|稿子)?是?(什么时候|哪天|哪一天|几号)|"
         r"\bwhen was (the|this|that) (article|story|report|piece)\b|\bpublication date\b|"
         r"\b(what|which) (date|day) (is|was) (the|this|that) (article|story|report)\b|"
         r"\bwhen was it (published|written|printed)\b", re.I),
-     None),
+     re.compile(
+        r"(什么时候|哪天|哪一天|何时|几号|哪年|哪一年|几月|日期|时间)(发表|发布|刊发|刊登|见报|刊出|登的|发的|写的)|"
+        r"(发表|发布|刊发|刊登|见报|刊出|报道)(于|在|是)?(什么时候|哪天|哪一天|何时|几号|日期|时间)")),
 ]
 # Words naming the article (or its photo) itself.
 _THE_ARTICLE = re.compile(r"报道|文章|新闻|稿件|稿子|这篇|该篇|该文|本文|此文|照片|图片|配图|"
@@ -57,7 +60,8 @@ _NOT_TOPIC = set("""
 稿件 稿子 消息 照片 图片 配图 相片 图 是 的 由 谁 吗 呢 了 在 于 哪 哪位 哪个 哪些 请问 请 写 写的 拍 拍的
 摄 摄影 撰写 采写 执笔 撰稿 作者 记者 通讯员 署名 发表 发布 刊发 刊登 刊出 见报 登 登的 发 发的 中 里 上
 什么 时候 什么时候 哪天 哪一天 何时 几号 哪年 日期 时间 报 报纸 版 版面 哪家 哪份 哪张 几 第 第几版 一版
-哪一版 哪版 什么版 和 与 及 以及 还有 又 都 名字 叫 人 是谁
+哪一版 哪版 什么版 和 与 及 以及 还有 又 都 名字 叫 人 是谁 天 年 月 日 号 两位 几位 身份 职务 职位 单位
+头衔 职业 职称 背景 来历 消息 通讯 评论 社论 特写 专访 述评 综述 短评 时评 言论 组图 刊载 登载
 who wrote write written report reported reporter reporters author authors byline took shot
 photo photograph photographer picture pictures credit the this that a an of about on is was
 which what when date day page section paper newspaper published publication printed in it
@@ -97,6 +101,8 @@ _WORDING = {
                             "《{title}》的照片署名", "The photo credit of “{title}”"),
     "date": Wording("《{title}》没有注明日期。", "“{title}” carries no date.",
                     "《{title}》的日期", "The date of “{title}”"),
+    "role": Wording("《{title}》没有写明作者的身份。", "“{title}” does not say who its author is.",
+                    "《{title}》作者的身份", "Who the author of “{title}” is"),
     "paper": Wording("《{title}》没有注明报纸和版面。",
                      "“{title}” does not say which paper or page it appeared on.",
                      "《{title}》刊于", "“{title}” appeared in"),
@@ -107,16 +113,95 @@ _ROLE = re.compile(r"^(本报|本刊|特约|见习|实习|首席|资深)*(摄影
                    r"编辑|撰稿人?|图|文)?[:：/／]?")
 
 
-def asked_metadata(text: str) -> str:
-    """'author', 'photographer', 'date' or 'paper' when the question asks that about an
-    article (not about its story), else ''."""
+# How people ask about an article's making, read from the question's WORDS (jieba):
+# the verbs of writing and of taking a photo, the nouns a Chinese paper signs with
+# (本报记者 X, 通讯员 X, 作者 X, X 摄), the nouns naming a news item of any genre
+# (消息, 通讯, 评论 …) and the verbs that say a paper carried it (刊登, 见报 …).
+_WRITE_VERBS = {"写", "撰写", "采写", "执笔", "撰稿", "编写", "写作", "写成"}
+_PHOTO_VERBS = {"拍", "拍摄", "摄", "摄影", "拍照", "抓拍", "拍下"}
+_SIGNING_ROLES = {"作者", "记者", "通讯员", "摄影记者", "摄影师", "撰稿人", "特约记者", "本报记者",
+                  "见习记者", "实习记者"}
+_ARTICLE_NOUNS = {"报道", "文章", "新闻", "稿件", "稿子", "消息", "通讯", "评论", "社论", "特写",
+                  "专访", "述评", "综述", "短评", "时评", "言论", "照片", "图片", "配图", "组图"}
+_PRESS_VERBS = {"报道", "刊登", "刊发", "刊出", "见报", "登载", "刊载"}
+# Nouns asking what someone is rather than who: "作者是什么身份？" asks the role a
+# commentary's end note gives ("（作者系…党委书记）"), not the name of its byline.
+_IDENTITY_NOUNS = {"身份", "职务", "职位", "单位", "头衔", "职业", "职称", "工作单位", "背景",
+                   "来历"}
+
+
+def _asked_by_words(text: str) -> str:
+    """What a question asks about an article, read from its words: 'role' (the
+    author's identity: an identity noun with 作者/记者), 'photographer' / 'author' (who
+    took / wrote it: a person asked with a verb of photographing / writing), 'date'
+    (when a paper carried it: a date asked with a verb of printing), else ''."""
+    q = analyse(text)
+    if q.lang != "zh":
+        return ""
+    words = [w for w, f in q.words if f != "x"]
+    roles = [w for w in words if w in _SIGNING_ROLES]
+    if roles and any(w in _IDENTITY_NOUNS for w in words):
+        return "role"
+    if q.kind == "person":
+        if any(w in _PHOTO_VERBS for w in words) and not any(w in _WRITE_VERBS for w in words):
+            return "photographer"
+        if any(w in _WRITE_VERBS for w in words):
+            return "author"
+    # "申报哪天报道了…": a date asked with a verb of printing; 报道 (also "to report" in
+    # a story) only with a paper named (申报, 光明日报: paper names end in 报).
+    printed = [w for w in words if w in _PRESS_VERBS]
+    paper = any(w in ("报纸", "报社", "报刊") or (len(w) >= 2 and w.endswith("报") and
+                f in ("nz", "nt", "n")) for w, f in q.words)
+    if q.kind == "date" and printed and (paper or any(w != "报道" for w in printed)):
+        return "date"
+    return ""
+
+
+def _names_article(text: str) -> bool:
+    """The question names the article itself (这篇报道, 这条消息, 该文)."""
+    return bool(_THE_ARTICLE.search(simplified(text))) or any(
+        w in _ARTICLE_NOUNS for w, _ in analyse(text).words)
+
+
+def quoted_titles(text: str) -> list[str]:
+    """What the question quotes in 《》 or “” (a title, or part of one)."""
+    return [m.strip() for m in re.findall(r"《([^》]{2,})》|“([^”]{2,})”", simplified(text))
+            for m in m if m.strip()]
+
+
+def titled_in(index, text: str, allowed=None) -> str | None:
+    """The article whose heading the question quotes ("《今晨上海的动与静》是谁拍的"), if
+    one quoted piece names exactly one article."""
+    if index is None:
+        return None
+    for title in quoted_titles(text):
+        art = _titled(index, title, allowed)
+        if art is not None:
+            return art
+    return None
+
+
+def asked_metadata(text: str, index=None) -> str:
+    """'author', 'photographer', 'role' (the author's identity), 'date' or 'paper' when
+    the question asks that about an article (not about its story), else ''. With the
+    `index`, a question quoting an article's heading in 《》/“” is about that article."""
     q = simplified(text)
+    by_words = _asked_by_words(text)
+    if by_words == "role":
+        return by_words
     for name, asks, about_article in _ASKS:
         if asks.search(q) if asks is not None else analyse(text).paper:
             return name
         if about_article is not None and about_article.search(q) and \
-                (_THE_ARTICLE.search(q) or not topic_of(text)):
+                (_names_article(text) or not topic_of(text) or
+                 titled_in(index, text) is not None):
             return name
+    if by_words in ("author", "photographer") and (
+            _names_article(text) or not topic_of(text) or titled_in(index, text) is not None
+            or any(w in _SIGNING_ROLES for w, _ in analyse(text).words)):
+        return by_words
+    if by_words == "date":
+        return by_words
     return ""
 
 
@@ -132,7 +217,11 @@ def topic_of(text: str) -> str:
             q = asks.sub(" ", q)
         if about_article is not None:
             q = about_article.sub(" ", q)
-    words = [w for w in tokenize(q) if w.lower() not in _NOT_TOPIC]
+    # A paper's name (申报, 光明日报: names of papers end in 报) says where the article
+    # appeared, not what it is about.
+    papers = {w for w, f in analyse(text).words
+              if len(w) >= 2 and w.endswith("报") and f in ("nz", "nt")}
+    words = [w for w in tokenize(q) if w.lower() not in _NOT_TOPIC and w not in papers]
     if not words:
         return ""
     if language(text) == "zh":
@@ -241,6 +330,11 @@ def author_facts(art: Article) -> Facts | None:
         lo = len(art.byline) - len(art.byline.lstrip())
         hi = len(art.byline.rstrip())
         names = byline_names(art.byline, art.authors)
+        if not names and art.authors:
+            # "本报讯" alone on the byline line and the names in the closing bracket
+            # "（雷国忠 龚涛）", as 学习时报 signs a news item: the names the reader
+            # took from there.
+            return _listed(art, "authors")
         return Facts([Quote("byline", lo, hi)], [(0, s, e) for s, e in names])
     if art.authors:  # from a reader's metadata (front matter `author`), no byline line
         return _listed(art, "authors")
@@ -290,8 +384,45 @@ def paper_facts(art: Article) -> Facts | None:
     return Facts(quotes, []) if quotes else None
 
 
+# How a Chinese commentary says who its author is: an end note in brackets,
+# "〔作者系安徽省铜陵市委党校常务副校长〕", "（作者为天山电影制片厂党委书记）".
+_ROLE_NOTE = re.compile(r"[（(〔\[【]\s*作者(?:系|为|是)")
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+
+
+def _bracketed(text: str, lo: int) -> int:
+    """The end of the bracket opened at `lo` (brackets inside it counted: "〔作者系
+    铜陵市委党校（行政学院）常务副校长〕"), or of its line when it is not closed."""
+    depth = 0
+    for i in range(lo, len(text)):
+        c = text[i]
+        if c == "\n":
+            return i
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def role_facts(art: Article) -> Facts | None:
+    """The author's identity: the article's end note (作者系…), else a byline that
+    names a role (本报记者 张三); None when the article says neither."""
+    notes = list(_ROLE_NOTE.finditer(art.text))
+    if notes:
+        lo = notes[-1].start()
+        return Facts([Quote(None, lo, _bracketed(art.text, lo))], [])
+    byline = art.byline.strip()
+    if byline and re.search("|".join(sorted(_SIGNING_ROLES, key=len, reverse=True)), byline):
+        lo = len(art.byline) - len(art.byline.lstrip())
+        return Facts([Quote("byline", lo, lo + len(byline))], [])
+    return None
+
+
 _FACTS = {"author": author_facts, "photographer": photographer_facts, "date": date_facts,
-          "paper": paper_facts}
+          "paper": paper_facts, "role": role_facts}
 
 
 def compose(question: str, asked: str, art: Article) -> Turn:
@@ -346,8 +477,11 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
     topic = topic_of(text)
     retrieval = Retrieval(hits=[])
     art_id = None
-    if topic:
-        art_id = _titled(answerer.index, topic, getattr(answerer, "allowed_ids", None))
+    allowed = getattr(answerer, "allowed_ids", None)
+    art_id = titled_in(answerer.index, text, allowed)
+    if art_id is None and topic:
+        art_id = _titled(answerer.index, topic, allowed)
+    if art_id is None and topic:
         if art_id is None:
             # The article the topic is about: the extractive answer to the topic, which
             # passed the same found/not-found decision as any question.
@@ -356,12 +490,16 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
                 art_id = turn.citations[0].article_id
             else:
                 return Turn(text, NO_ARTICLE[lang], False), retrieval
-    else:
+    elif art_id is None:
         art_id = previous_article(turns)
         if art_id is None:
             retrieval.reason = "the question names no article and none was answered before"
             return Turn(text, NAME_THE_ARTICLE[lang], False), retrieval
     art = answerer.index.articles[art_id]
+    if asked == "role" and role_facts(art) is None:
+        # No end note and no role in the byline: the story itself may say who the
+        # author is ("作者张贵民是鲁南制药集团董事长"); the ordinary answer reads it.
+        return answerer.answer(text)
     turn = compose(text, asked, art)
     if not turn.found:
         retrieval.reason = f"the article has no {asked}"

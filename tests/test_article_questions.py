@@ -1,0 +1,115 @@
+"""Questions about an article rather than its story, read from the question's words
+(answering/metadata.py `_asked_by_words`): who wrote or photographed it asked with a
+verb of writing or photographing, the author's identity (作者是什么身份: the end note
+"（作者系…）", not the byline's name), which day a paper carried it, and an article named
+by its heading in 《》. Asked over articles this test writes."""
+import pytest
+
+from assistant.answering.metadata import asked_metadata
+from assistant.answering.question import analyse, matches_kind
+from assistant.records import Article
+
+ARTICLES = [
+    Article(
+        id="essay", source="page-1.txt", date="2024-06-07", newspaper="学习周报",
+        page="第05版", headings=["把职工夜校办到车间门口"], byline="王立群",
+        authors=["王立群"],
+        paragraphs=[
+            "职工夜校开到车间门口，下班后的一小时成了不少青年工人的学习时间。",
+            "夜校课程由企业工会和技师学院共同开发，每学期开设8门课程。",
+            "〔作者系江南市总工会（职工服务中心）宣教部部长〕",
+        ]),
+    Article(
+        id="brief", source="page-1.txt", date="2024-06-07", newspaper="学习周报",
+        page="第05版", headings=["江南市举办工会干部培训班"], byline="本报讯",
+        authors=["孙晓", "钱敏"],
+        paragraphs=[
+            "本报讯 6月3日，江南市总工会举办基层工会干部培训班，120名工会干部参加培训。",
+            "培训班围绕工会财务和劳动法律监督开设专题课程。（孙晓 钱敏）",
+        ]),
+    Article(
+        id="photo", source="page-2.txt", date="2024-06-08", newspaper="江南晚报",
+        page="第02版", headings=["清晨的菜场"], byline="本报记者 周文 吴迪 摄影报道",
+        authors=["周文", "吴迪"], photographers=["周文", "吴迪"],
+        paragraphs=[
+            "清晨五点，江南市东门菜场的摊主们已经开始忙碌。",
+            "新鲜蔬菜从城郊基地运来，一个小时内就摆上了摊位。",
+        ]),
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from assistant.pipeline import Assistant
+    from assistant.retrieval.store import build_index
+
+    folder = tmp_path_factory.mktemp("article-questions")
+    build_index(ARTICLES, folder)
+    return Assistant(folder)
+
+
+@pytest.mark.parametrize("text,asked", [
+    ("这条消息是哪位记者写的？", "author"),
+    ("《清晨的菜场》是哪两位记者拍摄报道的？", "photographer"),
+    ("这篇评论的作者是什么身份？", "role"),
+    ("《把职工夜校办到车间门口》的作者是什么职务？", "role"),
+    ("作者单位是哪里？", "role"),
+    ("江南晚报哪天报道了东门菜场？", "date"),
+    ("哪天刊登了这篇消息？", "date"),
+    # story questions stay story questions
+    ("国家统计局哪天发布了数据？", ""),
+    ("记者在菜场看到了什么？", ""),
+    ("谁在会上讲了话？", ""),
+    ("他是什么职务？", ""),
+])
+def test_what_is_asked_about_an_article_is_read_from_words(text, asked):
+    assert asked_metadata(text) == asked
+
+
+def test_which_day_asks_a_date_as_jieba_cuts_it():
+    # jieba cuts 哪天 before a verb as 哪/r 天/q: still a date question
+    assert analyse("申报哪天报道了这件事？").kind == "date"
+    assert analyse("峰会哪天开幕？").kind == "date"
+
+
+def test_a_dateline_is_not_the_date_asked():
+    assert not matches_kind("date", "新华社福州4月28日电")
+    assert not matches_kind("date", "本报北京4月28日电 （记者张三）")
+    assert matches_kind("date", "第九届峰会将于29日在福州开幕。")
+    assert matches_kind("date", "峰会于4月29日开幕。")
+    assert not matches_kind("date", "请在30日内办理。")
+
+
+def test_the_authors_identity_is_the_end_note(assistant):
+    turn = assistant.conversation().ask("《把职工夜校办到车间门口》的作者是什么身份？")
+    assert turn.found and "宣教部部长" in turn.answer
+    cite = turn.citations[0]
+    assert cite.article_id == "essay"
+    # the whole note, brackets inside it counted
+    assert cite.passage == "〔作者系江南市总工会（职工服务中心）宣教部部长〕"
+    assert ARTICLES[0].field_text(cite.field)[cite.start:cite.end] == cite.passage
+
+
+def test_who_wrote_a_titled_article_is_its_byline_not_the_note(assistant):
+    turn = assistant.conversation().ask("《把职工夜校办到车间门口》的作者是谁？")
+    assert turn.found and turn.short_answer["text"] == "王立群"
+    assert turn.citations[0].field == "byline"
+
+
+def test_a_news_item_signed_in_brackets_names_its_authors(assistant):
+    # 本报讯 on the byline line, the names in the closing bracket (the reader's authors)
+    turn = assistant.conversation().ask("江南市工会干部培训班的报道是谁写的？")
+    assert turn.found and "孙晓" in turn.answer and "钱敏" in turn.answer
+    assert turn.citations[0].article_id == "brief" and turn.citations[0].field == "authors"
+
+
+def test_two_reporters_who_photographed_and_reported(assistant):
+    turn = assistant.conversation().ask("《清晨的菜场》是哪两位记者拍摄报道的？")
+    assert turn.found and "周文" in turn.answer and "吴迪" in turn.answer
+    assert turn.citations[0].article_id == "photo"
+
+
+def test_which_day_a_paper_carried_it(assistant):
+    turn = assistant.conversation().ask("学习周报哪天报道了江南市工会干部培训班？")
+    assert turn.found and "2024-06-07" in turn.answer
+    assert turn.citations[0].field == "date"
