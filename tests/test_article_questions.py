@@ -113,3 +113,27 @@ def test_which_day_a_paper_carried_it(assistant):
     turn = assistant.conversation().ask("学习周报哪天报道了江南市工会干部培训班？")
     assert turn.found and "2024-06-07" in turn.answer
     assert turn.citations[0].field == "date"
+
+
+# --- question reading the categories above rely on ---------------------------------------
+def test_which_of_a_number_of_items_asks_which_not_how_many():
+    # 哪 and a numeral ask which items: 哪几类 is no count, 哪几点 no time of day
+    for text in ("新条例把补贴分为哪几类？", "专家提醒出游要注意哪几点？", "该市要打造哪三大产业？",
+                 "哪两位选手获得了金奖？"):
+        q = analyse(text)
+        assert q.kind != "number" and q.kind != "date" and q.plural, text
+    assert analyse("新条例把补贴分为几类？").kind == "number"
+    assert analyse("几点开幕？").kind in ("number", "date")
+
+
+def test_joined_verbal_nouns_and_phrases_with_zhi_are_parts():
+    # 出口 和 进口 (verbal nouns) before 分别: two things asked each
+    assert analyse("去年我省出口和进口分别是多少？").parts == [
+        "去年我省出口是多少？", "去年我省进口是多少？"]
+    # two whole noun phrases ending in one head, the second holding 之
+    assert analyse("去年查处作风建设问题和奢靡之风问题各多少起？").parts == [
+        "去年查处作风建设问题多少起？", "去年查处奢靡之风问题多少起？"]
+    # a bare head before the conjunction (违规 吃喝/v 问题) or a cut inside 之: whole
+    assert analyse("今年查处违规吃喝问题和奢靡之风问题各多少起？").parts == []
+    # one thing counted together stays one question
+    assert analyse("去年我省出口和进口一共是多少？").parts == []
