@@ -137,3 +137,17 @@ def test_joined_verbal_nouns_and_phrases_with_zhi_are_parts():
     assert analyse("今年查处违规吃喝问题和奢靡之风问题各多少起？").parts == []
     # one thing counted together stays one question
     assert analyse("去年我省出口和进口一共是多少？").parts == []
+
+
+def test_a_traditional_question_is_embedded_as_simplified():
+    import numpy as np
+
+    from assistant.retrieval.embedding import resolve_embedder
+
+    emb = resolve_embedder(None)
+    trad = emb.embed_query("東德人民議會選舉定於何日舉行？")
+    simp = emb.embed_query("东德人民议会选举定于何日举行？")
+    assert np.allclose(trad, simp)
+    # passages keep their own script
+    p_trad, p_simp = emb.embed_passages(["東德人民議會選舉", "东德人民议会选举"])
+    assert not np.allclose(p_trad, p_simp)
