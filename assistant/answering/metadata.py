@@ -152,7 +152,10 @@ def _asked_by_words(text: str) -> str:
     printed = [w for w in words if w in _PRESS_VERBS]
     paper = any(w in ("报纸", "报社", "报刊") or (len(w) >= 2 and w.endswith("报") and
                 f in ("nz", "nt", "n")) for w, f in q.words)
-    if q.kind == "date" and printed and (paper or any(w != "报道" for w in printed)):
+    # 哪 天 as jieba cuts it before a verb ("申报哪天报道了…") asks a day too.
+    day = q.kind == "date" or any(w == "哪" and nxt in ("天", "日", "年", "月")
+                                  for w, nxt in zip(words, words[1:]))
+    if day and printed and (paper or any(w != "报道" for w in printed)):
         return "date"
     return ""
 

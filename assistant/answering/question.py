@@ -447,9 +447,6 @@ def _read_zh(q: Question) -> None:
         if w in _WHICH or w == "哪" or (f == "r" and w.startswith("哪") and w not in _WHERE):
             q.asking.append(w)
             q.plural = q.plural or w in ("哪些", "哪几")
-            if w in ("哪", "哪一") and (nxt in _DATE_MEASURES or nxt in ("天", "年")):
-                signals.append("date")   # 哪 天 / 哪 年 as jieba cuts them: a date
-                continue
             span = _asked_after(words, i)
             if nxt in _PAPER_WORDS or nxt in _PAGE_WORDS:   # 什么 报上/v
                 q.paper = w + nxt
@@ -1001,7 +998,6 @@ def role_before_name(tokens: list[str], sentence: str) -> bool:
 
 
 _DATELINE = re.compile(r"(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[电讯]")
-_DAY = re.compile(r"(?<![\d月])\d{1,2}\s*日(?![内起])")
 
 
 def matches_kind(kind: str, sentence: str) -> bool:
@@ -1013,10 +1009,8 @@ def matches_kind(kind: str, sentence: str) -> bool:
             not m.date and not m.rank for m in numbers.mentions(sentence))
     if kind == "date":
         # A dateline ("新华社福州4月28日电", "本报北京4月28日电") says when the dispatch
-        # was filed, not when what is asked happens; a bare day of the month is how news
-        # dates this month's events ("将于29日在福州开幕").
-        body = _DATELINE.sub(" ", sentence)
-        return bool(DATE.search(body) or _DAY.search(body))
+        # was filed, not when what is asked happens.
+        return bool(DATE.search(_DATELINE.sub(" ", sentence)))
     if kind == "person":
         return bool(person_names(sentence) or _ROLE_NAME.search(sentence))
     if kind == "reason":
