@@ -51,8 +51,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering import alignment
-from assistant.answering.question import (Question, asked_terms, entity_variants,
-                                          number_with_unit, unit_pattern)
+from assistant.answering.question import (DIMENSION_ADJECTIVES, Question, asked_terms,
+                                          entity_variants, number_with_unit, unit_pattern)
 from assistant.retrieval.tokens import coverage, normalise
 
 FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "entity_miss",
@@ -139,7 +139,7 @@ def _measured(question: Question) -> tuple[str, int | None]:
     words = question.words
     for i, (w, tag) in enumerate(words):
         asks = (asks_count(w, tag) and not w.startswith("第")) or \
-            (w == "多" and i + 1 < len(words) and words[i + 1][0] in "大高长远重久深宽厚")
+            (w == "多" and i + 1 < len(words) and words[i + 1][0] in DIMENSION_ADJECTIVES)
         if not asks:
             continue
         # "人民大会有多少席位", "平台有多少名志愿者": a noun after the asking word (and its

@@ -40,7 +40,7 @@ _WHICH = {"什么", "哪", "哪个", "哪些", "哪一", "哪一个", "哪种", 
           "哪位", "哪条", "哪所", "哪座", "哪项", "哪部", "哪名", "哪支", "哪场", "哪次",
           "哪份", "哪张", "哪篇", "哪一家", "哪一份", "啥", "何种", "哪几"}
 # Adjectives a quantity is measured in: 多高, 多长, 多大 ask a number.
-_DIMENSIONS = set("大高长远重久深宽厚快粗宽广")
+DIMENSION_ADJECTIVES = frozenset("大高长远重久深宽厚快粗广")   # 多大, 多高, 多长 … ask a measure
 # Measure words after 几 / 多少 that count time points, not things: 几月几号 asks a date.
 _DATE_MEASURES = {"月", "号", "日", "点", "时", "世纪"}
 # Words before 几年 that make it a year, not a length of time: 西元几年, 公元几年.
@@ -425,8 +425,9 @@ def _read_zh(q: Question) -> None:
             if span and asked_span is None:
                 asked_span = span
             continue
-        if w == "多" and nxt in _DIMENSIONS or (len(w) == 2 and w[0] == "多" and
-                                               w[1] in _DIMENSIONS and f in ("m", "n", "a")):
+        if w == "多" and nxt in DIMENSION_ADJECTIVES or (
+                len(w) == 2 and w[0] == "多" and w[1] in DIMENSION_ADJECTIVES
+                and f in ("m", "n", "a")):
             q.asking.append(w if w != "多" else w + nxt)
             q.dimension = nxt if w == "多" else w[1]
             signals.append("number")
@@ -563,7 +564,7 @@ def _asks(words) -> bool:
         if w in ("谁", "什么", "如何", "怎么", "怎样", "吗", "是否", "多久", "啥") or \
                 w in _WHEN or w in _WHO or w in _WHY or w in _WHERE or asks_count(w, f) or \
                 (w.startswith("哪") and f == "r") or (w == "多" and i + 1 < len(words) and
-                                                      words[i + 1][0] in _DIMENSIONS):
+                                                      words[i + 1][0] in DIMENSION_ADJECTIVES):
             return True
     return False
 
