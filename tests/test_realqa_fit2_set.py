@@ -37,10 +37,14 @@ def test_questions_file_is_what_the_cases_build(tmp_path):
 def test_set_shape(cases):
     """Fit only, several publications and formats, >= 25% unanswerable near misses."""
     assert {c["split"] for c in cases} == {"fit"}
-    assert len({c["newspaper"] for c in cases}) >= 2
-    assert len({c["format"] for c in cases}) >= 4
+    assert len(cases) >= 300
+    assert len({c["newspaper"] for c in cases}) >= 4
+    assert {c["format"] for c in cases} >= {"txt", "html", "docx", "pdf", "json", "jsonl", "md"}
     cats = Counter(c["category"] for c in cases)
-    assert cats["unanswerable"] / len(cases) >= 0.2
+    assert cats["unanswerable"] / len(cases) >= 0.25
+    for cat in ("number", "person", "byline", "multipart", "followup", "english",
+                "traditional", "issue", "date", "list"):
+        assert cats[cat] >= 8, cat
     assert all(c["article"] is None and not c["must_contain"]
                for c in cases if c["category"] == "unanswerable")
     assert all(len(c["turns"]) > 1 for c in cases if c["category"] == "followup")

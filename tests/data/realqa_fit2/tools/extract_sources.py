@@ -12,7 +12,8 @@ JSON it writes is committed, so make_corpus.py needs nothing outside this direct
 * 中国教育报 / 中国教育新闻网 / 神州学人网 (monika2333/edu_news_pipeline, jyb_crawl/jyb_latest.json)
   and 中国日报网 (chinadaily_crawler/chinadaily_articles.json): crawler records (title, url,
   publish_time, content_markdown); the paragraphs are content_markdown's blank-line blocks,
-  image lines (![](...)) dropped.
+  images (![](...)) dropped, the
+  words beside them kept.
 """
 from __future__ import annotations
 
@@ -146,8 +147,11 @@ def rmrb(pages: list[str], pdf_pages: tuple[str, ...] = ("02",)) -> None:
 
 
 def _md_paras(md: str) -> list[str]:
-    paras = [re.sub(r"\s*\n\s*", "", p).strip() for p in re.split(r"\n\s*\n", md)]
-    return [p for p in paras if p and not p.startswith("![")]
+    """Blank-line blocks; an image (![](url)) is dropped, the words beside it (its caption
+    or credit, 王琪 绘) stay."""
+    paras = [re.sub(r"!\[[^\]]*\]\([^)]*\)", "", p) for p in re.split(r"\n\s*\n", md)]
+    paras = [re.sub(r"\s*\n\s*", "", p).strip() for p in paras]
+    return [p for p in paras if p]
 
 
 def crawl(name: str, newspaper: str, repo_path: str, commit: str, picks: list[int],

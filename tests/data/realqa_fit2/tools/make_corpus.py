@@ -16,9 +16,11 @@ Run: python tests/data/realqa_fit2/tools/make_corpus.py   (rewrites corpus/ and 
 """
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -103,9 +105,21 @@ def write_docx(page: str) -> None:
         for x in a["body"]:
             d.add_paragraph(x)
     d.core_properties.title = page
-    import datetime
-    d.core_properties.created = datetime.datetime(2025, 10, 20)
+    d.core_properties.created = d.core_properties.modified = datetime.datetime(2025, 10, 20)
     d.save(OUT / f"{page}.docx")
+    _fix_zip_times(OUT / f"{page}.docx")
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Rewrite a zip with one fixed time stamp on every member, so a rebuild gives the same
+    bytes (python-docx stamps the members with the time of writing)."""
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 10, 20, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(fixed, data)
 
 
 def _html_page(p: dict, a: dict, url: str) -> str:
