@@ -131,3 +131,41 @@ def test_topic_words_without_the_asked_fact_are_refused(news_assistant, question
 def test_the_asked_fact_stated_is_answered(news_assistant, question, fact):
     turn = news_assistant.conversation().ask(question)
     assert turn.found and fact in turn.answer, turn.answer
+
+
+def test_near_miss_set_cuts_the_answer_sentence_out(tmp_path):
+    """The near-miss fitting set: a "near" question's answer is nowhere in its indexed
+    passage (the sentence holding it was cut), the passage keeps its other sentences;
+    "kept" and "whole" questions' answers are in their passage; left-out passages are not
+    indexed."""
+    import json
+
+    from assistant.evaluation.answerability import near_miss_set
+
+    paras = []
+    for k in range(24):
+        ctx = (f"第{k}号工厂位于东湖区。该厂今年有职工{300 + k}名。工厂的厂长是张{k}明。"
+               f"工厂去年产值{k + 5}亿元。")
+        qas = [{"id": f"q{k}-{j}", "question": q, "answers": [
+            {"text": a, "answer_start": ctx.index(a)}]} for j, (q, a) in enumerate([
+                (f"第{k}号工厂今年有多少职工？", f"{300 + k}名"),
+                (f"第{k}号工厂的厂长是谁？", f"张{k}明"),
+                (f"第{k}号工厂去年产值多少？", f"{k + 5}亿元")])]
+        paras.append({"title": f"第{k}号工厂", "paragraphs": [
+            {"id": f"P{k}", "context": ctx, "qas": qas}]})
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({"data": paras}, ensure_ascii=False), encoding="utf-8")
+    articles, questions = near_miss_set(path)
+    text = {a.id: a.text for a in articles}
+    kinds = {q["kind"] for q in questions}
+    assert {"near", "kept", "whole", "left_out"} <= kinds
+    for q in questions:
+        assert q["part"] == "fit"
+        if q["kind"] == "left_out":
+            assert q["paragraph"] not in text and not q["answerable"]
+        elif q["kind"] == "near":
+            assert not q["answerable"] and q["article"] is None
+            assert all(a not in text[q["paragraph"]] for a in q["answers"])
+            assert "位于东湖区" in text[q["paragraph"]] or "职工" in text[q["paragraph"]]
+        else:
+            assert q["answerable"] and all(a in text[q["article"]] for a in q["answers"])

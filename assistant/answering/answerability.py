@@ -24,6 +24,15 @@ say. The decision is a logistic model over signals of the best evidence:
     en_align    English question: idf-weighted share of its content words the best
                 sentence states, by dictionary or by word alignment through the
                 embedder (`alignment.coverage`); 0 for a Chinese question
+    focus       idf-weighted share of the question's terms that its article's headline
+                does not hold (what it asks beyond the article's topic) stated in the
+                best sentence; 1 when the headline holds them all. A near miss (an
+                article on the asked topic that lacks the asked fact) shares the topic
+                words everywhere, the asked fact's words nowhere
+    own_margin  best sentence similarity minus the best other sentence of the SAME
+                article among the candidates (0.1 when none): the sentence that states
+                the asked fact stands out of its article, an on-topic article without it
+                offers several sentences as close
 
 Before the model, hard reasons read from words refuse (`extractive.hard_reason`): on real
 news pages an unanswerable question gets the nearest sentence sharing its topic words,
@@ -56,7 +65,7 @@ from assistant.answering.question import (DIMENSION_ADJECTIVES, Question, asked_
 from assistant.retrieval.tokens import coverage, normalise
 
 FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "entity_miss",
-            "margin", "en", "en_dense", "en_align", "score_margin")
+            "margin", "en", "en_dense", "en_align", "score_margin", "focus", "own_margin")
 
 
 # Quantities asked by their dimension rather than by a measure word, and how Chinese text
@@ -365,7 +374,28 @@ def signals(index, question: Question, cands: list, tokens: list[str],
         "en_dense": en * best.dense,
         "en_align": _alignment(index, question, best) if question.is_english and align else 0.0,
         "score_margin": best.score - other_score if other_score is not None else 0.1,
+        "focus": _focus(index, tokens, best),
+        "own_margin": _own_margin(cands),
     }
+
+
+def _focus(index, tokens: list, best) -> float:
+    """`focus` (see the module doc): coverage of the terms the headline lacks."""
+    heading = normalise(index.articles[best.article_id].heading)
+    beyond = [(t, index.sparse.idf(t)) for t in tokens
+              if not (t in heading if isinstance(t, str) else any(x in heading for x in t))]
+    if not beyond:
+        return 1.0
+    return coverage(beyond, best.text)
+
+
+def _own_margin(cands: list) -> float:
+    """`own_margin` (see the module doc)."""
+    best = cands[0]
+    same = "".join(best.text.split())
+    own = [c.dense for c in cands[1:] if c.article_id == best.article_id
+           and "".join(c.text.split()) != same]
+    return best.dense - max(own) if own else 0.1
 
 
 def with_alignment(model: "Model", x: dict, index, question: Question, best) -> float:

@@ -205,14 +205,23 @@ def derive(spec: str, anchors: dict) -> EmbedderCalibration:
 
 
 def of_index(index) -> EmbedderCalibration:
-    """The calibration an index was built with (its manifest), else the shipped one of its
-    embedder (an index built before calibrations were recorded), else derived now."""
+    """The calibration an index was built with (its manifest): by name when this package
+    ships it (its current values), else as recorded (a derived one, or a name no longer
+    shipped); with none recorded the shipped one of its embedder (an index built before
+    calibrations were recorded), else derived now."""
     cached = getattr(index, "_calibration", None)
     if cached is not None:
         return cached
     manifest = getattr(index, "manifest", None) or {}
-    if manifest.get("calibration"):
-        cal = EmbedderCalibration.from_manifest(manifest["calibration"])
+    recorded = manifest.get("calibration")
+    if recorded and recorded.get("name") and \
+            recorded.get("embedder") in table().get(recorded["name"], {}).get("embedders", []):
+        # A shipped calibration, recorded by name: its values as this package ships them,
+        # so a refit (the same embedder's cosines) reaches indexes built before it. The
+        # manifest's copy says what the index was built with.
+        cal = _shipped(recorded["name"], recorded["embedder"])
+    elif recorded:
+        cal = EmbedderCalibration.from_manifest(recorded)
     else:
         spec = manifest.get("embedder", {}).get("spec", REFERENCE)
         cal = for_spec(spec) or derive(spec, measure_anchors(index))

@@ -51,6 +51,91 @@ def answerability_set(path: str | Path, questions_from: str | Path | None = None
     return [a for a in articles if bucket(a.id) in (0, 1)], questions
 
 
+# Near misses ------------------------------------------------------------------------------
+# Real-use unanswerable questions are near misses: the retrieved article is on the asked
+# topic, only the asked fact is not in it. A reading-comprehension set gives such cases
+# when the sentence holding a question's answer is cut out of its passage: the question
+# is then asked over an on-topic passage that lacks its answer.
+NEAR_MISS_SALT = "near-miss"
+
+
+def _salted(passage_id: str, salt: str = NEAR_MISS_SALT) -> int:
+    return int(hashlib.sha1(f"{salt}:{passage_id}".encode("utf-8")).hexdigest(), 16)
+
+
+def near_miss_set(path: str | Path, passages: int | None = None) -> tuple[list, list[dict]]:
+    """(indexed articles, questions) of a SQuAD file made into near misses.
+
+    Of the first `passages` passages (file order), those of buckets 2 and 3 are left out
+    of the index (their first question: `kind` "left_out", unanswerable). Of the indexed
+    ones, three in four (by another hash of the id) lose the sentence(s) holding one question's answer
+    span (`kind` "near": the first question whose gold texts then appear nowhere in the
+    passage) and are indexed without it; their other questions stay answerable when
+    their answers stand outside the cut and in the text left (`kind` "kept"). The others
+    are indexed whole (`kind` "whole"). Every question is in part "fit": the set is
+    fitting data only."""
+    from assistant.ingest.chunking import split_sentences
+    from assistant.records import Article
+
+    data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    paras = [(str(item.get("title") or "").strip(), para) for item in data.get("data", [])
+             for para in item.get("paragraphs", [])]
+    if passages:
+        paras = paras[:passages]
+    articles, questions = [], []
+    for title, para in paras:
+        pid = str(para["id"])
+        context = para.get("context") or ""
+        qas = [qa for qa in para.get("qas", []) if qa.get("answers") and
+               not qa.get("is_impossible")]
+
+        def q(qa, answerable, kind):
+            return {"id": str(qa["id"]), "question": qa["question"],
+                    "article": pid if answerable else None, "paragraph": pid,
+                    "answers": [a["text"] for a in qa["answers"] if a.get("text")],
+                    "answerable": answerable, "part": "fit", "kind": kind}
+
+        if bucket(pid) in (2, 3):
+            questions += [q(qa, False, "left_out") for qa in qas[:1]]
+            continue
+        text = context
+        if _salted(pid) % 4:
+            spans = split_sentences(context)
+            for qa in qas:
+                cut = [(s, e) for s, e in spans for a in qa["answers"]
+                       if s < a["answer_start"] + len(a["text"]) and a["answer_start"] < e]
+                if not cut or len(set(cut)) >= len(spans) - 1:
+                    continue
+                left = "".join(context[s:e] for s, e in spans if (s, e) not in set(cut))
+                if any(a["text"] in left for a in qa["answers"]):
+                    continue
+                text = left
+                questions.append(q(qa, False, "near"))
+                for other in qas:
+                    if other is qa:
+                        continue
+                    outside = all(not any(s < a["answer_start"] + len(a["text"]) and
+                                          a["answer_start"] < e for s, e in set(cut))
+                                  and a["text"] in left for a in other["answers"])
+                    if outside:
+                        questions.append(q(other, True, "kept"))
+                break
+        if text == context:
+            questions += [q(qa, True, "whole") for qa in qas]
+        articles.append(Article(id=pid, headings=[title] if title else [],
+                                paragraphs=[text], source=Path(path).name))
+    return articles, questions
+
+
+def near_miss_folder(path: str | Path, articles: list, log=None) -> Path:
+    """The cached index of a near-miss set (seeded from the file's cached index, when
+    there is one, so unchanged sentences are not embedded again)."""
+    path = Path(path)
+    folder = CACHE_DIR / f"{path.stem}-near-miss"
+    ensure_index(articles, folder, log=log)
+    return folder
+
+
 def index_folder(path: str | Path, articles: list, log=None) -> Path:
     """The cached index of the indexed half; seeded from the whole file's cached index
     (`assistant eval --squad`) when there is one, so nothing is embedded twice."""
@@ -94,6 +179,62 @@ def collect(answerer, questions: list[dict], progress: bool = True) -> list[dict
             row.update(signals(answerer.index, question, cands, retrieval.tokens
                                if hasattr(retrieval, "tokens") else question.tokens))
         rows.append(row)
+    return rows
+
+
+def qa_rows(index_dir: str | Path, qa_path: str | Path, split: str | None,
+            progress: bool = True) -> list[dict]:
+    """Decision rows (as `collect` writes) of a question set in the shared format
+    (tests/data/realqa), asked as `assistant eval --qa` asks them: the last found /
+    not-found decision of each case's last turn. A case with a gold article is
+    answerable; `best_is_gold` when the best sentence's article heading names it. Cases
+    decided before the extractive answerer's decision (metadata questions) give no row."""
+    from tqdm import tqdm
+
+    from assistant.answering import extractive
+    from assistant.answering.answerability import signals
+    from assistant.evaluation.evaluate import heading_names, run_qa_cases, select_split
+    from assistant.pipeline import open_assistant
+
+    cases = [json.loads(x) for x in Path(qa_path).read_text(encoding="utf-8").splitlines()
+             if x.strip()]
+    cases = select_split(cases, split)
+    calls: list = []
+    original = extractive.ExtractiveAnswerer.weak_evidence
+
+    def recording(self, question, cands, tokens):
+        reason = original(self, question, cands, tokens)
+        quoted = "".join(c.text for c in self.select(question, cands)) \
+            if question.kind == "number" else ""
+        calls.append((self, question, cands, tokens, reason,
+                      self.hard_reason(question, cands[0], quoted)))
+        return reason
+
+    assistant = open_assistant(index_dir)
+    rows = []
+    extractive.ExtractiveAnswerer.weak_evidence = recording
+    try:
+        for case in tqdm(cases, desc="cases", unit="q", file=sys.stderr,
+                         disable=not progress, leave=False):
+            calls.clear()
+            res = run_qa_cases(assistant, [case], progress_bar=False)[0]
+            if not calls:
+                continue
+            answerer, question, cands, tokens, reason, hard = calls[-1]
+            gold = case.get("article")
+            best = cands[0]
+            heading = answerer.index.articles[best.article_id].heading
+            row = {"id": str(case["id"]), "question": question.text, "lang": question.lang,
+                   "category": case.get("category"), "part": "fit",
+                   "answerable": gold is not None, "gold": gold, "found": res.found,
+                   "reason": reason, "cited_gold": bool(res.first_cited),
+                   "gold_in_answer": bool(gold is not None and res.passed),
+                   "best_is_gold": gold is not None and heading_names(gold, heading),
+                   "best": best.article_id, "best_text": best.text, "hard_reason": hard}
+            row.update(signals(answerer.index, question, cands, tokens))
+            rows.append(row)
+    finally:
+        extractive.ExtractiveAnswerer.weak_evidence = original
     return rows
 
 
@@ -207,22 +348,46 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--part", choices=["fit", "report", "all"], default="all")
     p.add_argument("--rows", help="write each question's signals and outcome (JSON Lines)")
     p.add_argument("--limit", type=int, help="only the first N questions of the part")
+    p.add_argument("--qa", metavar="QUESTIONS.jsonl",
+                   help="rows of a question set in the shared format over --index-dir "
+                        "(qa_rows), e.g. tests/data/realqa/questions.jsonl")
+    p.add_argument("--index-dir", help="with --qa: the index of its corpus")
+    p.add_argument("--split", help="with --qa: only the cases of this split")
+    p.add_argument("--near-miss", type=int, metavar="PASSAGES",
+                   help="the near-miss set of the file's first PASSAGES passages instead "
+                        "(near_miss_set: answer sentences cut out; fitting data only)")
     args = p.parse_args(argv)
     if args.fit:
         print(json.dumps(fit_model(args.fit, args.threshold, args.held_apart),
                          ensure_ascii=False, indent=1))
         return 0
+    if args.qa:
+        if not args.index_dir or not args.rows:
+            p.error("--qa needs --index-dir and --rows")
+        rows = qa_rows(args.index_dir, args.qa, args.split)
+        with open(args.rows, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(json.dumps(summary(rows), ensure_ascii=False, indent=1))
+        return 0
     if not args.file:
-        p.error("give a SQuAD FILE, or --fit ROWS")
+        p.error("give a SQuAD FILE, --qa QUESTIONS or --fit ROWS")
     from assistant.answering.calibration import answerer_for
     from assistant.retrieval.store import NewsIndex
 
-    articles, questions = answerability_set(args.file, args.questions_from)
+    log = lambda m: print(m, file=sys.stderr)   # noqa: E731
+    if args.near_miss:
+        articles, questions = near_miss_set(args.file, args.near_miss)
+        if args.questions_from:
+            questions = reworded(questions, args.questions_from)
+    else:
+        articles, questions = answerability_set(args.file, args.questions_from)
     if args.part != "all":
         questions = [q for q in questions if q["part"] == args.part]
     if args.limit:
         questions = questions[:args.limit]
-    folder = index_folder(args.file, articles, log=lambda m: print(m, file=sys.stderr))
+    folder = near_miss_folder(args.file, articles, log=log) if args.near_miss else \
+        index_folder(args.file, articles, log=log)
     rows = collect(answerer_for(NewsIndex.load(folder)), questions)
     if args.rows:
         with open(args.rows, "w", encoding="utf-8") as f:
