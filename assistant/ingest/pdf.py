@@ -30,6 +30,8 @@ class _Frag:
     y0: float   # bottom (PDF space: y grows upwards)
     x1: float
     y1: float   # top
+    light: bool = False   # set in light (reversed) type: white on a dark bar or box
+    ch: float = 0.0       # the height of its Chinese characters (0: none)
 
     @property
     def h(self) -> float:
@@ -45,16 +47,39 @@ class _Frag:
 
     @property
     def size(self) -> float:
-        """Its type size: the height of a line, the width of a column of vertical text."""
-        return self.x1 - self.x0 if self.vertical else self.h
+        """Its type size: the height of a line (of its Chinese characters when it has any: the
+        figures of a Latin font measure taller, "2017 年 1 月 17 日" 10.7 against 9.0 in
+        人民日报_2018-01-18_07), the width of a column of vertical text."""
+        return self.x1 - self.x0 if self.vertical else (self.ch or self.h)
 
 
 def _is_wordy(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
+# Type this light (each of red, green and blue at least this, of 255) is reversed type, set
+# white on a dark bar or box: a banner slogan across the columns or a box's label.
+LIGHT_TYPE = 230
+
+
+def _light(textpage, i: int) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFText_GetFillColor(textpage.raw, i, r, g, b, a):
+        return False
+    return min(r.value, g.value, b.value) >= LIGHT_TYPE and a.value > 0
+
+
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+
 def _fragments(textpage) -> list[_Frag]:
-    """Characters in content order -> fragments (a run on one line without a wide gap)."""
+    """Characters in content order -> fragments (a run on one line without a wide gap, in
+    one kind of type: light or dark)."""
     import pypdfium2.raw as raw
 
     frags: list[_Frag] = []
@@ -71,7 +96,8 @@ def _fragments(textpage) -> list[_Frag]:
             continue
         x0, y0, x1, y1 = textpage.get_charbox(i, loose=True)
         h = max(y1 - y0, 1.0)
-        if cur is not None:
+        light = _light(textpage, i)
+        if cur is not None and cur.light == light:
             same_line = abs((y0 + y1) / 2 - cur.yc) < 0.5 * max(h, cur.h)
             gap = x0 - cur.x1
             # A gap filled with spaces drawn in the page ("电\xa0\xa0记者") is inside a line:
@@ -82,6 +108,8 @@ def _fragments(textpage) -> list[_Frag]:
                     cur.text += " "
                 cur.text += c
                 cur.x1 = max(cur.x1, x1)
+                if _is_cjk(c):
+                    cur.ch = max(cur.ch, h)
                 if c.isalnum():   # a symbol's box (a "∙" from another font) can be far taller
                     cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
                 space = False
@@ -96,7 +124,7 @@ def _fragments(textpage) -> list[_Frag]:
                 cur.y0 = min(cur.y0, y0)
                 space = False
                 continue
-        cur = _Frag(c, x0, y0, x1, y1)
+        cur = _Frag(c, x0, y0, x1, y1, light, h if _is_cjk(c) else 0.0)
         frags.append(cur)
         space = False
     return frags
@@ -284,9 +312,11 @@ class _Para:
     page: int = 0
     region: int = 0
     caption: bool = False   # set on or right under a picture: never joined to body text
+    furniture: bool = False   # a banner or box label in reversed type: the page's, no article's
 
 
-def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para]:
+def _region_paras(frags: list[_Frag], body_h: float | None = None,
+                  obstacles: list[_Frag] = ()) -> list[_Para]:
     """The fragments of one column -> its paragraphs: the lines of a paragraph (a full line
     followed by a line that is not indented, in the same size, without a gap) joined."""
     lines: list[list[_Frag]] = []
@@ -336,10 +366,11 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
         body_h = sizes.most_common(1)[0][0]
     out: list[_Para] = []
     prev = None
+    prev_full = False
     for row in rows:
         text, x0, x1, top, bottom, h = row
         left, right = edges(row)
-        full = x1 >= right - FULL_SLACK * h
+        full = x1 >= right - FULL_SLACK * h or _full_beside(row, rows, right, obstacles)
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
             # A headline set centred goes on centred under a full first line.
@@ -349,7 +380,7 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
             # Lines of one headline, both centred in the same type without a gap, are one
             # headline even when the first is short ("先进人物图片损毁" / "影响公益宣传功能").
             both_centred = centred and abs((px0 + px1) / 2 - (left + right) / 2) < ph
-            continues = (px1 >= right - FULL_SLACK * ph or both_centred)   # the line above is full
+            continues = (px1 >= right - FULL_SLACK * ph or prev_full or both_centred)   # the line above is full
             continues = (continues
                          and not note
                          and (x0 <= left + 0.6 * h or centred)   # this one is not indented
@@ -361,7 +392,7 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
                 para.full_end = full
                 para.x0, para.x1 = min(para.x0, x0), max(para.x1, x1)
                 para.bottom = bottom
-                prev = row
+                prev, prev_full = row, full
                 continue
         many = sum(1 for r in rows if abs(r[5] - h) <= 0.2 * h) >= 2
         # A line set in by more than an indent that ends at the right edge is set flush
@@ -370,8 +401,37 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None) -> list[_Para
         flush_right = full and x0 > left + 3 * h
         out.append(_Para(text, h, indented=many and x0 > left + 0.6 * h, full_end=full and not flush_right,
                          x0=x0, x1=x1, top=top, bottom=bottom))
-        prev = row
+        prev, prev_full = row, full and not flush_right
     return out
+
+
+# The blank left between a column narrowed round an inset and the inset's edge, when the
+# line is not measured against the lines beside the inset: up to three characters
+# (人民日报_2018-01-11_07: 2.2 characters between the text and the banner's bar).
+WRAP_GAP = 3.0
+
+
+def _full_beside(row, rows, right: float, obstacles: list[_Frag]) -> bool:
+    """Whether a line is full at a column's narrower measure beside an inset set into the
+    column (a banner's bar, a picture, a vertical headline with its author's name): the text
+    wraps round it, so a line that ends where the lines level with the inset end (or within
+    WRAP_GAP characters of the inset) goes on in the next line. A short line set in a column
+    with nothing beside it (a poem's line, a paragraph's last line) is not full. Seen on the
+    fit pages of tests/data/epaper_pages: 加强近岸海域污染 / 治理。按照从山 beside the banner
+    认真学习宣传贯彻党的十九大精神 (人民日报_2018-01-11_07); 习近平主席发表题为… beside the vertical
+    headline 中国思想理论进入世界的鲜亮标志 and its author's name (人民日报_2018-01-18_07)."""
+    _, _, x1, top, bottom, h = row[:6]
+    yc = (top + bottom) / 2
+    for o in obstacles:
+        if not (o.y0 < yc < o.y1 and x1 - 0.5 * h <= o.x0 <= max(right, x1 + WRAP_GAP * h)):
+            continue
+        if o.x0 <= x1 + WRAP_GAP * h:
+            return True
+        measure = max((r[2] for r in rows if abs(r[5] - h) <= 0.2 * h and o.y0 < (r[3] + r[4]) / 2 < o.y1
+                       and r[2] <= o.x0 + 0.5 * h), default=x1)
+        if x1 >= measure - FULL_SLACK * h:
+            return True
+    return False
 
 
 def _region_lines(frags: list[_Frag]) -> list[str]:
@@ -387,6 +447,13 @@ def page_paras(page, number: int = 0) -> list[_Para]:
         textpage.close()
     if not frags:
         return []
+    banners = _banner_lines(frags)
+    bars = [_bar(page, line) for line in banners]
+    if banners:
+        taken = {id(f) for line in banners for f in line}
+        frags = [f for f in frags if id(f) not in taken]
+        if not frags:
+            return [_banner_para(line, number) for line in banners]
     unit = 0.8 * median(f.h for f in frags)
     sizes = Counter()
     for f in frags:
@@ -412,10 +479,61 @@ def page_paras(page, number: int = 0) -> list[_Para]:
     out: list[_Para] = []
     for k, region in enumerate(_stack(regions, keep=caption_ids)):
         is_caption = id(region[0]) in caption_ids
-        for para in _region_paras(region, body_h):
+        ids = {id(f) for f in region}
+        x0, x1 = min(f.x0 for f in region), max(f.x1 for f in region)
+        y0, y1 = min(f.y0 for f in region), max(f.y1 for f in region)
+        # What is set into the region's column beside its lines: text of other regions (a
+        # vertical headline, a name), pictures, banners' bars.
+        insets = [o for o in frags + pictures + bars if id(o) not in ids
+                  and x0 < o.x0 < x1 and o.y0 < y1 and o.y1 > y0]
+        for para in _region_paras(region, body_h, insets):
             para.page, para.region, para.caption = number, k, is_caption
             out.append(para)
-    return out
+    return out + [_banner_para(line, number) for line in banners]
+
+
+def _banner_lines(frags: list[_Frag]) -> list[list[_Frag]]:
+    """The lines set in reversed type (white on a dark bar) that hold no sentence: a banner
+    slogan set across the columns (认真学习宣传贯彻党的十九大精神, between an article's columns
+    and the next headline) or a box's label (全省14城市今明两天天气 over a weather table).
+    They are the page's furniture, neither an article's headline nor its text. Seen on the
+    fit pages of tests/data/epaper_pages (人民日报 2018-01-11 and -18, 辽沈晚报 2021-03-23): every
+    line in light type there is one of these; their headlines and body are dark."""
+    light = sorted((f for f in frags if f.light), key=lambda f: -f.yc)
+    lines: list[list[_Frag]] = []
+    for f in light:
+        if lines and abs(f.yc - lines[-1][0].yc) < 0.5 * max(f.h, lines[-1][0].h):
+            lines[-1].append(f)
+        else:
+            lines.append([f])
+    return [line for line in lines if not re.search(r"[。！？]", "".join(f.text for f in line))]
+
+
+def _bar(page, line: list[_Frag]) -> _Frag:
+    """The dark bar a banner's reversed type is set on: the smallest filled shape round the
+    line (its text's box when none is found), as a text-less fragment."""
+    import pypdfium2.raw as raw
+
+    x0, y0 = min(f.x0 for f in line), min(f.y0 for f in line)
+    x1, y1 = max(f.x1 for f in line), max(f.y1 for f in line)
+    best = (x0, y0, x1, y1)
+    try:
+        shapes = [o.get_bounds() for o in page.get_objects(
+            filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE], max_depth=3)]
+    except Exception:
+        shapes = []
+    round_it = [b for b in shapes if b[0] <= x0 and b[1] <= y0 and b[2] >= x1 and b[3] >= y1
+                and (b[2] - b[0]) < 2 * (x1 - x0) and (b[3] - b[1]) < 4 * (y1 - y0)]
+    if round_it:
+        best = min(round_it, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    return _Frag("", *best)
+
+
+def _banner_para(line: list[_Frag], number: int) -> _Para:
+    line = sorted(line, key=lambda f: f.x0)
+    return _Para(" ".join(f.text for f in line), median(f.h for f in line), indented=False, full_end=False,
+                 x0=line[0].x0, x1=max(f.x1 for f in line), top=max(f.y1 for f in line),
+                 bottom=min(f.y0 for f in line), page=number, region=-1, furniture=True)
 
 
 # A picture is at least this many body lines wide and high (smaller images are rules,
@@ -576,10 +694,10 @@ def _running(pages: list[list[_Para]], sizes) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     for n, page in enumerate(pages):
         for k, p in enumerate(page):
-            if not _in_margin(p, sizes[n]):
+            if not _in_margin(p, sizes[n]) and not p.furniture:
                 continue
             others = [y for m, y in seen.get(key(p), []) if m != n]
-            if any(abs(y - p.top / sizes[n][1]) <= 0.03 for y in others) \
+            if p.furniture or any(abs(y - p.top / sizes[n][1]) <= 0.03 for y in others) \
                     or _FOLIO.match(p.text) or is_issue_line(p.text) or _staff_line(p.text):
                 out.add((n, k))
     return out
