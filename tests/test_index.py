@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.ingest.readers import load_paths
+from assistant.retrieval.retrievers import hybrid_retriever
 from assistant.retrieval.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
 
 
@@ -49,6 +50,29 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     for h in hits:
         assert h.score == pytest.approx(ref[h.chunk], abs=1e-5)
     assert "10家企业分院" in index.chunks[hits[0].chunk].text
+
+
+def test_search_returns_what_the_llama_index_retriever_returns(seed_assistant):
+    """`NewsIndex.search` fuses rows itself (no node per candidate): the same chunks, in
+    the same order, with the same scores as `as_retriever(...).retrieve(...)`."""
+    from llama_index.core.schema import QueryBundle
+
+    index = seed_assistant.index
+    allowed = np.zeros(index.dense.size, dtype=bool)
+    allowed[::2] = True
+    for q in ("椒江工会设立了多少家企业分院", "How many branches were set up?", "工会", "乡村振兴"):
+        qvec = index.embedder.embed_query(q)
+        for kw in ({}, {"dense_weight": 0.8, "sentence_share": 0.3},
+                   {"extra_tokens": ["分院"]}, {"allowed": allowed}):
+            for k in (1, 6, 60):
+                hits = index.search(q, k=k, qvec=qvec, **kw)
+                retriever = hybrid_retriever(
+                    index, k, dense_weight=kw.get("dense_weight", 0.4),
+                    allowed=kw.get("allowed"), sentence_share=kw.get("sentence_share", 0.0))
+                text = " ".join([q, *kw.get("extra_tokens", [])])
+                nodes = retriever.retrieve(QueryBundle(query_str=text, embedding=qvec.tolist()))
+                assert [(h.chunk, h.score) for h in hits] == \
+                    [(n.node.metadata["chunk_row"], n.score) for n in nodes], (q, kw, k)
 
 
 def _corpus(folder, articles):

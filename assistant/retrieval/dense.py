@@ -11,6 +11,7 @@ difference. milvus.py imports this module, never the reverse (store.open_dense p
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -35,6 +36,25 @@ EF_SEARCH = 128
 EXACT_FILTER_ROWS = 50_000
 # Rows scored at once when a filter is searched exactly (bounds the memory it takes).
 EXACT_BLOCK = 65_536
+
+
+@contextmanager
+def one_thread():
+    """FAISS on one OpenMP thread in this thread, for one question's search.
+
+    One query is scanned by one thread whatever the setting; with two, FAISS still opens
+    a parallel region and waits at its barrier for a second thread, which on a busy
+    machine is descheduled: one question over 10,000 16-bit vectors took 32 ms with two
+    threads and 0.36 ms with one (over 1,000: 0.04 ms both; 50,000: 50 ms / 24 ms; load
+    average 14, 2026-12-07). Same results either way. libgomp keeps the setting per
+    thread, so concurrent questions, builds and the embedder are not affected.
+    """
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 class DenseStore:
@@ -66,10 +86,12 @@ class DenseStore:
         if self.size == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if allowed is not None:
-            return self._query_allowed(qvec, k, allowed)
-        res = self.store.query(VectorStoreQuery(
-            query_embedding=np.asarray(qvec, dtype=np.float32).tolist(),
-            similarity_top_k=min(k, self.size)))
+            with one_thread():
+                return self._query_allowed(qvec, k, allowed)
+        with one_thread():
+            res = self.store.query(VectorStoreQuery(
+                query_embedding=np.asarray(qvec, dtype=np.float32).tolist(),
+                similarity_top_k=min(k, self.size)))
         rows, sims = [], []
         for i, s in zip(res.ids or [], res.similarities or []):
             row = int(i) if self._row_of is None else self._row_of(i)

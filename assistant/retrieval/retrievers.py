@@ -77,10 +77,18 @@ class DenseRetriever(_IndexRetriever):
             qvec = np.asarray(query_bundle.embedding, dtype=np.float32)
         else:
             qvec = self._index.embedder.embed_query(query_bundle.query_str)
-        rows, sims = self._index.dense.query(qvec, self._k, self._allowed)
-        if self._share > 0 and len(rows):
-            rows, sims = best_sentence_blend(self._index, qvec, rows, sims, self._share)
-        return self._nodes(rows, sims)
+        return self._nodes(*dense_candidates(self._index, qvec, self._k, self._allowed,
+                                             self._share))
+
+
+def dense_candidates(index: SearchableIndex, qvec: np.ndarray, k: int,
+                     allowed: np.ndarray | None = None,
+                     sentence_share: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The dense side's (chunk rows, scores), best first (`DenseRetriever`)."""
+    rows, sims = index.dense.query(qvec, k, allowed)
+    if sentence_share > 0 and len(rows):
+        rows, sims = best_sentence_blend(index, qvec, rows, sims, sentence_share)
+    return rows, sims
 
 
 def best_sentence_blend(index: SearchableIndex, qvec: np.ndarray, rows: np.ndarray,
@@ -108,8 +116,41 @@ class SparseRetriever(_IndexRetriever):
     """Chunks by BM25 over the query's jieba words and characters (`match_terms`)."""
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return self._nodes(*self._index.sparse.search(match_terms(query_bundle.query_str),
-                                                      self._k, self._allowed))
+        return self._nodes(*sparse_candidates(self._index, query_bundle.query_str, self._k,
+                                              self._allowed))
+
+
+def sparse_candidates(index: SearchableIndex, text: str, k: int,
+                      allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The BM25 side's (chunk rows, scores), best first (`SparseRetriever`)."""
+    return index.sparse.search(match_terms(text), k, allowed)
+
+
+def fuse_relative(lists: list[tuple[np.ndarray, np.ndarray]], weights: list[float],
+                  top_k: int) -> list[tuple[int, float]]:
+    """(chunk row, fused score) of the best `top_k`, best first: llama-index's
+    relative-score fusion (`QueryFusionRetriever`, one query, `hybrid_retriever`) done
+    on rows, without making a `TextNode` of every candidate (most are dropped).
+
+    The same arithmetic in the same order: each list's scores min-max scaled (a list
+    whose scores are all equal scores 1, or 0 if they are not positive), times its
+    weight (weights scaled to sum 1), summed per row in list order; sorted by score,
+    ties in the order rows were first met (the first list's first). `tests/test_index.py`
+    checks it against the retriever."""
+    total_w = sum(weights)
+    fused: dict[int, float] = {}
+    for (rows, scores), w in zip(lists, weights):
+        if not len(rows):
+            continue
+        vals = [float(x) for x in scores]
+        lo, hi = min(vals), max(vals)
+        w = w / total_w
+        for r, v in zip(rows.tolist(), vals):
+            v = (1.0 if hi > 0 else 0.0) if hi == lo else (v - lo) / (hi - lo)
+            v = v * w
+            cur = fused.get(r)
+            fused[r] = v if cur is None else cur + v
+    return sorted(fused.items(), key=lambda x: x[1], reverse=True)[:top_k]
 
 
 def hybrid_retriever(index: SearchableIndex, similarity_top_k: int = 8,

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from llama_index.core.schema import QueryBundle
 
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
@@ -42,7 +41,9 @@ from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilde
                                           read_articles, write_articles)
 from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
 from assistant.answering import calibration
-from assistant.retrieval.retrievers import CANDIDATES, DENSE_WEIGHT, hybrid_retriever
+from assistant.retrieval.retrievers import (CANDIDATES, DENSE_WEIGHT, dense_candidates,
+                                            fuse_relative, hybrid_retriever,
+                                            sparse_candidates)
 from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
 from assistant.retrieval.tokens import match_terms
 from assistant.retrieval.vectors import SentenceVectors
@@ -140,7 +141,6 @@ class NewsIndex:
         self.sentence_vectors = sentence_vectors
         self.embedder = embedder
         self._pinyin = None
-        self._retrievers: dict[tuple, object] = {}
 
     # what answerers and front ends read ---------------------------------------------
     @property
@@ -270,21 +270,16 @@ class NewsIndex:
         `sentence_share` > 0 scores the dense candidates partly by their best sentence
         (`retrievers.DenseRetriever`; English questions use it).
         """
-        key = (k, candidates, dense_weight, sentence_share)
-        if allowed is not None:
-            retriever = hybrid_retriever(self, k, candidates, dense_weight, allowed=allowed,
-                                         sentence_share=sentence_share)
-        else:
-            retriever = self._retrievers.get(key)
-        if retriever is None:
-            retriever = self._retrievers[key] = self.as_retriever(
-                k, candidates, dense_weight, sentence_share=sentence_share)
         if qvec is None:
             qvec = self.embedder.embed_query(query)
         text = " ".join([query, *extra_tokens]) if extra_tokens else query
-        nodes = retriever.retrieve(QueryBundle(query_str=text, embedding=qvec.tolist()))
-        return [Hit(chunk=n.node.metadata["chunk_row"], score=float(n.score or 0.0))
-                for n in nodes]
+        # What `as_retriever(...).retrieve(...)` returns, on rows: a llama-index node is made
+        # only for a hit a caller reads (`docs.node`), not for each of the 100 candidates.
+        lists = [dense_candidates(self, np.asarray(qvec, dtype=np.float32), candidates,
+                                  allowed, sentence_share),
+                 sparse_candidates(self, text, candidates, allowed)]
+        return [Hit(chunk=r, score=s)
+                for r, s in fuse_relative(lists, [dense_weight, 1.0 - dense_weight], k)]
 
 
 def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:
