@@ -287,8 +287,9 @@ def test_a_banner_in_reversed_type_is_no_article_and_the_column_wraps_round_it(t
 
 def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path):
     """A piece whose vertical headline and author's name stand at the right of its column
-    (人民日报 思想纵横 / 大家手笔): the lines beside them are set narrower and run on into the
-    full-width lines under the headline, and its first line, whose figures are set in a
+    (人民日报 思想纵横 / 大家手笔): the lines beside them are set narrower (and stay narrow a
+    little past the headline's foot) and run on into the full-width lines under it, and its
+    first line, whose figures are set in a
     Latin font that measures taller, is body like the others: each paragraph is one line of
     the text, and the piece is one article under its headline."""
     path = tmp_path / "vertical.pdf"
@@ -300,8 +301,9 @@ def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path):
     c.setFont(FONT, 10)
     for k, ch in enumerate(name):
         c.drawString(335, H - 160 - 12 * k, ch)
-    # beside the headline (which goes down to H-60-30*8 = H-300): 28 characters, then 36
-    lines = _wrap_lines(WRAP_BODY, lambda k: 28 if k < 15 else 36)
+    # beside the headline (its last character's foot at H-60-30*8 = H-300): 28 characters,
+    # the measure staying narrow two lines past it (down to H-50-14*19 = H-316), then 36
+    lines = _wrap_lines(WRAP_BODY, lambda k: 28 if k < 20 else 36)
     y = H - 50
     for line in lines:
         _draw_mixed(c, 20, y, line)
@@ -318,3 +320,61 @@ def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path):
     a = articles[0]
     assert a.authors == [name]
     assert [p.replace(" ", "") for p in a.paragraphs] == [WRAP_BODY[0].split(" ", 1)[1]] + WRAP_BODY[1:]
+
+
+def test_a_headline_level_with_the_end_of_a_side_column_heads_the_text_under_it(tmp_path):
+    """A row of articles under another: the second article's headline and byline stand
+    level with the last lines of a side column on the right (人民日报 理论 pages), and its
+    text starts under them after a blank across the whole page. The headline is read with
+    its text, after the side column, not before it."""
+    path = tmp_path / "rows.pdf"
+    c = _canvas(path)
+
+    def column(x, y, paragraphs, n, stop):
+        for line in _lines(paragraphs, n):
+            if y < stop:
+                break
+            c.drawString(x, y, line)
+            y -= 14
+        return y
+
+    c.setFont(FONT, 20)
+    c.drawString(20, H - 50, "甲市职工技能大赛圆满落幕")
+    c.drawString(280, H - 50, "乙县疗休养")
+    c.setFont(FONT, 10)
+    c.drawString(20, H - 72, "本报记者 张三")
+    c.drawString(280, H - 72, "本报记者 李四")
+    column(20, H - 95, BODY[:2], 24, 330)
+    column(280, H - 95, BODY[3:] + BODY[1:2], 12, 282)
+    c.setFont(FONT, 20)
+    c.drawString(20, 300, "技能成才路越走越宽")
+    c.setFont(FONT, 10)
+    c.drawString(20, 280, "本报记者 赵六")
+    column(20, 245, BODY[2:3], 24, 40)
+    c.save()
+    articles, errors = load_path(path)
+    assert errors == []
+    assert [a.headings for a in articles] == [["甲市职工技能大赛圆满落幕"], ["乙县疗休养"], ["技能成才路越走越宽"]]
+    assert [a.authors for a in articles] == [["张三"], ["李四"], ["赵六"]]
+    assert articles[2].paragraphs == [BODY[2]]
+    assert articles[1].paragraphs[-1].startswith(BODY[1][:10])
+
+
+def test_a_measure_narrowed_beside_an_inset_stays_full_a_little_past_it():
+    """The lines of one column: 28 characters wide beside an inset (a vertical headline's
+    box, whose last character ends at y=500), staying at that measure two lines past its
+    foot, then 36 wide. Every narrow line is full at its measure: the paragraph runs on
+    through all of them (人民日报_2018-01-23_07: 政治责任感和无畏的… under 用做实体现学习成效)."""
+    from assistant.ingest.pdf import _Frag, _region_paras
+
+    text = "\u3000\u3000" + WRAP_BODY[1] * 5
+    frags, y, k, pos = [], 600.0, 0, 0
+    while pos < len(text):
+        n = 28 if y > 470 else 36
+        line = text[pos:pos + n]
+        frags.append(_Frag(line, 20, y - 9, 20 + 9 * len(line), y, ch=9))
+        pos += n
+        y -= 12
+    inset = _Frag("", 300, 500, 330, 620)   # narrow lines end at 272, the inset starts at 300
+    paras = _region_paras(frags, 9, [inset])
+    assert [p.text for p in paras] == [text]

@@ -234,6 +234,56 @@ def _row_end(frags: list[_Frag], gutters: list[float], unit: float) -> float | N
     return None
 
 
+# The lines right under a headline that still belong to its block (a byline, a dateline):
+# at most this many, each at most BYLINE_CHARS characters.
+HEAD_BLOCK_LINES = 2
+BYLINE_CHARS = 20
+
+
+def _headline_down(runs: list[list[_Frag]], unit: float) -> list[list[_Frag]]:
+    """A headline is set above its text, never at the foot of it: when a run of bands (cut
+    at a blank across the region) ends, in some columns, with a headline (and its byline:
+    at most two short lines under it) and the next run holds text under it, the headline
+    block goes with that next run. A row of articles whose headline stands level with the
+    last lines of a side column beside it is cut under the headline otherwise, and the
+    headline is read before the side column and far from its text (拓展视野才能深化认识 /
+    肖伟光 level with the end of 用做实体现学习成效's column, 人民日报_2018-01-23_07, a fit page
+    of tests/data/epaper_pages)."""
+    body = unit / 0.8
+    out = [list(r) for r in runs]
+    for i in range(len(out) - 1):
+        above, below = out[i], out[i + 1]
+        heads = [f for f in above if f.text and not f.vertical and f.size >= HEADLINE_RATIO * body]
+        if not heads or len(heads) == len(above):
+            continue
+        low = min(heads, key=lambda f: f.y0)
+        line = [f for f in heads if abs(f.yc - low.yc) < 0.5 * low.h]
+        x0, x1 = min(f.x0 for f in line), max(f.x1 for f in line)
+
+        def over(f: _Frag) -> bool:
+            return min(f.x1, x1) - max(f.x0, x0) > 0
+
+        under = [f for f in above if f not in line and over(f) and f.y1 <= low.y0 + 0.2 * low.h]
+        rows = _bands(under) if under else []
+        if len(rows) > HEAD_BLOCK_LINES or any(len(f.text.replace(" ", "")) > BYLINE_CHARS for f in under):
+            continue   # text of its own under it: the headline heads that
+        if not any(over(f) for f in below):
+            continue
+        block = line + under
+        top = max(f.y1 for f in line)
+        # Its other lines and kicker set right above it, larger than the body.
+        for f in sorted(above, key=lambda f: f.y0):
+            if f not in block and over(f) and f.size > 1.1 * body and top <= f.y0 <= top + low.h:
+                block.append(f)
+                top = f.y1
+        ids = {id(f) for f in block}
+        if not any(over(f) and f.y0 >= top for f in above if id(f) not in ids):
+            continue   # nothing over it: a run that is a headline (or a page header) alone
+        out[i] = [f for f in above if id(f) not in ids]
+        out[i + 1] = block + below
+    return [r for r in out if r]
+
+
 def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]]:
     """Fragments -> regions in reading order; each region is one column of lines."""
     bands = _bands(frags)
@@ -244,7 +294,7 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
         widest = max(w for _, w in gutters)
         # A blank across the whole region wider than any gutter comes first: a headline
         # set above the columns without reaching over the first of them.
-        runs = _split_bands(bands, widest)
+        runs = _headline_down(_split_bands(bands, widest), unit)
         if len(runs) > 1:
             return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
         cuts = [x for x, _ in gutters]
@@ -266,7 +316,7 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
         return [r for col in columns for r in _xy_cut(col, unit, depth + 1)]
     # No gutter through the whole region: a blank across all of it (between a headline
     # over some columns and the columns under it) cuts it first.
-    runs = _row_into_columns(_split_bands(bands, unit), unit)
+    runs = _headline_down(_row_into_columns(_split_bands(bands, unit), unit), unit)
     if len(runs) > 1:
         return [r for run in runs for r in _xy_cut(run, unit, depth + 1)]
     # Else the bands of a set of columns stay together
@@ -367,10 +417,18 @@ def _region_paras(frags: list[_Frag], body_h: float | None = None,
     out: list[_Para] = []
     prev = None
     prev_full = False
+    narrow_x = None   # the right edge of a measure narrowed beside an inset, while it goes on
     for row in rows:
         text, x0, x1, top, bottom, h = row
         left, right = edges(row)
-        full = x1 >= right - FULL_SLACK * h or _full_beside(row, rows, right, obstacles)
+        full = x1 >= right - FULL_SLACK * h
+        if not full:
+            # Full at a narrower measure beside an inset, or at the same measure as the line
+            # above it was (the column stays narrow a little past the inset's own box: the
+            # lines under a vertical headline's last character, 人民日报_2018-01-23_07).
+            full = _full_beside(row, rows, right, obstacles) \
+                or (narrow_x is not None and abs(x1 - narrow_x) <= 0.5 * h)
+        narrow_x = x1 if full and x1 < right - FULL_SLACK * h else None
         if prev is not None:
             ptext, px0, px1, ptop, pbottom, ph = prev
             # A headline set centred goes on centred under a full first line.
