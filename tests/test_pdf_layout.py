@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.ingest.readers import load_path
 
 FONT = "STSong-Light"
@@ -285,22 +287,25 @@ def test_a_banner_in_reversed_type_is_no_article_and_the_column_wraps_round_it(t
     assert "认真学习" not in a.text + articles[1].text
 
 
-def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path):
+@pytest.mark.parametrize("title_pitch,name_pitch", [(30, 12), (42, 25)])
+def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path, title_pitch, name_pitch):
     """A piece whose vertical headline and author's name stand at the right of its column
     (人民日报 思想纵横 / 大家手笔): the lines beside them are set narrower (and stay narrow a
     little past the headline's foot) and run on into the full-width lines under it, and its
     first line, whose figures are set in a
     Latin font that measures taller, is body like the others: each paragraph is one line of
-    the text, and the piece is one article under its headline."""
+    the text, and the piece is one article under its headline. Set tight, or letterspaced
+    as e-papers set them (the headline's characters half a character apart, a two-character
+    name padded to three characters' height: 人民日报_2018-01-24, -25)."""
     path = tmp_path / "vertical.pdf"
     c = _canvas(path)
     title, name = "技能成才路越走越宽", "赵六"
     c.setFont(FONT, 26)
     for k, ch in enumerate(title):
-        c.drawString(360, H - 60 - 30 * k, ch)
+        c.drawString(360, H - 60 - title_pitch * k, ch)
     c.setFont(FONT, 10)
     for k, ch in enumerate(name):
-        c.drawString(335, H - 160 - 12 * k, ch)
+        c.drawString(335, H - 160 - name_pitch * k, ch)
     # beside the headline (its last character's foot at H-60-30*8 = H-300): 28 characters,
     # the measure staying narrow two lines past it (down to H-50-14*19 = H-316), then 36
     lines = _wrap_lines(WRAP_BODY, lambda k: 28 if k < 20 else 36)

@@ -73,6 +73,10 @@ def _light(textpage, i: int) -> bool:
     return min(r.value, g.value, b.value) >= LIGHT_TYPE and a.value > 0
 
 
+# The widest blank between two characters of one line of vertical text, in characters.
+VERTICAL_GAP = 2.0
+
+
 def _is_cjk(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
 
@@ -114,11 +118,17 @@ def _fragments(textpage) -> list[_Frag]:
                     cur.y0, cur.y1 = min(cur.y0, y0), max(cur.y1, y1)
                 space = False
                 continue
-            # Vertical text (a headline set top to bottom): the next character right below.
+            # Vertical text (a headline set top to bottom): the next character right below,
+            # also across the wider spacing of a letterspaced vertical headline (增 / 强 /
+            # 法治才能…, half a character) or of a two-character name padded to three
+            # characters' height (江 / 畅 beside 幸福都是奋斗出来的, nearly two characters):
+            # 人民日报_2018-01-24 and -25, fit pages of tests/data/epaper_pages.
             w = x1 - x0
+            last_h = cur.h if len(cur.text) == 1 else cur.x1 - cur.x0
+            spaced = _is_cjk(c) and _is_cjk(cur.text[-1]) and abs(h - last_h) <= 0.15 * max(h, last_h)
             if (len(cur.text) == 1 or cur.h > 1.5 * (cur.x1 - cur.x0)) \
                     and abs((x0 + x1) / 2 - (cur.x0 + cur.x1) / 2) < 0.25 * w \
-                    and -0.2 * h < cur.y0 - y1 < 0.5 * h:
+                    and -0.2 * h < cur.y0 - y1 < (VERTICAL_GAP if spaced else 0.5) * h:
                 cur.text += c
                 cur.x0, cur.x1 = min(cur.x0, x0), max(cur.x1, x1)
                 cur.y0 = min(cur.y0, y0)
