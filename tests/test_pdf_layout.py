@@ -383,3 +383,53 @@ def test_a_measure_narrowed_beside_an_inset_stays_full_a_little_past_it():
     inset = _Frag("", 300, 500, 330, 620)   # narrow lines end at 272, the inset starts at 300
     paras = _region_paras(frags, 9, [inset])
     assert [p.text for p in paras] == [text]
+
+
+def test_a_photo_set_outside_the_articles_span_is_no_articles_photo(tmp_path):
+    """A page of two articles in the left columns and, at the foot of the right column, a
+    photo with its caption and credit that illustrates the page, not the article read before
+    it (人民日报_2018-01-04_07): the article beside it gets no photographer and no caption; a
+    photo set under an article's headline span stays that article's."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    path = tmp_path / "standalone.pdf"
+    photo = ImageReader(Image.new("RGB", (40, 40), (120, 140, 160)))
+    c = _canvas(path)
+    c.setFont(FONT, 20)
+    c.drawString(20, H - 50, "甲市职工技能大赛圆满落幕")
+    c.setFont(FONT, 10)
+    c.drawString(20, H - 72, "本报记者 张三")
+    y = H - 95
+    for line in _lines(BODY[:2], 24):
+        c.drawString(20, y, line)
+        y -= 14
+    # a photo under the first article's headline, with its caption and credit
+    c.drawImage(photo, 20, y - 100, 200, 100)
+    c.setFont(FONT, 9)
+    c.drawString(20, y - 114, "图为选手在焊工项目比赛中。")
+    c.drawRightString(220, y - 126, "王  五摄")
+    c.setFont(FONT, 20)
+    c.drawString(20, 180, "技能成才路越走越宽")
+    c.setFont(FONT, 10)
+    c.drawString(20, 158, "本报记者 赵六")
+    y = 135
+    for line in _lines(BODY[2:3], 24):
+        c.drawString(20, y, line)
+        y -= 14
+    # the right column: text down to the foot of the page, then a photo standing alone
+    y = H - 50
+    for line in _lines(BODY[3:], 10):
+        c.drawString(290, y, line)
+        y -= 14
+    c.drawImage(photo, 290, 90, 110, 110)
+    c.setFont(FONT, 9)
+    c.drawString(290, 76, "图为市民在公园健身。")
+    c.drawRightString(400, 64, "李  四摄")
+    c.save()
+    articles, errors = load_path(path)
+    assert errors == []
+    first, second = [a for a in articles if a.title in ("甲市职工技能大赛圆满落幕", "技能成才路越走越宽")]
+    assert first.photographers == ["王五"] and len(first.captions) == 1
+    assert second.photographers == [] and second.captions == []
+    assert all("李四" not in a.photographers for a in articles)

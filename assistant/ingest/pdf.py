@@ -850,7 +850,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     body = _body_size(paras)
     paras = _name_after_vertical_headline(_before_vertical_headline(_headlines_first(paras, body), body), body)
     paras = _columns_under_headline(paras, body)
-    table = _table_cells(paras)
+    table = _table_cells(paras) | _standalone_captions(paras, body)
     furniture += [p.text for p in paras if id(p) in table]
     paras = [p for p in paras if id(p) not in table]
     lowest: dict[int, list[float]] = {}   # the two lowest paragraph tops of each page
@@ -961,6 +961,33 @@ def _table_cells(paras: list[_Para]) -> set[int]:
         if len(run) >= TABLE_MIN and sum(1 for q in run if any(c.isdigit() for c in q.text)) >= 2:
             out.update(id(q) for q in run)
         run = [p] if p is not None and _cell_like(p) else []
+    return out
+
+
+def _standalone_captions(paras: list[_Para], body: float) -> set[int]:
+    """ids of the caption lines of a picture that stands alone: set outside the span of the
+    headline it would be read under (the last headline before it on its page, set across
+    its article's columns), as a picture set at the foot of another column is. It belongs
+    to no article: its caption goes with the page's furniture, as the labels of the fit
+    pages of tests/data/epaper_pages have it (人民日报_2018-01-04_07: the river photo under the
+    right column, read after 社会主要矛盾新变化与民族复兴新境界, whose photographer it is not;
+    人民日报_2018-01-03_07: a graphic's 数据来源 at the foot of the right column). A vertical
+    headline heads the columns beside it: its pictures are not judged."""
+    out: set[int] = set()
+    head: _Para | None = None
+    k = 0
+    while k < len(paras):
+        p = paras[k]
+        if _is_headline(p, body) and not p.caption:
+            head = p
+        if not p.caption or head is None or head.page != p.page or _is_vertical(head):
+            k += 1
+            continue
+        group = [q for q in paras[k:] if (q.page, q.region) == (p.page, p.region)]
+        x0, x1 = min(q.x0 for q in group), max(q.x1 for q in group)
+        if x0 >= head.x1 + body or x1 <= head.x0 - body:
+            out.update(id(q) for q in group)
+        k += len(group)
     return out
 
 
