@@ -15,7 +15,7 @@ __all__ = ["open_index", "__version__"]
 
 
 def open_index(index_dir):
-    """The live index in `index_dir` (a `assistant.retrieval.store.NewsIndex`)."""
-    from assistant.retrieval.store import open_index as _open
+    """The live index in `index_dir` (a `assistant.index.store.NewsIndex`)."""
+    from assistant.index.store import open_index as _open
 
     return _open(index_dir)

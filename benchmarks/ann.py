@@ -44,8 +44,8 @@ def real_vectors(keys: list[str]) -> tuple[np.ndarray, np.ndarray, dict]:
     """Chunk and sentence vectors of the sets' indexes (built if missing, vectors from the
     cache) and their questions' vectors."""
     from assistant.evaluation.evaluate import ensure_index, squad_index_dir
-    from assistant.retrieval.dense import faiss_vectors
-    from assistant.retrieval.store import current_version
+    from assistant.index.dense import faiss_vectors
+    from assistant.index.store import current_version
     from benchmarks.embedders import install_cached
     from benchmarks.quality import load_set, sets
 
@@ -88,7 +88,7 @@ def recall(ids: np.ndarray, truth: np.ndarray) -> float:
 def measure(corpus: np.ndarray, queries: np.ndarray) -> list[dict]:
     import faiss
 
-    from assistant.retrieval import dense
+    from assistant.index import dense
 
     faiss.omp_set_num_threads(1)
     n, dim = corpus.shape
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus, queries, facts = real_vectors(a.sets.split(","))
     log(f"{len(corpus):,} real vectors, {len(queries):,} queries")
     rows = measure(corpus, queries)
-    from assistant.retrieval import dense
+    from assistant.index import dense
 
     out = {"vectors": len(corpus), "queries": len(queries), "sets": facts, "k": K,
            "plan": dense.dense_plan(len(corpus), threshold=0),

@@ -62,7 +62,7 @@ def page50(target_bytes: int = 50 * 2**20) -> list:
 
 
 def run_case(case: str, folder: str) -> dict:
-    import assistant.retrieval.store as store
+    import assistant.index.store as store
     from benchmarks.embedders import HASH_SPEC, install_hash
     from benchmarks.synthetic import make_articles
 

@@ -18,10 +18,10 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from assistant.answering import followups
+from assistant.qa import followups
 from assistant.evaluation.evaluate import load_cases, run_qa_cases
-from assistant.pipeline import Assistant, default_seeds, index_paths
-from assistant.retrieval.tokens import tokenize
+from assistant.service.pipeline import Assistant, default_seeds, index_paths
+from assistant.text.tokens import tokenize
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent / "tests"

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 from pydantic import PrivateAttr
 
-from assistant.retrieval import embedding as _embedding
-from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
+from assistant.index import embedding as _embedding
+from assistant.index.embedding import ArrayEmbedding, resolve_embedder
 
 CACHE = Path(".cache") / "bench"
 HASH_SPEC = "bench-hash"

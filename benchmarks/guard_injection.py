@@ -26,7 +26,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.answering.guard import flag_sentences
+from assistant.text.guard import flag_sentences
 from assistant.ingest.chunking import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent

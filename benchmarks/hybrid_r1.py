@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     a = p.parse_args(argv)
     from assistant.evaluation.evaluate import dedupe, ensure_index, squad_index_dir
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
     from benchmarks.embedders import install_cached
     from benchmarks.quality import DEPTH, load_set, sets
 

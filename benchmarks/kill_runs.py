@@ -33,7 +33,7 @@ NEW = ["丁镇举办职工技能比武，共有{n}名职工参加，比武设焊
 
 
 def articles_of(index_dir: Path) -> set[str]:
-    from assistant.retrieval.store import open_index
+    from assistant.index.store import open_index
 
     index = open_index(index_dir)
     try:
@@ -100,7 +100,7 @@ def cli_runs(work: Path, n: int, rng: random.Random) -> list[dict]:
 def server_runs(work: Path, n: int, rng: random.Random) -> list[dict]:
     from gradio_client import handle_file
 
-    from assistant.journal import pending
+    from assistant.service.journal import pending
 
     out = []
     for k in range(1, n + 1):

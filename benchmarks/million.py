@@ -90,7 +90,7 @@ def step_build(kind: str, size: int, folder: Path) -> dict:
     t0 = time.perf_counter()
     plan = None
     if kind == "ours":
-        from assistant.retrieval.dense import build_faiss, dense_plan
+        from assistant.index.dense import build_faiss, dense_plan
 
         faiss.omp_set_num_threads(os.cpu_count() or 1)
         plan = dense_plan(size)
@@ -137,7 +137,7 @@ def step_query(kind: str, folder: Path, queries: int) -> dict:
     if kind == "ivfpq":
         faiss.extract_index_ivf(store.client).nprobe = NPROBE
     if kind == "ours" and hasattr(store.client, "hnsw"):   # as dense.load_faiss sets it
-        from assistant.retrieval.dense import dense_plan
+        from assistant.index.dense import dense_plan
 
         store.client.hnsw.efSearch = dense_plan(int(store.client.ntotal))["efSearch"]
     ms, ids = [], []
@@ -260,8 +260,8 @@ def _real_articles(size: int, extra: list[str]) -> tuple[list, list, list[dict]]
 def run_real(size: int, folder: Path, extra: list[str]) -> dict:
 
     from assistant.evaluation.evaluate import run_squad_questions, summarize
-    from assistant.pipeline import Assistant
-    from assistant.retrieval.store import build_index
+    from assistant.service.pipeline import Assistant
+    from assistant.index.store import build_index
     from benchmarks.embedders import install_cached
     from benchmarks.synthetic import peak_mb, rss_mb
 

@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     if proc.returncode != 0:
         print(proc.stdout, proc.stderr, file=sys.stderr)
         return proc.returncode
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
     idx = NewsIndex.load(index_dir)
     n_articles, n_chunks = len(idx.articles), len(idx.chunks)

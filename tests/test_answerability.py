@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation.answerability import answerability_set, bucket, collect, summary
-from assistant.retrieval.store import build_index
+from assistant.index.store import build_index
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
 
@@ -31,8 +31,8 @@ def _slice(name, per_bucket, questions_from=None):
 
 
 def _run(tmp_path, indexed, asked):
-    from assistant.answering.extractive import ExtractiveAnswerer
-    from assistant.retrieval.store import NewsIndex
+    from assistant.qa.extractive import ExtractiveAnswerer
+    from assistant.index.store import NewsIndex
 
     build_index(indexed, tmp_path / "idx")
     rows = collect(ExtractiveAnswerer(NewsIndex.load(tmp_path / "idx")), asked, progress=False)
@@ -96,7 +96,7 @@ _NEWS = [
 
 @pytest.fixture(scope="module")
 def news_assistant(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
     from assistant.records import Article
 
     folder = tmp_path_factory.mktemp("news-facts")

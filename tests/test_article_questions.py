@@ -5,8 +5,8 @@ verb of writing or photographing, the author's identity (作者是什么身份: 
 by its heading in 《》. Asked over articles this test writes."""
 import pytest
 
-from assistant.answering.metadata import asked_metadata
-from assistant.answering.question import analyse, matches_kind
+from assistant.qa.metadata import asked_metadata
+from assistant.qa.question import analyse, matches_kind
 from assistant.records import Article
 
 ARTICLES = [
@@ -40,8 +40,8 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.pipeline import Assistant
-    from assistant.retrieval.store import build_index
+    from assistant.service.pipeline import Assistant
+    from assistant.index.store import build_index
 
     folder = tmp_path_factory.mktemp("article-questions")
     build_index(ARTICLES, folder)
@@ -135,7 +135,7 @@ def test_joined_verbal_nouns_and_phrases_with_zhi_are_parts():
 def test_a_traditional_question_is_embedded_as_simplified():
     import numpy as np
 
-    from assistant.retrieval.embedding import resolve_embedder
+    from assistant.index.embedding import resolve_embedder
 
     emb = resolve_embedder(None)
     trad = emb.embed_query("東德人民議會選舉定於何日舉行？")

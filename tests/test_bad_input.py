@@ -418,7 +418,7 @@ def test_full_disk_and_read_only_folder_give_one_line_and_keep_the_index(tmpfs, 
 def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path, monkeypatch):
     import errno
 
-    from assistant import indexing, pipeline
+    from assistant.service import indexing, pipeline
     from assistant.apps.ui import ChatApp
 
     _, _, _, index_dir, *_ = bad_run
@@ -457,8 +457,8 @@ def test_bad_corpus_as_one_zip_through_a_ui_upload(bad_run, seed_index_dir, tmp_
     import stat
 
     from assistant.apps.ui import ChatApp
-    from assistant.pipeline import Assistant
-    from assistant.retrieval.store import NewsIndex
+    from assistant.service.pipeline import Assistant
+    from assistant.index.store import NewsIndex
 
     _, _, bad, _, corpus, *_ = bad_run
     zipped = set()
@@ -532,7 +532,7 @@ def test_ui_upload_copy_on_a_full_disk_names_the_index_and_leaves_no_copy(
     import errno
     import shutil
 
-    from assistant import pipeline
+    from assistant.service import pipeline
     from assistant.apps.ui import ChatApp
     from assistant.apps.ui import uploads as uploads_module
 
@@ -590,7 +590,7 @@ def test_serve_on_a_port_in_use_says_so_before_announcing(tmp_path):
 
 
 def test_reading_progress_counts_files_not_paths(tmp_path):
-    from assistant.pipeline import load_with_stages
+    from assistant.service.pipeline import load_with_stages
 
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
@@ -609,7 +609,7 @@ def test_reading_progress_counts_files_not_paths(tmp_path):
 def test_ui_report_lists_files_indexed_with_a_note_apart(seed_index_dir, tmp_path, monkeypatch):
     import shutil
 
-    from assistant import pipeline
+    from assistant.service import pipeline
     from assistant.apps.ui import ChatApp
 
     index_dir = tmp_path / "index"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering import bilingual
-from assistant.answering.question import analyse
+from assistant.qa import bilingual
+from assistant.qa.question import analyse
 from assistant.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +37,8 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.pipeline import Assistant
-    from assistant.retrieval.store import build_index
+    from assistant.service.pipeline import Assistant
+    from assistant.index.store import build_index
 
     folder = tmp_path_factory.mktemp("bilingual-index")
     build_index(ARTICLES, folder)
@@ -121,15 +121,15 @@ def test_reverse_index_weights_and_cache(tmp_path, monkeypatch):
 def test_no_english_word_list_fitted_to_the_sample():
     """The hand glossary is gone, and no answering module maps English words to Chinese
     words in a literal table: only the dictionary does."""
-    assert importlib.util.find_spec("assistant.answering.glossary") is None
-    import assistant.answering.question as question
+    assert importlib.util.find_spec("assistant.qa.glossary") is None
+    import assistant.qa.question as question
 
     assert not hasattr(question, "_UNIT_EN")
 
     def cjk(s):
         return any("\u3400" <= ch <= "\u9fff" for ch in s)
 
-    for path in (ROOT / "assistant" / "answering").glob("*.py"):
+    for path in [*(ROOT / "assistant" / "qa").glob("*.py"), *(ROOT / "assistant" / "text").glob("*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Dict):
@@ -174,7 +174,7 @@ def test_eval_questions_from_another_language(tmp_path):
 
 
 def test_roman_numerals_and_acronyms_are_looked_for_as_chinese_writes_them():
-    from assistant.answering.question import entity_variants
+    from assistant.qa.question import entity_variants
 
     # An English question's Super Bowl XLIX is 第49届超级碗 in Chinese text, Elizabeth II
     # is 伊丽莎白二世; C, D and M make acronyms (CD, MD), not numbers.
@@ -190,7 +190,7 @@ def test_phrases_and_proper_nouns_are_bridged_as_the_question_writes_them():
     """A name of several words is looked up whole (the organisation, not "world",
     "health" and "organization" one by one), and a word the dictionary also has as a
     proper noun reaches the name only when the question capitalises it."""
-    from assistant.retrieval.tokens import tokenize
+    from assistant.text.tokens import tokenize
 
     text = ("世界卫生组织的专家上周到访，与卫生局官员座谈。感恩节那天，安娜烤了一只火鸡。"
             "安娜随后飞往土耳其，参观世界各地的组织。")

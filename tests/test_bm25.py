@@ -5,8 +5,8 @@ import random
 import numpy as np
 import pytest
 
-from assistant.retrieval.sparse import SparseIndex, TokenTableBuilder
-from assistant.retrieval.tokens import tokenize
+from assistant.index.sparse import SparseIndex, TokenTableBuilder
+from assistant.text.tokens import tokenize
 
 
 def reference(docs, query, k1=1.2, b=0.75):
@@ -72,14 +72,14 @@ def test_saved_index_and_reused_token_rows_score_like_fresh_tokens(tmp_path):
 
 
 def test_traditional_and_simplified_chinese_are_one_term():
-    from assistant.retrieval.tokens import coverage
+    from assistant.text.tokens import coverage
 
     assert tokenize("臺灣勞工權益") == tokenize("台湾劳工权益")
     assert coverage([("工会", 1.0), ("会员", 1.0)], "該工會會員共三百人") == 1.0
 
 
 def _articles_bm25(texts):
-    from assistant.retrieval.tokens import match_terms
+    from assistant.text.tokens import match_terms
 
     b = TokenTableBuilder()
     for t in texts:
@@ -101,7 +101,7 @@ def test_a_question_cut_into_other_words_than_its_article_still_finds_it(article
     """jieba cuts 北捷员工 into 北捷 + 员工 and the article's 台北捷运公司员工 into 台北 +
     捷运 + 公司员工, its 加薪 is the question's 薪资: no word is shared, so the characters
     must carry the match."""
-    from assistant.retrieval.tokens import match_terms, tokenize
+    from assistant.text.tokens import match_terms, tokenize
 
     assert not set(tokenize(question)) & set(tokenize(articles[0]))
     sparse = _articles_bm25(articles)
@@ -110,7 +110,7 @@ def test_a_question_cut_into_other_words_than_its_article_still_finds_it(article
 
 
 def test_character_terms_stay_out_of_the_word_vocabulary():
-    from assistant.retrieval.tokens import CHAR_PREFIX
+    from assistant.text.tokens import CHAR_PREFIX
 
     sparse = _articles_bm25(["工会举办技能竞赛。", "会员报名参加。"])
     assert "工会" in sparse.vocab and not any(t.startswith(CHAR_PREFIX) for t in sparse.vocab)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assistant.answering.briefing import (UNSUPPORTED_MARK, briefing_markdown, build_briefing,
+from assistant.qa.briefing import (UNSUPPORTED_MARK, briefing_markdown, build_briefing,
                                           informativeness, near_duplicates, phrase_briefing,
                                           write_docx)
 from assistant.apps.ui.workspace import briefing_html
@@ -133,9 +133,9 @@ from test_llm import base_url, config, script, server  # noqa: E402,F401 - the f
 
 @pytest.fixture(scope="module")
 def seed_turns(seed_index_dir):
-    from assistant.answering.conversation import Conversation
-    from assistant.answering.extractive import ExtractiveAnswerer
-    from assistant.retrieval.store import NewsIndex
+    from assistant.qa.conversation import Conversation
+    from assistant.qa.extractive import ExtractiveAnswerer
+    from assistant.index.store import NewsIndex
 
     index = NewsIndex.load(seed_index_dir)
     extractive = ExtractiveAnswerer(index)
@@ -147,7 +147,7 @@ def seed_turns(seed_index_dir):
 
 def test_llm_phrasing_is_verified_and_unsupported_points_are_marked(seed_turns, script,
                                                                     base_url):
-    from assistant.answering.generative import LLMAnswerer
+    from assistant.qa.generative import LLMAnswerer
 
     extractive, turns = seed_turns
     b = build_briefing(turns, extractive.index.articles)
@@ -174,7 +174,7 @@ def test_llm_phrasing_is_verified_and_unsupported_points_are_marked(seed_turns, 
 
 
 def test_llm_failure_keeps_the_quotes(seed_turns, script, base_url):
-    from assistant.answering.generative import LLMAnswerer
+    from assistant.qa.generative import LLMAnswerer
 
     extractive, turns = seed_turns
     b = build_briefing(turns, extractive.index.articles)
@@ -195,9 +195,9 @@ def test_browser_llm_phrased_points_are_marked_when_unsupported(chromium, seed_i
 
     from playwright.sync_api import expect
 
-    from assistant.answering.briefing import PHRASE_SYSTEM
+    from assistant.qa.briefing import PHRASE_SYSTEM
     from assistant.apps.ui import build_app
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
     from test_llm import source_with
     from test_ui import free_port
 
@@ -246,7 +246,7 @@ def test_browser_llm_phrased_points_are_marked_when_unsupported(chromium, seed_i
         assert "乐业物业有多少名职工" not in md
         bullets, notes = parse(md)
         assert bullets[1][0].startswith(UNSUPPORTED_MARK) and all(refs for _, refs in bullets)
-        from assistant.answering.briefing import headline
+        from assistant.qa.briefing import headline
 
         index = Assistant(index_dir).index
         titles = {headline(a): a for a in index.articles.values()}

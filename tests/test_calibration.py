@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering import calibration as C
-from assistant.answering.answerability import FEATURES, MODELS, Model
-from assistant.answering.extractive import DEFAULT_CALIBRATION
-from assistant.answering.lists import DUPLICATE_COSINE
-from assistant.answering.verify import DEFAULT_THRESHOLDS
+from assistant.qa import calibration as C
+from assistant.qa.answerability import FEATURES, MODELS, Model
+from assistant.qa.extractive import DEFAULT_CALIBRATION
+from assistant.qa.lists import DUPLICATE_COSINE
+from assistant.qa.verify import DEFAULT_THRESHOLDS
 
 ROOT = Path(__file__).resolve().parent.parent
 

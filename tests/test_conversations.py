@@ -20,7 +20,7 @@ from conftest import ask_in_browser as _ask, free_port
 
 from assistant.apps.ui import parse_logins
 from assistant.records import Citation, Turn
-from assistant.storage.conversations import (SCHEMA_VERSION, ConversationStore, StoreError,
+from assistant.service.conversations import (SCHEMA_VERSION, ConversationStore, StoreError,
                                              turn_from_dict)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,7 +229,7 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     from docx import Document
     from playwright.sync_api import expect
 
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = _open(context, server.url)
@@ -256,7 +256,7 @@ def test_talking_points_from_ticked_answers(chromium, server, tmp_path):
     expect(view.locator("li.point").first).to_be_visible(timeout=30000)
     md = page.locator("#points-text textarea").input_value()
 
-    from assistant.answering.briefing import headline
+    from assistant.qa.briefing import headline
 
     articles = {headline(a): a for a in NewsIndex.load(server.index_dir).articles.values()}
     for q in questions:
@@ -483,7 +483,7 @@ def test_two_tabs_of_one_conversation_never_overwrite_each_other(seed_assistant,
 def test_an_unusable_conversation_file_is_reported_and_the_chat_still_works(
         seed_index_dir, tmp_path):
     from assistant.apps.ui import ChatApp
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir = tmp_path / "index"
     # without the conversation files other tests' in-process apps left in the shared seed

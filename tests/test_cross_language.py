@@ -21,7 +21,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def two_contests(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("two-contests"), RECORDS)
     return Assistant(index_dir)

@@ -30,7 +30,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def libraries(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("libraries"), RECORDS)
     return Assistant(index_dir)

@@ -311,7 +311,7 @@ def test_cmrc_small_run_floors(cmrc_run, capsys):
 
 
 def test_eval_squad_refuses_to_replace_another_index(seed_index_dir, tmp_path, capsys):
-    from assistant.retrieval.store import current_version
+    from assistant.index.store import current_version
 
     before = current_version(seed_index_dir)
     args = build_parser().parse_args(["eval", "--squad", str(_squad(tmp_path)),

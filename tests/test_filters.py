@@ -30,7 +30,7 @@ QUESTION = "嘉兴快递员技能竞赛有多少人报名？"
 
 @pytest.fixture(scope="module")
 def two_papers(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("two-papers"), RECORDS)
     assistant = Assistant(index_dir)
@@ -49,7 +49,7 @@ def cited(turn):
 
 
 def test_a_newspaper_or_date_filter_excludes_the_article_otherwise_cited(two_papers):
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
 
     assistant, _, ids = two_papers
     plain = ask(assistant, QUESTION)
@@ -69,7 +69,7 @@ def test_a_newspaper_or_date_filter_excludes_the_article_otherwise_cited(two_pap
 
 
 def test_a_date_filter_leaves_out_undated_articles(two_papers):
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
 
     assistant, _, ids = two_papers
     quzhou = ids["浙江工人日报"]
@@ -83,7 +83,7 @@ def test_a_date_filter_leaves_out_undated_articles(two_papers):
 def test_a_narrow_filter_searches_its_own_rows_not_the_top_of_the_archive(two_papers):
     """With one candidate per retriever, the filtered search still finds the allowed
     article: it is searched, not picked out of the unfiltered top k."""
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
 
     assistant, _, ids = two_papers
     index = assistant.index
@@ -97,7 +97,7 @@ def test_a_narrow_filter_searches_its_own_rows_not_the_top_of_the_archive(two_pa
     qvec = index.embedder.embed_query(QUESTION)
     rows, _ = index.dense.query(qvec, 1, mask)
     assert [index.docs.chunk_article_id(int(r)) for r in rows] == [wanted]
-    from assistant.retrieval.tokens import tokenize
+    from assistant.text.tokens import tokenize
     rows, _ = index.sparse.search(tokenize(QUESTION), 5, mask)
     assert {index.docs.chunk_article_id(int(r)) for r in rows} <= {wanted}
 
@@ -109,14 +109,14 @@ def test_llama_index_metadata_filters_restrict_the_retriever(two_papers):
     filters = MetadataFilters(filters=[MetadataFilter(key="newspaper", value="工人日报")])
     nodes = assistant.index.as_retriever(similarity_top_k=5, filters=filters).retrieve(QUESTION)
     assert nodes and {n.node.metadata["article_id"] for n in nodes} == {ids["工人日报"]}
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
     mf = SourceFilter.make(since="2024-06-01").to_metadata_filters()
     nodes = assistant.index.as_retriever(similarity_top_k=5, filters=mf).retrieve(QUESTION)
     assert {n.node.metadata["article_id"] for n in nodes} == {ids["劳动午报"]}
 
 
 def test_a_filter_nothing_passes_answers_not_found(two_papers):
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
 
     assistant, _, _ = two_papers
     turn = ask(assistant, QUESTION, SourceFilter.make(sources=["人民日报"]))

@@ -18,10 +18,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 # answering/calibration.py; calibration's and verify's fitting tools load a NewsIndex;
 # answering's calibration <-> answerability, extractive <-> lists <-> shortanswer.
 KNOWN = [
-    {"assistant.retrieval.store",
-     "assistant.answering.answerability", "assistant.answering.calibration",
-     "assistant.answering.extractive", "assistant.answering.lists",
-     "assistant.answering.shortanswer", "assistant.answering.verify"},
+    {"assistant.index.store",
+     "assistant.qa.answerability", "assistant.qa.calibration",
+     "assistant.qa.extractive", "assistant.qa.lists",
+     "assistant.qa.shortanswer", "assistant.qa.verify"},
 ]
 
 

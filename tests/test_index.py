@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from assistant.ingest.readers import load_paths
-from assistant.retrieval.retrievers import hybrid_retriever
-from assistant.retrieval.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
+from assistant.index.retrievers import hybrid_retriever
+from assistant.index.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
 
 
 def test_faiss_top_k_matches_brute_force_on_random_vectors():
@@ -36,7 +36,7 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     qvec = index.embedder.embed_query(q)
     vecs = index.dense.store.client.reconstruct_n(0, index.dense.size)
     dense_ref = list(np.argsort(-(vecs @ qvec), kind="stable")[:50])
-    from assistant.retrieval.tokens import match_terms
+    from assistant.text.tokens import match_terms
     bm = index.sparse.scores(match_terms(q))
     nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
     dense_all = vecs @ qvec
@@ -121,7 +121,7 @@ def test_incremental_build_embeds_only_what_changed(tmp_path):
 def test_update_reuses_unchanged_articles_and_equals_a_fresh_build(tmp_path, monkeypatch):
     """Adding a file chunks, tokenises and embeds only its articles, and the updated
     index answers exactly like one built from scratch on the same corpus."""
-    import assistant.retrieval.store as store
+    import assistant.index.store as store
 
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
@@ -149,8 +149,8 @@ def test_embedding_in_blocks_writes_the_same_index_as_one_call(tmp_path, monkeyp
     """The build embeds a block of texts at a time to bound its memory: with blocks of
     16 texts (the real model, a duplicated article so a later block needs an earlier
     block's vector) every file it writes equals the one-call build's, byte for byte."""
-    import assistant.retrieval.store as store
-    from assistant.retrieval.store import current_version
+    import assistant.index.store as store
+    from assistant.index.store import current_version
 
     import shutil
 
@@ -254,7 +254,7 @@ def test_sentence_transformers_embedder_builds_its_own_index(tmp_path):
 def test_adding_files_keeps_ids_and_indexes_a_duplicate_once(tmp_path):
     """An upload never renumbers indexed articles; an article already indexed is
     kept once, with the new file as another source."""
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
@@ -280,7 +280,7 @@ def test_an_index_of_the_previous_format_loads_and_an_update_reuses_its_sentence
     """Format 3 embedded chunks whole; format 4 makes chunk vectors from sentence ones."""
     import json
 
-    from assistant.retrieval.store import FORMAT, IndexMismatch, current_version
+    from assistant.index.store import FORMAT, IndexMismatch, current_version
 
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
@@ -335,7 +335,7 @@ def _exact_top(index, qvec, rows=None):
 def _small_graph(mp):
     """A threshold of 30 chunks and a graph searched narrowly enough to be approximate
     over 32 chunks (efSearch below the 32 nodes)."""
-    from assistant.retrieval import dense
+    from assistant.index import dense
 
     mp.setattr(dense, "APPROX_THRESHOLD", 30)
     mp.setattr(dense, "HNSW_M", 4)
@@ -392,7 +392,7 @@ def test_adding_articles_adds_to_the_graph_and_a_change_builds_it_anew(approx_in
                                                                        tmp_path):
     import shutil
 
-    from assistant.retrieval import dense
+    from assistant.index import dense
 
     index, arts, folder = approx_index
     work = tmp_path / "index"
@@ -401,7 +401,7 @@ def test_adding_articles_adds_to_the_graph_and_a_change_builds_it_anew(approx_in
         _small_graph(mp)
         bases = []
         real = dense.build_faiss
-        mp.setattr("assistant.retrieval.store.build_faiss",
+        mp.setattr("assistant.index.store.build_faiss",
                    lambda *a, **k: bases.append(k.get("base")) or real(*a, **k))
         extra = arts[0]
         extra = type(extra)(id="extra", headings=["丽水总工会职工书屋工作进展"],
@@ -440,7 +440,7 @@ def test_traditional_questions_find_simplified_articles_and_the_reverse(tmp_path
     hit = index.search(q, k=1)[0]
     assert index.docs.chunk_article_id(hit.chunk) == "c"
     # BM25 alone finds it too: the words and characters are matched as Simplified.
-    from assistant.retrieval.tokens import match_terms
+    from assistant.text.tokens import match_terms
 
     rows, _ = index.sparse.search(match_terms(q), 1)
     assert index.docs.chunk_article_id(int(rows[0])) == "c"

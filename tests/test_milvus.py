@@ -22,10 +22,10 @@ from llama_index.core.query_engine import RetrieverQueryEngine  # noqa: E402
 from pymilvus import MilvusClient  # noqa: E402
 
 from assistant.ingest.readers import load_paths  # noqa: E402
-from assistant.retrieval import milvus  # noqa: E402
-from assistant.retrieval.docstore import read_articles  # noqa: E402
-from assistant.retrieval.milvus import VectorStoreError, parse_vector_store  # noqa: E402
-from assistant.retrieval.store import NewsIndex, build_index  # noqa: E402
+from assistant.index import milvus  # noqa: E402
+from assistant.index.docstore import read_articles  # noqa: E402
+from assistant.index.milvus import VectorStoreError, parse_vector_store  # noqa: E402
+from assistant.index.store import NewsIndex, build_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
@@ -186,7 +186,7 @@ def test_a_rebuild_drops_the_old_collection(built, tmp_path):
 
 
 def test_ui_uploads_keep_the_index_in_milvus(built, tmp_path):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     folder, db = tmp_path / "index", tmp_path / "u.db"
     shutil.copytree(built["faiss"], folder)
@@ -298,7 +298,7 @@ def test_cli_bad_or_unreachable_store_exits_2_with_one_line(tmp_path):
 def test_a_source_filter_searches_only_allowed_articles_in_milvus(built):
     """The Milvus search with a filter keeps to the allowed articles' chunks (a metadata
     filter on article_id), as FAISS does with its id selector."""
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.index.filters import SourceFilter
 
     faiss_index = NewsIndex.load(built["faiss"])
     milvus_index = NewsIndex.load(built["milvus"])

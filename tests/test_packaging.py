@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.prompts import load_prompt
+from assistant.qa.prompts import load_prompt
 from test_llm import Handler, Script, messages, source_with
 
 pytestmark = pytest.mark.slow
@@ -103,8 +103,8 @@ def _locations(installed, python: Path) -> list[Path]:
     """Where the venv of `python` imports assistant from and finds the prompts and seeds."""
     out = _run([python, "-c",
                 "import json, assistant\n"
-                "from assistant.answering.prompts import PROMPTS_DIR\n"
-                "from assistant.pipeline import default_seeds\n"
+                "from assistant.qa.prompts import PROMPTS_DIR\n"
+                "from assistant.service.pipeline import default_seeds\n"
                 "print(json.dumps([assistant.__file__, str(PROMPTS_DIR),"
                 " str(default_seeds().resolve())]))"],
                cwd=installed["cwd"], env=installed["env"])

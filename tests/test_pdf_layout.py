@@ -105,8 +105,8 @@ def test_two_page_two_column_pdf_is_one_article_with_date_and_photographer(tmp_p
 
 def test_the_pdf_article_is_indexed_with_its_date_and_photographer(tmp_path):
     from assistant import open_index
-    from assistant.pipeline import index_paths
-    from assistant.retrieval.filters import SourceFilter
+    from assistant.service.pipeline import index_paths
+    from assistant.index.filters import SourceFilter
 
     path, _ = _feature_pdf(tmp_path / "grrb_feature.pdf")
     report, errors, articles = index_paths([str(path)], tmp_path / "index", progress_bar=False)

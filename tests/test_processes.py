@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import free_port as _free_port
 
-from assistant.journal import pending
-from assistant.retrieval.store import open_index
-from assistant.retrieval.versions import current_name, writer_lock
+from assistant.service.journal import pending
+from assistant.index.store import open_index
+from assistant.index.versions import current_name, writer_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +125,7 @@ class Server:
 @pytest.fixture
 def first_index(tmp_path) -> tuple[Path, Path]:
     """(index folder holding FIRST, the folder of its source file)."""
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     corpus = tmp_path / "corpus"
     _write(corpus, FIRST)
@@ -236,7 +236,7 @@ def test_opening_a_folder_another_process_is_building_uses_its_index_not_the_see
     seed page into the folder once the lock was free, replacing the index just made."""
     import shutil
 
-    from assistant.pipeline import open_assistant
+    from assistant.service.pipeline import open_assistant
 
     built, _ = first_index
     target = tmp_path / "being-built"
@@ -244,7 +244,7 @@ def test_opening_a_folder_another_process_is_building_uses_its_index_not_the_see
         [sys.executable, "-c",
          "import shutil, sys, time\n"
          "from pathlib import Path\n"
-         "from assistant.retrieval.versions import writer_lock\n"
+         "from assistant.index.versions import writer_lock\n"
          "src, dst = Path(sys.argv[1]), Path(sys.argv[2])\n"
          "with writer_lock(dst, what='a test build'):\n"
          "    print('held', flush=True)\n"

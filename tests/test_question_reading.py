@@ -7,9 +7,9 @@ import pytest
 
 from conftest import index_records
 
-from assistant.answering.followups import refers_back
-from assistant.answering.metadata import asked_metadata
-from assistant.answering.question import analyse
+from assistant.qa.followups import refers_back
+from assistant.qa.metadata import asked_metadata
+from assistant.qa.question import analyse
 
 
 # --- routing: words, not characters -------------------------------------------------------
@@ -132,7 +132,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("question-reading"), RECORDS)
     return Assistant(index_dir)
@@ -167,7 +167,7 @@ FOLLOW_RECORDS = [
 
 @pytest.fixture(scope="module")
 def follow(tmp_path_factory):
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     index_dir, _ = index_records(tmp_path_factory.mktemp("follow-ups"), FOLLOW_RECORDS)
     return Assistant(index_dir)
@@ -214,7 +214,7 @@ def test_what_about_x_then_a_question_without_subject(follow):
 
 
 def test_what_about_x_replaces_the_asked_thing_only_with_a_thing():
-    from assistant.answering.followups import substitute
+    from assistant.qa.followups import substitute
 
     assert substitute("椒江工会设立了多少家企业分院？", "劳模工匠创新工作室") == \
         "椒江工会设立了多少家劳模工匠创新工作室？"

@@ -495,8 +495,8 @@ def test_ids_do_not_change_when_files_are_added_or_removed(tmp_path):
 
 
 def test_the_same_article_in_two_files_and_formats_is_indexed_once(tmp_path):
-    from assistant.pipeline import index_paths
-    from assistant.retrieval.store import NewsIndex
+    from assistant.service.pipeline import index_paths
+    from assistant.index.store import NewsIndex
 
     page = _write(tmp_path / "page.txt", "丙区成立首个快递员工会\n\n丙区总工会日前成立首个快递员工会,首批吸收会员56人。\n")
     record = {"title": "丙区成立首个快递员工会", "text": "丙区总工会日前成立首个快递员工会，首批吸收会员56人。",
@@ -558,8 +558,8 @@ def test_every_format_is_indexed_through_the_cli_and_a_ui_upload(tmp_path, seed_
     import sys
 
     from assistant.apps.ui import ChatApp
-    from assistant.pipeline import Assistant
-    from assistant.retrieval.store import NewsIndex
+    from assistant.service.pipeline import Assistant
+    from assistant.index.store import NewsIndex
 
     expected = _one_of_each(tmp_path / "files")
     # the command line

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ask_in_browser as _ask, free_port, serving
 
-from assistant.answering.briefing import MAX_POINT_CHARS, build_briefing, headline
+from assistant.qa.briefing import MAX_POINT_CHARS, build_briefing, headline
 from assistant.apps.ui.i18n import LANGUAGES, catalogue, pick_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +99,7 @@ def test_newspaper_and_date_for_files_that_carry_none(tmp_path):
     given with a UI upload for its copies, also when the uploads folder is re-read."""
     import subprocess
 
-    from assistant.pipeline import (load_with_stages, metadata_filler, remember_upload_metadata,
+    from assistant.service.pipeline import (load_with_stages, metadata_filler, remember_upload_metadata,
                                     uploads_dir)
 
     index_dir = tmp_path / "index"
@@ -130,7 +130,7 @@ def test_newspaper_and_date_for_files_that_carry_none(tmp_path):
 # --- in Chromium ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def served(chromium, tmp_path_factory):
-    from assistant.pipeline import index_paths
+    from assistant.service.pipeline import index_paths
 
     work = tmp_path_factory.mktemp("serve-i18n")
     index_dir = work / "index"
@@ -227,7 +227,7 @@ def test_browser_chinese_desktop_chips_talking_points_delete_and_axe(chromium, s
     from docx import Document
     from playwright.sync_api import expect
 
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
     page = _page(chromium, served["url"], "zh-CN")
     assert _english_shown(page) == []

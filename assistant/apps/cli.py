@@ -8,17 +8,18 @@ import sys
 import time
 from pathlib import Path
 
-from assistant import limits, pipeline
-from assistant.answering.conversation import QuestionError
-from assistant.answering.guard import printable
-from assistant.retrieval.embedding import EmbedderError
-from assistant.retrieval.filters import FilterError, SourceFilter
-from assistant.retrieval.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
-from assistant.retrieval.store import IndexMismatch, IndexNotFound
-from assistant.retrieval.versions import ENV_LOCK_TIMEOUT, IndexBusy, lock_timeout
+from assistant import limits
+from assistant.service import pipeline
+from assistant.qa.conversation import QuestionError
+from assistant.text.guard import printable
+from assistant.index.embedding import EmbedderError
+from assistant.index.filters import FilterError, SourceFilter
+from assistant.index.milvus import ENV_STORE, FORMS, VectorStoreError, parse_vector_store
+from assistant.index.store import IndexMismatch, IndexNotFound
+from assistant.index.versions import ENV_LOCK_TIMEOUT, IndexBusy, lock_timeout
 from assistant.ingest.base import shown_name
-from assistant.pipeline import IndexWriteError
-from assistant.answering.llm import LLMConfigError, add_llm_arguments, llm_from_args
+from assistant.service.pipeline import IndexWriteError
+from assistant.qa.llm import LLMConfigError, add_llm_arguments, llm_from_args
 
 
 def _err(msg: str) -> None:
@@ -106,8 +107,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _calibration(assistant_or_dir):
     """The calibration an index answers with (answering/calibration.py), or None when it
     cannot be read."""
-    from assistant.answering.calibration import EmbedderCalibration, for_spec, of_index
-    from assistant.retrieval.store import current_version
+    from assistant.qa.calibration import EmbedderCalibration, for_spec, of_index
+    from assistant.index.store import current_version
 
     try:
         if not isinstance(assistant_or_dir, (str, Path)):   # an Assistant

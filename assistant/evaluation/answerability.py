@@ -13,7 +13,7 @@ and must be refused. Buckets 0 and 2 form the *fitting* part, buckets 1 and 3 th
 
 reports, per part, the answerable questions answered citing their own passage first and
 the unanswerable ones refused; `--rows` writes each question's decision signals (the
-input of `assistant.answering.answerability.fit`).
+input of `assistant.qa.answerability.fit`).
 """
 from __future__ import annotations
 
@@ -155,8 +155,8 @@ def collect(answerer, questions: list[dict], progress: bool = True) -> list[dict
     """Ask each question once; its decision signals, the current decision and the truth."""
     from tqdm import tqdm
 
-    from assistant.answering.answerability import signals
-    from assistant.answering.question import analyse
+    from assistant.qa.answerability import signals
+    from assistant.qa.question import analyse
 
     rows = []
     for q in tqdm(questions, desc="questions", unit="q", file=sys.stderr, disable=not progress,
@@ -191,10 +191,10 @@ def qa_rows(index_dir: str | Path, qa_path: str | Path, split: str | None,
     decided before the extractive answerer's decision (metadata questions) give no row."""
     from tqdm import tqdm
 
-    from assistant.answering import extractive
-    from assistant.answering.answerability import signals
+    from assistant.qa import extractive
+    from assistant.qa.answerability import signals
     from assistant.evaluation.evaluate import heading_names, run_qa_cases, select_split
-    from assistant.pipeline import open_assistant
+    from assistant.service.pipeline import open_assistant
 
     cases = [json.loads(x) for x in Path(qa_path).read_text(encoding="utf-8").splitlines()
              if x.strip()]
@@ -311,7 +311,7 @@ def fit_model(paths: list[str], threshold: float | None,
     (`choose_threshold`)."""
     from dataclasses import replace
 
-    from assistant.answering.answerability import FEATURES, fit
+    from assistant.qa.answerability import FEATURES, fit
 
     sets = {Path(p).stem: [json.loads(x) for x in open(p, encoding="utf-8")] for p in paths}
     train = [(name, r) for name, rows in sets.items() for r in rows
@@ -372,8 +372,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.file:
         p.error("give a SQuAD FILE, --qa QUESTIONS or --fit ROWS")
-    from assistant.answering.calibration import answerer_for
-    from assistant.retrieval.store import NewsIndex
+    from assistant.qa.calibration import answerer_for
+    from assistant.index.store import NewsIndex
 
     log = lambda m: print(m, file=sys.stderr)   # noqa: E731
     if args.near_miss:

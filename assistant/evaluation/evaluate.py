@@ -247,7 +247,7 @@ def _article_matcher(index, gold: str | None, by_heading: bool) -> Callable[[str
 def ask_case(assistant, case_id: str, turns: list[str], gold_article: str | None,
              by_heading: bool) -> tuple[QuestionResult, dict | None]:
     """Ask the turns in one fresh conversation, time each, rank the gold article."""
-    from assistant.answering.conversation import QuestionError
+    from assistant.qa.conversation import QuestionError
 
     res = QuestionResult(id=case_id, turns=list(turns), gold_article=gold_article)
     conv = assistant.conversation()
@@ -356,7 +356,7 @@ def select_squad(articles: list[Article], questions: list[dict], limit: int | No
 
 
 def _index_is_current(index_dir: Path, articles: list[Article], spec: str) -> bool:
-    from assistant.retrieval.store import FORMAT, current_version
+    from assistant.index.store import FORMAT, current_version
 
     version = current_version(index_dir)
     if version is None:
@@ -385,7 +385,7 @@ class ForeignIndex(ValueError):
 
 
 def _check_not_foreign(index_dir: Path, source: str) -> None:
-    from assistant.retrieval.store import current_version
+    from assistant.index.store import current_version
 
     version = current_version(index_dir)
     if version is None:
@@ -407,9 +407,9 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
 
     Returns build facts: whether it was built, seconds, texts embedded and reused.
     """
-    from assistant.retrieval.embedding import resolve_embedder
-    from assistant.retrieval.store import build_index
-    from assistant.indexing import tqdm_progress
+    from assistant.index.embedding import resolve_embedder
+    from assistant.index.store import build_index
+    from assistant.service.indexing import tqdm_progress
 
     index_dir = Path(index_dir)
     spec = resolve_embedder(embed_model).spec
@@ -427,7 +427,7 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
 def warm_up(assistant, questions: list[str]) -> None:
     """Ask the first question, and the first English one, untimed: lazy set-up (jieba's
     tagger, the pinyin vocabulary) must not count as the latency of a question."""
-    from assistant.answering.question import language
+    from assistant.qa.question import language
 
     picks = questions[:1] + [q for q in questions if language(q) == "en"][:1]
     for q in picks:
@@ -656,7 +656,7 @@ def evaluate_squad(path: str | Path, index_dir: str | Path | None = None,
                    questions_file: str | Path | None = None) -> EvalRun:
     """Index a SQuAD file's paragraphs (cached) and ask its questions, or those of
     `questions_file` with the same ids (see `questions_from`)."""
-    from assistant.pipeline import Assistant
+    from assistant.service.pipeline import Assistant
 
     articles, questions = load_squad(path)
     if questions_file:
@@ -680,7 +680,7 @@ def evaluate_qa(path: str | Path, index_dir: str | Path | None = None, limit: in
                 log: Callable[[str], None] | None = None, split: str | None = None) -> EvalRun:
     """Ask a question set's cases (only those of `split`, when given) against an index
     (built from the seeds when missing)."""
-    from assistant.pipeline import DEFAULT_INDEX_DIR, open_assistant
+    from assistant.service.pipeline import DEFAULT_INDEX_DIR, open_assistant
 
     cases = select_split(load_cases(path), split)
     if limit is not None:
@@ -785,9 +785,9 @@ def write_misses(path: str | Path, results: list[QuestionResult]) -> int:
 
 def main(args) -> int:
     """`assistant eval`: see the module doc. Returns the exit status."""
-    from assistant.retrieval.embedding import EmbedderError
-    from assistant.retrieval.store import IndexMismatch
-    from assistant.answering.llm import llm_from_args
+    from assistant.index.embedding import EmbedderError
+    from assistant.index.store import IndexMismatch
+    from assistant.qa.llm import llm_from_args
 
     def log(msg: str) -> None:
         print(f"assistant: {msg}", file=sys.stderr)

@@ -29,9 +29,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls a
 
 import gradio as gr  # noqa: E402
 
-from assistant.answering.conversation import Conversation, QuestionError, check_question  # noqa: E402
-from assistant.answering.guard import printable  # noqa: E402
-from assistant.writeerrors import IndexWriteError  # noqa: E402
+from assistant.qa.conversation import Conversation, QuestionError, check_question  # noqa: E402
+from assistant.text.guard import printable  # noqa: E402
+from assistant.service.writeerrors import IndexWriteError  # noqa: E402
 from assistant.apps.ui.i18n import LANGUAGES, NAMES, i18n, pick_language, t, valid  # noqa: E402
 from assistant.apps.ui.rendering import (  # noqa: E402
     answer_html, articles_table_html, cited_reader_html, error_html, filter_articles,
@@ -44,7 +44,7 @@ from assistant.apps.ui.uploads import (  # noqa: E402
 from assistant.apps.ui.workspace import BROWSER_KEY, Workspace, event_value  # noqa: E402
 from assistant.records import Article, Turn  # noqa: E402
 from assistant.ingest.readers import SUFFIXES  # noqa: E402
-from assistant.retrieval.filters import FilterError  # noqa: E402
+from assistant.index.filters import FilterError  # noqa: E402
 
 CONCURRENCY = 16
 STREAM_INTERVAL = 0.05     # seconds between two updates of an answer being streamed
@@ -343,7 +343,7 @@ class ChatApp:
 
     def make_filter(self, sources, since, until, picked, lang: str):
         """The SourceFilter of the controls; a FilterError in the interface language."""
-        from assistant.retrieval.filters import parse_day
+        from assistant.index.filters import parse_day
 
         days = []
         for value in (since, until):
@@ -439,7 +439,7 @@ class ChatApp:
         try:
             copied, rejected = copy_uploads(paths, self.upload_dir, self.max_upload_bytes)
         except OSError as e:   # read-only folder, full disk: one clear line per file
-            from assistant.writeerrors import index_write_error
+            from assistant.service.writeerrors import index_write_error
 
             why = str(index_write_error(e, self.upload_dir.parent))
             return self._upload_result([], [(Path(p).name, why) for p in paths], query,
@@ -447,7 +447,7 @@ class ChatApp:
         if not copied:
             return self._upload_result([], rejected, query, state=state)
 
-        from assistant.pipeline import STAGES
+        from assistant.service.pipeline import STAGES
 
         def step(stage: str, done: int, total: int) -> None:
             if progress is not None:
@@ -460,7 +460,7 @@ class ChatApp:
             if progress is not None:
                 progress(0, desc=t(lang, "progress_waiting", detail=message))
 
-        from assistant.pipeline import remember_upload_metadata
+        from assistant.service.pipeline import remember_upload_metadata
 
         try:
             remember_upload_metadata(self.assistant.index_dir, copied, newspaper, date)
@@ -922,10 +922,10 @@ def _complete_uploads(assistant) -> None:
 
 def serve(args) -> int:
     """`assistant serve`: load (or build) the index and serve the UI until interrupted."""
-    from assistant.retrieval.embedding import EmbedderError
-    from assistant.retrieval.store import IndexMismatch
-    from assistant.answering.llm import llm_from_args
-    from assistant.pipeline import open_assistant
+    from assistant.index.embedding import EmbedderError
+    from assistant.index.store import IndexMismatch
+    from assistant.qa.llm import llm_from_args
+    from assistant.service.pipeline import open_assistant
 
     def err(msg: str) -> None:
         print(f"assistant: {msg}", file=sys.stderr, flush=True)

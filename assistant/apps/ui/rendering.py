@@ -61,7 +61,7 @@ def question_html(text: str) -> str:
 
 def citation_title(citation: Citation, article: Article | None = None) -> str:
     """The cited article's headline (see `briefing.headline`), one line."""
-    from assistant.answering.briefing import headline
+    from assistant.qa.briefing import headline
 
     if article is not None:
         return headline(article)

@@ -11,7 +11,7 @@ from typing import Iterable
 from assistant.apps.ui.i18n import t
 from assistant.apps.ui.rendering import esc
 from assistant.records import Article
-from assistant.retrieval.filters import SourceFilter
+from assistant.index.filters import SourceFilter
 
 DATE_NOTE = ("Dates as YYYY-MM-DD, inclusive. Articles without a date are left out "
              "when a date is set.")

@@ -1,7 +1,7 @@
 """The chat's saved conversations and talking points (the handlers behind their panels).
 
 Conversations last: every answered turn is saved (with its citations) in
-`<index-dir>/conversations.sqlite3` (`assistant.storage.conversations`) right after it
+`<index-dir>/conversations.sqlite3` (`assistant.service.conversations`) right after it
 is answered; the side panel lists the owner's conversations (open, rename, delete,
 export as Markdown or JSON) and a reload or a server restart reopens the conversation
 the browser was in, with its sources.
@@ -13,7 +13,7 @@ file, so it still reads after a restart). The same browser state remembers, per 
 which conversation was open. Clearing the site data of the browser starts a new owner
 (the old conversations stay in the file).
 
-Talking points: the user ticks answers; `assistant.answering.briefing` makes the
+Talking points: the user ticks answers; `assistant.qa.briefing` makes the
 briefing; it is shown as HTML, as Markdown (copy button) and as .md / .docx downloads.
 """
 from __future__ import annotations
@@ -28,13 +28,13 @@ import gradio as gr
 
 from assistant.apps.ui.i18n import t
 from assistant.apps.ui.sourcefilter import SETTINGS_KEY, saved_filter
-from assistant.retrieval.filters import FilterError
-from assistant.answering.briefing import (Briefing, briefing_markdown, build_briefing,
+from assistant.index.filters import FilterError
+from assistant.qa.briefing import (Briefing, briefing_markdown, build_briefing,
                                           note_where, phrase_briefing, point_line,
                                           markdown_docx)
 from assistant.apps.ui.rendering import (answer_html, error_html, esc, question_html,
                                          reader_placeholder, sources_html, sources_placeholder)
-from assistant.storage.conversations import (ConversationStore, Saved, StoreError, store_path,
+from assistant.service.conversations import (ConversationStore, Saved, StoreError, store_path,
                                              title_of)
 
 BROWSER_KEY = "news-assistant"

@@ -9,17 +9,17 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from assistant.answering.calibration import answerer_for, of_index
-from assistant.answering.extractive import ExtractiveAnswerer  # noqa: F401  (re-exported)
+from assistant.qa.calibration import answerer_for, of_index
+from assistant.qa.extractive import ExtractiveAnswerer  # noqa: F401  (re-exported)
 from assistant.ingest.readers import LoadError
-from assistant.answering.conversation import Conversation
-from assistant.retrieval.milvus import ENV_STORE
-from assistant import journal
-from assistant.retrieval import versions
-from assistant.retrieval.store import BuildReport, NewsIndex, IndexNotFound, Stage, current_version
-from assistant.writeerrors import IndexWriteError, index_write_error
+from assistant.qa.conversation import Conversation
+from assistant.index.milvus import ENV_STORE
+from assistant.service import journal
+from assistant.index import versions
+from assistant.index.store import BuildReport, NewsIndex, IndexNotFound, Stage, current_version
+from assistant.service.writeerrors import IndexWriteError, index_write_error
 # The build side lives in assistant/indexing.py; its names stay importable from here.
-from assistant.indexing import (DEFAULT_INDEX_DIR, REPO_ROOT, STAGES, UPLOAD_METADATA,  # noqa: F401
+from assistant.service.indexing import (DEFAULT_INDEX_DIR, REPO_ROOT, STAGES, UPLOAD_METADATA,  # noqa: F401
                                 add_to_index, default_seeds, fill_metadata,
                                 index_paths, load_with_stages, metadata_filler,
                                 remember_upload_metadata, tqdm_stages, uploads_dir)
@@ -81,7 +81,7 @@ class Assistant:
     def conversation(self) -> Conversation:
         self._check_version()
         if self.llm is not None:
-            from assistant.answering.generative import LLMAnswerer
+            from assistant.qa.generative import LLMAnswerer
 
             return Conversation(LLMAnswerer(self.answerer, self.llm,
                                             thresholds=of_index(self._index).thresholds()))
@@ -103,7 +103,7 @@ class Assistant:
                 hold.release()   # questions still on it read memory and mmaps, not paths
         # The version left is removed now if nobody else reads it (with its Milvus
         # collection: as before, a question still on it may then fail once).
-        from assistant.retrieval import milvus
+        from assistant.index import milvus
 
         store = milvus.parse_vector_store(self.vector_store) if self.vector_store else None
         versions.prune_when_free(self.index_dir, drop=lambda p: milvus.drop_version(p, store))
@@ -130,7 +130,7 @@ class Assistant:
                     ) -> tuple[BuildReport | None, list[LoadError]]:
         """Record uploaded copies durably, then index them with every indexed article.
 
-        The build runs in a worker process (assistant.worker, at a lower CPU priority):
+        The build runs in a worker process (assistant.service.worker, at a lower CPU priority):
         questions keep being answered from the loaded version, without waiting for
         the embedder, until the new version is loaded.
         """
@@ -140,7 +140,7 @@ class Assistant:
             raise index_write_error(e, self.index_dir) from None
         try:
             if self._use_worker():
-                from assistant.worker import run_worker
+                from assistant.service.worker import run_worker
 
                 report, errors = run_worker(self.index_dir, paths, upload_ids=[upload_id],
                                             stage=stage, wait_message=wait_message)
@@ -169,7 +169,7 @@ class Assistant:
             journal.mark_done(self.index_dir, ids, how="files gone")
             return None
         if self._use_worker():
-            from assistant.worker import run_worker
+            from assistant.service.worker import run_worker
 
             report, _ = run_worker(self.index_dir, files, upload_ids=ids, only_if_missing=True)
         else:

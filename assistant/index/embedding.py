@@ -47,7 +47,7 @@ class ArrayEmbedding(BaseEmbedding):
         answered 88 -> 90%, passed 81 -> 84% (gold at rank 1 96 -> 94%); real-use fit
         half, Traditional questions: 7 -> 8 of 11. A Simplified or English question is
         unchanged."""
-        from assistant.retrieval.tokens import simplified
+        from assistant.text.tokens import simplified
 
         return self._encode([simplified(text)], is_query=True)[0]
 

@@ -20,7 +20,7 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
-from assistant.retrieval.tokens import match_terms
+from assistant.text.tokens import match_terms
 
 
 

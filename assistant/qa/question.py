@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant.answering import numbers
-from assistant.retrieval.tokens import get_jieba, pos_words, tokenize
+from assistant.text import numbers
+from assistant.text.tokens import get_jieba, pos_words, tokenize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -220,7 +220,7 @@ def language(text: str) -> str:
 
 
 def _simplified(text: str) -> str:
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     return simplified(text)
 
@@ -770,7 +770,7 @@ def _read_en(q: Question) -> None:
 
 def analyse(text: str) -> Question:
     """The question's record (see `Question`), read once from its words."""
-    from assistant.answering.pinyin import pinyin_names
+    from assistant.text.pinyin import pinyin_names
 
     lang = language(text)
     q = Question(text=text, lang=lang, kind="other", tokens=tokenize(text),
@@ -867,7 +867,7 @@ def entity_variants(name: str) -> list[str]:
     elif re.fullmatch(r"[A-Z]{2,}", name):
         # An acronym as Chinese text often writes it: through the dictionary (NASA:
         # 美国国家航空航天局, TV: 电视); the letters themselves stay a variant.
-        from assistant.answering.bilingual import translations
+        from assistant.qa.bilingual import translations
 
         try:
             variants += [t for t in translations(name.lower()) if len(t) >= 2]
@@ -895,7 +895,7 @@ def asked_unit(text: str, lang: str) -> str:
     `bilingual.measure_word`), '' when the dictionary gives no clear measure word."""
     if lang == "zh":
         return analyse(text).unit
-    from assistant.answering.bilingual import counted_noun, measure_word
+    from assistant.qa.bilingual import counted_noun, measure_word
 
     try:
         return measure_word(counted_noun(text))
@@ -925,7 +925,7 @@ def asking_words(text: str) -> frozenset[str]:
     verbs. Empty for an English question."""
     if language(text) != "zh":
         return frozenset()
-    from assistant.retrieval.tokens import STOPWORDS, simplified
+    from assistant.text.tokens import STOPWORDS, simplified
 
     words = [w.strip().lower() for w in get_jieba().lcut(simplified(text))]
     words = [w for w in words if w and not re.fullmatch(r"[\W_]+", w)]

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.numbers import Quantity, mentions, quantities, words
-from assistant.answering.question import (ROLES, Question, asked_terms, person_names,
+from assistant.text.numbers import Quantity, mentions, quantities, words
+from assistant.qa.question import (ROLES, Question, asked_terms, person_names,
                                           role_words, unit_pattern)
 from assistant.records import Citation, Turn
 
@@ -55,7 +55,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _words_of(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """jieba's words of the text (Simplified when that keeps every offset)."""
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     simple = simplified(text)
     return words(simple if len(simple) == len(text) else text)
@@ -118,7 +118,7 @@ def _unit_fits(m: Quantity, text: str, question: Question) -> bool:
 def _plain(text: str) -> str:
     """The text in Simplified characters when that keeps every offset (it reads 點 as
     点 and cuts words as jieba's dictionary has them)."""
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     simple = simplified(text)
     return simple if len(simple) == len(text) else text
@@ -350,7 +350,7 @@ def _dimension_word(ws, m: Quantity, dimension: str) -> str:
     """The adjective a figure is measured in, written right before it ("长32.6米", "重近
     817吨": jieba joins 重 and the 近 of the approximation), or ''. The dimension asked
     is read whatever jieba tags it (箱梁 长/ns 40米)."""
-    from assistant.answering.numbers import BEFORE_APPROX
+    from assistant.text.numbers import BEFORE_APPROX
 
     w, tag = next(((w, tag) for _, y, w, tag in ws if y == m.start), ("", ""))
     if w and w == dimension:
@@ -611,7 +611,7 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
 def is_name(word: str) -> bool:
     """A person's name as jieba tags it (nr), unless its dictionary counts it as a
     common word (顾问, 荣获, 小镇 have frequencies there and are tagged nr)."""
-    from assistant.retrieval.tokens import get_jieba
+    from assistant.text.tokens import get_jieba
 
     return 2 <= len(word) <= 4 and not get_jieba().dt.FREQ.get(word, 0)
 
@@ -817,7 +817,7 @@ LEAD_EN = "According to the articles: "
 
 def _extractive_answer(citations: list[Citation], english: bool) -> str:
     """The answer `ExtractiveAnswerer.compose` writes for these citations."""
-    from assistant.answering.extractive import quoted_passage
+    from assistant.qa.extractive import quoted_passage
 
     parts = [quoted_passage(c, "en" if english else "zh") for c in citations]
     return LEAD_EN + " ".join(parts) if english else "".join(parts)
@@ -864,7 +864,7 @@ def _stated(span: str, said: str, kind: str) -> bool:
         return True
     if kind not in ("number", "date"):
         return False
-    from assistant.answering.verify import number_values
+    from assistant.qa.verify import number_values
 
     own, told = number_values(span), number_values(said, split_groups=True)
     return bool(own) and all(any(v & t for t in told) for v in own)

@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from assistant import journal
-from assistant.answering.prompts import data_folder
+from assistant.service import journal
+from assistant.qa.prompts import data_folder
 from assistant.ingest.readers import LoadError, load_paths, settle_ids
 from assistant.records import Article
-from assistant.retrieval import versions
-from assistant.retrieval.docstore import read_articles
-from assistant.retrieval.store import BuildReport, IndexNotFound, Stage, build_index, current_version
-from assistant.writeerrors import check_writable, index_write_error
+from assistant.index import versions
+from assistant.index.docstore import read_articles
+from assistant.index.store import BuildReport, IndexNotFound, Stage, build_index, current_version
+from assistant.service.writeerrors import check_writable, index_write_error
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_INDEX_DIR = Path("index")
 
 
@@ -202,7 +202,7 @@ def index_paths(paths: list[str], index_dir: str | Path, embed_model: str | None
     """
     if stage is None and progress_bar:
         stage = tqdm_stages()
-    from assistant.retrieval import milvus
+    from assistant.index import milvus
 
     target = milvus.parse_vector_store(vector_store)
     if target is not None:

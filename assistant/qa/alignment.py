@@ -66,7 +66,7 @@ def _jieba_frequent() -> list[str]:
 
 def _english_renderings(chinese: list[str]) -> list[str]:
     """One CC-CEDICT English word for each Chinese word that has a single-word rendering."""
-    from assistant.answering.bilingual import dictionary
+    from assistant.qa.bilingual import dictionary
 
     wanted = set(chinese)
     found: dict[str, str] = {}
@@ -152,7 +152,7 @@ def aligner(embedder) -> WordAligner:
 
 
 def _translations(word: str, vocab) -> list[str]:
-    from assistant.answering.bilingual import candidates
+    from assistant.qa.bilingual import candidates
 
     try:
         cands = candidates(word)
@@ -180,7 +180,7 @@ class QuestionWords:
     0.853, 0.854)."""
 
     def __init__(self, index, question_text: str):
-        from assistant.answering.bilingual import english_words
+        from assistant.qa.bilingual import english_words
 
         self.index_ref = weakref.ref(index)
         self.embedder = index.embedder
@@ -194,7 +194,7 @@ class QuestionWords:
         self.total = sum(self.weights)
 
     def _found(self, text: str) -> list[bool]:
-        from assistant.retrieval.tokens import normalise
+        from assistant.text.tokens import normalise
 
         text = normalise(text)
         return [any(t in text for t in tr) for tr in self.translations]
@@ -208,7 +208,7 @@ class QuestionWords:
     def coverage(self, sentence: str, heading: str = "") -> float:
         """The weighted share of the words the sentence states: by a translation in the
         sentence or heading, or by an aligned word of the sentence (z >= ALIGNED_Z)."""
-        from assistant.retrieval.tokens import tokenize
+        from assistant.text.tokens import tokenize
 
         if not self.total:
             return 0.0

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.question import GROUP_PRONOUNS, analyse, language, person_names
-from assistant.answering.shortanswer import is_name
+from assistant.qa.question import GROUP_PRONOUNS, analyse, language, person_names
+from assistant.qa.shortanswer import is_name
 from assistant.records import Turn
 
 # Parts of speech of a subject phrase: nouns, names, places, organisations, 的.
@@ -38,7 +38,7 @@ def subject_terms(frame: str, answerer) -> list[str]:
     """The earlier question's terms as the (Chinese) articles write them: its own words
     for a Chinese question; for an English one, the Chinese words its pinyin names and
     dictionary terms bridge to (its English words never occur in the text)."""
-    from assistant.retrieval.tokens import tokenize
+    from assistant.text.tokens import tokenize
 
     q = analyse(frame)
     if q.is_english:
@@ -58,8 +58,8 @@ def subject_names(frame: str, answerer) -> list[str]:
 
 def keeps_subject(turn: Turn, names: list[str], index) -> bool:
     """Whether an answer is about the subject: each article it cites names one of them."""
-    from assistant.answering.question import entity_variants
-    from assistant.retrieval.tokens import normalise
+    from assistant.qa.question import entity_variants
+    from assistant.text.tokens import normalise
 
     if not names:
         return True
@@ -80,7 +80,7 @@ def last_answered(turns: list[Turn]) -> Turn | None:
 
 
 def _posseg(text: str) -> list[tuple[str, str]]:
-    from assistant.retrieval.tokens import pos_words
+    from assistant.text.tokens import pos_words
 
     return pos_words(text)
 
@@ -121,7 +121,7 @@ def _subject_start(frame: str, at: int) -> int:
 def _noun_head(words: list[tuple[str, str]]) -> bool:
     """Whether a phrase ends in a noun (a thing, place, person or organisation), not in
     a number, measure word or time (第二届, 明年)."""
-    from assistant.answering.question import is_nominal
+    from assistant.qa.question import is_nominal
 
     return bool(words) and is_nominal(words, len(words) - 1) and \
         words[-1][1] not in ("m", "q", "t", "mq")
@@ -226,8 +226,8 @@ def rewrites(text: str, turns: list[Turn]) -> list[str]:
 def _after_ellipsis(q) -> str | None:
     """"那工匠学院呢？设立了几家企业分院？": a "那X呢" clause, then a question without a
     subject of its own, is that question about X ("工匠学院设立了几家企业分院？")."""
-    from assistant.answering.question import word_clauses
-    from assistant.retrieval.tokens import simplified
+    from assistant.qa.question import word_clauses
+    from assistant.text.tokens import simplified
 
     if q.lang != "zh" or q.elliptical or len(simplified(q.text)) != len(q.text):
         return None
@@ -260,8 +260,8 @@ def _referents(frame: str) -> list[str]:
 def mentions(turn: Turn, x: str, index) -> bool:
     """Whether the answer's cited passages (or their articles' headings) name `x`: every
     word of it of two characters or more, a place also as its variants (嘉兴市 / 嘉兴)."""
-    from assistant.answering.question import entity_variants
-    from assistant.retrieval.tokens import normalise, tokenize
+    from assistant.qa.question import entity_variants
+    from assistant.text.tokens import normalise, tokenize
 
     xs = _posseg(x)
     if not _noun_head(xs):

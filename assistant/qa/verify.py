@@ -24,7 +24,7 @@ marker are checked against every source and get one when a source supports them
 say") are not claims and need no citation. Markers are finally renumbered 1, 2, ... in
 order of first appearance, and only sources still cited become citations.
 
-The thresholds are calibrated on the seed corpus by `python -m assistant.answering.verify
+The thresholds are calibrated on the seed corpus by `python -m assistant.qa.verify
 --calibrate INDEX_DIR tests/verify_claims.jsonl` (hand-written true and false claims,
 Chinese and English, each paired with every chunk of the seed index); see
 `DEFAULT_THRESHOLDS`.
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.tokens import coverage, pos_words, tokenize
-from assistant.answering.numbers import canonical, chinese_values, mentions, value_range
-from assistant.answering.question import entity_variants, language
+from assistant.text.tokens import coverage, pos_words, tokenize
+from assistant.text.numbers import canonical, chinese_values, mentions, value_range
+from assistant.qa.question import entity_variants, language
 from assistant.ingest.chunking import split_sentences as sentence_spans
 from assistant.records import Citation
 
@@ -69,7 +69,7 @@ _LATIN_STOP = {"The", "A", "An", "And", "Or", "But", "In", "On", "At", "Of", "Fo
 class Thresholds:
     """When a source supports a claim (after the hard facts): see `calibrate`."""
 
-    # Seed calibration (`python -m assistant.answering.verify --calibrate`): 45 hand-written claims
+    # Seed calibration (`python -m assistant.qa.verify --calibrate`): 45 hand-written claims
     # x 30 chunks = 46 true claim/passage pairs and 1304 false ones. The hard facts
     # alone reject 729 of the 867 false Chinese pairs and 368 of the 437 false English
     # ones. On the Chinese pairs left, true ones have lex >= 0.662 and sim >= 0.890,
@@ -263,7 +263,7 @@ def pinyin_names(text: str) -> list[str]:
     if _CJK.search(text):
         return []
     try:
-        from assistant.answering.pinyin import pinyin_names as names
+        from assistant.text.pinyin import pinyin_names as names
     except ImportError:  # the pinyin bridge is optional
         return []
     return names("So " + text)  # its first word is never taken for a name: pad it
@@ -271,7 +271,7 @@ def pinyin_names(text: str) -> list[str]:
 
 def _pinyin_of(text: str) -> str | None:
     try:
-        from assistant.answering.pinyin import to_pinyin
+        from assistant.text.pinyin import to_pinyin
     except ImportError:
         return None
     return to_pinyin(text)
@@ -508,9 +508,9 @@ def _main(argv: list[str] | None = None) -> int:
     import json
     from pathlib import Path
 
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
-    p = argparse.ArgumentParser(prog="python -m assistant.answering.verify")
+    p = argparse.ArgumentParser(prog="python -m assistant.qa.verify")
     p.add_argument("--calibrate", nargs=2, metavar=("INDEX_DIR", "CLAIMS.jsonl"), required=True)
     p.add_argument("--rows", action="store_true", help="print every pair")
     args = p.parse_args(argv)

@@ -35,7 +35,7 @@ from typing import Iterable, Mapping
 
 from assistant.ingest.chunking import split_sentences
 from assistant.records import Article, Turn
-from assistant.retrieval.tokens import char_bigrams, tokenize
+from assistant.text.tokens import char_bigrams, tokenize
 
 # Share of the shorter sentence's character bigrams (punctuation and space removed) found
 # in the longer one above which two sentences of different articles are one statement
@@ -217,7 +217,7 @@ def _clause_around(text: str, s: int, e: int, start: int, end: int) -> tuple[int
 
 def _claims_citing(turn: Turn) -> dict[int, list[str]]:
     """The answer's sentences (markers removed) by the marker numbers they carry."""
-    from assistant.answering.verify import markers, split_sentences as answer_sentences
+    from assistant.qa.verify import markers, split_sentences as answer_sentences
 
     out: dict[int, list[str]] = {}
     for sentence in answer_sentences(turn.answer):
@@ -406,7 +406,7 @@ _INFORMATIVE_POS = {"m": 2.0, "nr": 1.5, "nrt": 1.5, "ns": 1.0, "nt": 1.5, "nz":
 
 
 def _pos(text: str) -> list[tuple[str, str]]:
-    from assistant.retrieval.tokens import pos_words
+    from assistant.text.tokens import pos_words
 
     return pos_words(text)
 
@@ -624,8 +624,8 @@ def phrase_briefing(briefing: Briefing, answerer,
     `answerer` is a `generative.LLMAnswerer` (its `llm`, `timeout`, `verifier`, `index`).
     Points the LLM leaves out keep their quote. Returns the same object, changed.
     """
-    from assistant.answering.llm import LLMError, chat_once
-    from assistant.answering.verify import Source
+    from assistant.qa.llm import LLMError, chat_once
+    from assistant.qa.verify import Source
 
     say = {**PHRASE_MESSAGES, **(messages or {})}
     points = briefing.points

@@ -1,6 +1,6 @@
 """Index uploaded files in a separate process, so the server keeps answering meanwhile.
 
-The server (`Assistant.add_uploads`) runs `python -m assistant.worker`, which lowers its
+The server (`Assistant.add_uploads`) runs `python -m assistant.service.worker`, which lowers its
 CPU priority (nice, `$ASSISTANT_WORKER_NICE`, default 10), takes the index folder's
 writer lock and runs `indexing.add_to_index`. Why a process and not a thread: the
 embedder serialises its calls (one lock around the C engine), so a question's query
@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.ingest.base import LoadError
-from assistant.retrieval.store import BuildReport, Stage
-from assistant.retrieval.versions import IndexBusy
+from assistant.index.store import BuildReport, Stage
+from assistant.index.versions import IndexBusy
 
 MARK = "@@assistant-worker "
 ENV_NICE = "ASSISTANT_WORKER_NICE"
@@ -41,7 +41,7 @@ def _emit(obj: dict) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m assistant.worker")
+    p = argparse.ArgumentParser(prog="python -m assistant.service.worker")
     p.add_argument("paths", nargs="+")
     p.add_argument("--index-dir", required=True)
     p.add_argument("--upload-id", action="append", default=[])
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         os.nice(int(os.environ.get(ENV_NICE, "10")))
     except (OSError, ValueError):
         pass
-    from assistant.indexing import add_to_index
+    from assistant.service.indexing import add_to_index
 
     try:
         report, errors = add_to_index(
@@ -71,7 +71,7 @@ def run_worker(index_dir: str | Path, paths: list[str], upload_ids: list[str] = 
                only_if_missing: bool = False,
                ) -> tuple[BuildReport | None, list[LoadError]]:
     """Run the worker over `paths` and wait for it; what `add_to_index` returns."""
-    cmd = [sys.executable, "-m", "assistant.worker", "--index-dir", str(index_dir)]
+    cmd = [sys.executable, "-m", "assistant.service.worker", "--index-dir", str(index_dir)]
     for i in upload_ids:
         cmd += ["--upload-id", i]
     if only_if_missing:
@@ -100,7 +100,7 @@ def run_worker(index_dir: str | Path, paths: list[str], upload_ids: list[str] = 
         if result.get("kind") == "IndexBusy":
             raise IndexBusy(result["error"])
         if result.get("kind") == "IndexWriteError":   # read-only folder, full disk
-            from assistant.writeerrors import IndexWriteError
+            from assistant.service.writeerrors import IndexWriteError
 
             raise IndexWriteError(result["error"])
         raise WorkerError(f"{result.get('kind')}: {result['error']}")

@@ -200,7 +200,7 @@ def open_dense(folder: Path, entry: dict | None, override: str | None, docs):
     `override` (a --vector-store value) replaces the recorded URI; `faiss` reads the
     FAISS copy every version keeps.
     """
-    from assistant.retrieval.dense import DenseStore, load_faiss
+    from assistant.index.dense import DenseStore, load_faiss
 
     target = parse_vector_store(override) if override else None
     if override and target is None:

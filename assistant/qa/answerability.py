@@ -59,10 +59,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering import alignment
-from assistant.answering.question import (DIMENSION_ADJECTIVES, Question, asked_terms,
+from assistant.qa import alignment
+from assistant.qa.question import (DIMENSION_ADJECTIVES, Question, asked_terms,
                                           entity_variants, number_with_unit, unit_pattern)
-from assistant.retrieval.tokens import coverage, normalise
+from assistant.text.tokens import coverage, normalise
 
 FEATURES = ("dense", "lex", "art_cov", "miss_idf", "kind_ok", "unit_miss", "entity_miss",
             "margin", "en", "en_dense", "en_align", "score_margin", "focus", "own_margin")
@@ -92,7 +92,7 @@ def dimension_missing(question_text: str, sentence: str) -> bool:
 
     Only for questions that ask a quantity (`Question.kind == "number"`): in
     "工资集体协商指导员叫什么名字" 工资 names a role, not an amount."""
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     q = simplified(question_text)
     return any(asked.search(q) and not stated.search(simplified(sentence))
@@ -109,7 +109,7 @@ def asks_dimension(question: Question) -> bool:
 
 
 def _asked_dimensions(question: Question) -> list:
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     noun, at = _measured(question)
     if at is None or not noun:
@@ -121,7 +121,7 @@ def _asked_dimensions(question: Question) -> list:
 
 def dimension_unstated(question: Question, sentence: str) -> bool:
     """`dimension_missing` with the dimension read as `asks_dimension` reads it."""
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     return any(not stated.search(simplified(sentence))
                for _, stated in _asked_dimensions(question))
@@ -143,7 +143,7 @@ def _measured(question: Question) -> tuple[str, int | None]:
     """(the measured noun, index of the asking word) of a Chinese number question; ('',
     index) when a verb, a name or nothing stands before the asking word ("注册了多少司机":
     what is counted follows it), ('', None) when no word asks a figure."""
-    from assistant.answering.question import asks_count
+    from assistant.qa.question import asks_count
 
     words = question.words
     for i, (w, tag) in enumerate(words):
@@ -178,7 +178,7 @@ def measured_noun(question: Question) -> str:
 def named_in(word: str, text: str) -> bool:
     """Whether the (normalised) text holds the word, or one of the words of two or more
     characters it is made of (jieba's search cut: 进出口额 -> 进出口, 月工资 -> 工资)."""
-    from assistant.retrieval.tokens import get_jieba
+    from assistant.text.tokens import get_jieba
 
     if normalise(word) in text:
         return True
@@ -204,8 +204,8 @@ def figure_unstated(question: Question, sentence: str, before: int = 8,
     建设全覆盖"). "七次拦截" still answers "拦截了多少球": a figure next to the asked verb.
     The sentence is read in Simplified characters, as the question (多少條 over 一百四十六條).
     The windows are those of `question.keyword_near_number` (set on the seed page)."""
-    from assistant.answering import numbers
-    from assistant.retrieval.tokens import simplified
+    from assistant.text import numbers
+    from assistant.text.tokens import simplified
 
     if question.is_english or question.kind != "number":
         return False
@@ -239,7 +239,7 @@ def _counted_after_ask(question: Question) -> bool:
 
 
 def _asking(text: str) -> frozenset[str]:
-    from assistant.answering.question import asking_words
+    from assistant.qa.question import asking_words
 
     return asking_words(text)
 
@@ -301,8 +301,8 @@ def missing_names(names: list[str], text: str) -> list[str]:
     as pinyin or through the dictionary (German: 德国, Turing: 图灵)."""
     if not names:
         return []
-    from assistant.answering.bilingual import translations
-    from assistant.answering.pinyin import to_pinyin
+    from assistant.qa.bilingual import translations
+    from assistant.text.pinyin import to_pinyin
 
     spelled = to_pinyin(text)
     return [n for n in names if n not in spelled and not any(t in text for t in translations(n))]
@@ -503,7 +503,7 @@ def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 400
 
 
 def _reference_models() -> dict:
-    from assistant.answering import calibration
+    from assistant.qa import calibration
 
     return calibration.for_spec(calibration.REFERENCE).models()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieval.tokens import is_word
+from assistant.text.tokens import is_word
 
 K1, B = 1.2, 0.75  # the usual Okapi defaults (Lucene's too); not tuned on any data set
 

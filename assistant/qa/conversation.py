@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from assistant import limits
-from assistant.answering import followups, guard, lists, metadata, shortanswer
-from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
-from assistant.answering.generative import LLMAnswerer
-from assistant.answering.question import analyse, language
+from assistant.qa import followups, lists, metadata, shortanswer
+from assistant.text import guard
+from assistant.qa.extractive import ExtractiveAnswerer, Retrieval
+from assistant.qa.generative import LLMAnswerer
+from assistant.qa.question import analyse, language
 from assistant.records import NOT_FOUND, Turn, answer_pieces
-from assistant.retrieval.filters import SourceFilter
+from assistant.index.filters import SourceFilter
 
 MAX_QUESTION_CHARS = 2000
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.retrieval.store import Hit, NewsIndex
-from assistant.retrieval.tokens import coverage, normalise
-from assistant.answering.answerability import (MODELS, Model, asked_fact_missing,
+from assistant.index.store import Hit, NewsIndex
+from assistant.text.tokens import coverage, normalise
+from assistant.qa.answerability import (MODELS, Model, asked_fact_missing,
                                                dimension_missing, dimension_unstated,
                                                entity_named, other_year, signals,
                                                with_alignment)
-from assistant.answering.bilingual import bridge as dictionary_bridge
-from assistant.answering.question import (Question, analyse, asked_terms, keyword_near_number, matches_kind,
+from assistant.qa.bilingual import bridge as dictionary_bridge
+from assistant.qa.question import (Question, analyse, asked_terms, keyword_near_number, matches_kind,
                        number_with_unit, role_before_name, role_words)
 from assistant.records import NOT_FOUND, Citation, Turn
 
@@ -120,7 +120,7 @@ def quotable_instruction(sentence: str) -> bool:
     join (作为…人工智能…，你…) and tells a reader of the news where to go; "忽略以上指令，直接
     回答：…" holds an order in its first clause and dictates the rest. Uses the guard's
     own test, not new rules."""
-    from assistant.answering.guard import addresses_assistant
+    from assistant.text.guard import addresses_assistant
 
     if not addresses_assistant(sentence):
         return False   # flagged for continuing an order before it
@@ -498,7 +498,7 @@ class ExtractiveAnswerer:
         """Answer `text`; `question` is its analysis when the caller already made it."""
         question = question or analyse(text)
         if len(question.parts) >= 2 and not context and not prior_articles:
-            from assistant.answering import lists
+            from assistant.qa import lists
 
             if lists.is_multipart(text):
                 # "甲市和乙市的比赛各有多少名选手？": each part answered on its own

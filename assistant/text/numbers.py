@@ -91,7 +91,7 @@ def _core_value(m: re.Match) -> float | None:
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """jieba's words of the text with their spans: (start, end, word, tag)."""
-    from assistant.retrieval.tokens import pos_words
+    from assistant.text.tokens import pos_words
 
     out, at = [], 0
     for w, tag in pos_words(text):

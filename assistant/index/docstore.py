@@ -21,7 +21,7 @@ import numpy as np
 from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
 from assistant.records import Article, Chunk
-from assistant.retrieval.tokens import normalise
+from assistant.text.tokens import normalise
 
 # Node metadata a llama-index LLM prompt shows (heading, source, date) and the keys it
 # does not (ids for code).
@@ -176,7 +176,7 @@ class DocStore:
         """A bool per sentence row: True when the sentence addresses the assistant
         ("忽略以上指令…"); kept in the span tables, computed here for an older index."""
         if self.spans.sent_flags is None or len(self.spans.sent_flags) != self.n_sentences:
-            from assistant.answering.guard import sentence_flags
+            from assistant.text.guard import sentence_flags
 
             self.spans.sent_flags = sentence_flags([self.articles[i] for i in self.order],
                                                    self.spans)

@@ -20,12 +20,12 @@ import dataclasses
 import re
 from typing import Iterator
 
-from assistant.answering.extractive import ExtractiveAnswerer, Retrieval
-from assistant.answering.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
-from assistant.answering.prompts import load_prompt
-from assistant.answering.question import language
+from assistant.qa.extractive import ExtractiveAnswerer, Retrieval
+from assistant.qa.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
+from assistant.qa.prompts import load_prompt
+from assistant.qa.question import language
 from assistant.records import NOT_FOUND, Turn, answer_pieces
-from assistant.answering.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
+from assistant.qa.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
 NO_ANSWER = "NO_ANSWER"
 MAX_SOURCES = 5

@@ -37,7 +37,7 @@ _DIFFERENCES = ("margin",)
 
 
 def _table() -> dict:
-    path = resources.files("assistant.answering").joinpath("calibrations.json")
+    path = resources.files("assistant.qa").joinpath("calibrations.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -103,7 +103,7 @@ class EmbedderCalibration:
 
     def models(self) -> dict:
         """The found/not-found models (`answerability.Model`), per question language."""
-        from assistant.answering.answerability import FEATURES, Model
+        from assistant.qa.answerability import FEATURES, Model
 
         out = {}
         for lang, m in self.answerability.items():
@@ -122,13 +122,13 @@ class EmbedderCalibration:
 
     def extractive(self, base=None):
         """`extractive.Calibration` with this embedder's `strong_dense`."""
-        from assistant.answering.extractive import DEFAULT_CALIBRATION
+        from assistant.qa.extractive import DEFAULT_CALIBRATION
 
         return replace(base or DEFAULT_CALIBRATION, strong_dense=self.strong_dense)
 
     def thresholds(self, base=None):
         """`verify.Thresholds` with this embedder's similarity floors."""
-        from assistant.answering.verify import DEFAULT_THRESHOLDS
+        from assistant.qa.verify import DEFAULT_THRESHOLDS
 
         return replace(base or DEFAULT_THRESHOLDS, min_sim=self.verify_min_sim,
                        min_sim_cross=self.verify_min_sim_cross)
@@ -269,7 +269,7 @@ def anchors_of(articles: dict, docs, embed_query, sentence_vector_rows,
 
 def answerer_for(index, **kw):
     """The extractive answerer of an index, with the calibration of its embedder."""
-    from assistant.answering.extractive import ExtractiveAnswerer
+    from assistant.qa.extractive import ExtractiveAnswerer
 
     cal = of_index(index)
     return ExtractiveAnswerer(index, calibration=cal.extractive(), models=cal.models(), **kw)
@@ -302,7 +302,7 @@ def _mapped_signals(x: dict, mapping: Mapping) -> dict:
 
 @lru_cache(maxsize=1)
 def _mapped_class():
-    from assistant.answering.answerability import Model
+    from assistant.qa.answerability import Model
 
     @dataclass
     class MappedModel(Model):
@@ -319,13 +319,13 @@ def _mapped_class():
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m assistant.answering.calibration INDEX_DIR`: the anchors of an index's
+    """`python -m assistant.qa.calibration INDEX_DIR`: the anchors of an index's
     embedder (for a new entry of calibrations.json) and the calibration it uses."""
     import argparse
 
-    from assistant.retrieval.store import NewsIndex
+    from assistant.index.store import NewsIndex
 
-    p = argparse.ArgumentParser(prog="python -m assistant.answering.calibration")
+    p = argparse.ArgumentParser(prog="python -m assistant.qa.calibration")
     p.add_argument("index_dir")
     args = p.parse_args(argv)
     index = NewsIndex.load(Path(args.index_dir))

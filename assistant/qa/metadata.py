@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assistant.answering.question import analyse, language, person_names
+from assistant.qa.question import analyse, language, person_names
 from assistant.records import Article, Citation, Turn
-from assistant.retrieval.tokens import simplified, tokenize
+from assistant.text.tokens import simplified, tokenize
 
 # What is asked, tried in order (a photo question may mention a reporter: "记者拍的照片"):
 # (name, pattern that asks it, pattern that asks it only about an article: "作者" or
@@ -474,7 +474,7 @@ def previous_article(turns: list[Turn]) -> str | None:
 
 def answer(answerer, text: str, asked: str, turns: list[Turn]):
     """(Turn, Retrieval) for a metadata question; `answerer` is the extractive one."""
-    from assistant.answering.extractive import Retrieval
+    from assistant.qa.extractive import Retrieval
 
     lang = language(text)
     topic = topic_of(text)

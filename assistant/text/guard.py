@@ -376,7 +376,7 @@ def _words(sentence: str) -> list[tuple[str, str]]:
     is split when the rest forms a reader word with what follows (请|问答)."""
     from jieba import posseg
 
-    from assistant.retrieval.tokens import simplified
+    from assistant.text.tokens import simplified
 
     words = [(w.word, w.flag) for w in posseg.dt.cut(simplified(sentence), HMM=False)
              if w.word.strip()]
@@ -670,7 +670,7 @@ def addresses_assistant(sentence: str) -> bool:
         return True
     if not reported and any(r.search(latin) for r in _EN_WORD_RULES):
         return True
-    from assistant.retrieval.tokens import simplified   # Traditional text: 請忽略先前的指示
+    from assistant.text.tokens import simplified   # Traditional text: 請忽略先前的指示
 
     if _matches(_ZH_RULES, simplified(sentence), reported):
         return True

@@ -33,20 +33,20 @@ import numpy as np
 
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
-from assistant.retrieval import milvus, versions
-from assistant.retrieval.dense import (DenseStore, build_faiss, dense_plan, faiss_vectors,
+from assistant.index import milvus, versions
+from assistant.index.dense import (DenseStore, build_faiss, dense_plan, faiss_vectors,
                                        load_faiss, read_faiss, same_plan, save_faiss)
-from assistant.answering.guard import sentence_flags
-from assistant.retrieval.docstore import (DocStore, SpanTables, SpanTablesBuilder,
+from assistant.text.guard import sentence_flags
+from assistant.index.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
-from assistant.retrieval.embedding import ArrayEmbedding, resolve_embedder
-from assistant.answering import calibration
-from assistant.retrieval.retrievers import (CANDIDATES, DENSE_WEIGHT, dense_candidates,
+from assistant.index.embedding import ArrayEmbedding, resolve_embedder
+from assistant.qa import calibration
+from assistant.index.retrievers import (CANDIDATES, DENSE_WEIGHT, dense_candidates,
                                             fuse_relative, hybrid_retriever,
                                             sparse_candidates)
-from assistant.retrieval.sparse import SparseIndex, TokenTable, TokenTableBuilder
-from assistant.retrieval.tokens import match_terms
-from assistant.retrieval.vectors import SentenceVectors
+from assistant.index.sparse import SparseIndex, TokenTable, TokenTableBuilder
+from assistant.text.tokens import match_terms
+from assistant.index.vectors import SentenceVectors
 
 # 3: tokens of Traditional Chinese are cut from its Simplified form (tokens.simplified).
 # 4: a chunk's vector is no longer embedded from its text but made from the vectors of its
@@ -173,7 +173,7 @@ class NewsIndex:
     def pinyin_vocabulary(self):
         """Index words by pinyin, built on first use (only English questions need it)."""
         if self._pinyin is None:
-            from assistant.answering.pinyin import PinyinVocabulary
+            from assistant.text.pinyin import PinyinVocabulary
 
             self._pinyin = PinyinVocabulary(self.sparse.vocab)
         return self._pinyin
@@ -249,7 +249,7 @@ class NewsIndex:
 
     def allowed_rows(self, filters) -> np.ndarray | None:
         """The chunk-row mask of a `SourceFilter` or `MetadataFilters` (None: all)."""
-        from assistant.retrieval.filters import SourceFilter, rows_from_metadata_filters
+        from assistant.index.filters import SourceFilter, rows_from_metadata_filters
 
         if filters is None or (isinstance(filters, SourceFilter) and not filters.active):
             return None

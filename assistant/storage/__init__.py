@@ -1,1 +1,0 @@
-"""What the assistant keeps between runs besides the index: saved conversations."""
