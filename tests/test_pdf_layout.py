@@ -433,3 +433,75 @@ def test_a_photo_set_outside_the_articles_span_is_no_articles_photo(tmp_path):
     assert first.photographers == ["王五"] and len(first.captions) == 1
     assert second.photographers == [] and second.captions == []
     assert all("李四" not in a.photographers for a in articles)
+
+
+def test_names_set_apart_by_a_blank_without_a_space_are_two_names(tmp_path):
+    """A byline whose names are set apart by a half-character blank and no space character
+    (本报讯（…通讯员 魏嘉熠 张慧莹）, 甘肃法治报_2024-08-09_08): the blank is a word space, so
+    both names are authors; a line letterspaced evenly to its measure gets no spaces."""
+    path = tmp_path / "names.pdf"
+    c = _canvas(path)
+    c.setFont(FONT, 20)
+    c.drawString(30, H - 60, "劳务工资被拖欠 检察监督全追回")
+    c.setFont(FONT, 10)
+    x, y = 30, H - 100
+    for ch in "本报讯（通讯员　魏嘉熠　张慧莹）":
+        if ch == "\u3000":
+            x += 6   # a blank, no character drawn
+            continue
+        c.drawString(x, y, ch)
+        x += 10.5
+    text = "“我的工资终于拿到了！”近日，一名农民工在检察官的帮助下拿回了被拖欠的工资。"
+    y -= 14
+    for k in range(0, len(text), 24):
+        line = text[k:k + 24]
+        step = 13 if len(line) == 24 else 10   # the full line letterspaced to the measure
+        for j, ch in enumerate(line):
+            c.drawString(30 + step * j, y, ch)
+        y -= 14
+    c.save()
+    articles, errors = load_path(path)
+    assert errors == []
+    assert len(articles) == 1 and articles[0].authors == ["魏嘉熠", "张慧莹"]
+    assert articles[0].paragraphs == [text]
+
+
+def test_a_photo_clipped_to_a_frame_is_read_by_its_frame(tmp_path):
+    """A photo placed larger than its frame and clipped to it, its image running under the
+    text of the article beside it (甘肃法治报_2024-08-09_08): the frame is the picture, so the
+    caption and credit under it stay together and out of the article beside it."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    path = tmp_path / "clipped.pdf"
+    c = _canvas(path)
+    c.setFont(FONT, 20)
+    c.drawString(20, H - 50, "甲市职工技能大赛圆满落幕")
+    c.setFont(FONT, 10)
+    c.drawString(20, H - 72, "本报记者 张三")
+    y = H - 95
+    for line in _lines(BODY[:2], 12):
+        c.drawString(20, y, line)
+        y -= 14
+    # the photo: its image spans x 60-400, clipped to the frame x 160-400, y 300-460
+    c.saveState()
+    frame = c.beginPath()
+    frame.rect(160, 300, 240, 160)
+    c.clipPath(frame, stroke=0, fill=0)
+    c.drawImage(ImageReader(Image.new("RGB", (40, 40), (120, 140, 160))), 60, 280, 340, 200)
+    c.restoreState()
+    c.setFont(FONT, 9)
+    c.drawString(160, 286, "辅警开展专项训练。8月6日，陇西县公安局")
+    c.drawString(160, 274, "组织开展最小作战单元现场处置训练。")
+    c.drawRightString(400, 262, "王  五摄")
+    c.save()
+    from assistant.ingest.pdf import CAPTION_RATIO, pdf_marked
+
+    text, _, _, ratios = pdf_marked(path.read_bytes())
+    marked = dict(zip(text.splitlines(), ratios))
+    assert marked["王 五摄"] == CAPTION_RATIO
+    assert [r for line, r in marked.items() if line.startswith("辅警")] == [CAPTION_RATIO]
+    articles, errors = load_path(path)
+    assert errors == []
+    a = next(a for a in articles if a.title == "甲市职工技能大赛圆满落幕")
+    assert "辅警" not in "".join(a.paragraphs) and a.photographers == ["王五"]

@@ -88,6 +88,7 @@ def _fragments(textpage) -> list[_Frag]:
 
     frags: list[_Frag] = []
     cur: _Frag | None = None
+    last_gap: float | None = None   # the blank before the last character, both Chinese
     space = False
     n = textpage.count_chars()
     for i in range(n):
@@ -107,9 +108,16 @@ def _fragments(textpage) -> list[_Frag]:
             # A gap filled with spaces drawn in the page ("电\xa0\xa0记者") is inside a line:
             # a gutter between columns holds no characters.
             if same_line and -0.5 * h < gap < (3 * h if space else 0.8 * h):
-                # A word space: a space character, or a gap between two Latin words.
-                if space or (gap > 0.15 * h and (_is_wordy(cur.text[-1]) or _is_wordy(c))):
+                # A word space: a space character, a gap between two Latin words, or a
+                # blank between two Chinese characters at least half a character wide and
+                # three times the blank before it (两位通讯员 "魏嘉熠 张慧莹" set apart in a tight
+                # run, 甘肃法治报_2024-08-09_08, a fit page of tests/data/epaper_pages); a line
+                # letterspaced to its measure has even blanks and keeps none.
+                han = _is_cjk(c) and _is_cjk(cur.text[-1])
+                spaced = han and last_gap is not None and gap > 0.5 * h and gap > 3 * max(last_gap, 0.3)
+                if space or spaced or (gap > 0.15 * h and (_is_wordy(cur.text[-1]) or _is_wordy(c))):
                     cur.text += " "
+                last_gap = gap if han else None
                 cur.text += c
                 cur.x1 = max(cur.x1, x1)
                 if _is_cjk(c):
@@ -135,6 +143,7 @@ def _fragments(textpage) -> list[_Frag]:
                 space = False
                 continue
         cur = _Frag(c, x0, y0, x1, y1, light, h if _is_cjk(c) else 0.0)
+        last_gap = None
         frags.append(cur)
         space = False
     return frags
@@ -624,13 +633,45 @@ def _pictures(page, frags: list[_Frag], body_h: float) -> list[_Frag]:
     except Exception:   # an odd object tree: read the text without pictures
         return out
     for obj in objects:
-        x0, y0, x1, y1 = obj.get_bounds()
+        x0, y0, x1, y1 = _visible_box(obj)
         if x1 - x0 < PICTURE_MIN * body_h or y1 - y0 < PICTURE_MIN * body_h:
             continue
         over = sum((f.x1 - f.x0) * f.h for f in frags if x0 < (f.x0 + f.x1) / 2 < x1 and y0 < f.yc < y1)
         if over < 0.1 * (x1 - x0) * (y1 - y0):   # a few lines on it: a graphic's title, a source
             out.append(_Frag("", x0, y0, x1, y1))
     return out
+
+
+def _visible_box(obj) -> tuple[float, float, float, float]:
+    """The part of an image the page shows: its box cut to its clipping path's box. A photo
+    placed larger than its frame and clipped to it (甘肃法治报_2024-08-09_08, a fit page of
+    tests/data/epaper_pages: an image running under the 金川 article's text, shown only in a
+    frame beside it) is the frame."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    x0, y0, x1, y1 = obj.get_bounds()
+    try:
+        clip = raw.FPDFPageObj_GetClipPath(obj.raw)
+        if not clip:
+            return x0, y0, x1, y1
+        xs, ys = [], []
+        for i in range(raw.FPDFClipPath_CountPaths(clip)):
+            for j in range(raw.FPDFClipPath_CountPathSegments(clip, i)):
+                seg = raw.FPDFClipPath_GetPathSegment(clip, i, j)
+                x, y = ctypes.c_float(), ctypes.c_float()
+                if seg and raw.FPDFPathSegment_GetPoint(seg, x, y):
+                    xs.append(x.value)
+                    ys.append(y.value)
+    except Exception:   # an odd clipping path: the image's own box
+        return x0, y0, x1, y1
+    if not xs:
+        return x0, y0, x1, y1
+    cx0, cy0, cx1, cy1 = max(x0, min(xs)), max(y0, min(ys)), min(x1, max(xs)), min(y1, max(ys))
+    if cx1 <= cx0 or cy1 <= cy0:
+        return x0, y0, x1, y1
+    return cx0, cy0, cx1, cy1
 
 
 def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
