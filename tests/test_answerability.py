@@ -169,3 +169,35 @@ def test_near_miss_set_cuts_the_answer_sentence_out(tmp_path):
             assert "位于东湖区" in text[q["paragraph"]] or "职工" in text[q["paragraph"]]
         else:
             assert q["answerable"] and all(a in text[q["article"]] for a in q["answers"])
+
+
+_EXHIBITION = [
+    dict(id="expo", date="2026-05-10", headings=["江城举办首届职工书画展"],
+         paragraphs=["江城市总工会主办的首届职工书画展日前在市工人文化宫开幕，展期内将举办专题讲座3场。"
+                     "书画展的参展作品全部来自本市一线岗位，共计320幅。"]),
+    dict(id="station", date="2026-05-11", headings=["青山区开通户外劳动者驿站"],
+         paragraphs=["青山区总工会日前在辖区开通12家户外劳动者驿站，为环卫工人、快递员提供饮水和休息"
+                     "场所。"]),
+]
+
+
+@pytest.fixture(scope="module")
+def exhibition_assistant(tmp_path_factory):
+    from assistant.service.pipeline import Assistant
+    from assistant.records import Article
+
+    folder = tmp_path_factory.mktemp("exhibition")
+    build_index([Article(source=f"{a['id']}.txt", **a) for a in _EXHIBITION], folder)
+    return Assistant(folder)
+
+
+def test_a_near_miss_is_refused_and_its_answerable_twin_answered(exhibition_assistant):
+    """A near miss: the article is on the asked exhibition and quotes two sentences with
+    figures, but none counts visitors. A figure ending one quoted sentence (讲座3场) is not
+    next to the word opening the next (书画展…): each quoted sentence is read on its own."""
+    conv = exhibition_assistant.conversation()
+    turn = conv.ask("江城职工书画展有多少人次参观？")
+    assert not turn.found, turn.answer
+    assert "no figure of the asked count" in conv.retrievals[-1].reason
+    twin = exhibition_assistant.conversation().ask("江城职工书画展一共有多少幅参展作品？")
+    assert twin.found and "320幅" in twin.answer, twin.answer

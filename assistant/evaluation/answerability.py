@@ -204,8 +204,8 @@ def qa_rows(index_dir: str | Path, qa_path: str | Path, split: str | None,
 
     def recording(self, question, cands, tokens):
         reason = original(self, question, cands, tokens)
-        quoted = "".join(c.text for c in self.select(question, cands)) \
-            if question.kind == "number" else ""
+        quoted = [c.text for c in self.select(question, cands)] \
+            if question.kind == "number" else []
         calls.append((self, question, cands, tokens, reason,
                       self.hard_reason(question, cands[0], quoted)))
         return reason

@@ -370,7 +370,7 @@ class ExtractiveAnswerer:
         return out
 
     # decision ------------------------------------------------------------------------
-    def hard_reason(self, question: Question, best: Candidate, quoted: str = "") -> str:
+    def hard_reason(self, question: Question, best: Candidate, quoted=()) -> str:
         """A fact of the question the best article contradicts by silence: a place or a
         year it names, a role it asks about, a number it asks for, what that number
         measures or counts (`answerability.asked_fact_missing`) ('' when none)."""
@@ -412,8 +412,8 @@ class ExtractiveAnswerer:
         the evidence too weak."""
         # The figure asked may stand in a sentence quoted beside the best one ("…举办第三届
         # 职工技能比武。" then "全厂共有418名职工报名参赛"): the answer is what is judged.
-        quoted = "".join(c.text for c in self.select(question, cands)) \
-            if question.kind == "number" else ""
+        quoted = [c.text for c in self.select(question, cands)] \
+            if question.kind == "number" else []
         reason = self.hard_reason(question, cands[0], quoted)
         if reason:
             return reason
