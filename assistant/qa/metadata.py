@@ -474,7 +474,7 @@ def previous_article(turns: list[Turn]) -> str | None:
 
 def answer(answerer, text: str, asked: str, turns: list[Turn]):
     """(Turn, Retrieval) for a metadata question; `answerer` is the extractive one."""
-    from assistant.qa.extractive import Retrieval
+    from assistant.qa.passages import Retrieval
 
     lang = language(text)
     topic = topic_of(text)

@@ -817,7 +817,7 @@ LEAD_EN = "According to the articles: "
 
 def _extractive_answer(citations: list[Citation], english: bool) -> str:
     """The answer `ExtractiveAnswerer.compose` writes for these citations."""
-    from assistant.qa.extractive import quoted_passage
+    from assistant.qa.passages import quoted_passage
 
     parts = [quoted_passage(c, "en" if english else "zh") for c in citations]
     return LEAD_EN + " ".join(parts) if english else "".join(parts)

