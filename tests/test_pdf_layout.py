@@ -505,3 +505,38 @@ def test_a_photo_clipped_to_a_frame_is_read_by_its_frame(tmp_path):
     assert errors == []
     a = next(a for a in articles if a.title == "甲市职工技能大赛圆满落幕")
     assert "辅警" not in "".join(a.paragraphs) and a.photographers == ["王五"]
+
+
+def test_a_charts_source_line_is_no_caption_of_the_article_round_it(tmp_path):
+    """An information graphic set in an article's column, its figures drawn (a picture) and
+    its source line under it (人民日报_2018-01-03_07: 数据来源：国家统计局…): the source line is
+    the graphic's note, not a photo caption of the article, which keeps its text whole."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    path = tmp_path / "chart.pdf"
+    c = _canvas(path)
+    c.setFont(FONT, 20)
+    c.drawString(20, H - 50, "甲市职工技能大赛圆满落幕")
+    c.setFont(FONT, 10)
+    c.drawString(20, H - 72, "本报记者 张三")
+    y = H - 95
+    for line in _lines(BODY[:1], 36):
+        c.drawString(20, y, line)
+        y -= 14
+    c.drawImage(ImageReader(Image.new("RGB", (40, 40), (200, 120, 60))), 20, y - 110, 360, 110)
+    c.setFont(FONT, 9)
+    c.drawString(20, y - 124, "数据来源：甲市统计局2025年4月发布的职工技能统计数据。")
+    c.setFont(FONT, 10)
+    y -= 150
+    for line in _lines(BODY[1:2], 36):
+        c.drawString(20, y, line)
+        y -= 14
+    c.save()
+    articles, errors = load_path(path)
+    assert errors == []
+    assert len(articles) == 1
+    a = articles[0]
+    assert a.captions == [] and a.photographers == []
+    assert "数据来源" not in a.text
+    assert a.paragraphs == [BODY[0].split(" ", 1)[1], BODY[1]]

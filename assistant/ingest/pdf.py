@@ -891,7 +891,7 @@ def pdf_marked(data: bytes) -> tuple[str, list[str], list[tuple[str, list[str]]]
     body = _body_size(paras)
     paras = _name_after_vertical_headline(_before_vertical_headline(_headlines_first(paras, body), body), body)
     paras = _columns_under_headline(paras, body)
-    table = _table_cells(paras) | _standalone_captions(paras, body)
+    table = _table_cells(paras) | _standalone_captions(paras, body) | _graphic_notes(paras, body)
     furniture += [p.text for p in paras if id(p) in table]
     paras = [p for p in paras if id(p) not in table]
     lowest: dict[int, list[float]] = {}   # the two lowest paragraph tops of each page
@@ -1002,6 +1002,39 @@ def _table_cells(paras: list[_Para]) -> set[int]:
         if len(run) >= TABLE_MIN and sum(1 for q in run if any(c.isdigit() for c in q.text)) >= 2:
             out.update(id(q) for q in run)
         run = [p] if p is not None and _cell_like(p) else []
+    return out
+
+
+# The notes a chart carries under it: where its figures come from and who drew it.
+_GRAPHIC_NOTE = re.compile(r"^(?:数据来源|资料来源|数据|来源|本版制图|制图|图表制作)[：:]")
+
+
+def _graphic_notes(paras: list[_Para], body: float) -> set[int]:
+    """ids of the lines under a picture that are an information graphic's notes, not a
+    photo's caption: the group names no photographer and opens with a source or drawing
+    credit (数据来源：国家统计局…, 制图：…). They belong to no article: the page's furniture
+    (人民日报_2018-01-03_07, a fit page of tests/data/epaper_pages: the lead's graphic of
+    党的十八大以来 figures, its 数据来源 line read as the lead's caption)."""
+    from assistant.ingest.page import caption_photographers
+
+    out: set[int] = set()
+    groups: dict[tuple[int, int], list[_Para]] = {}
+    after_head: set[tuple[int, int]] = set()
+    prev: _Para | None = None
+    for p in paras:
+        if p.caption:
+            key = (p.page, p.region)
+            if key not in groups and prev is not None and _is_headline(prev, body):
+                after_head.add(key)   # a graphic under its own title: the reader drops both
+            groups.setdefault(key, []).append(p)
+        else:
+            prev = p
+    for key, group in groups.items():
+        if key in after_head:
+            continue
+        text = " ".join(q.text for q in group)
+        if _GRAPHIC_NOTE.match(group[0].text.strip()) and not caption_photographers(text):
+            out.update(id(q) for q in group)
     return out
 
 
