@@ -201,3 +201,31 @@ def test_a_near_miss_is_refused_and_its_answerable_twin_answered(exhibition_assi
     assert "no figure of the asked count" in conv.retrievals[-1].reason
     twin = exhibition_assistant.conversation().ask("江城职工书画展一共有多少幅参展作品？")
     assert twin.found and "320幅" in twin.answer, twin.answer
+
+
+def test_fit_reads_only_the_rows_of_the_asked_language(tmp_path):
+    """`--fit --lang zh`: a question set's rows hold Chinese and English questions; a
+    model is fitted on one language's rows only."""
+    import json
+    import random
+
+    from assistant.evaluation.answerability import fit_model
+    from assistant.qa.answerability import FEATURES
+
+    rnd = random.Random(7)
+    rows = []
+    for i in range(80):
+        ok = i % 2 == 0
+        lang = "en" if i % 5 == 0 else "zh"
+        row = {f: 0.0 for f in FEATURES}
+        row.update(dense=0.9 if ok else 0.8 + rnd.random() * 0.05, lex=rnd.random(),
+                   en=1.0 if lang == "en" else 0.0)
+        rows.append({**row, "id": str(i), "lang": lang, "part": "fit", "answerable": ok,
+                     "best_is_gold": ok, "hard_reason": ""})
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    zh = fit_model([str(path)], 0.5, lang="zh")["sets"]["rows"]["fit"]
+    both = fit_model([str(path)], 0.5)["sets"]["rows"]["fit"]
+    assert zh["answerable"] + zh["unanswerable"] == 64
+    assert both["answerable"] + both["unanswerable"] == 80
+    assert zh["answered_citing_gold_first"] == 1.0 and zh["unanswerable_refused"] == 1.0

@@ -302,18 +302,24 @@ def choose_threshold(model, sets: dict[str, list[dict]]) -> float:
 
 
 def fit_model(paths: list[str], threshold: float | None,
-              held_apart: list[str] = ()) -> dict:
+              held_apart: list[str] = (), lang: str | None = None) -> dict:
     """Fit the decision on the fitting part of row files; report every part and set.
 
     The label is "answer": the passage is in the index and the best sentence is from
     it (answering from another passage is as wrong as answering the unanswerable).
     Each row file (data set) weighs the same in the fit; `threshold` None chooses it
-    (`choose_threshold`)."""
+    (`choose_threshold`). `lang`: only the rows of questions in that language (a
+    question set's rows, `--qa`, hold Chinese and English questions; each language has
+    its own model)."""
     from dataclasses import replace
 
     from assistant.qa.answerability import FEATURES, fit
 
-    sets = {Path(p).stem: [json.loads(x) for x in open(p, encoding="utf-8")] for p in paths}
+    def read(p):
+        rows = [json.loads(x) for x in open(p, encoding="utf-8")]
+        return [r for r in rows if lang is None or r.get("lang", lang) == lang]
+
+    sets = {Path(p).stem: read(p) for p in paths}
     train = [(name, r) for name, rows in sets.items() for r in rows
              if r["part"] == "fit" and "dense" in r and not r.get("hard_reason")]
     model = fit([r for _, r in train],
@@ -328,7 +334,7 @@ def fit_model(paths: list[str], threshold: float | None,
         report["sets"][name] = {part: outcome(model, [r for r in rows if r["part"] == part])
                                 for part in ("fit", "report")}
     for p in held_apart:
-        rows = [json.loads(x) for x in open(p, encoding="utf-8")]
+        rows = read(p)
         report["sets"][Path(p).stem + " (held apart)"] = {"all": outcome(model, rows)}
     return report
 
@@ -342,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold", type=float, default=None,
                    help="the model's threshold (default: chosen on the fitting parts, "
                         "see choose_threshold)")
+    p.add_argument("--lang", choices=["zh", "en"],
+                   help="with --fit: only the rows of questions in this language")
     p.add_argument("--held-apart", nargs="*", default=[], metavar="ROWS.jsonl",
                    help="rows of sets used for no fitting, reported whole")
     p.add_argument("--questions-from", help="ask these questions (same ids), e.g. English")
@@ -358,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(near_miss_set: answer sentences cut out; fitting data only)")
     args = p.parse_args(argv)
     if args.fit:
-        print(json.dumps(fit_model(args.fit, args.threshold, args.held_apart),
+        print(json.dumps(fit_model(args.fit, args.threshold, args.held_apart, args.lang),
                          ensure_ascii=False, indent=1))
         return 0
     if args.qa:
