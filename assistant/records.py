@@ -138,7 +138,7 @@ class Citation:
     newspaper: str | None = None
     page: str | None = None
     photographers: list[str] = dataclasses.field(default_factory=list)
-    # The passage reads like an instruction to an AI (answering/guard.py flags it) yet
+    # The passage reads like an instruction to an AI (text/guard.py flags it) yet
     # answers the question: quoted as the article's text, with a note, never as a fact
     # on its own (no short answer is taken from it).
     instruction: bool = False

@@ -1,5 +1,5 @@
 """Follow-ups that point back ("那里…", "…there?", "its…") asked in the other language than
-the question before them, with and without the subject-keeping of answering/followups.py.
+the question before them, with and without the subject-keeping of qa/followups.py.
 
 Set: tests/cross_language_followups.jsonl, 12 two-turn cases on the seed page written for
 this measurement after the rule was made (nothing was fitted on them), both directions;

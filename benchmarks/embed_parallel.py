@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BATCH = 16  # the embedder's batch (assistant/retrieval/embedding.py)
+BATCH = 16  # the embedder's batch (assistant/index/embedding.py)
 
 
 def texts_of(n_articles: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""How often the injection detector (assistant/answering/guard.py) flags real text, and
+"""How often the injection detector (assistant/text/guard.py) flags real text, and
 how many written injection sentences it catches.
 
 False positives: every sentence (split as the index splits them) of the passages of

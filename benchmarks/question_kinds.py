@@ -1,5 +1,5 @@
 """The kind of answer a question asks (number, date, person, place, other), as
-answering/question.py reads it, against the kind of its gold answer.
+qa/question.py reads it, against the kind of its gold answer.
 
 Sets: the development splits of CMRC 2018 (Simplified) and DRCD (Traditional) in
 /work/shared/bench (../shared/bench from the repo) -- 6,743 questions. The training splits
@@ -22,7 +22,7 @@ A question asking a reason or anything else counts as 'other' (no gold label say
 
 Halves: the paragraphs of each file in order, even positions the fitting half, odd
 positions the report half (questions about one paragraph stay in one half). The word
-classes of answering/question.py that decide a kind from the noun after 什么/哪 (time,
+classes of qa/question.py that decide a kind from the noun after 什么/哪 (time,
 place and person nouns) were read off errors on the fitting half only; the report half is
 measured, never looked into.
 
@@ -56,7 +56,7 @@ NOTE = ("The gold kind is read automatically and is itself noisy: jieba tags man
         "half was only measured.")
 
 
-# --- the substring analyser before issue 17 (answering/question.py at b4deb6c) ------------
+# --- the substring analyser before issue 17 (qa/question.py at b4deb6c) ------------
 _OLD_KINDS = [
     ("number", re.compile(r"多少|几[个名家次期人位项天年月岁届所条场对批种]|几|多大|多高|多长|多远|多重|多久|"
                           r"\bhow (many|much|large|big|long|old|often)\b|\bnumber of\b|"

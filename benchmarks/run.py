@@ -317,7 +317,7 @@ def quality_section(q: dict, quick: bool) -> list[str]:
         ["candidates per retriever `CANDIDATES`", "50",
          "CMRC 2018 dev (20/50/100 compared by the earlier benchmark)",
          "our retrieval on CMRC: **fitted**"],
-        ["answerer weights and thresholds (`Calibration`, assistant/answering/extractive.py)",
+        ["answerer weights and thresholds (`Calibration`, assistant/qa/extractive.py)",
          "as shipped", "tests/seed_dev.jsonl (the seed page), checked on tests/seed_heldout.jsonl; "
          "refusal and sentence-choice rules were also changed while reading CMRC dev misses "
          "(commits 8281595, 6f87cb2)",
@@ -332,14 +332,14 @@ def quality_section(q: dict, quick: bool) -> list[str]:
          "XQuAD-half's Chinese questions", "CMRC and XQuAD Chinese: **partly fitted** (a "
          "quarter of their questions); DRCD: held apart"],
         ["English questions: `dense_weight_en`, `sentence_share_en`, `w_lex_en`, `w_prior_en` "
-         "(`Calibration`), the bilingual bridge's settings (assistant/answering/bilingual.py) "
+         "(`Calibration`), the bilingual bridge's settings (assistant/qa/bilingual.py) "
          "and the English model's threshold", "as shipped",
          "XQuAD-half, English questions over the Chinese paragraphs: the first half of the "
          "question ids in sorted order and the answerability set's buckets 0 and 2 (and the "
          "seed dev set)",
          "XQuAD English, fitted half: **fitted**; the other half: held apart except through "
          "its questions of buckets 0 and 2"],
-        ["found/not-found model (`MODELS`, assistant/answering/answerability.py)",
+        ["found/not-found model (`MODELS`, assistant/qa/answerability.py)",
          "as shipped", "answerability sets (half of the passages left out of the index): the "
          "questions of passage buckets 0 and 2 of CMRC 2018 dev and XQuAD-half (Chinese "
          "model, each set weighing the same; threshold chosen on those parts), of "

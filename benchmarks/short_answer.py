@@ -1,5 +1,5 @@
 """How often the bold short answer of a number question is the gold figure, a wrong
-one, or not given (answering/shortanswer.py).
+one, or not given (qa/shortanswer.py).
 
 The questions are those of a SQuAD-format set that `question.analyse` reads as number
 questions and whose gold answer holds a written number (numbers.mentions). Each is

@@ -1,5 +1,5 @@
 """Questions about an article rather than its story, read from the question's words
-(answering/metadata.py `_asked_by_words`): who wrote or photographed it asked with a
+(qa/metadata.py `_asked_by_words`): who wrote or photographed it asked with a
 verb of writing or photographing, the author's identity (作者是什么身份: the end note
 "（作者系…）", not the byline's name), which day a paper carried it, and an article named
 by its heading in 《》. Asked over articles this test writes."""

@@ -1,4 +1,4 @@
-"""Calibrations per embedder (answering/calibration.py): named values in the package, recorded
+"""Calibrations per embedder (index/calibration.py): named values in the package, recorded
 in the index at build time; an embedder without one gets a derived calibration and says so."""
 import json
 import os

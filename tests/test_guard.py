@@ -1,5 +1,5 @@
 """Questions that are not questions are refused with a reason; sentences of an article
-written to the assistant are never quoted as facts (answering/guard.py)."""
+written to the assistant are never quoted as facts (text/guard.py)."""
 from __future__ import annotations
 
 import json

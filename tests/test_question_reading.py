@@ -1,4 +1,4 @@
-"""What a question asks is read once from its words (answering/question.py `Question`):
+"""What a question asks is read once from its words (qa/question.py `Question`):
 the routing mistakes of substring tests (什么报 inside 报告, 几 inside 几乎, 该/其/他 inside
 应该/其他, English "it/this/and" in ordinary questions) stay fixed, and the fields other
 stages build on (unit, subject, asked, parts, pointers) hold what the question says. The

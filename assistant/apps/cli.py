@@ -105,7 +105,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _calibration(assistant_or_dir):
-    """The calibration an index answers with (answering/calibration.py), or None when it
+    """The calibration an index answers with (index/calibration.py), or None when it
     cannot be read."""
     from assistant.index.calibration import EmbedderCalibration, for_spec, of_index
     from assistant.index.store import current_version

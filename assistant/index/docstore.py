@@ -40,7 +40,7 @@ class SpanTables:
     sent_end: np.ndarray        # int32
     chunk_ptr: np.ndarray       # int64, per article, len = articles + 1
     sent_ptr: np.ndarray        # int64, per article
-    # bool per sentence: it addresses the assistant (answering/guard.py), never quoted as
+    # bool per sentence: it addresses the assistant (text/guard.py), never quoted as
     # a fact. Optional: an index written before it existed gets it computed at load.
     sent_flags: np.ndarray | None = None
 

@@ -511,10 +511,10 @@ def _build_locked(articles, index_dir, embed_model, progress, vector_store, stag
     try:
         write_articles(staging / "articles.jsonl", articles)
         span_tables = spans.build()
-        # Sentences written to the assistant, flagged once here (answering/guard.py).
+        # Sentences written to the assistant, flagged once here (text/guard.py).
         span_tables.sent_flags = sentence_flags(articles, span_tables)
         span_tables.save(staging)
-        # The similarity settings of this embedder, by name (answering/calibration.py).
+        # The similarity settings of this embedder, by name (index/calibration.py).
         manifest["calibration"] = calibration.for_build(
             spec, articles, DocStore(articles, span_tables), embedder.embed_query,
             lambda rows: sent_vecs[np.asarray(rows, dtype=np.int64)]).to_manifest()

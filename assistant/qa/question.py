@@ -70,7 +70,7 @@ _PAGE_WORDS = {"版", "版面", "版上", "版块"}
 # Words that point back at an earlier turn. Personal pronouns point back only when no
 # noun before them in the question could be what they stand for ("陈明说他…").
 # Pronouns standing for a group, an organisation or a thing ("他们的目标是什么？": what
-# they stand for is looked up by answering/followups.py).
+# they stand for is looked up by qa/followups.py).
 GROUP_PRONOUNS = ("他们", "她们", "它们", "它", "其")
 _PERSONAL_ZH = {"他", "她", *GROUP_PRONOUNS, "对方", "他俩", "她俩"}
 _DEMONSTRATIVE_ZH = {"该", "此", "这", "那", "这个", "那个", "这些", "那些", "此次", "这次", "那次",
@@ -964,7 +964,7 @@ def number_with_unit(sentence: str, unit: str) -> bool:
                  unit_pattern(unit), sentence):
         return True
     # Numerals the pattern above does not see (一千二百日人, 二十萬噸, 二斤半): read as
-    # answering/numbers.py reads every number, with its whole unit.
+    # text/numbers.py reads every number, with its whole unit.
     pattern = re.compile(unit_pattern(unit))
     return any(not m.date and not m.rank and pattern.match(m.unit)
                for m in numbers.mentions(sentence))
@@ -1005,7 +1005,7 @@ def matches_kind(kind: str, sentence: str) -> bool:
     """Whether a sentence holds the kind of fact the question asks for."""
     if kind == "number":
         # Chinese numerals the NUMBER pattern misses (一千二百, 三分之一, 三十萬) are read
-        # as answering/numbers.py reads every number.
+        # as text/numbers.py reads every number.
         return bool(NUMBER.search(sentence)) or any(
             not m.date and not m.rank for m in numbers.mentions(sentence))
     if kind == "date":

@@ -9,7 +9,7 @@ one span is clearly the one asked; otherwise there is no short answer rather tha
 guess (the quoted sentence still answers).
 
 A figure (number questions) is read from clauses and jieba words
-(`answering.numbers.quantities`: the number with its whole unit, "12.5公里", a range
+(`text.numbers.quantities`: the number with its whole unit, "12.5公里", a range
 "12至55公尺" as one): it must count in the asked unit and sit in a clause holding the
 question's subject words as whole words (职工 is not held by 女职工), the counted noun
 and the words after the asking word weighing most; a figure the question states itself

@@ -102,7 +102,7 @@ class Source(Citation):
     `passage == article.text[start:end]`) plus the keys of its sentences."""
 
     sentence_keys: list[tuple[str, int, int]] = field(default_factory=list)
-    # Article spans of its sentences written to the assistant (answering/guard.py): shown
+    # Article spans of its sentences written to the assistant (text/guard.py): shown
     # to the LLM marked, never support for a claim.
     flagged: list[tuple[int, int]] = field(default_factory=list)
 
@@ -228,7 +228,7 @@ def number_values(text: str, split_groups: bool = False,
                   all_chinese: bool = False) -> list[set[str]]:
     """Each number of a text as the set of values it may stand for: Arabic digits
     (with 万/亿 and English multipliers, month names) and numbers in Chinese numerals
-    (九百, 三百六十七, 两千余; `answering.numbers`). One Chinese numeral character under
+    (九百, 三百六十七, 两千余; `text.numbers`). One Chinese numeral character under
     ten (三名) counts only with `all_chinese` (a passage's numbers): in a claim it is as
     often a word (两岸, 三地) as a count."""
     text = text.translate(_DIGITS)

@@ -1,5 +1,5 @@
 """Building and adding to an index from files: what `assistant index`, the UI's uploads and
-the indexing worker (assistant/worker.py) run, under the index folder's writer lock."""
+the indexing worker (assistant/service/worker.py) run, under the index folder's writer lock."""
 from __future__ import annotations
 
 import json

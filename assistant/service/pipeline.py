@@ -1,5 +1,5 @@
 """The assistant the CLI, the UI and the evaluation ask: a loaded index and its answerer,
-reloaded when another process writes a new version. Building is assistant/indexing.py."""
+reloaded when another process writes a new version. Building is assistant/service/indexing.py."""
 from __future__ import annotations
 
 import os
@@ -20,7 +20,7 @@ from assistant.service import journal
 from assistant.index import versions
 from assistant.index.store import BuildReport, NewsIndex, IndexNotFound, Stage, current_version
 from assistant.service.writeerrors import IndexWriteError, index_write_error
-# The build side lives in assistant/indexing.py; its names stay importable from here.
+# The build side lives in assistant/service/indexing.py; its names stay importable from here.
 from assistant.service.indexing import (DEFAULT_INDEX_DIR, REPO_ROOT, STAGES, UPLOAD_METADATA,  # noqa: F401
                                 add_to_index, default_seeds, fill_metadata,
                                 index_paths, load_with_stages, metadata_filler,

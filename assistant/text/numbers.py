@@ -4,8 +4,8 @@ A number is written in Arabic digits ("367", "54,500", "12.5"), in Chinese numer
 ("九百", "三百六十七", "两千", "二〇二四"), or mixed ("1.2万", "3千"), maybe with an
 approximation ("两千余", "3000多", "近200", "约5万") and a measure word or unit after it
 ("人", "名", "公里", "万元", "%"). `mentions` finds each one with its span, value and
-whole unit; `value_of` reads one numeral. The short answer (answering/shortanswer.py)
-takes its figure and unit from here, the LLM answer verifier (answering/verify.py)
+whole unit; `value_of` reads one numeral. The short answer (qa/shortanswer.py)
+takes its figure and unit from here, the LLM answer verifier (qa/verify.py)
 compares values read here, so "九百人" is not "367人" however either is written.
 
 Chinese numerals are read by cn2an. Which runs of numeral characters are numbers, and

@@ -1,7 +1,7 @@
 """The chat's source filter controls: their choices, and the active filter's line.
 
 The controls (newspaper or source, dates, the articles chosen in the Articles tab) make a
-`SourceFilter` (retrieval/filters.py) for the session's conversation; the line above
+`SourceFilter` (index/filters.py) for the session's conversation; the line above
 the question box says what it lets through. Everything shown is escaped.
 """
 from __future__ import annotations
