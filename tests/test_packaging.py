@@ -126,6 +126,24 @@ def test_wheel_carries_prompts_and_seeds(installed):
     assert seeds == site / "assistant" / "seeds"
 
 
+def test_wheel_carries_every_module_and_data_file(installed):
+    """Every module and data file of the package is in the wheel (a sub-package missing from
+    pyproject's list ships its data files without its code: the UI's i18n once did, and
+    `assistant serve` failed to import from an installed wheel)."""
+    import zipfile
+
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    package = ROOT / "assistant"
+    files = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+             and p.suffix != ".pyc"]
+    assert files
+    missing = sorted(p.relative_to(ROOT).as_posix() for p in files
+                     if p.relative_to(ROOT).as_posix() not in names)
+    assert not missing, f"not in the wheel: {missing}"
+    _run([installed["python"], "-c", "import assistant.apps.ui, assistant.index.calibration as c;"
+          " assert c.table()"], cwd=installed["cwd"], env=installed["env"])
+
+
 def test_installed_cli_answers_from_any_folder(installed):
     turn = _ask(installed)        # no index yet: built from the packaged seeds first
     assert turn["found"] and turn["citations"], turn
