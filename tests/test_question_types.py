@@ -104,7 +104,8 @@ def test_date_and_paper(assistant):
     turn = assistant.conversation().ask("铁路技能竞赛的报道登在哪份报纸的哪一版？")
     assert turn.found
     _exact(assistant, turn)
-    assert {c.field for c in turn.citations} == {"newspaper", "page"}
+    # which issue: the paper, its date and the page (an issue without its date is none)
+    assert {c.field for c in turn.citations} == {"newspaper", "date", "page"}
     assert "工人日报" in turn.answer and "第03版" in turn.answer
 
 

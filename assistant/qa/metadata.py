@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assistant.ingest import page as _page
 from assistant.qa.question import analyse, language, person_names
 from assistant.records import Article, Citation, Turn
 from assistant.text.tokens import simplified, tokenize
@@ -103,6 +104,9 @@ _WORDING = {
                     "《{title}》的日期", "The date of “{title}”"),
     "role": Wording("《{title}》没有写明作者的身份。", "“{title}” does not say who its author is.",
                     "《{title}》作者的身份", "Who the author of “{title}” is"),
+    "interviewer": Wording("《{title}》没有写明采访整理者。",
+                           "“{title}” does not say who interviewed and wrote it up.",
+                           "《{title}》的采访整理者", "Who interviewed for “{title}”"),
     "paper": Wording("《{title}》没有注明报纸和版面。",
                      "“{title}” does not say which paper or page it appeared on.",
                      "《{title}》刊于", "“{title}” appeared in"),
@@ -123,7 +127,10 @@ _SIGNING_ROLES = {"作者", "记者", "通讯员", "摄影记者", "摄影师", 
                   "见习记者", "实习记者"}
 _ARTICLE_NOUNS = {"报道", "文章", "新闻", "稿件", "稿子", "消息", "通讯", "评论", "社论", "特写",
                   "专访", "述评", "综述", "短评", "时评", "言论", "照片", "图片", "配图", "组图"}
-_PRESS_VERBS = {"报道", "刊登", "刊发", "刊出", "见报", "登载", "刊载"}
+# 登/登在/刊在/刊于/载于: the short verbs of the same ("这篇人民时评登在哪天的人民日报？",
+# jieba: 登在/v; fit: realqa_fit2's which-day questions).
+_PRESS_VERBS = {"报道", "刊登", "刊发", "刊出", "见报", "登载", "刊载", "登", "登在", "刊在", "刊于",
+                "载于"}
 # Nouns asking what someone is rather than who: "作者是什么身份？" asks the role a
 # commentary's end note gives ("（作者系…党委书记）"), not the name of its byline.
 _IDENTITY_NOUNS = {"身份", "职务", "职位", "单位", "头衔", "职业", "职称", "工作单位", "背景",
@@ -160,6 +167,28 @@ def _asked_by_words(text: str) -> str:
     return ""
 
 
+def _role_acts(text: str) -> bool:
+    """The question opens with the author or reporter as its subject and asks no person:
+    "作者在哪个县教美术？", "作者当年是在哪份报纸上读到…？", "记者在现场看到了什么？" ask
+    about what the author did in the story (the ordinary answer reads it), not about the
+    byline ("作者是谁？" asks a person; "这篇文章的作者" names the article first). Fitted on
+    realqa_fit2 (two such questions answered with the byline's name)."""
+    q = analyse(text)
+    if q.lang != "zh" or q.kind == "person":
+        return False
+    words = [w for w, f in q.words if f != "x"]
+    return bool(words) and words[0] in _SIGNING_ROLES
+
+
+# Verbs of an interview write-up: "…是哪位记者采访整理的？" asks the note "本报记者王珂采访
+# 整理", not the byline of the expert who signed (jieba: 采访/v 整理/n).
+_WRITE_UP_VERBS = {"采访", "整理", "采访整理"}
+
+
+def _asks_write_up(text: str) -> bool:
+    return any(w in _WRITE_UP_VERBS for w, _ in analyse(text).words)
+
+
 def _names_article(text: str) -> bool:
     """The question names the article itself (这篇报道, 这条消息, 该文)."""
     return bool(_THE_ARTICLE.search(simplified(text))) or any(
@@ -192,6 +221,8 @@ def asked_metadata(text: str, index=None) -> str:
     by_words = _asked_by_words(text)
     if by_words == "role":
         return by_words
+    if _role_acts(text):
+        return ""
     for name, asks, about_article in _ASKS:
         if asks.search(q) if asks is not None else analyse(text).paper:
             return name
@@ -264,9 +295,11 @@ def byline_names(byline: str, known: list[str]) -> list[tuple[int, int]]:
     the words after its roles (本报记者 张三 通讯员 李四)."""
     spans = []
     for name in known:
-        at = byline.find(name)
-        if at >= 0:
-            spans.append((at, at + len(name)))
+        # Print pads a two-character name to the width of three ("本报记者 乔 栋 曹继炜"),
+        # and the reader's list has it joined (乔栋): the name's characters, spaces between.
+        m = re.search(r"\s?".join(map(re.escape, name)), byline)
+        if m:
+            spans.append(m.span())
     if spans:
         return sorted(set(spans))
     body = re.sub(r"(本报讯|报道)", lambda m: " " * len(m.group()), byline)
@@ -279,7 +312,12 @@ def byline_names(byline: str, known: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-_CREDIT = re.compile(r"[/／]?\s*(摄影?|拍摄)\s*[)）]?\s*(?=$|[\n。；;，,）)])")
+# A credit's verb closes it: 摄/摄影/拍摄 for a photo, 绘/绘图 for a drawing ("王琪 绘", as
+# 中国教育报 credits its illustrations); then the end of the line or sentence, or (in a
+# crawler's text, where captions run into the paragraphs) a space or markdown bold:
+# "…展厅。新京报记者 李木易 摄**冠军项目…", "中新社记者 易海菲 摄 相较往年" (fit: realqa_fit2's
+# 神州学人网 and 中国教育报 pages).
+_CREDIT = re.compile(r"[/／]?\s*(摄影?|拍摄|绘图?)\s*[)）]?\s*(?=$|[\n。；;，,）)]|\s|\*\*)")
 _CREDIT_BEFORE = re.compile(r"(摄影|图)\s*[:：/／]\s*")
 
 
@@ -296,8 +334,9 @@ def photo_credits(text: str, known: list[str]) -> list[tuple[int, int]]:
         for part in re.finditer(r"[\u4e00-\u9fff·]+", text[lo:m.start()]):
             word = part.group()
             name = _strip_role(word)
-            if len(name) > 4:
-                # "图为工人正在作业张三摄": only a name jieba sees at the end counts.
+            if len(name) > 4 or (m.group(1).startswith("绘") and not person_names(word)):
+                # "图为工人正在作业张三摄": only a name jieba sees at the end counts; a
+                # drawing's credit only with a name (绘 is also a verb of prose: 描绘).
                 names = person_names(name)
                 name = names[-1] if names and name.endswith(names[-1]) else ""
             if 2 <= len(name) <= 4:
@@ -341,6 +380,52 @@ def author_facts(art: Article) -> Facts | None:
         return Facts([Quote("byline", lo, hi)], [(0, s, e) for s, e in names])
     if art.authors:  # from a reader's metadata (front matter `author`), no byline line
         return _listed(art, "authors")
+    return lead_byline(art)
+
+
+def lead_byline(art: Article) -> Facts | None:
+    """The reporters a news item's lead names before its text, as Chinese papers open a
+    消息: "中国教育报-中国教育新闻网讯（记者 任朝霞） 10月13日，…", "新华社北京10月16日电
+    （记者 张三）" — read with the readers' own byline rule (ingest/page.BYLINE) from an
+    article whose reader kept the lead in the text (crawler records: realqa_fit2's
+    中国教育新闻网 records). None when the lead names nobody (a dateline alone)."""
+    first = art.text.split("\n", 1)[0]
+    m = _page.BYLINE.match(first)
+    if not m:
+        return None
+    lead = m.group().rstrip()
+    spans, at = [], 0
+    for name in _page.byline_names(lead):
+        pos = lead.find(name, at)
+        if pos >= 0:
+            spans.append((pos, pos + len(name)))
+            at = pos + len(name)
+    if not spans:
+        return None
+    return Facts([Quote(None, 0, len(lead))], [(0, s, e) for s, e in spans])
+
+
+# A piece written up from an interview signs who did it in its end note: "（作者为商务部研究院
+# 副研究员，本报记者王珂采访整理）", "本报记者 张三 整理" (fit: realqa_fit2's 人民日报 专家点评
+# and 青春 pages). The clause holding 整理 is read with the readers' byline rule.
+_WRITE_UP = re.compile(r"[^（(〔\[【，,。；;\n]{2,30}?(?:采访)?整理")
+
+
+def interview_facts(art: Article) -> Facts | None:
+    """Who interviewed and wrote the piece up, from its note (…采访整理), else None."""
+    for m in reversed(list(_WRITE_UP.finditer(art.text))):
+        clause = m.group()
+        names = _page.byline_names(re.sub(r"(?:采访)?整理$", "", clause).strip())
+        if not names or not re.search("|".join(sorted(_SIGNING_ROLES, key=len, reverse=True)),
+                                      clause):
+            continue   # "资料整理", a sentence: only a role with a name signs a write-up
+        spans = []
+        for name in names:
+            pos = art.text.find(name, m.start(), m.end())
+            if pos >= 0:
+                spans.append((0, pos, pos + len(name)))
+        lo, hi = m.start(), m.end()
+        return Facts([Quote(None, lo, hi)], spans)
     return None
 
 
@@ -381,9 +466,29 @@ def date_facts(art: Article) -> Facts | None:
     return Facts([Quote("date", 0, len(art.date))], [(0, 0, len(art.date))])
 
 
+# The paper's own citation closing a printed article's text, as 中国教育报 prints it on
+# jyb.cn: "《中国教育报》2025年10月15日 第02版" (with or without brackets around the date),
+# at the end of a paragraph (a story citing a paper, "据《人民日报》…报道", goes on).
+_TRAILER = re.compile(r"《\s*[^《》\s]{2,12}\s*》\s*[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                      r"\s*(?:第\s*[\d一二三四五六七八九十]+\s*版)?\s*[)）]?(?=\s*(?:\n|$))")
+# Where a reprinted piece came from, in its closing note: "（摘编自《南京日报》，原题为…）",
+# "（原载《光明日报》）", "转载自《…》" (fit: realqa_fit2's 人民日报 05版 纵横).
+_SOURCE_NOTE = re.compile(r"[（(]\s*(?:摘编自|摘自|转载自|转自|选自|原载于?|来源[:：])\s*《[^《》]{2,20}》"
+                          r"[^（()）\n]{0,40}[)）]")
+
+
 def paper_facts(art: Article) -> Facts | None:
-    quotes = [Quote(f, 0, len(art.field_text(f))) for f in ("newspaper", "page")
+    """Which issue: the paper, the date and the page the reader filled (a which-issue
+    answer without its date names no issue), then what the text itself says: the
+    paper's own citation line and a reprint's source note."""
+    quotes = [Quote(f, 0, len(art.field_text(f))) for f in ("newspaper", "date", "page")
               if art.field_text(f).strip()]
+    for rx in (_TRAILER, _SOURCE_NOTE):
+        m = None
+        for m in rx.finditer(art.text):
+            pass
+        if m is not None:
+            quotes.append(Quote(None, m.start(), m.end()))
     return Facts(quotes, []) if quotes else None
 
 
@@ -425,7 +530,7 @@ def role_facts(art: Article) -> Facts | None:
 
 
 _FACTS = {"author": author_facts, "photographer": photographer_facts, "date": date_facts,
-          "paper": paper_facts, "role": role_facts}
+          "paper": paper_facts, "role": role_facts, "interviewer": interview_facts}
 
 
 def compose(question: str, asked: str, art: Article) -> Turn:
@@ -503,6 +608,8 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
         # No end note and no role in the byline: the story itself may say who the
         # author is ("作者张贵民是鲁南制药集团董事长"); the ordinary answer reads it.
         return answerer.answer(text)
+    if asked == "author" and _asks_write_up(text) and interview_facts(art) is not None:
+        asked = "interviewer"
     turn = compose(text, asked, art)
     if not turn.found:
         retrieval.reason = f"the article has no {asked}"
