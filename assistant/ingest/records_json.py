@@ -2,7 +2,8 @@
 
 Field names vary between crawlers and archives; the common ones are read (case does not
 matter): title/headline, content/text/body/article (a string or a list of paragraphs;
-HTML in it is reduced to its text), url/link, date/publish_time/pub_date/time,
+HTML in it is reduced to its text; a crawler's content_markdown loses its image lines and
+keeps its links' words), url/link, date/publish_time/pub_date/time,
 author/authors/byline, source/newspaper/site, page/section, subtitle, and an optional
 id. A record without an id gets one from its URL, or else from its title and text, so it
 does not change when records are added or moved.
@@ -20,8 +21,11 @@ from assistant.records import Article
 TITLE = ("title", "headline", "标题", "题目")
 SUBTITLE = ("subtitle", "sub_title", "subheadline", "副标题", "副题")
 KICKER = ("kicker", "pretitle", "引题", "肩题")
+# content_markdown / markdown / content_text / content_html: keys crawlers write their text
+# under (realqa_fit2's monika2333/edu_news_pipeline records hold it in `content_markdown`).
 TEXT = ("content", "text", "body", "article", "articlebody", "article_body", "maintext",
-        "正文", "内容")
+        "content_text", "content_markdown", "markdown", "content_md", "content_html", "正文", "内容")
+_MARKDOWN_KEYS = ("content_markdown", "markdown", "content_md")
 URL = ("url", "link", "source_url", "href", "链接", "网址")
 DATE = ("date", "publish_time", "pub_date", "pubdate", "publish_date", "published",
         "published_at", "datetime", "time", "日期", "发布时间", "时间")
@@ -68,6 +72,17 @@ def _html_text(text: str) -> str:
     return root.text_content()
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def _markdown_text(value: str) -> str:
+    """A crawler's Markdown text: images (`![](…)`) dropped, links kept as their words;
+    paragraphs stay as the blank lines set them (one a line after `_paragraphs`)."""
+    value = _MD_IMAGE.sub("", value)
+    return _MD_LINK.sub(r"\1", value)
+
+
 def _paragraphs(key: str, value) -> list[str]:
     if isinstance(value, list):
         if not all(isinstance(v, str) for v in value):
@@ -75,6 +90,8 @@ def _paragraphs(key: str, value) -> list[str]:
         value = "\n".join(value)
     if not isinstance(value, str):
         raise RecordError(f"'{key}' must be a string or a list of strings")
+    if key.lower() in _MARKDOWN_KEYS:
+        value = _markdown_text(value)
     if _HTML_IN_TEXT.search(value):
         value = _html_text(value)
     paragraphs = [" ".join(p.split()) for p in normalise_newlines(value).split("\n")]
