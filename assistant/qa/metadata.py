@@ -112,7 +112,13 @@ _WORDING = {
                      "《{title}》刊于", "“{title}” appeared in"),
 }
 
-# Roles written before a name in bylines and photo credits.
+# Roles written before a name in bylines and photo credits, stripped from a run of Chinese
+# characters of an article's byline or credit (`byline_names`: "本报记者张三" -> 张三,
+# "摄影李四", "编辑王五"). Not ingest/page.py's `_ROLE`, which finds bylines on a raw page
+# (outlets such as 新华社记者, 驻X/特派X, 本报讯, Traditional forms) and takes 文/图 only
+# with their slash and no 编辑 (on a page "图为…" opens a caption); this one works on text
+# already known to be a byline. One pattern for both would change what ingest reads as a
+# byline on pages (the page sets' scores), so the two stay apart.
 _ROLE = re.compile(r"^(本报|本刊|特约|见习|实习|首席|资深)*(摄影记者|摄影师|摄影|记者|通讯员|实习生|"
                    r"编辑|撰稿人?|图|文)?[:：/／]?")
 

@@ -118,6 +118,12 @@ KINDS = ("number", "date", "reason", "person", "place", "other")
 
 NUMBER = re.compile(r"\d[\d,，.．]*\s*(万|亿|千|百)?\s*[%％]?|[一二三四五六七八九十百千万两]+[余多]?"
                     r"(?=[个名家次期人位项天年月岁届所条场对批种万亿元倍])")
+# Whether a sentence says WHEN at all (`matches_kind`, a date question's evidence): any
+# time expression, also one with no date in it (世纪, 年代, 时期, 之后, 以前, 岁). It is
+# not the short answer's date (shortanswer._DATE), which marks the exact span of a
+# calendar date to print in bold (2024年3月25日晚10时, 今年年底) and must not take "之后"
+# or "岁" for one; one pattern for both would either bold non-dates or stop counting
+# "20世纪80年代" as a sentence that answers "什么时候". Kept apart for that reason.
 DATE = re.compile(r"\d{4}\s*年(\d{1,2}\s*月)?(\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|"
                   r"\d{1,2}\s*月(初|中旬|下旬|底)?|(今年|去年|明年|本月|上月|下月|年底|年初|日前|近期|近日)|"
                   r"[一二三四五六七八九十]+月|\b(19|20)\d{2}\b|\d+\s*年|[一二三四五六七八九十百千]+年|"

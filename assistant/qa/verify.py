@@ -38,7 +38,8 @@ import numpy as np
 
 from assistant.index.calibration import EmbedderCalibration
 from assistant.text.tokens import coverage, pos_words, tokenize
-from assistant.text.numbers import canonical, chinese_values, mentions, value_range
+from assistant.text.numbers import (MULTIPLIERS, canonical, chinese_values, mentions,
+                                    value_range)
 from assistant.qa.question import entity_variants, language
 from assistant.ingest.chunking import split_sentences as sentence_spans
 from assistant.records import Citation
@@ -51,10 +52,17 @@ _ENDERS = set("。！？!?；;")
 _CLOSERS = "”’」』）)》\"'"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*")
 _DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+# Digits in a claim or a source, read for every value they may stand for ("3万" is 3 and
+# 30000; "10,300" also 10 and 300 in Chinese text) and with English multipliers (an LLM
+# answers English questions in English: "1.2 million"). text/numbers.py reads each number
+# of Chinese text once, with its unit from jieba's words (`mentions`); the verifier
+# compares sets of possible values, so it keeps this reader (and reads Chinese numerals
+# there, `chinese_values`). Merging the two would change what the verifier accepts. The
+# values of the Chinese multipliers are one table (numbers.MULTIPLIERS; its 百 is never
+# matched here: "3百" is not how figures are written, 百万 is).
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万|千|百万|"
                      r"million|billion|thousand)?", re.I)
-_MULT = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3, "百万": 1e6, "million": 1e6,
-         "billion": 1e9, "thousand": 1e3}
+_MULT = {**MULTIPLIERS, "百万": 1e6, "million": 1e6, "billion": 1e9, "thousand": 1e3}
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"], start=1)}

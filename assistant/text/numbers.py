@@ -34,7 +34,9 @@ _CORE = re.compile(
     r"(?P<approx>余|多|来|几)?")
 _BEFORE_APPROX = ("近", "约", "逾", "超过", "超", "将近", "不到", "不足", "大约")
 BEFORE_APPROX = _BEFORE_APPROX   # (the short answer reads 重近817吨 with them)
-_MULT = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3, "百": 1e2}
+# What a multiplier after digits stands for (1.2万, 3千): the one table of these values
+# (verify.py reads claims with it too).
+MULTIPLIERS = {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3, "百": 1e2}
 # Words ending a numeral's unit part: not part of what is counted.
 _NOT_UNIT_TAGS = {"p", "c", "u", "uj", "ul", "r", "d", "v", "x", "f", "y", "e", "o", "zg"}
 
@@ -84,7 +86,7 @@ def value_of(numeral: str) -> float | None:
 def _core_value(m: re.Match) -> float | None:
     if m.group("arabic"):
         v = float(m.group("arabic").replace(",", ""))
-        return v * _MULT.get(m.group("mult") or "", 1.0)
+        return v * MULTIPLIERS.get(m.group("mult") or "", 1.0)
     return _cn_value(m.group("cn"))
 
 
@@ -202,7 +204,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
         for mult in ("万亿", "亿", "万"):   # 1.2万元: 万 multiplies, 元 is the unit
             if len(unit) > len(mult) and unit.startswith(mult):
                 unit = unit[len(mult):]
-                value *= _MULT[mult]
+                value *= MULTIPLIERS[mult]
                 # 2000亿金马克: jieba's 亿金 leaves the rest of the unit in the next noun
                 k = word_at[end - 1] + 1
                 if len(unit) == 1 and k < len(ws) and ws[k][3].startswith("n") and \
