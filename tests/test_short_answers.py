@@ -218,7 +218,9 @@ def test_short_answer_or_none(question, passage, short):
     ("市总工会什么时候召开全委会？", "5月3日，市总工会召开全委会。", "5月3日"),
     ("热线什么时候开通？", "3月5日晚8时起，热线正式开通。", "3月5日晚8时"),
     # names: the role of whom the question says; several people asked: none
-    ("市总工会主席是谁？", "省总工会主席王建国、市总工会主席李明出席仪式。", None),
+    # (the role written right before each name says whose it is, in either order)
+    ("市总工会主席是谁？", "省总工会主席王建国、市总工会主席李明出席仪式。", "李明"),
+    ("省总工会主席是谁？", "省总工会副主席王建国、市总工会主席李明出席仪式。", None),
     ("市总工会主席是谁？", "市总工会主席李明、省总工会主席王建国出席仪式。", "李明"),
     ("哪些人获得了表彰？", "张伟、李强、王芳获得了表彰。", None),
 ])

@@ -760,6 +760,227 @@ def _said_with(question: Question, text: str, s: int, e: int) -> bool:
     return True
 
 
+# --- people: the name that holds the asked role or does the asked deed ---------------------
+# What a SQuAD-shaped set showed (CMRC 2018 dev + trial, DRCD dev; benchmarks/bold_kinds.py,
+# the answering sentence quoted with its neighbours): a name anywhere in the quoted
+# sentences, or any two or three characters after a role word, was the wrong person in
+# 36-47% of the bold answers (one of several people named, a foreign place jieba tags as a
+# name, 送信 after 队长). A name is given only when its own clause says the asked thing of
+# it, and only when one name does.
+
+# Words that only tie a name to what the question says of it (会长是谁, 冠军为谁, 叫什么).
+_NAME_LINKS = {"是", "为", "叫", "叫做", "名叫", "系", "乃", "即"}
+# Marks joining the parts of a transliterated name (保罗·塞里诺, 让-马利·居约).
+_NAME_JOINS = {"·", "•", "‧", "・", "-", "－"}
+# Word classes that never stand inside a name (a name read after a role word must not
+# hold a verb, preposition, particle, pronoun, numeral, direction or time word: 送信,
+# 由朗, 国之初).
+_NOT_IN_NAME = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t", "x", "y", "e", "o")
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _person_words(ws) -> list[tuple[int, int]]:
+    """People's names as jieba reads the passage: words tagged nr/nrfg/nrt of two to four
+    characters, with the parts of a transliterated name joined (保罗·塞里诺 whole)."""
+    out, k = [], 0
+    while k < len(ws):
+        a, b, w, tag = ws[k]
+        name = tag.startswith("nr")
+        j = k
+        # a transliterated name: words joined by · (any part may be the one tagged nr)
+        while j + 2 < len(ws) and ws[j + 1][2] in _NAME_JOINS and \
+                _HAN.fullmatch(ws[j + 2][2] or "") and _HAN.fullmatch(ws[j][2] or ""):
+            j += 2
+            name = name or ws[j][3].startswith("nr")
+        if j > k and name:
+            out.append((a, ws[j][1]))
+        elif name and 2 <= len(w) <= 4 and not re.search(rf"(?:{ROLES})$", w):
+            out.append((a, b))
+        k = j + 1
+    return out
+
+
+def _latin_names(ws) -> list[tuple[int, int]]:
+    """Runs of capitalised Latin words (Terry Serepisos, Kampon Tansacha): people or
+    bodies a Chinese sentence names in their own spelling. Never given as the short
+    answer; they only stand against a Chinese name of the same clause."""
+    out, k = [], 0
+    while k < len(ws):
+        a, _, w, tag = ws[k]
+        if tag == "eng" and w[:1].isupper():
+            j = k
+            while j + 2 < len(ws) and not ws[j + 1][2].strip() and ws[j + 2][3] == "eng":
+                j += 2
+            out.append((a, ws[j][1]))
+            k = j + 1
+        else:
+            k += 1
+    return out
+
+
+def _role_named(text: str, ws, role: str) -> list[tuple[int, int]]:
+    """Names jieba misses written right after the asked role (主席石莹莹说: 石/n 莹莹/a):
+    two or three characters, whole words, none of a class that never stands in a name
+    and not one word the dictionary knows as a common word (主席制度), followed by a
+    clause mark or a verb of saying."""
+    from assistant.text.tokens import get_jieba
+
+    starts = {a for a, _, _, _ in ws}
+    ends = {b for _, b, _, _ in ws}
+    out = []
+    for m in re.finditer(re.escape(role) + r"([\u4e00-\u9fff]{2,3})" + _SAID, text):
+        s, e = m.span(1)
+        inside = [(w, tag) for a, b, w, tag in ws if s <= a and b <= e]
+        if s not in starts or e not in ends or not inside or \
+                any(t.startswith(_NOT_IN_NAME) for _, t in inside):
+            continue
+        if len(inside) == 1 and not inside[0][1].startswith("nr") and \
+                get_jieba().dt.FREQ.get(_plain(inside[0][0]), 0):
+            continue
+        out.append((s, e))
+    return out
+
+
+def _asked_of_person(question: Question) -> tuple[str, str, str]:
+    """(the role the question asks the holder of, the deed it asks the doer or the
+    object of, 'before' / 'after': where the name stands to the deed in a sentence).
+
+    "宁夏现代物流协会会长是谁" -> (协会会长, '', ''); "哪位生物学家建立了…" -> (生物学家…);
+    "谁讲了话" -> ('', 讲话, before); "农业法修订草案是谁作的说明" -> ('', 说明, before);
+    "发明简便电焊机的是谁" (a deed closed by 的: its doer) -> ('', 发明, before); "梁诚协
+    助了谁" (a deed before the asking word: its object) -> ('', 协助, after); "谁的…"
+    (a possessor) -> nothing. The deed is the verb nearest the asking word, after it
+    first; a one-character verb is read with the noun after it (讲了话 -> 讲话)."""
+    ws = [(_plain(w).lower(), tag) for w, tag in question.words]
+    k = next((i for i, (w, _) in enumerate(ws) if w in question.asking), -1)
+    if k < 0 or k + 1 < len(ws) and ws[k + 1][0] == "的":
+        return "", "", ""
+    nxt = ws[k + 1] if k + 1 < len(ws) else ("", "")
+    if ws[k][0] != "谁" and nxt[1].startswith(("n", "j")) and len(nxt[0]) >= 2:
+        return nxt[0], "", ""   # 哪位生物学家
+    j = k - 1
+    while j >= 0 and ws[j][1] == "d":
+        j -= 1
+    linked = j >= 0 and ws[j][0] in _NAME_LINKS
+    if linked:
+        j -= 1
+        while j >= 0 and ws[j][1] == "d":
+            j -= 1
+        if j >= 0 and ws[j][1].startswith(("n", "j")) and \
+                not ws[j][1].startswith(("nr", "ns")) and len(ws[j][0]) >= 2:
+            return ws[j][0], "", ""   # 会长是谁, 冠军为谁
+    if nxt[0] in _NAME_LINKS:
+        # 谁是中华全国总工会主席: the role is the noun that ends the question
+        tail = [w for w, tag in ws[k + 1:] if tag.startswith(("n", "j")) and len(w) >= 2
+                and not tag.startswith(("nr", "ns"))]
+        return (tail[-1], "", "") if tail else ("", "", "")
+
+    def deed(i):
+        w, tag = ws[i]
+        if not tag.startswith("v") or tag == "vn" or w in _NAME_LINKS:
+            return ""
+        if len(w) >= 2:
+            return w
+        after = next(((x, t) for x, t in ws[i + 1:] if not t.startswith("u")), ("", ""))
+        return w + after[0] if after[1].startswith("n") or after[1] == "vn" else ""
+
+    for i in range(k + 1, len(ws)):
+        if deed(i):
+            return "", deed(i), "before"   # 谁讲了话, 由谁主持, 被谁杀害
+    for i in range(k - 1, -1, -1):
+        if deed(i):
+            closed = any(w == "的" for w, _ in ws[i + 1:k])
+            return "", deed(i), "before" if closed else "after"
+    return "", "", ""
+
+
+def _holds_role(text: str, s: int, question: Question, role: str) -> bool:
+    """The role is written right before the name (协会会长高西圆) as a whole word, and what
+    the passage writes before it agrees with the question (省总工会主席 is not the 市总工会
+    主席 asked; 副主席 is not 主席)."""
+    said = _phrase_before(text, s)
+    if not said.endswith(role):
+        return False
+    ws = _words_of(text)
+    if s - len(role) not in {a for a, _, _, _ in ws}:
+        return False   # 副主席 ends in 主席 but is another word
+    asked = _role_phrase(question, role)
+    return asked.endswith(said) or said.endswith(asked)
+
+
+def _deed_at(ws, a: int, b: int, deed: str) -> tuple[int, int] | None:
+    """Where the clause [a, b) writes the asked deed: the word itself, or a verb word it
+    starts or that starts it (讲话; 提出 for 提出来)."""
+    for x, y, w, tag in ws:
+        if a <= x and y <= b:
+            w = _plain(w).lower()
+            if w == deed or (tag.startswith("v") and len(w) >= 2 and
+                             (w.startswith(deed) or deed.startswith(w))):
+                return x, y
+    return None
+
+
+def _wide_clauses(text: str) -> list[tuple[int, int]]:
+    """Clauses with the items of a list kept together (唐继尧、蔡锷、李烈钧等人宣布)."""
+    out, start = [], 0
+    for m in re.finditer(r"[，；;。！？!?：\n]|(?<!\d),|,(?!\d)", text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+def _person(question: Question, citations: list[Citation]) -> tuple[int, int, int] | None:
+    """The one name whose own clause says the asked thing of it: right after the role the
+    question asks the holder of, or the doer (or object) of the deed it asks about, on the
+    side of the deed the question puts it; none when the question asks neither, when
+    another person stands in the same clause, or when two names qualify.
+
+    Fitted on CMRC 2018 dev + trial and DRCD dev (benchmarks/bold_kinds.py, sentences
+    quoted with their neighbours): person bold answers wrong 43.0% -> see
+    benchmarks/short_answer_results.md."""
+    role, deed, side = _asked_of_person(question)
+    if not role and not deed:
+        return None
+    asked_text = _plain(question.text)
+    hits, names = [], set()
+    for i, c in enumerate(citations):
+        if c.field or c.instruction:
+            continue
+        text = c.passage
+        ws = _words_of(text)
+        spans = _person_words(ws)
+        if role:
+            spans = sorted(set(spans) | set(_role_named(text, ws, role)))
+        others = spans + _latin_names(ws)
+        clauses, wide = _clauses(text), _wide_clauses(text)
+        for s, e in spans:
+            name = text[s:e]
+            if _plain(name) in asked_text or len(name) < 2:
+                continue   # a person the question names is not whom it asks for
+            if role:
+                ok = _holds_role(text, s, question, role)
+            else:
+                a, b = next((a, b) for a, b in clauses if a <= s <= b)
+                at = _deed_at(ws, a, b, deed)
+                ok = bool(at) and (e <= at[0] if side == "before" else s >= at[1])
+            if not ok:
+                continue
+            # (a role written before each name of a list says whose it is: the list's
+            # items are clauses of their own then)
+            a, b = next((a, b) for a, b in (clauses if role else wide) if a <= s <= b)
+            if any(a <= x < b and (x, y) != (s, e) and _plain(text[x:y]) not in asked_text
+                   for x, y in others):
+                # another person in the same clause (李政道和物理学家钱三强, 王连极力反对诸葛
+                # 亮亲身领军, 唐继尧、蔡锷、李烈钧等人): the deed or role may be theirs too,
+                # or both are asked
+                names.add(None)
+                continue
+            hits.append((i, s, e))
+            names.add(name)
+    return hits[0] if len(names) == 1 and hits else None
+
+
 def find(question: Question, citations: list[Citation],
          terms: list[str] = ()) -> tuple[int, int, int] | None:
     """(index of the citation, start, end in its passage) of the short answer, or None."""
@@ -767,6 +988,8 @@ def find(question: Question, citations: list[Citation],
         return None   # each subject, or several people or items asked: no one span
     if question.kind == "number":
         return _owned_number(question, citations, list(terms) or question.tokens)
+    if question.kind == "person" and not question.is_english:
+        return _person(question, citations)
     terms = [t for t in (list(terms) or question.tokens) if t not in ("多少", "几", "什么", "谁")]
     hits = []
     for i, c in enumerate(citations):
