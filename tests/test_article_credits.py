@@ -164,3 +164,27 @@ def test_a_crawler_record_with_content_markdown_is_read(tmp_path):
     articles, errors = load_path(path)
     assert not [e for e in errors if not e.kept], errors
     assert [a.paragraphs for a in articles] == [["职工书屋开进了车间。", "书屋藏书3000册。"]]
+
+
+def test_a_docx_signed_with_a_bare_name_under_its_title(tmp_path):
+    """人民日报's 编辑手记 prints its author's name alone under the title: the byline, not
+    a second heading; a title's subtitle in a heading style stays a heading."""
+    from docx import Document
+
+    from assistant.ingest.readers import load_path
+
+    doc = Document()
+    for text, style in [("车间里的一堂课（编辑手记）", "Heading 1"), ("王小川", None),
+                        ("《江南日报》（2024年06月15日 第 04 版）", None),
+                        ("安全课搬到了生产线旁，工人们边看边学。", None),
+                        ("职工书屋进车间", "Heading 1"), ("藏书3000册供职工借阅", "Heading 2"),
+                        ("职工书屋开进了车间，午休时常有人来借书。", None)]:
+        doc.add_paragraph(text, style=style)
+    path = tmp_path / "page.docx"
+    doc.save(str(path))
+    articles, errors = load_path(path)
+    assert [(a.headings, a.byline, a.authors) for a in articles] == [
+        (["车间里的一堂课（编辑手记）"], "王小川", ["王小川"]),
+        (["职工书屋进车间", "藏书3000册供职工借阅"], "", []),
+    ]
+    assert articles[0].paragraphs == ["安全课搬到了生产线旁，工人们边看边学。"]

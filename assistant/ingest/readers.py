@@ -270,7 +270,7 @@ def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
     The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
     from assistant.ingest.page import (BYLINE, credit_only, is_closed, is_heading_line, is_kicker,
-                                       photo_credit, caption_photographers)
+                                       names_only, photo_credit, caption_photographers)
     from assistant.ingest.issue import is_issue_line
     from assistant.ingest.word import docx_blocks
 
@@ -329,11 +329,23 @@ def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                 segments[-1][1].append(text)
         drafts: list[Draft] = []
         for headings, body in segments:
+            # A signed piece prints its author's bare name on the line under its title
+            # (人民日报's 编辑手记: "张雪妍", then the edition line): under a styled title, a
+            # first line of nothing but a name is the byline, not a heading the page parser
+            # would detect (fit: realqa_fit2's 人民日报 04版 .docx).
+            first = next((k for k, t in enumerate(body) if t.strip()), None)
+            signed = ""
+            if headings and first is not None and names_only(body[first].strip()) \
+                    and any(t.strip() for t in body[first + 1:]):
+                signed = body[first].strip()
+                body = body[:first] + body[first + 1:]
             found = PageParser(page_lines(as_text(body))).parse(detect_headings=True)
             if headings:
                 if not found:
                     continue   # a heading without text under it (a section name) is dropped
                 found[0].headings = headings + found[0].headings
+                if signed and not found[0].byline:
+                    found[0].byline = signed
             drafts += found
         ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
         articles = [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
