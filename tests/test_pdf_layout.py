@@ -540,3 +540,37 @@ def test_a_charts_source_line_is_no_caption_of_the_article_round_it(tmp_path):
     assert a.captions == [] and a.photographers == []
     assert "数据来源" not in a.text
     assert a.paragraphs == [BODY[0].split(" ", 1)[1], BODY[1]]
+
+
+def test_a_vertical_headline_between_two_text_columns_heads_both():
+    """A 大家手笔 box (人民日报_2018-01-30_07): its text in two columns with the vertical headline
+    and the author's name between them, the left column starting lower (under a logo) and the
+    right one above the headline's top. The right column's top lines stay with the rest of
+    that column (not cut off as a row of their own), and the headline with the name is read
+    before the left column, which is then not read into the article before the box."""
+    from assistant.ingest.pdf import _Frag, _Para, _headlines_first, _xy_cut
+
+    def line(text, x0, top, n=13, size=10.0):
+        return _Frag(text, x0, top - size, x0 + n * size, top, ch=size)
+
+    right = [line(f"右栏第{k}行文字内容示例。", 560, 600 - 14 * k) for k in range(14)]
+    left = [line(f"左栏第{k}行文字内容示例。", 300, 480 - 14 * k) for k in range(8)]
+    head = _Frag("迈向强起来的新时代", 500, 300, 526, 566, ch=26)
+    name = _Frag("李君如", 470, 376, 480, 410, ch=10)
+    # the box's last lines run across both columns under the headline: no gutter through it
+    foot = [line(f"通栏第{k}行文字内容示例，横跨两栏直到右边。", 300, 296 - 14 * k, n=39) for k in range(2)]
+    regions = _xy_cut(right + left + [head, name] + foot, 8.0)
+    owner = next(r for r in regions if right[0] in r)
+    assert all(f in owner for f in right)   # the column's top lines and the rest: one region
+
+    def para(text, x0, x1, bottom, top, h=10.0, region=0):
+        return _Para(text, h, False, True, x0, x1, top, bottom, region=region)
+
+    paras = [para("（作者为新华网董事长、总裁）", 20, 160, 100, 110, region=1),
+             para("左栏第一段", 300, 430, 380, 480, region=2),
+             para("左栏第二段", 300, 430, 300, 378, region=2),
+             para("李君如", 470, 480, 376, 410, region=3),
+             para("迈向强起来的新时代", 500, 526, 300, 566, h=26, region=4),
+             para("右栏", 560, 690, 400, 600, region=5)]
+    out = [p.text for p in _headlines_first(paras, 10.0)]
+    assert out == ["（作者为新华网董事长、总裁）", "李君如", "迈向强起来的新时代", "左栏第一段", "左栏第二段", "右栏"]

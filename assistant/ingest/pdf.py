@@ -350,6 +350,13 @@ def _xy_cut(frags: list[_Frag], unit: float, depth: int = 0) -> list[list[_Frag]
             together = bool(_gutters(union, unit))
         else:
             together = not _gutters(cov, unit) and not _gutters(union, unit)
+            # The top lines of one column, its neighbours starting lower (under a logo, a
+            # vertical headline level with its last line: 人民日报_2018-01-30_07, a fit page):
+            # they cross none of the columns' gutters below and stay with that column.
+            lo, hi = covs[-1][0][0], covs[-1][-1][1]
+            gutters = _gutters(union, unit)
+            together = together or (len(groups) == 1 and bool(gutters)
+                                    and not any(lo < g < hi for g in gutters))
         if together:
             groups[-1] = groups[-1] + band
             covs[-1] = union
@@ -1157,16 +1164,23 @@ def _headlines_first(paras: list[_Para], body: float) -> list[_Para]:
         while end < len(out) and _is_headline(out[end], body) and out[end].page == h.page \
                 and out[end].region == h.region:
             end += 1
-        start = k
+        # A vertical headline's author name set vertical beside it goes with it (李君如 left
+        # of 迈向强起来的新时代, between the box's two text columns: 人民日报_2018-01-30_07).
+        first = k
+        while _is_vertical(h) and first > 0 and out[first - 1].page == h.page \
+                and _is_vertical_name(out[first - 1], body):
+            first -= 1
+        start = first
         while start > 0:
             q = out[start - 1]
             if q.page != h.page or q.x1 > h.x0 or q.region == h.region or _is_headline(q, body) \
-                    or q.top > h.top + 0.5 * body:
+                    or q.top > h.top + 0.5 * body \
+                    or (_is_vertical(h) and q.top < h.bottom - 0.5 * body):   # not beside it
                 break
             start -= 1
-        if start < k and out[start].top >= h.bottom - 0.5 * body \
+        if start < first and out[start].top >= h.bottom - 0.5 * body \
                 and (start == 0 or out[start - 1].region != out[start].region):
-            out[start:end] = out[k:end] + out[start:k]
+            out[start:end] = out[first:end] + out[start:first]
         k = end
     return out
 
