@@ -60,6 +60,16 @@ ARTICLES = [
             "（摘编自《江北日报》，原题为《科技馆里的新产品》）",
         ]),
     Article(
+        id="letter", source="page-10.txt", date="2024-06-16", newspaper="江南日报",
+        page="第10版", headings=["社区健身器材坏了没人修（读者来信）"],
+        paragraphs=[
+            "笔者所在社区的健身器材损坏已有半年，希望有关部门及时维修。江北省安平市 赵立新",
+        ]),
+    Article(
+        id="edited", source="crawl.json", date="2024-06-17", newspaper="江南学人网",
+        headings=["高校毕业生就业服务周启动"],
+        paragraphs=["高校毕业生就业服务周17日启动，200家企业参加。", "责任编辑：孙可欣"]),
+    Article(
         id="spaced", source="page-4.txt", date="2024-06-15", newspaper="江南日报",
         page="第04版", headings=["一堂车间里的安全课"], byline="本报记者 韩 东 罗佳音",
         authors=["韩东", "罗佳音"],
@@ -134,6 +144,20 @@ def test_a_name_print_pads_with_a_space_is_one_of_two(assistant):
     turn = _ask(assistant, "《一堂车间里的安全课》是哪两位记者写的？")
     assert "韩 东" in turn.answer and "罗佳音" in turn.answer
     assert turn.short_answer is None   # two reporters: no one name is the answer
+
+
+def test_a_readers_letter_is_signed_with_place_and_name(assistant):
+    turn = _ask(assistant, "《社区健身器材坏了没人修》是谁写的？")
+    assert turn.short_answer and turn.short_answer["text"] == "赵立新"
+    assert "江北省安平市 赵立新" in turn.citations[-1].passage
+
+
+def test_the_editor_is_the_credit_line_not_the_byline(assistant):
+    turn = _ask(assistant, "《高校毕业生就业服务周启动》的责任编辑是谁？")
+    assert turn.short_answer and turn.short_answer["text"] == "孙可欣"
+    # an article without the line says so
+    turn = assistant.conversation().ask("《一堂车间里的安全课》的责任编辑是谁？")
+    assert not turn.found and "没有注明责任编辑" in turn.answer
 
 
 @pytest.mark.parametrize("text", [

@@ -63,6 +63,7 @@ _NOT_TOPIC = set("""
 什么 时候 什么时候 哪天 哪一天 何时 几号 哪年 日期 时间 报 报纸 版 版面 哪家 哪份 哪张 几 第 第几版 一版
 哪一版 哪版 什么版 和 与 及 以及 还有 又 都 名字 叫 人 是谁 天 年 月 日 号 两位 几位 身份 职务 职位 单位
 头衔 职业 职称 背景 来历 消息 通讯 评论 社论 特写 专访 述评 综述 短评 时评 言论 组图 刊载 登载
+责任编辑 责编 编辑
 who wrote write written report reported reporter reporters author authors byline took shot
 photo photograph photographer picture pictures credit the this that a an of about on is was
 which what when date day page section paper newspaper published publication printed in it
@@ -104,6 +105,8 @@ _WORDING = {
                     "《{title}》的日期", "The date of “{title}”"),
     "role": Wording("《{title}》没有写明作者的身份。", "“{title}” does not say who its author is.",
                     "《{title}》作者的身份", "Who the author of “{title}” is"),
+    "editor": Wording("《{title}》没有注明责任编辑。", "“{title}” names no editor.",
+                      "《{title}》的责任编辑", "The editor of “{title}”"),
     "interviewer": Wording("《{title}》没有写明采访整理者。",
                            "“{title}” does not say who interviewed and wrote it up.",
                            "《{title}》的采访整理者", "Who interviewed for “{title}”"),
@@ -137,6 +140,10 @@ _ARTICLE_NOUNS = {"报道", "文章", "新闻", "稿件", "稿子", "消息", "�
 # jieba: 登在/v; fit: realqa_fit2's which-day questions).
 _PRESS_VERBS = {"报道", "刊登", "刊发", "刊出", "见报", "登载", "刊载", "登", "登在", "刊在", "刊于",
                 "载于"}
+# The editor a page or a web article credits ("责任编辑：施惠文", "本版责编：…"), asked
+# with the noun (jieba: 责任编辑/n, 责编/n, 编辑/n): "…的责任编辑是谁？" asks the credit line,
+# not the byline (fit: realqa_fit2's 神州学人网 records, which keep the line in the text).
+_EDITOR_NOUNS = {"责任编辑", "责编", "编辑"}
 # Nouns asking what someone is rather than who: "作者是什么身份？" asks the role a
 # commentary's end note gives ("（作者系…党委书记）"), not the name of its byline.
 _IDENTITY_NOUNS = {"身份", "职务", "职位", "单位", "头衔", "职业", "职称", "工作单位", "背景",
@@ -155,6 +162,8 @@ def _asked_by_words(text: str) -> str:
     roles = [w for w in words if w in _SIGNING_ROLES]
     if roles and any(w in _IDENTITY_NOUNS for w in words):
         return "role"
+    if q.kind == "person" and any(w in _EDITOR_NOUNS and f.startswith("n") for w, f in q.words):
+        return "editor"
     if q.kind == "person":
         if any(w in _PHOTO_VERBS for w in words) and not any(w in _WRITE_VERBS for w in words):
             return "photographer"
@@ -236,7 +245,7 @@ def asked_metadata(text: str, index=None) -> str:
                 (_names_article(text) or not topic_of(text) or
                  titled_in(index, text) is not None):
             return name
-    if by_words in ("author", "photographer") and (
+    if by_words in ("author", "photographer", "editor") and (
             _names_article(text) or not topic_of(text) or titled_in(index, text) is not None
             or any(w in _SIGNING_ROLES for w, _ in analyse(text).words)):
         return by_words
@@ -386,7 +395,47 @@ def author_facts(art: Article) -> Facts | None:
         return Facts([Quote("byline", lo, hi)], [(0, s, e) for s, e in names])
     if art.authors:  # from a reader's metadata (front matter `author`), no byline line
         return _listed(art, "authors")
-    return lead_byline(art)
+    return lead_byline(art) or reader_signature(art)
+
+
+_SENTENCE_END = re.compile(r"[。！？!?…”」』]")
+
+
+def reader_signature(art: Article) -> Facts | None:
+    """A reader's letter is signed after its last sentence with the writer's place and
+    name ("…大有可为。江苏南京市 刘国华", "…予以更换。河南鄢陵县 邢先生"), as 人民日报's 读者来信
+    page prints it (fit: realqa_fit2's 人民日报 10版, where the signature stays on the last
+    line of the text); the readers' own signature rule (ingest/page) reads it. The name is
+    given as signed, an honorific too (邢先生): that is how the writer signed."""
+    text = art.text.rstrip()
+    ends = list(_SENTENCE_END.finditer(text))
+    lo = ends[-1].end() if ends else text.rfind("\n") + 1
+    tail = text[lo:].strip()
+    if not tail or not _page._PLACE_SIGNATURE.match(tail):
+        return None
+    start = text.index(tail, lo)
+    name = tail.split()[-1]
+    at = start + len(tail) - len(name)
+    return Facts([Quote(None, start, start + len(tail))], [(0, at, at + len(name))])
+
+
+# An editor's credit line: "责任编辑：施惠文", "（本版责编：张三）", "编辑：李四".
+_EDITOR_LINE = re.compile(r"(?:^|\n)\s*[（(\[【]?\s*(?:本版)?(?:责任编辑|责编|编辑)\s*[:：]\s*"
+                          r"([\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4})*)")
+
+
+def editor_facts(art: Article) -> Facts | None:
+    """The editor the article's own credit line names, else None (a printed page's 本版责编
+    is page furniture the readers leave out of the article: not stated there)."""
+    m = None
+    for m in _EDITOR_LINE.finditer(art.text):
+        pass
+    if m is None:
+        return None
+    lo = m.start() + len(m.group()) - len(m.group().lstrip())
+    spans = [(0, m.start(1) + x.start(), m.start(1) + x.end())
+             for x in re.finditer(r"[\u4e00-\u9fff·]{2,4}", m.group(1))]
+    return Facts([Quote(None, lo, m.end())], spans)
 
 
 def lead_byline(art: Article) -> Facts | None:
@@ -536,7 +585,8 @@ def role_facts(art: Article) -> Facts | None:
 
 
 _FACTS = {"author": author_facts, "photographer": photographer_facts, "date": date_facts,
-          "paper": paper_facts, "role": role_facts, "interviewer": interview_facts}
+          "paper": paper_facts, "role": role_facts, "interviewer": interview_facts,
+          "editor": editor_facts}
 
 
 def compose(question: str, asked: str, art: Article) -> Turn:
