@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.ingest.readers import load_paths
-from assistant.index.retrievers import hybrid_retriever
+from assistant.index.retrievers import DENSE_WEIGHT, hybrid_retriever
 from assistant.index.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
 
 
@@ -41,7 +41,8 @@ def test_fused_search_agrees_with_numpy_on_the_seed_index(seed_assistant):
     nz = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0][:50]
     dense_all = vecs @ qvec
     ref = {}
-    for ids, scores, w in ((dense_ref, dense_all[dense_ref], 0.4), (nz, bm[nz], 0.6)):
+    for ids, scores, w in ((dense_ref, dense_all[dense_ref], DENSE_WEIGHT),
+                           (nz, bm[nz], 1 - DENSE_WEIGHT)):
         lo, hi = min(scores), max(scores)
         for i, v in zip(ids, scores):
             ref[i] = ref.get(i, 0.0) + w * ((v - lo) / (hi - lo) if hi > lo else 1.0)
@@ -67,7 +68,7 @@ def test_search_returns_what_the_llama_index_retriever_returns(seed_assistant):
             for k in (1, 6, 60):
                 hits = index.search(q, k=k, qvec=qvec, **kw)
                 retriever = hybrid_retriever(
-                    index, k, dense_weight=kw.get("dense_weight", 0.4),
+                    index, k, dense_weight=kw.get("dense_weight", DENSE_WEIGHT),
                     allowed=kw.get("allowed"), sentence_share=kw.get("sentence_share", 0.0))
                 text = " ".join([q, *kw.get("extra_tokens", [])])
                 nodes = retriever.retrieve(QueryBundle(query_str=text, embedding=qvec.tolist()))
