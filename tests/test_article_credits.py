@@ -212,3 +212,25 @@ def test_a_docx_signed_with_a_bare_name_under_its_title(tmp_path):
         (["职工书屋进车间", "藏书3000册供职工借阅"], "", []),
     ]
     assert articles[0].paragraphs == ["安全课搬到了生产线旁，工人们边看边学。"]
+
+
+def test_a_crawler_records_lead_names_its_reporters(tmp_path):
+    """A record with no author field whose text opens with the paper's lead
+    (…讯（记者 张三 通讯员 李四）) gets them as its byline and authors; the text is kept."""
+    from assistant.ingest.readers import load_path
+
+    records = [{"title": "职工夜校开学", "content": "江南日报-江南新闻网讯（记者 陈立文 通讯员 马晓）"
+                                                "6月3日，职工夜校开学。"},
+               {"title": "港口技能比武", "author": "欧阳静",
+                "content": "江南日报6月4日电（记者 欧阳静）港口集团举办技能比武。"},
+               {"title": "新华社电", "content": "新华社北京6月4日电 国务院日前印发通知。"}]
+    path = tmp_path / "crawl.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    articles, errors = load_path(path)
+    assert not errors
+    assert [(a.byline, a.authors) for a in articles] == [
+        ("江南日报-江南新闻网讯（记者 陈立文 通讯员 马晓）", ["陈立文", "马晓"]),
+        ("", ["欧阳静"]),   # the record's own author field wins
+        ("", []),           # a dateline names nobody
+    ]
+    assert articles[0].paragraphs[0].startswith("江南日报-江南新闻网讯")
