@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from assistant.ingest import page as _page
-from assistant.qa.question import analyse, language, person_names
+from assistant.qa.question import analyse, language, person_names, pos_words
 from assistant.records import Article, Citation, Turn
 from assistant.text.tokens import simplified, tokenize
 
@@ -401,17 +401,33 @@ def author_facts(art: Article) -> Facts | None:
 _SENTENCE_END = re.compile(r"[。！？!?…”」』]")
 
 
+# The administrative nouns a place in a signature ends with, as jieba cuts them off a name
+# it does not know ("江北省安平市" -> 江北/ns 省/n 安平/nr 市/n).
+_PLACE_NOUNS = {"省", "市", "县", "区", "州", "旗", "镇", "乡", "村", "自治区", "自治州", "自治县"}
+
+
+def _signature(tail: str) -> bool:
+    """A letter's signature: a place (its last jieba word a place name, ns, or an
+    administrative noun) and, after a space, a name of two to six Chinese characters."""
+    parts = tail.split()
+    if len(parts) != 2 or not re.fullmatch(r"[\u4e00-\u9fff·]{2,6}", parts[1]) \
+            or not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", parts[0]):
+        return False
+    words = pos_words(parts[0])
+    return bool(words) and (words[-1][1] == "ns" or words[-1][0] in _PLACE_NOUNS)
+
+
 def reader_signature(art: Article) -> Facts | None:
     """A reader's letter is signed after its last sentence with the writer's place and
     name ("…大有可为。江苏南京市 刘国华", "…予以更换。河南鄢陵县 邢先生"), as 人民日报's 读者来信
     page prints it (fit: realqa_fit2's 人民日报 10版, where the signature stays on the last
-    line of the text); the readers' own signature rule (ingest/page) reads it. The name is
-    given as signed, an honorific too (邢先生): that is how the writer signed."""
+    line of the text). The name is given as signed, an honorific too (邢先生): that is how
+    the writer signed."""
     text = art.text.rstrip()
     ends = list(_SENTENCE_END.finditer(text))
     lo = ends[-1].end() if ends else text.rfind("\n") + 1
     tail = text[lo:].strip()
-    if not tail or not _page._PLACE_SIGNATURE.match(tail):
+    if not _signature(tail):
         return None
     start = text.index(tail, lo)
     name = tail.split()[-1]
