@@ -228,6 +228,34 @@ def test_short_answer_only_when_its_sentence_gives_it(question, passage, short):
     assert _find(question, passage) == short
 
 
+# Round three (fitted on CMRC 2018 dev + trial and DRCD dev, benchmarks/bold_kinds.py): a
+# name holds the asked role or does the asked deed in its own clause; a date is whole, of
+# the asked granularity, and its clause says the asked event. Else no short answer.
+@pytest.mark.parametrize("question, passage, short", [
+    # two people, two roles: the one whose role is asked, or none
+    ("厂工会主席是谁？", "厂长张建华和厂工会主席刘美玲出席了开幕式。", None),   # one clause, two people
+    ("厂工会主席是谁？", "厂长张建华致辞，厂工会主席刘美玲说，活动将每年举办。", "刘美玲"),
+    ("厂长是谁？", "厂长张建华致辞，厂工会主席刘美玲说，活动将每年举办。", "张建华"),
+    ("副主席是谁？", "厂工会主席刘美玲说，活动将每年举办。", None),   # 主席 is not 副主席
+    # the deed: its doer before it, its object after it; a name of another clause is not it
+    ("谁在大会上作了报告？", "会议由王强主持，李华在大会上作报告。", "李华"),
+    ("大会由谁主持？", "会议由王强主持，李华在大会上作报告。", "王强"),
+    ("谁的发明获得了专利？", "赵金清的发明获得了国家专利。", None),   # a possessor asked
+    # a transliterated name whole, never its last part
+    ("谁提出了这一概念？", "1988年，保罗·塞里诺提出了这一概念。", "保罗·塞里诺"),
+    # dates: the asked year, not a month and day; a period, not a year; the whole date
+    ("新馆是哪一年建成的？", "新馆于9月20日建成开放。", None),
+    ("商业街形成于什么时期？", "1930年代已经形成繁盛的商业街。", None),
+    ("商业街是什么时候形成的？", "1930年代已经形成繁盛的商业街。", None),   # never 1930年
+    ("办法什么时候起施行？", "办法自今年5月1日起施行。", "今年5月1日"),    # never 今年5月
+    # a date the question states is not its answer; two dates of the asked event: none
+    ("学校从哪一年开始以1893年建立的学堂为起源举行校庆？", "1993年起，学校以1893年建立的学堂为起源举行校庆。", "1993年"),
+    ("他在哪一年获得金奖章？", "他于1825年获得学会奖章，于1826年获得皇家天文学会金奖章。", None),
+])
+def test_short_answer_is_the_asked_person_or_date_or_none(question, passage, short):
+    assert _find(question, passage) == short
+
+
 # item 7: a flagged sentence that answers is quoted, marked, never the short answer -----------
 def test_flagged_news_sentence_is_quoted_marked(assistant):
     from assistant.qa.passages import INSTRUCTION_NOTE

@@ -30,9 +30,9 @@ from assistant.qa.question import (ROLES, Question, asked_terms, person_names,
 from assistant.records import Citation, Turn
 
 _DATE = re.compile(
-    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年\s*\d{1,2}\s*月(?:初|中旬|下旬|底)?|"
+    r"(?:\d{4}\s*年\s*|今年|去年|明年)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年\s*\d{1,2}\s*月(?:初|中旬|下旬|底)?|"
     r"\d{4}\s*年(?:初|底)?|\d{4}-\d{1,2}-\d{1,2}|(?:今年|去年|明年)?\d{1,2}\s*月(?:初|中旬|下旬|底)|"
-    r"(?:今年|去年|明年)(?:年初|年底|上半年|下半年|\d{1,2}\s*月)|年底|年初|月底|月初|"
+    r"(?:今年|去年|明年)(?:年初|年底|上半年|下半年|\d{1,2}\s*月(?!\s*\d{1,2}\s*[日号]))|年底|年初|月底|月初|"
     r"[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
 # The hour written after a day is part of the date asked (3月25日晚10时起): kept whole.
 _HOUR = re.compile(r"\s*(?:凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚|夜)?\s*\d{1,2}\s*[时点](?:\d{1,2}分|半)?")
@@ -757,7 +757,74 @@ def _said_with(question: Question, text: str, s: int, e: int) -> bool:
                  tag.startswith(("n", "v", "j", "b", "l"))]
         if after and after[-1] not in plain:
             return False
+    if question.kind == "date" and not question.is_english:
+        return _date_fits(question, text, s, e)
     return True
+
+
+# --- dates: the asked granularity, the whole date, the asked event in its clause -------------
+# Fitted on CMRC 2018 dev + trial and DRCD dev (benchmarks/bold_kinds.py; the wrong bold
+# dates there: a month and day for 哪一年, a year for 什么时期, 1930年 of 1930年代, another
+# event's date in a neighbouring clause or sentence).
+_ASKS_PERIOD = {"时代", "时期", "朝代", "世纪", "年代", "年间", "阶段"}
+_ASKS_YEAR = {"哪年", "哪一年", "何年", "年份"}
+# Verbs that only say that something happened or went on (是哪天发生的, 什么时候开始进行):
+# the event is the deed they go with, written elsewhere in the question.
+_LIGHT = {"发生", "进行", "开始", "出现", "举办", "有"}
+
+
+def _asked_year(question: Question) -> bool:
+    ws = [_plain(w) for w, _ in question.words]
+    return bool(_ASKS_YEAR & set(ws)) or any(
+        w in ("哪", "哪一", "几", "何") and k + 1 < len(ws) and ws[k + 1] == "年"
+        for k, w in enumerate(ws))
+
+
+def _event_deeds(question: Question) -> list[str]:
+    """The verbs saying what happened (什么时候对游客开放: 开放; 孙中山是哪天在怀士堂发表
+    演讲的: 发表, 演讲): after the asking word, light verbs aside; when none, the last
+    verb before it (颜某拒绝核酸检测是哪天发生的: 拒绝)."""
+    ws = [(_plain(w).lower(), tag) for w, tag in question.words]
+    k = next((i for i, (w, _) in enumerate(ws) if w in question.asking), -1)
+    if k < 0:
+        return []
+
+    def deed(w, tag):
+        return tag.startswith("v") and tag != "vn" and len(w) >= 2 and w not in _LIGHT \
+            and w not in _LINKS and w not in _COPULAS
+    after = [w for w, tag in ws[k + 1:] if deed(w, tag)]
+    if after:
+        return after
+    before = [w for w, tag in ws[:k] if deed(w, tag)]
+    return before[-1:]
+
+
+def _date_fits(question: Question, text: str, s: int, e: int) -> bool:
+    """The date is whole (not 1930年 of 1930年代), of the asked granularity (a year for
+    哪一年; none for a period, 什么时期), and its clause, or the clause after a date
+    standing alone ("1956年2月9日，越南共和国…析置三芹省"), holds every deed the question
+    asks the time of."""
+    ws = _words_of(text)
+    if e not in {b for _, b, _, _ in ws} or s not in {a for a, _, _, _ in ws}:
+        return False
+    if _ASKS_PERIOD & {_plain(w) for w, _ in question.words}:
+        return False
+    if _plain(text[s:e]) in _plain(question.text):
+        return False   # a date the question states (依1893年建立的…) is not what it asks
+    if _asked_year(question) and not re.search(r"\d\s*年|[〇零一二三四五六七八九十]年", text[s:e]):
+        return False
+    deeds = _event_deeds(question)
+    if not deeds:
+        return True
+    clauses = _clauses(text)
+    k = next(k for k, (a, b) in enumerate(clauses) if a <= s <= b)
+    a, b = clauses[k]
+    rest = [w for x, y, w, tag in ws if a <= x and y <= b and not (s <= x and y <= e)
+            and w.strip() and not tag.startswith(("p", "t", "m", "f", "x", "u"))
+            and not (tag.startswith("v") and len(w) == 1)]   # 3月5日晚8时起
+    if not rest and k + 1 < len(clauses):
+        b = clauses[k + 1][1]   # the date stands alone: what happened follows
+    return all(_deed_at(ws, a, b, d) for d in deeds)
 
 
 # --- people: the name that holds the asked role or does the asked deed ---------------------
@@ -952,6 +1019,9 @@ def _person(question: Question, citations: list[Citation]) -> tuple[int, int, in
         spans = _person_words(ws)
         if role:
             spans = sorted(set(spans) | set(_role_named(text, ws, role)))
+            # (刘/zg 美玲/nr after the role: the whole 刘美玲, not its part)
+            spans = [(s, e) for s, e in spans
+                     if not any(x <= s and e <= y and (x, y) != (s, e) for x, y in spans)]
         others = spans + _latin_names(ws)
         clauses, wide = _clauses(text), _wide_clauses(text)
         for s, e in spans:
@@ -1007,6 +1077,9 @@ def find(question: Question, citations: list[Citation],
         hits += [(i, s, e) for s, e in spans]
     if not hits:
         return None
+    if question.kind == "date" and not question.is_english and not _date_alone(
+            question, citations, {citations[i].passage[s:e] for i, s, e in hits}):
+        return None
     if question.kind == "person" and not question.is_english and \
             len({citations[i].passage[s:e] for i, s, e in hits}) > 1:
         # 中国科协主席万钢、世界工程组织联合会主席谢胡: the name whose clause holds
@@ -1033,6 +1106,34 @@ def find(question: Question, citations: list[Citation],
     else:
         span = _nearest(spans, citations[i].passage, terms)
     return (i, *span) if span else None
+
+
+def _date_alone(question: Question, citations: list[Citation], chosen: set[str]) -> bool:
+    """No other date of the quoted sentences has a clause holding as many of the
+    question's words as the chosen one's (1825年获得…Lalande Medal，以及于1826年由英国
+    皇家天文学会所颁的金奖章: the year asked may be either; DRCD dev)."""
+    words = {_plain(w).lower() for w, tag in question.words
+             if len(w) >= 2 and tag.startswith(("n", "v", "j", "b", "l")) and
+             w not in question.asking and _plain(w) not in _WHEN}
+    if not words:
+        return True
+    given = _plain(question.text)
+    best, rival = -1, -1
+    for c in citations:
+        if c.field or c.instruction:
+            continue
+        clauses = _clauses(c.passage)
+        for s, e in _date_spans(c.passage):
+            if _dateline(c.passage, e) or _plain(c.passage[s:e]) in given:
+                continue
+            a, b = next((a, b) for a, b in clauses if a <= s <= b)
+            clause = _plain(c.passage[a:b]).lower()
+            held = sum(1 for w in words if w in clause)
+            if c.passage[s:e] in chosen:
+                best = max(best, held)
+            else:
+                rival = max(rival, held)
+    return best > rival
 
 
 LEAD_EN = "According to the articles: "
