@@ -56,6 +56,7 @@ class Candidate:
     score: float = 0.0
     role: bool = False  # puts a name to the role the question asks about
     instruction: bool = False  # flagged by the instruction guard, quotable (see there)
+    align: float | None = None  # English question: share of its words stated (most_stated)
 
 
 @dataclass
