@@ -229,3 +229,52 @@ def test_fit_reads_only_the_rows_of_the_asked_language(tmp_path):
     assert zh["answerable"] + zh["unanswerable"] == 64
     assert both["answerable"] + both["unanswerable"] == 80
     assert zh["answered_citing_gold_first"] == 1.0 and zh["unanswerable_refused"] == 1.0
+
+
+# Another subject's figure (issue 17): the same head noun with another word before it.
+_CONTEST = [
+    dict(id="contest", date="2026-06-20", headings=["江城市第五届职工技能大赛闭幕"],
+         paragraphs=["江城市第五届职工技能大赛日前在市职业技术学院闭幕。本届大赛设焊工、电工、"
+                     "育婴员等12个工种，报名人数达到4600人，比上届增加800人。",
+                     "大赛期间，市总工会组织专家为参赛职工开展技术培训。"]),
+    dict(id="station", date="2026-06-21", headings=["青山区开通户外劳动者驿站"],
+         paragraphs=["青山区总工会日前在辖区开通12家户外劳动者驿站，为环卫工人、快递员提供饮水和休息"
+                     "场所。"]),
+]
+
+
+@pytest.fixture(scope="module")
+def contest_assistant(tmp_path_factory):
+    from assistant.service.pipeline import Assistant
+    from assistant.records import Article
+
+    folder = tmp_path_factory.mktemp("contest")
+    build_index([Article(source=f"{a['id']}.txt", **a) for a in _CONTEST], folder)
+    return Assistant(folder)
+
+
+def test_another_subjects_figure_is_refused_and_the_asked_ones_answered(contest_assistant):
+    """The article gives the number who entered (报名人数), not the number of winners: a
+    question on 获奖人数 is refused, the same question on 报名人数 answered."""
+    conv = contest_assistant.conversation()
+    turn = conv.ask("江城市职工技能大赛获奖人数是多少？")
+    assert not turn.found, turn.answer
+    assert "not of 获奖" in conv.retrievals[-1].reason
+    twin = contest_assistant.conversation().ask("江城市职工技能大赛报名人数是多少？")
+    assert twin.found and "4600人" in twin.answer, twin.answer
+
+
+@pytest.mark.parametrize("question,sentence,other", [
+    ("9月末人民币存款余额是多少？", "截至9月末，人民币各项贷款余额270.39万亿元，同比增长6.6%", "贷款"),
+    ("今年美国经济增长多少？", "年会18日在美国首都华盛顿落幕。预计今年世界经济将增长3.2%", "世界"),
+    # the asked subject said of the figure: answered
+    ("9月末人民币贷款余额是多少？", "截至9月末，人民币各项贷款余额270.39万亿元", ""),
+    ("今年美国经济增长多少？", "预计今年美国经济将增长2.0%，世界经济增长3.2%", ""),
+    # nothing before the head noun in the question: no subject to compare
+    ("余额是多少？", "截至9月末，人民币各项贷款余额270.39万亿元", ""),
+])
+def test_other_subject_reads_the_word_before_the_measured_noun(question, sentence, other):
+    from assistant.qa.answerability import other_subject
+    from assistant.qa.question import analyse
+
+    assert other_subject(analyse(question), [sentence]) == other
