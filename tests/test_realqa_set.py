@@ -24,13 +24,16 @@ def cases():
     return ev.load_cases(SET / "questions.jsonl")
 
 
-def test_questions_file_is_what_the_cases_build(tmp_path):
+@pytest.mark.parametrize("name", ["realqa", "realqa_fit2"])
+def test_questions_file_is_what_the_cases_build(tmp_path, name):
+    """Both real-use sets (this one and the fit-only tests/data/realqa_fit2)."""
+    qset = ROOT / "tests" / "data" / name
     out = tmp_path / "questions.jsonl"
-    proc = subprocess.run([sys.executable, str(SET / "tools" / "build_questions.py"), str(out)],
+    proc = subprocess.run([sys.executable, str(qset / "tools" / "build_questions.py"), str(out)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert out.read_bytes() == (SET / "questions.jsonl").read_bytes(), \
-        "questions.jsonl is stale: run tools/build_questions.py"
+    assert out.read_bytes() == (qset / "questions.jsonl").read_bytes(), \
+        f"{name}/questions.jsonl is stale: run its tools/build_questions.py"
 
 
 def test_set_shape(cases):
