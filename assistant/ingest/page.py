@@ -231,6 +231,21 @@ def byline_names(byline: str) -> list[str]:
     return names
 
 
+
+def lead_byline(first: str) -> tuple[str, list[str]]:
+    """A news item's lead that names its reporters before its text, as Chinese papers open a
+    消息 ("中国教育报-中国教育新闻网讯（记者 任朝霞） 10月13日，…", "新华社北京10月16日电（记者 张三）"),
+    read with the byline rule (`BYLINE`, `byline_names`): (the lead, its names);
+    ("", []) when the line opens with no byline or the lead names nobody (a dateline alone).
+    Fit: realqa_fit2's 中国教育新闻网 records. Used where the lead stays in the text: the
+    crawler-record reader (records_json) and the byline answer (qa/metadata)."""
+    m = BYLINE.match(first)
+    if not m:
+        return "", []
+    lead = m.group().rstrip()
+    names = byline_names(lead)
+    return (lead, names) if names else ("", [])
+
 # --- photo captions ---------------------------------------------------------------------
 # A photo credit closes a caption: "… 记者张三 摄", "程 兆摄（人民视觉）", "新华社记者 毛思倩摄",
 # "刘佳良摄" on its own line, "受访者供图", "（见图）", "新华社发", "资料图片".

@@ -16,6 +16,7 @@ import re
 
 from assistant import limits
 from assistant.ingest.base import clean_date, clean_str, normalise_newlines, split_authors
+from assistant.ingest.page import lead_byline
 from assistant.records import Article
 
 TITLE = ("title", "headline", "标题", "题目")
@@ -117,20 +118,6 @@ def normalise_url(url: str) -> str:
     return url.rstrip("/").lower()
 
 
-def _lead_byline(first: str) -> tuple[str, list[str]]:
-    """A news item's lead that names its reporters ("中国教育报-中国教育新闻网讯（记者 任朝霞）
-    10月13日，…"), read with the page readers' byline rule, as (byline, names); ("", [])
-    when it names nobody. The text keeps the lead (a crawler's record is its text as
-    published; fit: realqa_fit2's 中国教育新闻网 records)."""
-    from assistant.ingest.page import BYLINE, byline_names
-
-    m = BYLINE.match(first)
-    if not m:
-        return "", []
-    lead = m.group().strip()
-    names = byline_names(lead)
-    return (lead, names) if names else ("", [])
-
 
 def record_to_article(obj, source: str, stem: str) -> Article:
     """One JSON record -> an Article; RecordError naming the field when it cannot be."""
@@ -161,7 +148,7 @@ def record_to_article(obj, source: str, stem: str) -> Article:
     authors = split_authors(_lookup(obj, AUTHOR)[1])
     byline = (_string(byline_key, byline) or "") if isinstance(byline, str) else ""
     if not byline and not authors:
-        byline, authors = _lead_byline(paragraphs[0])
+        byline, authors = lead_byline(paragraphs[0])
     if raw_id is not None and str(raw_id).strip():
         aid = str(raw_id).strip()
     elif url:

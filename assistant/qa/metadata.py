@@ -459,14 +459,10 @@ def lead_byline(art: Article) -> Facts | None:
     消息: "中国教育报-中国教育新闻网讯（记者 任朝霞） 10月13日，…", "新华社北京10月16日电
     （记者 张三）" — read with the readers' own byline rule (ingest/page.BYLINE) from an
     article whose reader kept the lead in the text (crawler records: realqa_fit2's
-    中国教育新闻网 records). None when the lead names nobody (a dateline alone)."""
-    first = art.text.split("\n", 1)[0]
-    m = _page.BYLINE.match(first)
-    if not m:
-        return None
-    lead = m.group().rstrip()
+    中国教育新闻网 records; ingest/page.lead_byline). None when the lead names nobody."""
+    lead, names = _page.lead_byline(art.text.split("\n", 1)[0])
     spans, at = [], 0
-    for name in _page.byline_names(lead):
+    for name in names:
         pos = lead.find(name, at)
         if pos >= 0:
             spans.append((pos, pos + len(name)))
