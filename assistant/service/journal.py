@@ -1,28 +1,50 @@
 """The upload journal: an upload is on disk before it is indexed, and a restart finishes it.
 
-`<index-dir>/uploads.journal` holds JSON lines: `{"op": "upload", "id", "files", "at"}`
-when the files of an upload have been copied into `<index-dir>/uploads/` and flushed to
-disk (file, folder and journal are fsync'ed), and `{"op": "done", "id", "how"}` once
-they are in the index (or cannot be: the copies were discarded). An upload without its
-"done" line is pending: `assistant serve` indexes pending uploads when it starts, and
-`assistant index` (which indexes everything in uploads/) marks them done.
+The journal is the `uploads` table of the index folder's SQLite file, the one the saved
+conversations are kept in (`<index-dir>/conversations.sqlite3`,
+assistant/service/conversations.py; each module reads only its own tables). A row
+`(id, files, at)` is committed once the files of an upload have been copied into
+`<index-dir>/uploads/` and flushed to disk (files and their folder fsync'ed), before
+the upload is acknowledged; `done` and `how` are set once they are in the index (or
+cannot be: the copies were discarded). A row without `done` is pending: `assistant
+serve` indexes pending uploads when it starts, and `assistant index` (which indexes
+everything in uploads/) marks them done.
 
-Every append takes an exclusive flock on the journal, so the server's threads, an
-indexing worker and the CLI can write to it at once. File paths are stored relative to
-the index folder, so a moved index folder keeps its journal.
+Every write is one transaction (WAL, synchronous=FULL: a commit is on disk when it
+returns), so the server's threads, an indexing worker and the CLI can write at once and
+a crash (kill -9) leaves either the state before a write or the one after it. File paths
+are stored relative to the index folder, so a moved index folder keeps its journal.
+
+Before this the journal was a file of JSON lines, `<index-dir>/uploads.journal`
+(appended under flock). The first write to a folder that still has one copies its
+pending uploads into the table and removes the file (in that order: a crash between
+the two copies them again, which changes nothing); until then `pending` reads the file,
+so a data folder made by an earlier version keeps its pending uploads.
 """
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import json
 import os
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-JOURNAL_NAME = "uploads.journal"
+from assistant.service.conversations import store_path
+
+OLD_JOURNAL = "uploads.journal"   # the JSON-lines journal of earlier versions
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id TEXT PRIMARY KEY,
+    files TEXT NOT NULL,   -- JSON list of paths relative to the index folder
+    at REAL NOT NULL,      -- when it was recorded
+    done REAL,             -- when it was indexed or given up; NULL while pending
+    how TEXT               -- "indexed", "failed", "files gone", ...
+)"""
 
 
 @dataclass
@@ -31,69 +53,79 @@ class Upload:
     files: list[Path]      # absolute paths of the copies in uploads/
 
 
-def journal_path(index_dir: str | Path) -> Path:
-    return Path(index_dir) / JOURNAL_NAME
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _append(index_dir: Path, records: list[dict]) -> None:
-    path = journal_path(index_dir)
+def _write_error(e: sqlite3.Error, index_dir: Path) -> OSError:
+    """An OSError for a failed journal write: the folder's own reason (read-only, full
+    disk) when it cannot be written, as the rest of a build reports it."""
+    from assistant.service.writeerrors import check_writable
+
+    check_writable(index_dir)   # raises IndexWriteError when the folder is the cause
+    return OSError(f"the upload journal in {store_path(index_dir)} cannot be written: {e}")
+
+
+@contextlib.contextmanager
+def _transaction(index_dir: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction on the journal (the old JSON-lines journal copied in first)."""
+    path = store_path(index_dir)
     new = not path.exists()
-    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)   # drops the flock
-    if new:
-        _fsync_dir(index_dir)
-
-
-def record_upload(index_dir: str | Path, files: Iterable[str | Path]) -> str:
-    """Flush the copied files to disk, then record them as one pending upload; its id."""
-    index_dir = Path(index_dir)
-    files = [Path(f).resolve() for f in files]
-    folders = set()
-    for f in files:
-        fd = os.open(f, os.O_RDONLY)
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except sqlite3.Error as e:
+        raise _write_error(e, index_dir) from None
+    try:
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        folders.add(f.parent)
-    for d in folders:
-        _fsync_dir(d)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute(_SCHEMA)
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise _write_error(e, index_dir) from None
+        if new:
+            _fsync(index_dir)
+        old = index_dir / OLD_JOURNAL
+        migrated = _migrate(db, index_dir, old)
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:   # (SQLite ends some failed transactions itself)
+                db.execute("ROLLBACK")
+            raise
+        if migrated:
+            old.unlink(missing_ok=True)
+    except sqlite3.Error as e:
+        raise _write_error(e, index_dir) from None
+    finally:
+        db.close()
+
+
+def _migrate(db: sqlite3.Connection, index_dir: Path, old: Path) -> bool:
+    uploads = _read_old(index_dir, old)
+    if uploads is None:
+        return False
     root = index_dir.resolve()
-    names = [os.path.relpath(f, root) for f in files]
-    upload_id = uuid.uuid4().hex
-    _append(index_dir, [{"op": "upload", "id": upload_id, "files": names, "at": time.time()}])
-    return upload_id
+    db.executemany("INSERT OR IGNORE INTO uploads (id, files, at) VALUES (?, ?, ?)",
+                   [(u.id, json.dumps([os.path.relpath(f, root) for f in u.files],
+                                      ensure_ascii=False), at) for u, at in uploads])
+    return True
 
 
-def mark_done(index_dir: str | Path, ids: Iterable[str], how: str = "indexed") -> None:
-    ids = list(ids)
-    if ids:
-        _append(Path(index_dir), [{"op": "done", "id": i, "how": how} for i in ids])
-
-
-def pending(index_dir: str | Path) -> list[Upload]:
-    """Recorded uploads without a "done" line, oldest first (a torn last line is ignored)."""
-    path = journal_path(index_dir)
+def _read_old(index_dir: Path, old: Path) -> list[tuple[Upload, float]] | None:
+    """The pending uploads of a JSON-lines journal and when each was recorded (None:
+    there is none)."""
     try:
-        raw = path.read_bytes()
+        raw = old.read_bytes()
     except FileNotFoundError:
-        return []
-    uploads: dict[str, Upload] = {}
-    root = Path(index_dir).resolve()
+        return None
+    uploads: dict[str, tuple[Upload, float]] = {}
+    root = index_dir.resolve()
     for line in raw.decode("utf-8", errors="replace").splitlines():
         try:
             r = json.loads(line)
@@ -102,24 +134,67 @@ def pending(index_dir: str | Path) -> list[Upload]:
         if not isinstance(r, dict):
             continue
         if r.get("op") == "upload" and isinstance(r.get("files"), list):
-            uploads[str(r.get("id"))] = Upload(str(r.get("id")),
-                                               [root / str(f) for f in r["files"]])
+            at = r.get("at") if isinstance(r.get("at"), (int, float)) else 0.0
+            files = [root / str(f) for f in r["files"]]
+            uploads[str(r.get("id"))] = (Upload(str(r.get("id")), files), at)
         elif r.get("op") == "done":
             uploads.pop(str(r.get("id")), None)
     return list(uploads.values())
 
 
+def record_upload(index_dir: str | Path, files: Iterable[str | Path]) -> str:
+    """Flush the copied files to disk, then record them as one pending upload; its id."""
+    index_dir = Path(index_dir)
+    files = [Path(f).resolve() for f in files]
+    for f in files:
+        _fsync(f)
+    for d in {f.parent for f in files}:
+        _fsync(d)
+    root = index_dir.resolve()
+    names = [os.path.relpath(f, root) for f in files]
+    upload_id = uuid.uuid4().hex
+    with _transaction(index_dir) as db:
+        db.execute("INSERT INTO uploads (id, files, at) VALUES (?, ?, ?)",
+                   (upload_id, json.dumps(names, ensure_ascii=False), time.time()))
+    return upload_id
+
+
+def mark_done(index_dir: str | Path, ids: Iterable[str], how: str = "indexed") -> None:
+    ids = list(ids)
+    if ids:
+        with _transaction(Path(index_dir)) as db:
+            now = time.time()
+            db.executemany("UPDATE uploads SET done=?, how=? WHERE id=? AND done IS NULL",
+                           [(now, how, i) for i in ids])
+
+
+def pending(index_dir: str | Path) -> list[Upload]:
+    """Recorded uploads not done yet, oldest first."""
+    index_dir = Path(index_dir)
+    path = store_path(index_dir)
+    rows = []
+    if path.exists():
+        try:
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            try:
+                if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                              "name='uploads'").fetchone():
+                    rows = db.execute("SELECT id, files, done FROM uploads "
+                                      "ORDER BY at, rowid").fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error as e:
+            raise OSError(f"the upload journal in {path} cannot be read: {e}") from None
+    root = index_dir.resolve()
+    known = {i for i, _, _ in rows}
+    old = [u for u, _ in _read_old(index_dir, index_dir / OLD_JOURNAL) or [] if u.id not in known]
+    return old + [Upload(i, [root / str(f) for f in json.loads(files)])
+                  for i, files, done in rows if done is None]
+
+
 def compact(index_dir: str | Path) -> None:
-    """Empty the journal when nothing in it is pending (it only grows otherwise)."""
-    path = journal_path(index_dir)
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        if not pending(index_dir):
-            os.ftruncate(fd, 0)
-            os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Forget the uploads that are done (the table only grows otherwise)."""
+    index_dir = Path(index_dir)
+    if store_path(index_dir).exists() or (index_dir / OLD_JOURNAL).exists():
+        with _transaction(index_dir) as db:
+            db.execute("DELETE FROM uploads WHERE done IS NOT NULL")
