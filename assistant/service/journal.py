@@ -61,71 +61,41 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_error(e: sqlite3.Error, index_dir: Path) -> OSError:
-    """An OSError for a failed journal write: the folder's own reason (read-only, full
-    disk) when it cannot be written, as the rest of a build reports it."""
-    from assistant.service.writeerrors import check_writable
-
-    check_writable(index_dir)   # raises IndexWriteError when the folder is the cause
-    return OSError(f"the upload journal in {store_path(index_dir)} cannot be written: {e}")
-
-
 @contextlib.contextmanager
 def _transaction(index_dir: Path) -> Iterator[sqlite3.Connection]:
-    """One write transaction on the journal (the old JSON-lines journal copied in first)."""
+    """One write transaction on the journal; an old JSON-lines journal is moved in first."""
     path = store_path(index_dir)
     new = not path.exists()
     try:
-        db = sqlite3.connect(path, timeout=30, isolation_level=None)
-    except sqlite3.Error as e:
-        raise _write_error(e, index_dir) from None
-    try:
-        try:
+        with contextlib.closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute(_SCHEMA)
+            if new:
+                _fsync(index_dir)
             db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise _write_error(e, index_dir) from None
-        if new:
-            _fsync(index_dir)
-        old = index_dir / OLD_JOURNAL
-        migrated = _migrate(db, index_dir, old)
-        try:
-            yield db
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:   # (SQLite ends some failed transactions itself)
-                db.execute("ROLLBACK")
-            raise
-        if migrated:
-            old.unlink(missing_ok=True)
+            with db:   # COMMIT, or ROLLBACK on an exception
+                old = _read_old(index_dir)
+                db.executemany("INSERT OR IGNORE INTO uploads (id, files, at) VALUES (?, ?, ?)",
+                               old or [])
+                yield db
     except sqlite3.Error as e:
-        raise _write_error(e, index_dir) from None
-    finally:
-        db.close()
+        from assistant.service.writeerrors import check_writable
+
+        check_writable(index_dir)   # IndexWriteError when the folder is the cause (read-only, full)
+        raise OSError(f"the upload journal in {path} cannot be written: {e}") from None
+    if old is not None:
+        (index_dir / OLD_JOURNAL).unlink(missing_ok=True)
 
 
-def _migrate(db: sqlite3.Connection, index_dir: Path, old: Path) -> bool:
-    uploads = _read_old(index_dir, old)
-    if uploads is None:
-        return False
-    root = index_dir.resolve()
-    db.executemany("INSERT OR IGNORE INTO uploads (id, files, at) VALUES (?, ?, ?)",
-                   [(u.id, json.dumps([os.path.relpath(f, root) for f in u.files],
-                                      ensure_ascii=False), at) for u, at in uploads])
-    return True
-
-
-def _read_old(index_dir: Path, old: Path) -> list[tuple[Upload, float]] | None:
-    """The pending uploads of a JSON-lines journal and when each was recorded (None:
-    there is none)."""
+def _read_old(index_dir: Path) -> list[tuple[str, str, float]] | None:
+    """The pending uploads of a JSON-lines journal as rows (id, files, at); None: there
+    is none."""
     try:
-        raw = old.read_bytes()
+        raw = (index_dir / OLD_JOURNAL).read_bytes()
     except FileNotFoundError:
         return None
-    uploads: dict[str, tuple[Upload, float]] = {}
-    root = index_dir.resolve()
+    uploads: dict[str, tuple[str, str, float]] = {}
     for line in raw.decode("utf-8", errors="replace").splitlines():
         try:
             r = json.loads(line)
@@ -135,8 +105,7 @@ def _read_old(index_dir: Path, old: Path) -> list[tuple[Upload, float]] | None:
             continue
         if r.get("op") == "upload" and isinstance(r.get("files"), list):
             at = r.get("at") if isinstance(r.get("at"), (int, float)) else 0.0
-            files = [root / str(f) for f in r["files"]]
-            uploads[str(r.get("id"))] = (Upload(str(r.get("id")), files), at)
+            uploads[str(r.get("id"))] = (str(r.get("id")), json.dumps(r["files"]), at)
         elif r.get("op") == "done":
             uploads.pop(str(r.get("id")), None)
     return list(uploads.values())
@@ -175,21 +144,17 @@ def pending(index_dir: str | Path) -> list[Upload]:
     rows = []
     if path.exists():
         try:
-            db = sqlite3.connect(path, timeout=30, isolation_level=None)
-            try:
-                if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
-                              "name='uploads'").fetchone():
-                    rows = db.execute("SELECT id, files, done FROM uploads "
+            with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+                if db.execute("SELECT 1 FROM sqlite_master WHERE name='uploads'").fetchone():
+                    rows = db.execute("SELECT id, files, at, done FROM uploads "
                                       "ORDER BY at, rowid").fetchall()
-            finally:
-                db.close()
         except sqlite3.Error as e:
             raise OSError(f"the upload journal in {path} cannot be read: {e}") from None
+    known = {r[0] for r in rows}
+    rows = [r + (None,) for r in _read_old(index_dir) or [] if r[0] not in known] + rows
     root = index_dir.resolve()
-    known = {i for i, _, _ in rows}
-    old = [u for u, _ in _read_old(index_dir, index_dir / OLD_JOURNAL) or [] if u.id not in known]
-    return old + [Upload(i, [root / str(f) for f in json.loads(files)])
-                  for i, files, done in rows if done is None]
+    return [Upload(i, [root / str(f) for f in json.loads(files)])
+            for i, files, at, done in sorted(rows, key=lambda r: r[2]) if done is None]
 
 
 def compact(index_dir: str | Path) -> None:
