@@ -8,8 +8,8 @@ Each run, on a fresh copy of a two-article index:
 2. meanwhile `assistant index CORPUS` starts (a CLI rebuild of the folder's articles)
    and, once it says it waits for the lock, after a random 0-1 s,
 3. an upload arrives as the UI makes one: the file is copied into `uploads/`, recorded
-   in the journal, and `python -m assistant.service.worker` (the server's indexing worker) is
-   started for it; once it waits for the lock too, after a random 0-0.5 s,
+   in the journal, and the server's indexing worker is started for it (`run_worker`, from
+   a process of its own); once it waits for the lock too, after a random 0-0.5 s,
 4. the holder lets go. The CLI and the worker poll the lock (every 0.2 s), so either
    may get it first.
 
@@ -48,6 +48,14 @@ from assistant.index.versions import writer_lock
 with writer_lock(sys.argv[1], what="race holder"):
     print("held", flush=True)
     sys.stdin.readline()
+"""
+
+# The upload's worker as the server runs it (Assistant.add_uploads), its wait message on stdout.
+WORKER = """
+import json, sys
+from assistant.service.worker import run_worker
+run_worker(sys.argv[1], sys.argv[3:], upload_ids=[sys.argv[2]],
+           wait_message=lambda m: print(json.dumps({"wait": m}, ensure_ascii=False), flush=True))
 """
 
 
@@ -126,8 +134,7 @@ def one_run(k: int, work: Path, corpus: Path, base: Path, code: Path,
     upload_id = subprocess.run([sys.executable, "-c", record, str(index_dir), str(up)],
                                capture_output=True, text=True, env=env, cwd=code,
                                timeout=120).stdout.strip()
-    worker = subprocess.Popen([sys.executable, "-m", "assistant.service.worker", "--index-dir",
-                               str(index_dir), "--upload-id", upload_id, "--", str(up)],
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, str(index_dir), upload_id, str(up)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env=env, cwd=code)
     first = worker.stdout.readline()    # the worker's {"wait": …} message

@@ -352,3 +352,47 @@ def test_an_earlier_versions_json_lines_journal_is_read_then_moved_into_sqlite(t
     journal.mark_done(index_dir, ["a1"])                 # the first write moves it
     assert not old.exists()
     assert [(u.id, u.files) for u in journal.pending(index_dir)] == expected[1:]
+
+
+def test_indexing_worker_killed_mid_build_server_answers_reports_and_indexes_again(
+        first_index, tmp_path):
+    """kill -9 of the server's indexing worker once it holds the writer lock (reading the
+    upload, loading the embedder, embedding): the server keeps answering from its
+    version, the upload is reported as failed (not left pending), the index and its lock
+    are as before, and the same file uploaded again is indexed by a new worker."""
+    from gradio_client import handle_file
+
+    index_dir, corpus = first_index
+    lock = index_dir / "LOCK"
+    server = Server(index_dir, tmp_path / "serve.log")
+    upload = _write(tmp_path / "to-upload", UPLOAD)
+    try:
+        job = server.client.submit([handle_file(str(upload))], "", api_name="/upload")
+        worker = None
+        t0 = time.time()
+        while worker is None:
+            assert time.time() - t0 < 120, f"no worker took the lock:\n{server.text()}"
+            try:
+                pid = json.loads(lock.read_text(encoding="utf-8"))["pid"]
+            except (OSError, ValueError, KeyError):
+                pid = None
+            if pid not in (None, server.proc.pid, os.getpid()) and Path(f"/proc/{pid}").exists():
+                worker = pid
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.kill(worker, signal.SIGKILL)
+        report = job.result(timeout=120)[0]
+        assert "indexing failed" in report and "c.txt" in report, report
+        assert UPLOAD[1] not in _headings(index_dir), "the build ended before the kill"
+        assert pending(index_dir) == []
+        assert "238" in server.ask(FIRST[3])["answer"]
+        r = _run("index", "-q", "--lock-timeout", "5", "--index-dir", str(index_dir),
+                 str(corpus))
+        assert r.returncode == 0, r.stderr        # the lock died with the worker
+        report, _table, _ = server.client.predict([handle_file(str(upload))], "",
+                                                  api_name="/upload")
+        assert "1 new article" in report, report
+        server.answers(UPLOAD[3], UPLOAD[4], within=60)
+        assert pending(index_dir) == []
+    finally:
+        server.stop()

@@ -1,25 +1,27 @@
 """Index uploaded files in a separate process, so the server keeps answering meanwhile.
 
-The server (`Assistant.add_uploads`) runs `python -m assistant.service.worker`, which lowers its
-CPU priority (nice, `$ASSISTANT_WORKER_NICE`, default 10), takes the index folder's
-writer lock and runs `indexing.add_to_index`. Why a process and not a thread: the
-embedder serialises its calls (one lock around the C engine), so a question's query
-embedding would wait behind every batch of an upload, and the engine's OpenMP threads
-would take both cores at the same priority as the questions; a niced process leaves
-the server's embedder free and yields the CPU to it.
+The server (`Assistant.add_uploads`) calls `run_worker`, which starts `work` in a new
+process and waits for it; `work` lowers its CPU priority (nice, `$ASSISTANT_WORKER_NICE`,
+default 10), takes the index folder's writer lock and runs `indexing.add_to_index`. Why a
+process and not a thread: the embedder serialises its calls (one lock around the C
+engine), so a question's query embedding would wait behind every batch of an upload, and
+the engine's OpenMP threads would take both cores at the same priority as the
+questions; a niced process leaves the server's embedder free and yields the CPU to it,
+and what the build took (the embedder, the new version's arrays) is freed when it ends.
 
-The worker talks to the server through its stdout, one JSON message per line after a
-marker: {"stage", "done", "total"}, {"wait": message}, then {"report", "errors"} or
-{"error", "kind"}. Its stderr goes to the server's.
+The process is started with multiprocessing's "spawn" method (a fresh interpreter, never
+a fork of the threaded server) and sends its messages over a one-way Pipe: ("stage",
+(name, done, total)), ("wait", message), then ("result", (report, errors)) or ("error",
+(kind, message)). What it prints goes to the server's stdout and stderr. When it dies
+without a result (killed, out of memory), the pipe closes and `run_worker` raises
+WorkerError with its exit code; the server answers on, from the version it has loaded.
+When the server exits, multiprocessing ends its worker (a daemon process); the upload
+journal has the upload indexed at the next start.
 """
 from __future__ import annotations
 
-import argparse
-import dataclasses
-import json
+import multiprocessing
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
@@ -27,7 +29,6 @@ from assistant.ingest.base import LoadError
 from assistant.index.store import BuildReport, Stage
 from assistant.index.versions import IndexBusy
 
-MARK = "@@assistant-worker "
 ENV_NICE = "ASSISTANT_WORKER_NICE"
 
 
@@ -35,18 +36,9 @@ class WorkerError(RuntimeError):
     """The indexing worker failed; the message says why."""
 
 
-def _emit(obj: dict) -> None:
-    sys.stdout.write(MARK + json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m assistant.service.worker")
-    p.add_argument("paths", nargs="+")
-    p.add_argument("--index-dir", required=True)
-    p.add_argument("--upload-id", action="append", default=[])
-    p.add_argument("--only-if-missing", action="store_true")
-    args = p.parse_args(argv)
+def work(send, index_dir: str, paths: list[str], upload_ids: list[str],
+         only_if_missing: bool) -> None:
+    """The worker process: `add_to_index` with its progress, then its result, to `send`."""
     try:
         os.nice(int(os.environ.get(ENV_NICE, "10")))
     except (OSError, ValueError):
@@ -54,16 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.service.indexing import add_to_index
 
     try:
-        report, errors = add_to_index(
-            args.index_dir, args.paths, upload_ids=args.upload_id,
-            stage=lambda name, done, total: _emit({"stage": name, "done": done, "total": total}),
-            wait_message=lambda m: _emit({"wait": m}), only_if_missing=args.only_if_missing)
+        result = add_to_index(
+            index_dir, paths, upload_ids=upload_ids,
+            stage=lambda name, done, total: send.send(("stage", (name, done, total))),
+            wait_message=lambda m: send.send(("wait", m)), only_if_missing=only_if_missing)
     except Exception as e:
-        _emit({"error": str(e), "kind": type(e).__name__})
-        return 1
-    _emit({"report": dataclasses.asdict(report) if report is not None else None,
-           "errors": [dataclasses.asdict(e) for e in errors]})
-    return 0
+        send.send(("error", (type(e).__name__, str(e))))
+    else:
+        send.send(("result", result))
 
 
 def run_worker(index_dir: str | Path, paths: list[str], upload_ids: list[str] = (),
@@ -71,42 +61,43 @@ def run_worker(index_dir: str | Path, paths: list[str], upload_ids: list[str] = 
                only_if_missing: bool = False,
                ) -> tuple[BuildReport | None, list[LoadError]]:
     """Run the worker over `paths` and wait for it; what `add_to_index` returns."""
-    cmd = [sys.executable, "-m", "assistant.service.worker", "--index-dir", str(index_dir)]
-    for i in upload_ids:
-        cmd += ["--upload-id", i]
-    if only_if_missing:
-        cmd.append("--only-if-missing")
-    cmd += ["--", *map(str, paths)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            text=True, encoding="utf-8", errors="replace")
-    result: dict | None = None
-    for line in proc.stdout:
-        if not line.startswith(MARK):
-            sys.stdout.write(line)   # something a library printed
-            continue
-        msg = json.loads(line[len(MARK):])
-        if "stage" in msg:
-            if stage is not None:
-                stage(msg["stage"], msg["done"], msg["total"])
-        elif "wait" in msg:
-            if wait_message is not None:
-                wait_message(msg["wait"])
-        else:
-            result = msg
-    code = proc.wait()
+    spawn = multiprocessing.get_context("spawn")
+    receive, send = spawn.Pipe(duplex=False)
+    # daemon: a server that exits ends its worker (the journal brings the upload back)
+    proc = spawn.Process(target=work, name="assistant-index-worker", daemon=True,
+                         args=(send, str(index_dir), [str(p) for p in paths],
+                               list(upload_ids), only_if_missing))
+    proc.start()
+    send.close()   # the worker holds the only writing end: its exit ends `recv`
+    result = None
+    try:
+        while result is None:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                break
+            if kind == "stage":
+                if stage is not None:
+                    stage(*value)
+            elif kind == "wait":
+                if wait_message is not None:
+                    wait_message(value)
+            else:
+                result = kind, value
+    finally:
+        receive.close()   # a callback that raised: the worker's next message fails
+    proc.join()
     if result is None:
-        raise WorkerError(f"the indexing worker ended with exit code {code} and no result")
-    if "error" in result:
-        if result.get("kind") == "IndexBusy":
-            raise IndexBusy(result["error"])
-        if result.get("kind") == "IndexWriteError":   # read-only folder, full disk
+        raise WorkerError(f"the indexing worker ended with exit code {proc.exitcode} "
+                          f"and no result")
+    kind, value = result
+    if kind == "error":
+        name, message = value
+        if name == "IndexBusy":
+            raise IndexBusy(message)
+        if name == "IndexWriteError":   # read-only folder, full disk
             from assistant.service.writeerrors import IndexWriteError
 
-            raise IndexWriteError(result["error"])
-        raise WorkerError(f"{result.get('kind')}: {result['error']}")
-    report = BuildReport(**result["report"]) if result["report"] is not None else None
-    return report, [LoadError(**e) for e in result["errors"]]
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            raise IndexWriteError(message)
+        raise WorkerError(f"{name}: {message}")
+    return value
