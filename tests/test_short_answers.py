@@ -345,3 +345,50 @@ def test_no_single_short_answer_when_each_subject_is_asked():
     # several figures asked at once (各/分别): one of them bolded would answer one part
     assert _find("智慧医疗专区和服务机器人专区各有多少家企业？",
                  "本届首设智慧医疗专区，吸引47家企业参加。") is None
+
+
+# Round four (issue 17 item 3, fitted on realqa's fit half and realqa_fit2): what the wrong
+# bold answers there were, each on a sentence written here; the figure left when the rule
+# takes the wrong one away, and the right one kept where the question asks it.
+@pytest.mark.parametrize("question, passage, short", [
+    # two figures asked: one span answers one part only
+    ("厂里设了几个食堂、几个浴室？", "厂里设了3个食堂、2个浴室。", None),
+    # a share asked with 占: the percentage, not the count
+    ("女职工占全厂职工的多少？", "全厂职工800人，女职工320人，占全厂职工的40%。", "40%"),
+    # a gap (高于 … 1.2个百分点) is not the rate asked; a gap asked is not the total
+    ("全市职工平均工资年均增速多少？", "全市职工平均工资年均增速达8.5%，高于全省平均增速1.2个百分点。", "8.5%"),
+    ("今年会员比去年多了多少人？", "今年全市工会会员达到38万人，同比增长6%。", None),
+    ("今年会员比去年多了多少人？", "今年全市工会会员达到38万人，比去年增加2万人。", "2万人"),
+    # a target is not what was reached, unless the question asks the target
+    ("园区去年产值多少？", "园区力争到2030年产值突破500亿元。", None),
+    ("园区力争到2030年产值达到多少？", "园区力争到2030年产值突破500亿元。", "500亿元"),
+    # the same head noun with another modifier is another thing's amount
+    ("全市职工存款余额是多少？", "截至9月末，全市职工贷款余额120亿元。", None),
+    ("全市职工贷款余额是多少？", "截至9月末，全市职工贷款余额120亿元。", "120亿元"),
+    ("研究院预计明年上海经济增长多少？", "研究院预计明年全国经济将增长5%。", None),
+    ("研究院预计明年全国经济增长多少？", "研究院预计明年全国经济将增长5%。", "5%"),
+    # a figure describing a noun (X的N) where the deed asked is not written
+    ("村里修复了多少米护坡墙？", "报道称，村里一道120米的护坡墙出现多处裂缝。", None),
+    ("村里修复了多少米护坡墙？", "村里已修复护坡墙70余米。", "70余米"),
+    # two years stated, a figure for each: either may be meant
+    ("2026年预计2025年全国职工人数增长多少？", "预计2025年全国职工人数将增长3.2%，2026年将增长3.1%。", None),
+    # a span of days whole; a name jieba may have clipped (曹治/nr 中/f 说): none
+    ("职工运动会什么时候举行？", "职工运动会将于10月16日至18日在市体育中心举行。", "10月16日至18日"),
+    ("厂工会主席是谁？", "厂工会主席曹治中说，活动将每年举办。", None),
+])
+def test_short_answer_is_the_asked_figure_of_the_asked_thing(question, passage, short):
+    assert _find(question, passage) == short
+
+
+def test_english_short_answer_counts_what_is_asked():
+    """"How many championships": not 十六届大赛 (a count of contests) though its clause
+    names the team; 7次总冠军 holds none of the question's words either: no short answer."""
+    from assistant.qa import shortanswer
+    from assistant.qa.question import analyse
+    from assistant.records import Citation
+
+    q = analyse("How many championships has Jilin University's team won?")
+    p = "吉林大学车队参加了全部十六届大赛，先后获得7次总冠军。"
+    c = Citation(n=1, article_id="a", heading="", source="", passage=p, start=0, end=len(p))
+    # the Chinese words retrieval reads the English question as
+    assert shortanswer.find(q, [c], ["吉林大学", "团队", "赢得"]) is None

@@ -99,12 +99,37 @@ _SHARE_NOUNS = {"百分比", "比例", "比重", "占比", "比率", "份额", "
 _SHARE_UNITS = {"%", "％", "‰", "分之", "成", "百分点"}
 
 
+# The verb of a share ("A占B的多少", "占了多少"): with no measure word after the asking
+# word, what A is of B is asked, a percentage or fraction, not A's own count (realqa_fit2:
+# "税务系统招录人数占国考总招录人数的多少" bolded 2.5万人 of "招录人数超2.5万人，占总
+# 招录人数的65.59%"). A word of Chinese grammar, not fitted.
+_SHARE_VERBS = {"占", "占到", "约占", "所占", "共占", "仅占"}
+
+
+def _asks_share(question: Question) -> bool:
+    """The question asks a share: a share noun (多少的百分比, 占比多少), or 占 before an
+    asking word with no measure word of its own (jieba's HMM may glue 占 to the next
+    characters as a name, 占国考/nr: the question is read again by the dictionary alone)."""
+    if _SHARE_NOUNS & {w.lower() for w in question.tokens}:
+        return True
+    if question.unit or question.is_english or question.rank:
+        return False
+    from jieba import posseg
+
+    from assistant.text.tokens import get_jieba
+
+    get_jieba()
+    ws = [w for w, _ in posseg.lcut(_plain(question.text), HMM=False)]
+    k = next((k for k, w in enumerate(ws) if w in question.asking or w in ("多少", "几")), -1)
+    return k > 0 and any(w in _SHARE_VERBS for w in ws[:k])
+
+
 def _unit_fits(m: Quantity, text: str, question: Question) -> bool:
     if question.rank:
         return m.rank
     if m.rank or m.date:   # 1185年 is a year, not how many years
         return False
-    if _SHARE_NOUNS & {w.lower() for w in question.tokens}:
+    if _asks_share(question):
         return m.unit in _SHARE_UNITS
     if question.unit:
         said = text[m.parts[-1].num_end:m.end]
@@ -139,6 +164,7 @@ def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Qu
     (54,500人次; 6万人为…: jieba's 人为). Figures the question states itself are
     neither."""
     given = _given(question)
+    share = _asks_share(question)
     fits, others = [], []
     for m in quantities(_plain(text)):
         if m.value in given:
@@ -151,7 +177,8 @@ def _count_spans(text: str, question: Question) -> tuple[list[Quantity], list[Qu
             m = replace(m, start=m.start - 1)   # the rank whole: 第3次
         if _unit_fits(m, text, question):
             fits.append(m)
-        elif not question.unit and not question.rank and not m.date and not m.rank:
+        elif not question.unit and not question.rank and not m.date and not m.rank and \
+                not share:   # (a count is no rival of the share asked)
             others.append(m)
     return fits, others
 
@@ -369,6 +396,24 @@ def _stem(verb: str) -> str:
     return verb[:-1] if len(verb) > 2 and verb[-1] in "到至起成为" else verb
 
 
+def _describes(ws, m: Quantity) -> bool:
+    """The figure is written before 的 (一道120米的护坡墙): it describes a noun."""
+    return any(a == m.end and w == "的" for a, _, w, _ in ws)
+
+
+_RESULTS = ("到", "至")   # the same result complement (提高到 = 提高至, 蓄到 = 蓄至)
+
+
+def _verb_written(verb: str, text: str) -> bool:
+    """The verb stands in the text: itself, without its result (提高到 -> 提高), or with
+    the other way of writing its result (蓄到 as 蓄至)."""
+    if _stem(verb) in text:
+        return True
+    if verb[-1:] in _RESULTS:
+        return any(verb[:-1] + r in text for r in _RESULTS)
+    return False
+
+
 def _counted_run(ws, end: int) -> list[str]:
     """The nouns written right after a figure (5000余家影视企业 -> 影视, 企业): what it
     counts; the rest of a word the unit ends inside (42名选手 cut 名选手) counts too."""
@@ -391,6 +436,114 @@ def _time_offset(ws, m: Quantity) -> bool:
     nxt = next((w for a, _, w, tag in ws if a == m.end), "")
     before = next((w for _, b, w, tag in ws if b == m.start), "")
     return nxt in _OFFSET or before == "前"   # 前7个月: the first seven months
+
+
+# Comparison: "增速达28.81%，高于同期各项贷款增速16.05个百分点": a figure written after
+# 高于/低于 … and the noun compared with is the gap between two amounts, never the amount
+# itself; a question asking a gap ("比去年同期多了多少", "领先第二名多少分") wants such a
+# figure, or one written with a change (同比增长, 增加). Words of Chinese grammar (the
+# comparative verbs, the comparing prepositions, the verbs of change), not fitted;
+# realqa_fit2 showed the two wrong bolds they stop.
+_COMPARATIVES = {"高于", "低于", "多于", "少于", "快于", "慢于", "优于", "大于", "小于",
+                 "领先", "落后", "超出", "高出", "多出"}
+_COMPARING = _COMPARATIVES | {"比", "较", "相比", "同比", "环比", "相差", "差距", "差"}
+_CHANGES = {"增加", "减少", "增长", "下降", "上升", "提高", "降低", "增多", "减", "增",
+            "下滑", "回落", "上涨", "下跌", "提升", "扩大", "缩小", "多", "少"}
+
+
+def _asks_gap(question: Question) -> bool:
+    """The question compares (比去年同期多了多少, 高出多少, 差距多大): a comparing word
+    before its asking word."""
+    ws = question.words
+    for k, (w, tag) in enumerate(ws):
+        if w in question.asking or w in ("多少", "几"):
+            return False
+        if w in _COMPARATIVES or w in ("相差", "差距"):
+            return True
+        nxt = ws[k + 1] if k + 1 < len(ws) else ("", "x")
+        if w in ("比", "较") and tag == "p" and nxt[1].startswith(("n", "t", "r", "s")):
+            return True   # 比去年同期 (not 占比多少: 占/v 比/p)
+    return False
+
+
+def _compared_in(ws, a: int, end: int) -> bool:
+    """A comparative verb stands in the clause before the figure (高于同期…增速16.05个
+    百分点): the figure is a gap."""
+    return any(a <= x and y <= end and w in _COMPARATIVES for x, y, w, _ in ws)
+
+
+# Aims and forecasts: "力争'十五五'末…产值突破2000亿元" states a target, not what was
+# reached. Verbs of Chinese news that set out a plan, not fitted; realqa fit half showed
+# the bold they stop (a question about 去年 answered with a target).
+_AIMS = {"力争", "争取", "计划", "目标", "预计", "预期", "有望", "拟", "规划", "确保"}
+_FUTURE = _AIMS | {"将", "要", "会", "能", "可", "到", "未来", "明年", "预测", "预估"}
+
+
+def _other_side(text: str, m: Quantity, gap: bool) -> bool:
+    """The figure is a gap (a comparative verb before it in its clause) and the question
+    asks no gap, or the question asks a gap and the figure's clause neither compares nor
+    states a change."""
+    a, b = next((a, b) for a, b in _clauses(text) if a <= m.start <= b)
+    ws = _words_of(text)
+    if not gap:
+        return _compared_in(ws, a, m.start)
+    return not any(a <= x and y <= b and w in _COMPARING | _CHANGES for x, y, w, _ in ws)
+
+
+def _aimed(ws, a: int, end: int) -> bool:
+    return any(a <= x and y <= end and _plain(w) in _AIMS for x, y, w, _ in ws)
+
+
+# The noun compound a figure belongs to: "人民币各项贷款余额270.39万亿元" (贷款 余额),
+# "世界经济将增长3.2%" (世界 经济): the nouns written together before the figure, or
+# before the verb that states it. Adverbs, particles, copulas and linking verbs between.
+_RUN_TAGS = ("n", "vn", "j", "nz", "nt", "ns", "b", "l", "an")
+
+
+_MODIFIER_TAGS = ("n", "ns", "nz", "nt")
+
+
+def _noun_run(ws, k: int, start: int = 0) -> list[tuple[str, str]]:
+    """The nouns written together right before word index k (exclusive), read back from
+    it within [start, …): up to two verbs (增速/v 达/v), adverbs, particles and copulas
+    skipped before the nouns."""
+    run, verbs = [], 0
+    while k > 0 and ws[k - 1][0] >= start:
+        k -= 1
+        _, _, w, tag = ws[k]
+        w = _plain(w).lower()
+        if not run and (tag == "d" or tag.startswith("u") or w in _COPULAS or
+                        w in _LINKS or tag.startswith("v") and tag != "vn" and verbs < 2):
+            verbs += tag.startswith("v") and tag != "vn"
+            continue
+        if tag.startswith(_RUN_TAGS) and w.strip():
+            run.append((w, tag))
+            continue
+        break
+    return run[::-1]
+
+
+def _contrasted(ws, m: Quantity, a: int, question: Question, clause: str) -> bool:
+    """The figure's noun compound and the question's end in the same head noun but each
+    names a modifier the other does not (贷款余额 against the 存款余额 asked, 世界经济
+    against 美国经济): it is another thing's amount."""
+    k = next((k for k, (_, y, _, _) in enumerate(ws) if y == m.start), None)
+    if k is None:
+        return False
+    said = _noun_run(ws, k + 1, a)
+    qws = [(0, 0, w, tag) for w, tag in question.words]
+    j = next((j for j, (w, _) in enumerate(question.words)
+              if w in question.asking or w in ("多少", "几")), -1)
+    asked = _noun_run(qws, j, 0) if j > 0 else []
+    if len(said) < 2 or len(asked) < 2 or said[-1][0] != asked[-1][0]:
+        return False   # no modifier on a side, or another head noun
+    q_text = _plain(question.text).lower()
+    own, theirs = said[-2], asked[-2]
+    # the modifiers right before the shared head: nouns or places, each not written on
+    # the other side (总/b, 一共/j, 建设/vn before 投资 modify nothing to set against)
+    return own[1] in _MODIFIER_TAGS and theirs[1] in _MODIFIER_TAGS and \
+        len(own[0]) >= 2 and len(theirs[0]) >= 2 and \
+        own[0] not in q_text and theirs[0] not in clause
 
 
 def _owned_number(question: Question, citations: list[Citation],
@@ -438,6 +591,8 @@ def _owned_number(question: Question, citations: list[Citation],
     if len(counts) < 2 or counts in _SHARE_NOUNS or counts in _WHEN or \
             (after_de and counts not in q_heads):
         counts = ""
+    gap = _asks_gap(question)
+    future = any(_plain(w) in _FUTURE for w, _ in question.words)
     scored, rivals = [], []   # (score, i, quantity, owned, strong)
     for i, c in enumerate(citations):
         if c.field or c.instruction:
@@ -472,6 +627,11 @@ def _owned_number(question: Question, citations: list[Citation],
             if _other_owner(ws, m, a, subject):
                 own -= 0.5   # "其中女职工320人": the figure is the 女职工's, not the 职工's
             if english:
+                run = "".join(_counted_run(ws, m.end)) if m.unit else ""
+                if len(run) >= 2 and not any(t in run or run in t for t in subject):
+                    # "十六届大赛" counts 大赛, which no word of the question stands for
+                    # (How many overall championships …: 7次总冠军 is asked; realqa_fit2)
+                    return 0, False, False
                 return own, own > 0, False
             return own, own > 0 and owns(m, a, held), strong(m, a)
 
@@ -493,6 +653,24 @@ def _owned_number(question: Question, citations: list[Citation],
                     _stem(verb) not in q_text and _stem(q_verb) not in verb:
                 return False   # 增长1万亿元 does not answer 下降了多少
             if _part_of_another(ws, m, text):
+                return False
+            if _other_side(text, m, gap):
+                # 高于…增速16.05个百分点: a gap, not the 增速 asked; 比去年同期多了多少:
+                # not the total 查验…1.78亿人次
+                return False
+            if not future and _aimed(ws, a, m.start):
+                return False   # 力争…突破2000亿元 is a target: not what 去年 reached
+            if _contrasted(ws, m, a, question, plain[a:b_of(k)]):
+                return False   # 各项贷款余额 is not the 存款余额 asked
+            if q_verb and not verb and len(q_verb) >= 2 and q_verb not in _LINKS and \
+                    q_verb not in _COPULAS and not _verb_written(q_verb, plain) and \
+                    _describes(ws, m) and not (asked and _attached(ws, m, asked)):
+                # "修复了多少米有裂缝的护坡墙" over "一道120米的护坡墙，…出现多处裂缝": the
+                # figure describes a noun (X的N), the deed asked is nowhere in the
+                # sentence and the figure states no deed of its own nor counts the noun
+                # asked: it measures something else (realqa_fit2; "接待多少游客" over
+                # "单日最多3000个游客的压力" keeps its figure, which counts the 游客 asked;
+                # "只剩下多少头" over "只余下150头" keeps it: no 的 after it, CMRC dev)
                 return False
             run = _counted_run(ws, m.end) if m.unit else []
             counted = "".join(run)
@@ -588,24 +766,53 @@ def _owned_number(question: Question, citations: list[Citation],
     got = got or one([x for x in owned if x[0] == top])
     if got is None or id(got[2]) not in fit:
         return None   # (a number without the asked unit only stops a guess)
-    if not got[3] and len({m.text_in(citations[i].passage) for _, _, _, i, m in scored}) > 1:
+    if not got[3] and len({m.text_in(citations[i].passage) for _, _, _, i, m in scored
+                           if not _other_side(citations[i].passage, m, gap)}) > 1:
         # other figures in the asked unit stand in the quoted sentences: only one written
         # as the question asks it is sure enough to be given first (DRCD dev, not fitted
         # on: wrong bold 4 -> 1 of 75 -> 59; CMRC first half 13 fewer right)
         return None
+    if len({v for values in given.values() for v in values}) > 1:
+        # The question states two values of one unit ("2026年预计2025年…增长多少"):
+        # figures whose clauses state different ones of them may each be the one asked
+        # (realqa_fit2: 3.2% of "预计2025年…将增长3.2%" bolded, "2026年将增长3.1%" asked)
+        def stated(i, m):
+            text = citations[i].passage
+            a, b = next((a, b) for a, b in _clauses(text) if a <= m.start <= b)
+            return frozenset((q.unit, q.value) for q in quantities(_plain(text[a:b]))
+                             if q.value in given.get(q.unit, ()))
+        mine = stated(got[1], got[2])
+        if any(stated(i, m) and stated(i, m) != mine and
+               m.text_in(citations[i].passage) != got[2].text_in(citations[got[1]].passage)
+               for _, i, m, _ in owned):
+            return None
     _, i, m, _ = got
     return i, m.start, m.end
 
 
-def _date_spans(text: str) -> list[tuple[int, int]]:
+# A span of days written after a date ("10月16日至18日", "3月5日到4月2日"): the date of
+# an event that lasts, given whole unless the question asks its start or end (realqa_fit2:
+# "峰会什么时候举行" bolded 10月16日 of 10月16日至18日).
+_DAY_RANGE = re.compile(r"\s*(?:至|到|—|－|-|~|～)\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]")
+
+
+def _date_spans(text: str, ranges: bool = False) -> list[tuple[int, int]]:
+    """The dates of the text; with `ranges`, a span of days as one (10月16日至18日)."""
     out = []
     for m in _DATE.finditer(text):
         s, e = m.span()
         if text[e - 1] in "日号":
+            more = _DAY_RANGE.match(text, e) if ranges else None
+            e = more.end() if more else e
             hour = _HOUR.match(text, e)
             e = hour.end() if hour else e
         out.append((s, e))
     return out
+
+
+def _asks_whole(question: Question) -> bool:
+    """The question asks when something happened, not when it started or ended."""
+    return not (_STARTS.search(question.text) or _ENDS.search(question.text))
 
 
 def is_name(word: str) -> bool:
@@ -908,6 +1115,28 @@ def _role_named(text: str, ws, role: str) -> list[tuple[int, int]]:
     return out
 
 
+# What may follow a name as a word of its own before a verb of saying: adverbs (也说, 还
+# 表示), conjunctions, particles, prepositions, verbs, pronouns. Any other one-character
+# word there (a localizer, a noun: 曹治/nr 中/f 说) may be the name's last character that
+# jieba cut off; a Chinese name has two or three. realqa_fit2 showed one such clipped name.
+_AFTER_NAME_TAGS = ("d", "c", "u", "p", "v", "r", "y", "x", "m", "q")
+_SAYING = {"说", "表示", "介绍", "告诉", "指出", "认为", "称", "坦言", "透露", "强调", "谈到"}
+
+
+def _name_may_go_on(ws, end: int) -> bool:
+    """The two-character name ending at `end` is followed by a one-character word that may
+    be its last character (before a verb of saying or a clause mark)."""
+    k = next((k for k, (a, _, _, _) in enumerate(ws) if a == end), None)
+    if k is None or k + 1 >= len(ws):
+        return False
+    a, b, w, tag = ws[k]
+    start = next((x for x, y, _, _ in ws if y == end), end)
+    if len(w) != 1 or end - start != 2 or tag.startswith(_AFTER_NAME_TAGS):
+        return False
+    nxt = ws[k + 1][2]
+    return nxt in _SAYING or bool(_CLAUSE_END.fullmatch(nxt))
+
+
 def _asked_of_person(question: Question) -> tuple[str, str, str]:
     """(the role the question asks the holder of, the deed it asks the doer or the
     object of, 'before' / 'after': where the name stands to the deed in a sentence).
@@ -1028,6 +1257,9 @@ def _person(question: Question, citations: list[Citation]) -> tuple[int, int, in
             name = text[s:e]
             if _plain(name) in asked_text or len(name) < 2:
                 continue   # a person the question names is not whom it asks for
+            if _name_may_go_on(ws, e):
+                names.add(None)   # 曹治/nr 中/f 说: 曹治 or 曹治中, not sure which
+                continue
             if role:
                 ok = _holds_role(text, s, question, role)
             else:
@@ -1057,6 +1289,10 @@ def find(question: Question, citations: list[Citation],
     if _DISTRIBUTIVE & {w.lower() for w, _ in question.words} or question.plural:
         return None   # each subject, or several people or items asked: no one span
     if question.kind == "number":
+        if len(question.asking) > 1:
+            # two figures asked ("设置了几场集中对接、几场专场对接", "和几个省区共建了多少个
+            # 基地"): one span answers one part only, and which is not sure (realqa_fit2)
+            return None
         return _owned_number(question, citations, list(terms) or question.tokens)
     if question.kind == "person" and not question.is_english:
         return _person(question, citations)
@@ -1066,7 +1302,7 @@ def find(question: Question, citations: list[Citation],
         if c.field or c.instruction:
             continue
         if question.kind == "date":
-            spans = [(s, e) for s, e in _date_spans(c.passage)
+            spans = [(s, e) for s, e in _date_spans(c.passage, _asks_whole(question))
                      if not _dateline(c.passage, e)]
         elif question.kind == "person":
             spans = _name_spans(c.passage, question)
@@ -1123,7 +1359,7 @@ def _date_alone(question: Question, citations: list[Citation], chosen: set[str])
         if c.field or c.instruction:
             continue
         clauses = _clauses(c.passage)
-        for s, e in _date_spans(c.passage):
+        for s, e in _date_spans(c.passage, _asks_whole(question)):
             if _dateline(c.passage, e) or _plain(c.passage[s:e]) in given:
                 continue
             a, b = next((a, b) for a, b in clauses if a <= s <= b)
