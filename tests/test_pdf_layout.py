@@ -314,7 +314,7 @@ def test_a_column_narrowed_beside_a_vertical_headline_runs_on(tmp_path, title_pi
         _draw_mixed(c, 20, y, line)
         y -= 14
     c.save()
-    from assistant.ingest.pdf import pdf_document
+    from assistant.ingest.formats.pdf import pdf_document
 
     text, _ = pdf_document(path.read_bytes())
     # Each paragraph is one line of the text, its figures' line included.
@@ -370,7 +370,7 @@ def test_a_measure_narrowed_beside_an_inset_stays_full_a_little_past_it():
     box, whose last character ends at y=500), staying at that measure two lines past its
     foot, then 36 wide. Every narrow line is full at its measure: the paragraph runs on
     through all of them (人民日报_2018-01-23_07: 政治责任感和无畏的… under 用做实体现学习成效)."""
-    from assistant.ingest.pdf import _Frag, _region_paras
+    from assistant.ingest.formats.pdf import _Frag, _region_paras
 
     text = "\u3000\u3000" + WRAP_BODY[1] * 5
     frags, y, k, pos = [], 600.0, 0, 0
@@ -495,7 +495,7 @@ def test_a_photo_clipped_to_a_frame_is_read_by_its_frame(tmp_path):
     c.drawString(160, 274, "组织开展最小作战单元现场处置训练。")
     c.drawRightString(400, 262, "王  五摄")
     c.save()
-    from assistant.ingest.pdf import CAPTION_RATIO, pdf_marked
+    from assistant.ingest.formats.pdf import CAPTION_RATIO, pdf_marked
 
     text, _, _, ratios = pdf_marked(path.read_bytes())
     marked = dict(zip(text.splitlines(), ratios))
@@ -548,7 +548,7 @@ def test_a_vertical_headline_between_two_text_columns_heads_both():
     right one above the headline's top. The right column's top lines stay with the rest of
     that column (not cut off as a row of their own), and the headline with the name is read
     before the left column, which is then not read into the article before the box."""
-    from assistant.ingest.pdf import _Frag, _Para, _headlines_first, _xy_cut
+    from assistant.ingest.formats.pdf import _Frag, _Para, _headlines_first, _xy_cut
 
     def line(text, x0, top, n=13, size=10.0):
         return _Frag(text, x0, top - size, x0 + n * size, top, ch=size)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest import archive
+from assistant.ingest.formats import archive
 from assistant.ingest.readers import SUFFIXES, UNSUPPORTED_TYPE, LoadError, load_path, load_paths
 from assistant.records import Article
 

@@ -42,8 +42,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.ingest.issue import DATE, iso_date
-from assistant.ingest.page import parse_page
+from assistant.ingest.page.issue import DATE, iso_date
+from assistant.ingest.page.parser import parse_page
 from assistant.records import Article
 
 _WS = re.compile(r"\s+")
@@ -149,7 +149,7 @@ def pdf_slice(path: Path, pages: list[int] | None) -> bytes:
 def read_labelled_pdf(folder: Path, labels: dict) -> tuple[list[Article], str]:
     """The articles the PDF reader gives for a labelled PDF page (its file name hidden), and
     the PDF's text (for which dates it shows)."""
-    from assistant.ingest.pdf import pdf_document
+    from assistant.ingest.formats.pdf import pdf_document
     from assistant.ingest.readers import load_pdf
 
     data = pdf_slice(folder / labels["pdf"], labels.get("pdf_pages"))

@@ -37,7 +37,7 @@ from pathlib import Path
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
                                    normalise_newlines, replace_surrogates, shown_name)
-from assistant.ingest.page import (MD_HEADING, Draft, page_lines, PageParser, draft_article,
+from assistant.ingest.page.parser import (MD_HEADING, Draft, page_lines, PageParser, draft_article,
                                    page_issue, parse_page)
 from assistant.records import Article
 
@@ -139,7 +139,7 @@ def _plain_articles(text: str, source: str, stem: str, markdown: bool,
 
 def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[Article]:
     """.txt/.md text, with YAML front matter as metadata when it has some."""
-    from assistant.ingest.frontmatter import split_front_matter
+    from assistant.ingest.formats.frontmatter import split_front_matter
 
     meta, body, _ = split_front_matter(text)
     if meta is None:
@@ -162,8 +162,8 @@ def load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
     """A PDF read by layout as one text (columns in reading order, paragraphs joined across
     columns and pages, running headers and page numbers out), split like a page. The date,
     paper and page come from the running header and footer, else from the file name."""
-    from assistant.ingest.issue import from_lines
-    from assistant.ingest.pdf import HEADLINE_RATIO, pdf_marked
+    from assistant.ingest.page.issue import from_lines
+    from assistant.ingest.formats.pdf import HEADLINE_RATIO, pdf_marked
 
     text, furniture, pages, ratios = pdf_marked(data)
     if any(r >= HEADLINE_RATIO for line, r in zip(text.split("\n"), ratios) if line.strip()):
@@ -192,9 +192,9 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page import (credit_only, join_wrapped, photo_credit, rejoin_jumps, to_articles,
+    from assistant.ingest.page.parser import (credit_only, join_wrapped, photo_credit, rejoin_jumps, to_articles,
                                        caption_photographers)
-    from assistant.ingest.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
+    from assistant.ingest.formats.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
     size = {line.strip(): r for line, r in zip(lines, ratios)}
 
@@ -269,10 +269,10 @@ def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     style (or centred with a photo credit) are captions of the article they stand in. A
     kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
     The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
-    from assistant.ingest.page import (BYLINE, credit_only, is_closed, is_heading_line, is_kicker,
+    from assistant.ingest.page.parser import (BYLINE, credit_only, is_closed, is_heading_line, is_kicker,
                                        names_only, photo_credit, caption_photographers)
-    from assistant.ingest.issue import is_issue_line
-    from assistant.ingest.word import docx_blocks
+    from assistant.ingest.page.issue import is_issue_line
+    from assistant.ingest.formats.word import docx_blocks
 
     blocks = docx_blocks(data)
     captions: list[tuple[str, str]] = []   # (the body line above it, caption)
@@ -451,7 +451,7 @@ def _read_data(data: bytes, name: str, where: str, source: str,
                 errors = sorted(lines_skipped + errors, key=lambda e: e.line or 0)
                 return articles, [LoadError(where, None, n, kept=True) for n in notes] \
                     + errors + more
-            from assistant.ingest.html import looks_like_html, read_html
+            from assistant.ingest.formats.html import looks_like_html, read_html
 
             if suffix in HTML_SUFFIXES or looks_like_html(text):
                 articles = read_html(text, source, stem)
@@ -601,7 +601,7 @@ def bound_articles(articles: list[Article], where: str) -> tuple[list[Article], 
 
 
 def _load_records(text: str, where: str, source: str, stem: str, json_lines: bool):
-    from assistant.ingest.records_json import read_records
+    from assistant.ingest.formats.records_json import read_records
 
     articles, problems = read_records(text, source, stem, json_lines=json_lines)
     errors = [LoadError(where, line, reason) for line, reason in problems]
@@ -611,7 +611,7 @@ def _load_records(text: str, where: str, source: str, stem: str, json_lines: boo
 
 
 def _load_zip(data: bytes, where: str, source: str, depth: int):
-    from assistant.ingest.archive import MAX_DEPTH, zip_entries
+    from assistant.ingest.formats.archive import MAX_DEPTH, zip_entries
 
     if depth >= MAX_DEPTH:
         return [], [LoadError(where, None, "a zip inside a zip inside a zip is not read")]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assistant.ingest import page as _page
+from assistant.ingest.page import parser as _page
 from assistant.qa.question import analyse, language, person_names, pos_words
 from assistant.records import Article, Citation, Turn
 from assistant.text.tokens import simplified, tokenize

@@ -61,7 +61,7 @@ def docx_blocks(data: bytes) -> list[tuple[str, str]]:
 
     FileProblem for a file that is not a Word document or cannot be read.
     """
-    from assistant.ingest.page import CREDIT_MAX, BODY_START, is_photo_credit
+    from assistant.ingest.page.parser import CREDIT_MAX, BODY_START, is_photo_credit
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError

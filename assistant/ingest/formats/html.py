@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 
 from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
-from assistant.ingest.issue import (DATE, find_date, from_lines, from_name, is_issue_line,
+from assistant.ingest.page.issue import (DATE, find_date, from_lines, from_name, is_issue_line,
                                     iso_date, read_line)
-from assistant.ingest.page import (BYLINE, FURNITURE, Draft, byline_names, is_byline_line,
+from assistant.ingest.page.parser import (BYLINE, FURNITURE, Draft, byline_names, is_byline_line,
                                    is_heading_line, is_kicker, is_subtitle, names_only,
                                    strip_edition, credit_only, caption_photographers)
 from assistant.records import Article

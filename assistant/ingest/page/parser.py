@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.ingest.issue import Issue, from_lines, from_name, is_issue_line
+from assistant.ingest.page.issue import Issue, from_lines, from_name, is_issue_line
 from assistant.records import Article
 
 HEADING_MAX = 40        # longest line taken for a heading, or for a caption found by position alone
