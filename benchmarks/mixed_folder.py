@@ -37,7 +37,7 @@ PAGES = ROOT / "tests" / "data" / "pages"
 
 
 def _articles_of(names: list[str]):
-    from assistant.ingest.page.parser import parse_page
+    from assistant.ingest.page.articles import parse_page
 
     out = []
     for n in names:

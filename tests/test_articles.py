@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.page.parser import parse_page
+from assistant.ingest.page.articles import parse_page
 from assistant.ingest.readers import (LoadError, UnreadableFile, load_path, load_paths,
                                 read_text)
 

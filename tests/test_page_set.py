@@ -12,7 +12,7 @@ import pytest
 
 from assistant.evaluation.pages import main as pages_main
 from assistant.evaluation.pages import score_dir
-from assistant.ingest.page.parser import parse_page
+from assistant.ingest.page.articles import parse_page
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

@@ -42,8 +42,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.ingest.page.articles import parse_page
 from assistant.ingest.page.issue import DATE, iso_date
-from assistant.ingest.page.parser import parse_page
 from assistant.records import Article
 
 _WS = re.compile(r"\s+")

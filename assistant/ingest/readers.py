@@ -37,8 +37,11 @@ from pathlib import Path
 from assistant import limits
 from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
                                    normalise_newlines, replace_surrogates, shown_name)
-from assistant.ingest.page.parser import (MD_HEADING, Draft, page_lines, PageParser, draft_article,
-                                   page_issue, parse_page)
+from assistant.ingest.page.articles import draft_article, page_issue, parse_page
+from assistant.ingest.page.drafts import Draft
+from assistant.ingest.page.lines import page_lines
+from assistant.ingest.page.marks import MD_HEADING
+from assistant.ingest.page.parser import PageParser
 from assistant.records import Article
 
 __all__ = ["SUFFIXES", "UNSUPPORTED_TYPE", "LoadError", "UnreadableFile", "read_text",
@@ -192,8 +195,9 @@ def _headline_articles(lines: list[str], ratios: list[float], headline: float, s
     headline with the text under it is read like a page (its byline, source line, captions,
     end notes), and what the page parser found there is one article. Text above the first
     headline is read as a page."""
-    from assistant.ingest.page.parser import (credit_only, join_wrapped, photo_credit, rejoin_jumps, to_articles,
-                                       caption_photographers)
+    from assistant.ingest.page.articles import rejoin_jumps, to_articles
+    from assistant.ingest.page.credits import caption_photographers, credit_only, photo_credit
+    from assistant.ingest.page.marks import join_wrapped
     from assistant.ingest.formats.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
 
     size = {line.strip(): r for line, r in zip(lines, ratios)}
@@ -269,8 +273,10 @@ def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
     style (or centred with a photo credit) are captions of the article they stand in. A
     kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
     The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
-    from assistant.ingest.page.parser import (BYLINE, credit_only, is_closed, is_heading_line, is_kicker,
-                                       names_only, photo_credit, caption_photographers)
+    from assistant.ingest.page.bylines import BYLINE, names_only
+    from assistant.ingest.page.credits import caption_photographers, credit_only, photo_credit
+    from assistant.ingest.page.headings import is_heading_line, is_kicker
+    from assistant.ingest.page.marks import is_closed
     from assistant.ingest.page.issue import is_issue_line
     from assistant.ingest.formats.word import docx_blocks
 

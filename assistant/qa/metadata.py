@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from assistant.ingest.page import parser as _page
+from assistant.ingest.page import bylines as _bylines
 from assistant.qa.question import analyse, language, person_names, pos_words
 from assistant.records import Article, Citation, Turn
 from assistant.text.tokens import simplified, tokenize
@@ -117,7 +117,7 @@ _WORDING = {
 
 # Roles written before a name in bylines and photo credits, stripped from a run of Chinese
 # characters of an article's byline or credit (`byline_names`: "本报记者张三" -> 张三,
-# "摄影李四", "编辑王五"). Not ingest/page.py's `_ROLE`, which finds bylines on a raw page
+# "摄影李四", "编辑王五"). Not ingest/page/names.py's `ROLE`, which finds bylines on a raw page
 # (outlets such as 新华社记者, 驻X/特派X, 本报讯, Traditional forms) and takes 文/图 only
 # with their slash and no 编辑 (on a page "图为…" opens a caption); this one works on text
 # already known to be a byline. One pattern for both would change what ingest reads as a
@@ -457,10 +457,10 @@ def editor_facts(art: Article) -> Facts | None:
 def lead_byline(art: Article) -> Facts | None:
     """The reporters a news item's lead names before its text, as Chinese papers open a
     消息: "中国教育报-中国教育新闻网讯（记者 任朝霞） 10月13日，…", "新华社北京10月16日电
-    （记者 张三）" — read with the readers' own byline rule (ingest/page.BYLINE) from an
+    （记者 张三）" — read with the readers' own byline rule (ingest/page/bylines.BYLINE) from an
     article whose reader kept the lead in the text (crawler records: realqa_fit2's
-    中国教育新闻网 records; ingest/page.lead_byline). None when the lead names nobody."""
-    lead, names = _page.lead_byline(art.text.split("\n", 1)[0])
+    中国教育新闻网 records; ingest/page/bylines.lead_byline). None when the lead names nobody."""
+    lead, names = _bylines.lead_byline(art.text.split("\n", 1)[0])
     spans, at = [], 0
     for name in names:
         pos = lead.find(name, at)
@@ -482,7 +482,7 @@ def interview_facts(art: Article) -> Facts | None:
     """Who interviewed and wrote the piece up, from its note (…采访整理), else None."""
     for m in reversed(list(_WRITE_UP.finditer(art.text))):
         clause = m.group()
-        names = _page.byline_names(re.sub(r"(?:采访)?整理$", "", clause).strip())
+        names = _bylines.byline_names(re.sub(r"(?:采访)?整理$", "", clause).strip())
         if not names or not re.search("|".join(sorted(_SIGNING_ROLES, key=len, reverse=True)),
                                       clause):
             continue   # "资料整理", a sentence: only a role with a name signs a write-up

@@ -12,11 +12,13 @@ import re
 from functools import lru_cache
 
 from assistant.ingest.base import FileProblem, clean_date, clean_str, split_authors
+from assistant.ingest.page.bylines import BYLINE, byline_names, is_byline_line, names_only
+from assistant.ingest.page.credits import caption_photographers, credit_only
+from assistant.ingest.page.drafts import Draft
+from assistant.ingest.page.furniture import FURNITURE, strip_edition
+from assistant.ingest.page.headings import is_heading_line, is_kicker, is_subtitle
 from assistant.ingest.page.issue import (DATE, find_date, from_lines, from_name, is_issue_line,
-                                    iso_date, read_line)
-from assistant.ingest.page.parser import (BYLINE, FURNITURE, Draft, byline_names, is_byline_line,
-                                   is_heading_line, is_kicker, is_subtitle, names_only,
-                                   strip_edition, credit_only, caption_photographers)
+                                         iso_date, read_line)
 from assistant.records import Article
 
 _DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",

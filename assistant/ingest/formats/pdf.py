@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from assistant.ingest.base import FileProblem
-from assistant.ingest.page.parser import join_wrapped
+from assistant.ingest.page.marks import join_wrapped
 
 NO_TEXT = "no text layer: a scanned PDF needs OCR first"
 MAX_PAGES = 500
@@ -685,7 +685,7 @@ def _caption_frags(pic: _Frag, frags: list[_Frag]) -> list[_Frag]:
     """The text set on a picture (a graphic's own lines) and its caption: the lines right
     under it, within its width, each at most a line's gap below the one above (a caption
     of several lines, its credit on the last), stopping at a paragraph gap."""
-    from assistant.ingest.page.parser import photo_credit
+    from assistant.ingest.page.credits import photo_credit
 
     on = [f for f in frags if pic.x0 < (f.x0 + f.x1) / 2 < pic.x1 and pic.y0 < f.yc < pic.y1]
     # Under it: mostly within its width (a caption line may run a little past its edge).
@@ -989,7 +989,7 @@ TABLE_MIN = 5   # lines in a run of cells, at least two of them with figures
 def _cell_like(p: _Para) -> bool:
     """A table cell or a row of them: no sentence punctuation ("晴转多云", "17~4",
     "城市大连鞍山抚顺…", "16~113~-218~3…")."""
-    from assistant.ingest.page.parser import is_byline_line
+    from assistant.ingest.page.bylines import is_byline_line
 
     t = p.text.replace(" ", "")
     return bool(t) and not _SENTENCE_MARKS.search(t) and not is_byline_line(p.text)
@@ -1022,7 +1022,7 @@ def _graphic_notes(paras: list[_Para], body: float) -> set[int]:
     credit (数据来源：国家统计局…, 制图：…). They belong to no article: the page's furniture
     (人民日报_2018-01-03_07, a fit page of tests/data/epaper_pages: the lead's graphic of
     党的十八大以来 figures, its 数据来源 line read as the lead's caption)."""
-    from assistant.ingest.page.parser import caption_photographers
+    from assistant.ingest.page.credits import caption_photographers
 
     out: set[int] = set()
     groups: dict[tuple[int, int], list[_Para]] = {}

@@ -16,7 +16,7 @@ import re
 
 from assistant import limits
 from assistant.ingest.base import clean_date, clean_str, normalise_newlines, split_authors
-from assistant.ingest.page.parser import lead_byline
+from assistant.ingest.page.bylines import lead_byline
 from assistant.records import Article
 
 TITLE = ("title", "headline", "标题", "题目")

@@ -61,7 +61,9 @@ def docx_blocks(data: bytes) -> list[tuple[str, str]]:
 
     FileProblem for a file that is not a Word document or cannot be read.
     """
-    from assistant.ingest.page.parser import CREDIT_MAX, BODY_START, is_photo_credit
+    from assistant.ingest.page.credits import is_photo_credit
+    from assistant.ingest.page.headings import BODY_START
+    from assistant.ingest.page.marks import CREDIT_MAX
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
