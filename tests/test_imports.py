@@ -19,8 +19,9 @@ KNOWN: list[set[str]] = []
 
 
 # Private names still used across modules (issue 22): none left; a module's name another
-# module needs is public (ingest/page.py's helpers shared by the format readers, issue.DATE,
-# readers.load_pdf/load_docx/load_data used by the page-set scorer). Add here only with a reason.
+# module needs is public (ingest/page/'s helpers shared by the format readers, issue.DATE,
+# formats' load_pdf/load_docx and readers.load_data used by the page-set scorer). Add here
+# only with a reason.
 KNOWN_PRIVATE: dict[str, set[str]] = {}
 
 

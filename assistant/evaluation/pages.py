@@ -150,7 +150,7 @@ def read_labelled_pdf(folder: Path, labels: dict) -> tuple[list[Article], str]:
     """The articles the PDF reader gives for a labelled PDF page (its file name hidden), and
     the PDF's text (for which dates it shows)."""
     from assistant.ingest.formats.pdf import pdf_document
-    from assistant.ingest.readers import load_pdf
+    from assistant.ingest.formats.pdf_articles import load_pdf
 
     data = pdf_slice(folder / labels["pdf"], labels.get("pdf_pages"))
     text, furniture = pdf_document(data)
@@ -286,7 +286,7 @@ def score_dir(folder: str | Path, split: str = "all", fmt: str = "txt") -> tuple
             continue
         text = txt.read_text(encoding="utf-8")
         if fmt == "docx":   # the same page saved as a Word file, read by the Word reader
-            from assistant.ingest.readers import load_docx
+            from assistant.ingest.formats.word import load_docx
 
             pages.append(score_page(name, text, labels, part, load_docx(as_docx(text), "page.docx", "page")))
             continue

@@ -256,3 +256,8 @@ def clean_date(value) -> str | None:
             return None
         return moment.isoformat(timespec="seconds")
     return clean_str(value)
+
+
+def norm(text: str) -> str:
+    """Text compared for duplicates: NFKC, letters and digits only, lower case."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()

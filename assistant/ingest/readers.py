@@ -2,16 +2,16 @@
 
 A file is read by what it holds, checked against its suffix:
 
-- `.txt` / `.md` page text goes through the page parser (`page.py`); a `.txt` that is
+- `.txt` / `.md` page text goes through the page parser (`page/`; `formats/text.py`); a `.txt` that is
   an HTML document is read as HTML; YAML front matter (`---` … `---`) becomes metadata.
-- `.html` / `.htm`: the article of the page (trafilatura; `html.py`).
+- `.html` / `.htm`: the article of the page (trafilatura; `formats/html.py`).
 - `.pdf` with a text layer: each page read column by column, then the page parser
-  (pypdfium2; `pdf.py`). A scanned PDF without text is named as such.
+  (pypdfium2; `formats/pdf.py`, `formats/pdf_articles.py`). A scanned PDF without text is named as such.
 - `.docx`: paragraphs (Title/Heading styles start articles), then the page parser
-  (python-docx; `word.py`).
+  (python-docx; `formats/word.py`).
 - `.json` (an array of records or one record) and `.jsonl` (a record a line; an array
-  is read as an array): common field names (`records_json.py`).
-- `.zip` of any of these, read in memory (`archive.py`).
+  is read as an array): common field names (`formats/records_json.py`).
+- `.zip` of any of these, read in memory (`formats/archive.py`).
 
 Nothing here raises for bad input: an unreadable file, a malformed record, an
 unsupported type becomes a `LoadError` and loading goes on.
@@ -31,17 +31,14 @@ import hashlib
 import os
 import re
 import stat
-import unicodedata
 from pathlib import Path
 
 from assistant import limits
-from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters,
+from assistant.ingest.base import (FileProblem, LoadError, decode_text, has_letters, norm,
                                    normalise_newlines, replace_surrogates, shown_name)
-from assistant.ingest.page.articles import draft_article, page_issue, parse_page
-from assistant.ingest.page.drafts import Draft
-from assistant.ingest.page.lines import page_lines
-from assistant.ingest.page.marks import MD_HEADING
-from assistant.ingest.page.parser import PageParser
+from assistant.ingest.formats.pdf_articles import load_pdf
+from assistant.ingest.formats.text import load_text_page
+from assistant.ingest.formats.word import load_docx
 from assistant.records import Article
 
 __all__ = ["SUFFIXES", "UNSUPPORTED_TYPE", "LoadError", "UnreadableFile", "read_text",
@@ -54,8 +51,6 @@ SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES, ".pdf", ".docx", ".json"
 UNSUPPORTED_TYPE = ("unsupported file type: only .txt, .md, .html, .htm, .shtml, .xhtml, .pdf, "
                     ".docx, .json, .jsonl and .zip files are accepted")
 NO_ARTICLES = "no article text found"
-
-_THEMATIC_BREAK = re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE)
 
 
 class UnreadableFile(Exception):
@@ -87,287 +82,6 @@ def read_text(path) -> str:
         return decode_text(_read_bytes(path))
     except FileProblem as e:
         raise UnreadableFile(LoadError(str(path), None, str(e))) from None
-
-
-# --- page text (txt, md, and what PDF and Word give) ----------------------------------
-
-def _norm_line(s: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
-
-
-def _load_plain(text: str, source: str, stem: str, markdown: bool,
-                title: str | None = None) -> list[Article]:
-    """Page text -> its articles, with the date, paper and page its header lines (or its
-    file name) give. `title` (from front matter) is the heading of a page holding one
-    article, whatever its first line is."""
-    articles = _plain_articles(text, source, stem, markdown, title)
-    issue = page_issue(text, stem)
-    for a in articles:
-        issue.fill(a)
-    return articles
-
-
-def _plain_articles(text: str, source: str, stem: str, markdown: bool,
-                    title: str | None = None) -> list[Article]:
-    if markdown:
-        text = _THEMATIC_BREAK.sub("", MD_HEADING.sub("", text))
-    articles = parse_page(text, source, stem)
-    if len(articles) > 1:
-        return articles
-    lines = page_lines(text)
-    if not lines:
-        return []
-    if title is not None:
-        if articles and any(_norm_line(h) == _norm_line(title) for h in articles[0].headings):
-            return articles
-        if _norm_line(lines[0].text) == _norm_line(title):
-            lines = lines[1:]
-        drafts = PageParser(lines).parse(detect_headings=False)
-        body = drafts[0] if drafts else Draft()
-        return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
-    if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
-        return articles  # the page parser found the title block itself
-    if len(lines[0].text) > limits.current().heading_chars:
-        # A heading is a short line: a long first line is body (a one-line file is all
-        # body), and the article goes by its file's name.
-        drafts = PageParser(lines).parse(detect_headings=False)
-        body = drafts[0] if drafts else Draft()
-        return [draft_article(body, stem, source, [], body.paragraphs or [lines[0].text])]
-    title = lines[0].text
-    drafts = PageParser(lines[1:]).parse(detect_headings=False)
-    body = drafts[0] if drafts else Draft()
-    # A title-only file still needs searchable text: the title doubles as its body.
-    return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
-
-
-def _load_text_page(text: str, source: str, stem: str, markdown: bool) -> list[Article]:
-    """.txt/.md text, with YAML front matter as metadata when it has some."""
-    from assistant.ingest.formats.frontmatter import split_front_matter
-
-    meta, body, _ = split_front_matter(text)
-    if meta is None:
-        return _load_plain(text, source, stem, markdown)
-    articles = _load_plain(body, source, stem, markdown, title=meta.title)
-    for a in articles:
-        if meta.subtitle and len(articles) == 1 and meta.subtitle not in a.headings:
-            a.headings.append(meta.subtitle)
-        a.date = a.date or meta.date
-        a.url = a.url or meta.url
-        a.newspaper = a.newspaper or meta.newspaper
-        a.page = a.page or meta.page
-        if len(articles) == 1:   # a page's front matter does not name each author
-            a.authors = a.authors or list(meta.authors)
-            a.photographers = a.photographers or list(meta.photographers)
-    return articles
-
-
-def load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
-    """A PDF read by layout as one text (columns in reading order, paragraphs joined across
-    columns and pages, running headers and page numbers out), split like a page. The date,
-    paper and page come from the running header and footer, else from the file name."""
-    from assistant.ingest.page.issue import from_lines
-    from assistant.ingest.formats.pdf import HEADLINE_RATIO, pdf_marked
-
-    text, furniture, pages, ratios = pdf_marked(data)
-    if any(r >= HEADLINE_RATIO for line, r in zip(text.split("\n"), ratios) if line.strip()):
-        articles = _headline_articles(text.split("\n"), ratios, HEADLINE_RATIO, source, stem)
-    else:
-        articles = _plain_articles(text, source, stem, markdown=False)
-    # The running header and footer first, then lines in the text, then the file name.
-    issue = from_lines(furniture).merged(page_issue(text, stem))
-    flat = [_norm(t) for t, _ in pages]
-    for a in articles:
-        # The page (版) an article starts on is that of the PDF page holding its opening.
-        key = _norm(a.paragraphs[0] if a.paragraphs else a.title)[:16]
-        start = next((n for n, t in enumerate(flat) if key and key in t), None)
-        if start is not None and len(pages) > 1:
-            from_lines(pages[start][1]).fill(a)
-        issue.fill(a)
-    return articles
-
-
-def _headline_articles(lines: list[str], ratios: list[float], headline: float, source: str,
-                       stem: str) -> list[Article]:
-    """The lines of a laid-out page whose headlines are known by their type size: each run
-    of headline lines (kicker, title, subtitle) opens an article that runs to the next
-    headline, so a section subhead (小标题), a standfirst or a box label set smaller than a
-    headline stays inside its article. Lines of one headline in one size are joined. Each
-    headline with the text under it is read like a page (its byline, source line, captions,
-    end notes), and what the page parser found there is one article. Text above the first
-    headline is read as a page."""
-    from assistant.ingest.page.articles import rejoin_jumps, to_articles
-    from assistant.ingest.page.credits import caption_photographers, credit_only, photo_credit
-    from assistant.ingest.page.marks import join_wrapped
-    from assistant.ingest.formats.pdf import CAPTION_RATIO, OWN_HEADLINE_RATIO
-
-    size = {line.strip(): r for line, r in zip(lines, ratios)}
-
-    segments: list[tuple[list[tuple[str, float]], list[str]]] = [([], [])]
-    # The caption lines the layout found (on or right under a picture), by segment: they
-    # are the captions of the article they stand in, never its body.
-    laid_captions: dict[int, list[str]] = {}
-    after_caption = False
-    for line, r in zip(lines, ratios):
-        if r == CAPTION_RATIO and line.strip():
-            caps = laid_captions.setdefault(len(segments) - 1, [])
-            if caps and after_caption and credit_only(line.strip()) and not photo_credit(caps[-1]):
-                caps[-1] = f"{caps[-1]} {line.strip()}"   # its credit, on a line below
-            elif caps and after_caption and not photo_credit(caps[-1]):
-                caps[-1] = join_wrapped(caps[-1], line.strip())   # the caption's next line
-            else:
-                caps.append(line.strip())
-            after_caption = True
-            continue
-        after_caption = after_caption and not line.strip()
-        if r >= headline and line.strip():
-            heads, body = segments[-1]
-            if any(b.strip() for b in body):
-                segments.append(([], []))
-                heads = segments[-1][0]
-            if heads and abs(heads[-1][1] - r) <= 0.06 * r:
-                heads[-1] = (heads[-1][0] + line.strip(), r)   # the next line of one headline
-            else:
-                heads.append((line.strip(), r))
-        else:
-            segments[-1][1].append(line)
-    drafts: list[Draft] = []
-    for n, (heads, body) in enumerate(segments):
-        caps = laid_captions.get(n, [])
-        if heads and caps and not any(b.strip() for b in body):
-            # A headline over a picture with no text of its own: a photo story when a
-            # caption names a photographer (its captions are its text, read as before),
-            # else a graphic's title and notes (数据来源…, 制图…), not an article.
-            if not any(caption_photographers(c) for c in caps):
-                continue
-            body, caps = caps, []
-        found = PageParser(page_lines("\n".join([h for h, _ in heads] + body))).parse()
-        if found and caps:
-            found[-1 if not heads else 0].captions += caps
-        if not heads or not found:
-            drafts += found
-            continue
-        # Under one headline the layout holds one article: what the page parser took for
-        # the start of another (a subhead, a credit) is read back into it, unless a byline
-        # or source line right under its heading vouches for it (a report under a smaller
-        # headline of its own: "暖心包送到环卫工手中" / "本报讯 记者李四报道").
-        d = found[0]
-        for extra in found[1:]:
-            if extra.headings and extra.confirmed and size.get(extra.headings[0].strip(), 1.0) >= OWN_HEADLINE_RATIO:
-                drafts.append(d)
-                d = extra
-                continue
-            d.paragraphs += extra.headings + extra.paragraphs
-            d.captions += extra.captions
-            if extra.byline and not d.byline:
-                d.byline = extra.byline
-            elif extra.byline:
-                d.signoffs.append(extra.byline)
-        drafts.append(d)
-    body_lines = [line for line, r in zip(lines, ratios) if r != CAPTION_RATIO]
-    return to_articles(rejoin_jumps(page_lines("\n".join(body_lines)), drafts), source, stem)
-
-
-def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
-    """A Word document: Title/Heading paragraphs start articles; the text between them
-    (and a document without heading styles) is split like a page. Paragraphs in a caption
-    style (or centred with a photo credit) are captions of the article they stand in. A
-    kicker (引题) typed as a plain paragraph right above a Title paragraph is its heading.
-    The source line ("来源：工人日报 2025年05月01日 第04版") or the file name gives the date."""
-    from assistant.ingest.page.bylines import BYLINE, names_only
-    from assistant.ingest.page.credits import caption_photographers, credit_only, photo_credit
-    from assistant.ingest.page.headings import is_heading_line, is_kicker
-    from assistant.ingest.page.marks import is_closed
-    from assistant.ingest.page.issue import is_issue_line
-    from assistant.ingest.formats.word import docx_blocks
-
-    blocks = docx_blocks(data)
-    captions: list[tuple[str, str]] = []   # (the body line above it, caption)
-    lines: list[tuple[str, bool]] = []
-    for text, kind in blocks:
-        if kind == "caption":
-            above = next((t for t, h in reversed(lines) if t and not h), "")
-            if captions and captions[-1][0] == above and credit_only(text) \
-                    and not photo_credit(captions[-1][1]):
-                captions[-1] = (above, f"{captions[-1][1]} {text}")   # its credit, a line below
-            else:
-                captions.append((above, text))
-        else:
-            lines.append((text, kind == "heading"))
-
-    # Paragraphs a blank line apart, as in a page; where the writer set blank lines with empty
-    # paragraphs (between articles, say), those are the page's blank lines and a paragraph
-    # goes on the next line (tests/data/pages saved as Word files, tune pages).
-    typed_blanks = any(not t for t, kind in blocks if kind != "caption")
-    sep = "\n" if typed_blanks else "\n\n"
-
-    def as_text(paragraphs) -> str:
-        return sep.join(paragraphs)
-
-    issue = page_issue(as_text(t for t, _ in blocks), stem)
-    if not any(heading for _, heading in lines):
-        articles = _load_plain(as_text(t for t, _ in lines), source, stem, markdown=False)
-    else:
-        segments: list[tuple[list[str], list[str]]] = [([], [])]
-        for text, heading in lines:
-            if heading:
-                heads, body = segments[-1]
-                kept = [t for t in body if t and not is_issue_line(t)]
-                kicker: list[str] = []
-                if kept and len(kept) <= 2 and all(is_kicker(t) or is_heading_line(t) for t in kept) \
-                        and not (heads and not any(heads[-1:])):
-                    # Short unfinished lines right above a title: its kicker (引题).
-                    kicker = kept
-                    segments[-1] = (heads, [t for t in body if t not in kept])
-                    heads, body = segments[-1]
-                elif len(kept) >= 2 and (is_kicker(kept[-1]) or is_heading_line(kept[-1])) \
-                        and is_closed(kept[-2]) and not BYLINE.match(kept[-1]):
-                    # The previous article's text ends on a finished sentence, then one short
-                    # unfinished line right above the title: the title's kicker
-                    # ("张国清在全国防汛抗旱工作视频会议上强调"; tune pages as Word files).
-                    kicker = [kept[-1]]
-                    at = len(body) - 1 - body[::-1].index(kept[-1])
-                    segments[-1] = (heads, body[:at] + body[at + 1:])
-                    heads, body = segments[-1]
-                if any(body) or (heads and kicker):
-                    segments.append(([], []))
-                segments[-1][0].extend(kicker + [text])
-            else:
-                segments[-1][1].append(text)
-        drafts: list[Draft] = []
-        for headings, body in segments:
-            # A signed piece prints its author's bare name on the line under its title
-            # (人民日报's 编辑手记: "张雪妍", then the edition line): under a styled title, a
-            # first line of nothing but a name is the byline, not a heading the page parser
-            # would detect (fit: realqa_fit2's 人民日报 04版 .docx).
-            first = next((k for k, t in enumerate(body) if t.strip()), None)
-            signed = ""
-            if headings and first is not None and names_only(body[first].strip()) \
-                    and any(t.strip() for t in body[first + 1:]):
-                signed = body[first].strip()
-                body = body[:first] + body[first + 1:]
-            found = PageParser(page_lines(as_text(body))).parse(detect_headings=True)
-            if headings:
-                if not found:
-                    continue   # a heading without text under it (a section name) is dropped
-                found[0].headings = headings + found[0].headings
-                if signed and not found[0].byline:
-                    found[0].byline = signed
-            drafts += found
-        ids = [stem] if len(drafts) == 1 else [f"{stem}-{k:02d}" for k in range(1, len(drafts) + 1)]
-        articles = [draft_article(d, aid, source) for aid, d in zip(ids, drafts)]
-    for above, caption in captions:
-        key = _norm(above)
-        home = next((a for a in articles if key and any(key in _norm(p) or _norm(p) in key
-                                                        for p in a.paragraphs if _norm(p))),
-                    articles[0] if articles else None)
-        if home is not None:
-            home.captions.append(caption)
-            for name in caption_photographers(caption):
-                if name not in home.photographers:
-                    home.photographers.append(name)
-    for a in articles:
-        issue.fill(a)
-    return articles
 
 
 # --- dispatch ------------------------------------------------------------------------
@@ -462,7 +176,7 @@ def _read_data(data: bytes, name: str, where: str, source: str,
             if suffix in HTML_SUFFIXES or looks_like_html(text):
                 articles = read_html(text, source, stem)
             else:
-                articles = _load_text_page(text, source, stem,
+                articles = load_text_page(text, source, stem,
                                            markdown=suffix in (".md", ".markdown"))
     except FileProblem as e:
         return [], [LoadError(where, None, str(e))]
@@ -743,10 +457,6 @@ def _walk(root: Path, errors: list[LoadError], follow_links_out: bool = False):
 
 # --- identity ------------------------------------------------------------------------
 
-def _norm(text: str) -> str:
-    """Text compared for duplicates: NFKC, letters and digits only, lower case."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text)).lower()
-
 
 def _merge_into(keep: Article, dup: Article) -> None:
     for s in dup.sources:
@@ -768,10 +478,10 @@ def merge_duplicates(articles: list[Article]) -> list[Article]:
     kept: list[Article] = []
     by_text: dict[str, list[Article]] = {}
     for a in articles:
-        same_text = by_text.setdefault(_norm(a.text), [])
-        heads = {_norm(h) for h in a.headings}
+        same_text = by_text.setdefault(norm(a.text), [])
+        heads = {norm(h) for h in a.headings}
         for k in same_text:
-            if _norm(k.title) in heads or _norm(a.title) in {_norm(h) for h in k.headings}:
+            if norm(k.title) in heads or norm(a.title) in {norm(h) for h in k.headings}:
                 _merge_into(k, a)
                 break
         else:
