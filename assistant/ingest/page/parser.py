@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from assistant.ingest.page.bylines import (BOX_LABEL, BYLINE, DATELINE_ONLY, ORG_CREDIT,
                                            PLACE_SIGNATURE, is_byline_line, is_signoff, names_only)
@@ -57,6 +58,19 @@ _NUMBERED = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]
 _EDITOR_NOTE = re.compile(r"^[【\[（(]?\s*(?:编者按语?|編者按語?|编者的话|編者的話|编前|編前|编后语?|編後語?)\s*[】\]）)]?\s*[:：]?")
 
 
+@dataclass
+class _Block:
+    """A heading block being read: its draft, the line after it (`end`), the lines its
+    headings stand on, how many of them are strong heading lines (not only ！/？ lines),
+    and whether a byline or source line vouches for it."""
+
+    draft: Draft
+    end: int
+    heads_at: list[int]
+    strong: int
+    confirmed: bool = False
+
+
 class PageParser:
     """Walks the lines of a page once, starting an article at each heading block."""
 
@@ -100,30 +114,7 @@ class PageParser:
             block = self._heading_block(i, cur) if detect_headings else None
             if block is not None:
                 i, new = block
-                if cur is not None and not cur.started and self._photo_credited(cur):
-                    # A headline and a credited caption with no body: a finished photo story.
-                    drafts.append(new)
-                    cur = new
-                elif cur is not None and not cur.started:
-                    if new.confirmed and (cur.byline or cur.headings and (cur.sealed or (
-                            self.indented and new.indent and not cur.indent))):
-                        # A banner with its own source line over several pieces (纵横,
-                        # a group of reports under one headline): not their heading.
-                        new.in_group = True
-                        drafts[-1] = new
-                        cur = new
-                    else:
-                        cur.headings += new.headings
-                        cur.captions += new.captions
-                        cur.byline = cur.byline or new.byline
-                        cur.sealed = cur.sealed or new.sealed
-                        cur.confirmed = cur.confirmed or new.confirmed
-                else:
-                    if cur is not None:
-                        cur.close()
-                        new.in_group = cur.in_group and not new.sealed
-                    cur = new
-                    drafts.append(cur)
+                cur = self._place_block(drafts, cur, new)
                 continue
             if detect_headings and _EDITOR_NOTE.match(text) and not (cur and cur.byline):
                 # An editor's note (编者按) goes with the article it introduces: above its
@@ -174,6 +165,41 @@ class PageParser:
             i += 1
         if cur is not None:
             cur.close()
+        return self._finished(drafts)
+
+    def _place_block(self, drafts: list[Draft], cur: Draft | None, new: Draft) -> Draft:
+        """Where the draft of a heading block goes: a new article after `cur`, or, when
+        `cur` has no text yet, more of its headings or the piece under its banner. Returns
+        the draft the next lines go to."""
+        if cur is not None and not cur.started and self._photo_credited(cur):
+            # A headline and a credited caption with no body: a finished photo story.
+            drafts.append(new)
+            cur = new
+        elif cur is not None and not cur.started:
+            if new.confirmed and (cur.byline or cur.headings and (cur.sealed or (
+                    self.indented and new.indent and not cur.indent))):
+                # A banner with its own source line over several pieces (纵横,
+                # a group of reports under one headline): not their heading.
+                new.in_group = True
+                drafts[-1] = new
+                cur = new
+            else:
+                cur.headings += new.headings
+                cur.captions += new.captions
+                cur.byline = cur.byline or new.byline
+                cur.sealed = cur.sealed or new.sealed
+                cur.confirmed = cur.confirmed or new.confirmed
+        else:
+            if cur is not None:
+                cur.close()
+                new.in_group = cur.in_group and not new.sealed
+            cur = new
+            drafts.append(cur)
+        return cur
+
+    def _finished(self, drafts: list[Draft]) -> list[Draft]:
+        """The drafts as articles: standfirsts and signatures in place, photo stories' text
+        and credits told apart, drafts without body text (stray headings) dropped."""
         out = []
         for d in drafts:
             d.paragraphs = d.standfirst + d.paragraphs
@@ -231,29 +257,61 @@ class PageParser:
     # -- heading blocks -----------------------------------------------------------------
     def _heading_block(self, i: int, cur: Draft | None) -> tuple[int, Draft] | None:
         """If a new article starts at line i, return where its body starts and its draft."""
-        lines, n = self.lines, len(self.lines)
-        pending_open = cur is not None and cur.pending is not None
+        if not self._may_open(i, cur):
+            return None
+        n = len(self.lines)
         at_start = cur is None or not cur.started
-        first = lines[i]
+        block = self._read_block(i)
+        draft = block.draft
+        block.confirmed = bool(draft.byline) or draft.sealed
+        if draft.headings and not block.confirmed and block.end < n and self._standfirst_at(block.end):
+            self._take_standfirst(block)
+        self._give_back_body(block, at_start)
+        if block.end == i:
+            return None
+        if draft.headings and is_kicker(draft.headings[-1]) and not draft.byline \
+                and block.heads_at and block.heads_at[-1] == block.end - 1:
+            return None   # a kicker leads into a title; a "——" line before body text is body
+        self._take_captions(block)
+        self._cut_banner(block)
+        if cur is not None and cur.started and not block.confirmed \
+                and any(_NUMBERED.match(h) for h in draft.headings):
+            return None   # "（一）三十年再聚首": a numbered section of the article, not a new one
+        draft.headings = rejoin_titles(draft.headings)
+        draft.confirmed = block.confirmed
+        return (block.end, draft) if self._opens_article(i, cur, block) else None
+
+    def _may_open(self, i: int, cur: Draft | None) -> bool:
+        """Whether line i can open a heading block at all: a byline or a heading line, and
+        not an end note, a box label or a signature under the text of `cur`."""
+        first = self.lines[i]
         t0 = first.text
+        pending_open = cur is not None and cur.pending is not None
         if cur is not None and cur.started and (self._is_end_note(i) or _is_note_text(t0)
                                                 or BOX_LABEL.match(t0)):
-            return None
+            return False
         if cur is not None and cur.started and not cur.byline and (
                 (names_only(t0) and self._ends_article(i))
                 or (PLACE_SIGNATURE.match(t0) and cur.pending is None)):
-            return None   # a signature under the text, see parse()
+            return False   # a signature under the text, see parse()
         if cur is not None and cur.started and self.signed_below and is_signoff(t0):
-            return None   # a credit signing the text above, see parse()
+            return False   # a credit signing the text above, see parse()
         if not (is_byline_line(t0) or self._heading_at(i) or self._long_kicker(i)
                 or (not pending_open and is_weak_heading(t0))):
-            return None
+            return False
         if cur is not None and not cur.started and (cur.sealed or cur.byline) \
                 and not is_byline_line(t0):
             # The heading block ended at the source line or the byline; what follows is
             # body, unless a byline shows the line opens a piece of its own.
             if not self._confirmed_ahead(i):
-                return None
+                return False
+        return True
+
+    def _read_block(self, i: int) -> _Block:
+        """The heading lines from line i on (kicker, title, subtitle), with the byline and
+        source line that close them, up to the first line of body."""
+        lines, n = self.lines, len(self.lines)
+        first = lines[i]
         draft = Draft(indent=first.indent)
         strong = 0
         j = i
@@ -288,7 +346,7 @@ class PageParser:
                 heads_at.append(j)
                 strong += 1
             elif draft.headings and not draft.byline and self._standfirst_at(j):
-                break   # 提要 lines open the text, see below
+                break   # 提要 lines open the text, see _take_standfirst
             elif j == i and self._long_kicker(j):
                 draft.headings.append(t)
                 heads_at.append(j)
@@ -308,27 +366,33 @@ class PageParser:
             else:
                 break
             j += 1
-        confirmed = bool(draft.byline) or draft.sealed
-        if draft.headings and not confirmed and j < n and self._standfirst_at(j):
-            # 提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
-            # long lines without a sentence end that open the article's text.
-            while len(draft.headings) >= 2 and heads_at and heads_at[-1] == j - 1 \
-                    and CLAUSE_MARK.search(draft.headings[-1]) and not is_subtitle(draft.headings[-1]):
-                # the first 提要 line can be short: "应复尽复，应放尽放，不能层层加码"
-                draft.standfirst.insert(0, draft.headings.pop())
-                heads_at.pop()
-            k = j
-            while not BYLINE.match(lines[k].text):
-                if is_photo_credit(lines[k].text):
-                    draft.add_caption(lines[k].text)
-                else:
-                    draft.standfirst.append(lines[k].text)
-                k += 1
-            confirmed = True
-            j = k
-        # Without a byline to confirm it, a last block line that reads like the start of
-        # the body (a clause mark inside, or a lowercase continuation below) goes back.
-        while not confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
+        return _Block(draft, j, heads_at, strong)
+
+    def _take_standfirst(self, block: _Block) -> None:
+        """提要 (standfirst) lines between the headings and an inline byline ("本报讯 …"):
+        long lines without a sentence end that open the article's text."""
+        lines, draft, heads_at, j = self.lines, block.draft, block.heads_at, block.end
+        while len(draft.headings) >= 2 and heads_at and heads_at[-1] == j - 1 \
+                and CLAUSE_MARK.search(draft.headings[-1]) and not is_subtitle(draft.headings[-1]):
+            # the first 提要 line can be short: "应复尽复，应放尽放，不能层层加码"
+            draft.standfirst.insert(0, draft.headings.pop())
+            heads_at.pop()
+        k = j
+        while not BYLINE.match(lines[k].text):
+            if is_photo_credit(lines[k].text):
+                draft.add_caption(lines[k].text)
+            else:
+                draft.standfirst.append(lines[k].text)
+            k += 1
+        block.confirmed = True
+        block.end = k
+
+    def _give_back_body(self, block: _Block, at_start: bool) -> None:
+        """Without a byline to confirm it, a last block line that reads like the start of
+        the body (a clause mark inside, or a lowercase continuation below) goes back."""
+        lines, n, draft, heads_at = self.lines, len(self.lines), block.draft, block.heads_at
+        j = block.end
+        while not block.confirmed and draft.headings and heads_at and heads_at[-1] == j - 1 \
                 and j < n and not BYLINE.match(lines[j].text) \
                 and (lines[j].text[0].islower() or (
                     CLAUSE_MARK.search(lines[j - 1].text)
@@ -336,65 +400,70 @@ class PageParser:
                     and not (self.usual_gap >= 1 and lines[j].gap == 0 and at_start and (
                         is_closed(lines[j].text) or len(lines[j].text) > LONG_HEADING_MAX)))):
             if is_heading_line(draft.headings.pop()):
-                strong -= 1
+                block.strong -= 1
             heads_at.pop()
             j -= 1
-        if j == i:
-            return None
-        if draft.headings and is_kicker(draft.headings[-1]) and not draft.byline \
-                and heads_at and heads_at[-1] == j - 1:
-            return None   # a kicker leads into a title; a "——" line before body text is body
-        # Up to two short lines between the headings and a byline are captions (and a
-        # photo credit on a line of its own under them).
+        block.end = j
+
+    def _take_captions(self, block: _Block) -> None:
+        """Up to two short lines between the headings and a byline are captions (and a
+        photo credit on a line of its own under them)."""
+        lines, n, j = self.lines, len(self.lines), block.end
         k = j
         while k < n and len(lines[k].text) <= CAPTION_MAX and not lines[k].deck \
                 and not BYLINE.match(lines[k].text) and not lines[k].after_edition \
                 and ((k - j < 2 and is_closed(lines[k].text)) or credit_only(lines[k].text)):
             k += 1
         if k > j and k < n and BYLINE.match(lines[k].text) and not self._is_end_note(k):
-            confirmed = True
+            block.confirmed = True
             for line in lines[j:k]:
-                draft.add_caption(line.text)
-            j = k
+                block.draft.add_caption(line.text)
+            j = block.end = k
         if j < n and BYLINE.match(lines[j].text):
-            confirmed = True
-        # A long run of headline lines over a gap is a list of other headlines above the
-        # article (a web page's "相关新闻"); where paragraphs have no blank line between
-        # them, a blank line inside a confirmed block sets a banner apart from the
-        # article's own headings. Either way the article's block starts after the gap.
-        if len(draft.headings) >= 4 or (confirmed and self.usual_gap == 0 and self.has_gaps):
-            cut = max((p for p, at in enumerate(heads_at)
-                       if p and lines[at].gap > self.usual_gap), default=0)
+            block.confirmed = True
+
+    def _cut_banner(self, block: _Block) -> None:
+        """A long run of headline lines over a gap is a list of other headlines above the
+        article (a web page's "相关新闻"); where paragraphs have no blank line between
+        them, a blank line inside a confirmed block sets a banner apart from the
+        article's own headings. Either way the article's block starts after the gap."""
+        draft = block.draft
+        if len(draft.headings) >= 4 or (block.confirmed and self.usual_gap == 0 and self.has_gaps):
+            cut = max((p for p, at in enumerate(block.heads_at)
+                       if p and self.lines[at].gap > self.usual_gap), default=0)
             if cut:
                 draft.headings = draft.headings[cut:]
-                strong = max(0, strong - cut)
-        if cur is not None and cur.started and not confirmed \
-                and any(_NUMBERED.match(h) for h in draft.headings):
-            return None   # "（一）三十年再聚首": a numbered section of the article, not a new one
-        draft.headings = rejoin_titles(draft.headings)
-        draft.confirmed = confirmed
+                block.strong = max(0, block.strong - cut)
+
+    def _opens_article(self, i: int, cur: Draft | None, block: _Block) -> bool:
+        """Whether the block read from line i starts an article, by what vouches for it
+        (a byline, a source line, the layout) and by what `cur` above it holds."""
+        first, n = self.lines[i], len(self.lines)
+        draft, j, strong, confirmed = block.draft, block.end, block.strong, block.confirmed
+        pending_open = cur is not None and cur.pending is not None
+        at_start = cur is None or not cur.started
         if j >= n and not (draft.captions and draft.headings):
             if strong >= 2 and not pending_open and not at_start and self._separated(i) \
                     and first.gap > 0:
-                return j, draft   # a list of other headlines after the last article: dropped
-            return None  # nothing follows: trailing short lines of the last article
+                return True   # a list of other headlines after the last article: dropped
+            return False  # nothing follows: trailing short lines of the last article
         # One short line after a finished paragraph is a subheading and one after a broken
         # paragraph is its continuation, unless a byline confirms a new article. Two or more
         # short unfinished lines in a row start an article where the layout agrees: at the
         # margin of an indented page, after a blank line where paragraphs have none.
         separated = self._separated(i)
         if at_start or (confirmed and (draft.headings or not pending_open)):
-            return j, draft
+            return True
         if pending_open:
-            return (j, draft) if strong >= 2 and separated and not self.indented else None
+            return strong >= 2 and separated and not self.indented
         if strong >= 2 and separated:
-            return j, draft
+            return True
         if strong >= 1 and (cur.ended or cur.in_group) and self._body_follows(j - 1):
-            return j, draft   # after an end note, or between the short pieces under a banner
+            return True   # after an end note, or between the short pieces under a banner
         if strong >= 1 and separated and self.has_gaps and self.usual_gap == 0 and first.gap > 0 \
                 and (self.indented or not first.indent):
-            return j, draft   # a headline after a blank line where paragraphs have none
-        return None
+            return True   # a headline after a blank line where paragraphs have none
+        return False
 
     def _standfirst_at(self, j: int) -> bool:
         """Whether line j is a 提要 (standfirst) line: long, in clauses, unfinished, and
