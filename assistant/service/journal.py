@@ -137,19 +137,28 @@ def mark_done(index_dir: str | Path, ids: Iterable[str], how: str = "indexed") -
                            [(now, how, i) for i in ids])
 
 
+def _rows(index_dir: Path) -> list[tuple]:
+    """Every row of the table, (id, files, at, done), oldest first."""
+    path = store_path(index_dir)
+    if not path.exists():
+        return []
+    # A folder that cannot be written (read-only) is read as it is: SQLite cannot make
+    # the files a WAL reader needs there, and nothing can change the file meanwhile.
+    uri = path.absolute().as_uri() + ("" if os.access(index_dir, os.W_OK) else "?immutable=1")
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=30)) as db:
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name='uploads'").fetchone():
+                return []
+            return db.execute("SELECT id, files, at, done FROM uploads "
+                              "ORDER BY at, rowid").fetchall()
+    except sqlite3.Error as e:
+        raise OSError(f"the upload journal in {path} cannot be read: {e}") from None
+
+
 def pending(index_dir: str | Path) -> list[Upload]:
     """Recorded uploads not done yet, oldest first."""
     index_dir = Path(index_dir)
-    path = store_path(index_dir)
-    rows = []
-    if path.exists():
-        try:
-            with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
-                if db.execute("SELECT 1 FROM sqlite_master WHERE name='uploads'").fetchone():
-                    rows = db.execute("SELECT id, files, at, done FROM uploads "
-                                      "ORDER BY at, rowid").fetchall()
-        except sqlite3.Error as e:
-            raise OSError(f"the upload journal in {path} cannot be read: {e}") from None
+    rows = _rows(index_dir)
     known = {r[0] for r in rows}
     rows = [r + (None,) for r in _read_old(index_dir) or [] if r[0] not in known] + rows
     root = index_dir.resolve()
@@ -160,6 +169,6 @@ def pending(index_dir: str | Path) -> list[Upload]:
 def compact(index_dir: str | Path) -> None:
     """Forget the uploads that are done (the table only grows otherwise)."""
     index_dir = Path(index_dir)
-    if store_path(index_dir).exists() or (index_dir / OLD_JOURNAL).exists():
+    if (index_dir / OLD_JOURNAL).exists() or any(r[3] is not None for r in _rows(index_dir)):
         with _transaction(index_dir) as db:
             db.execute("DELETE FROM uploads WHERE done IS NOT NULL")

@@ -16,7 +16,10 @@ a fork of the threaded server) and sends its messages over a one-way Pipe: ("sta
 without a result (killed, out of memory), the pipe closes and `run_worker` raises
 WorkerError with its exit code; the server answers on, from the version it has loaded.
 When the server exits, multiprocessing ends its worker (a daemon process); the upload
-journal has the upload indexed at the next start.
+journal has the upload indexed at the next start. Like any "spawn" child, the worker
+imports the parent's main script again (not a `python -m` package's `__main__`): a
+program that serves the UI from a script of its own keeps the serving under
+`if __name__ == "__main__"`, as the `assistant` command does.
 """
 from __future__ import annotations
 
