@@ -415,6 +415,30 @@ def test_full_disk_and_read_only_folder_give_one_line_and_keep_the_index(tmpfs, 
     assert "200" in json.loads(r.stdout)["answer"]
 
 
+def test_upload_journal_in_a_read_only_folder_is_read_and_a_write_named(tmpfs):
+    """The journal (SQLite) of a folder that became read-only: its pending uploads are
+    still read (a server starting there finds them), tidying it writes nothing, and
+    recording an upload there fails with the folder's one-line reason."""
+    from assistant.service import journal
+    from assistant.service.writeerrors import IndexWriteError
+
+    index_dir = tmpfs / "index"
+    (index_dir / "uploads").mkdir(parents=True)
+    copy = index_dir / "uploads" / "a.txt"
+    copy.write_text(_page("癸区工会开展职工读书月活动", 12), encoding="utf-8")
+    kept = journal.record_upload(index_dir, [copy])
+    journal.mark_done(index_dir, [journal.record_upload(index_dir, [copy])])
+    journal.compact(index_dir)
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    try:
+        assert [(u.id, u.files) for u in journal.pending(index_dir)] == [(kept, [copy])]
+        journal.compact(index_dir)   # nothing done to forget: no write
+        with pytest.raises(IndexWriteError, match="read-only"):
+            journal.record_upload(index_dir, [copy])
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tmpfs)], check=True)
+
+
 def test_ui_upload_on_a_full_disk_gives_the_same_clear_message(bad_run, tmp_path, monkeypatch):
     import errno
 
