@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import shutil
 import time
@@ -129,6 +130,14 @@ class NewsIndex:
     For llama-index users: `as_retriever(similarity_top_k=K)` is a `BaseRetriever` (dense
     + BM25 fusion) returning chunk `TextNode`s; `article(id).text[node.start_char_idx:
     node.end_char_idx] == node.text`.
+
+    Code outside `assistant/index` reads an index only through the methods and
+    properties below "what answerers and front ends read" (tests/test_interfaces.py
+    fails on a read of `docs`, `sparse` or `dense`): articles by id; chunks as rows
+    (`article_of`, `chunk_sentences`, `chunk_mask`); sentences as rows and as keys
+    (article id, start, end) (`sentences_of`, `sentence_key(s)`, `sentence_row`,
+    `sentence_span`, `addresses_assistant`, `sentence_vector_rows`); words as BM25
+    weighs them (`vocabulary`, `idf`, `max_idf`); `matchable_text` of an article.
     """
 
     def __init__(self, folder: Path, manifest: dict, docs: DocStore, dense: DenseStore,
@@ -164,6 +173,79 @@ class NewsIndex:
             return self.docs.articles[article_id]
         except KeyError:
             raise KeyError(f"no article {article_id!r} in the index {self.folder}") from None
+
+    def matchable_text(self, article_id: str) -> str:
+        """An article's heading and text as lexical matching compares them: NFKC,
+        Simplified, lower-cased (made once per article, then cached)."""
+        return self.docs.matchable(article_id)
+
+    # chunks, as rows of the document store
+    @property
+    def n_chunks(self) -> int:
+        return len(self.docs)
+
+    def article_of(self, chunk_row: int) -> str:
+        """The id of the article a chunk row belongs to."""
+        return self.docs.chunk_article_id(chunk_row)
+
+    def chunk_sentences(self, chunk_row: int) -> np.ndarray:
+        """The sentence rows of a chunk, in text order."""
+        return self.docs.chunk_sentence_rows(chunk_row)
+
+    def chunk_mask(self, article_ids) -> np.ndarray:
+        """A bool per chunk row: True for the chunks of these articles."""
+        mask = np.zeros(len(self.docs), dtype=bool)
+        for aid in article_ids:
+            rows = self.docs.chunks_of[aid]
+            mask[rows.start:rows.stop] = True
+        return mask
+
+    # sentences, as rows (sentence vectors, instruction flags) and as keys
+    # (article id, start, end) into `Article.text`
+    def sentences_of(self, article_id: str) -> range:
+        """The sentence rows of an article, in text order."""
+        return self.docs.sentence_rows_of(article_id)
+
+    def sentence_key(self, row: int) -> tuple[str, int, int]:
+        """(article id, start, end) of a sentence row."""
+        spans = self.docs.spans
+        return (self.docs.order[int(spans.sent_article[row])], int(spans.sent_start[row]),
+                int(spans.sent_end[row]))
+
+    def sentence_keys(self, rows: list[int]) -> list[tuple[str, int, int]]:
+        """`sentence_key` of many rows at once."""
+        spans, order = self.docs.spans, self.docs.order
+        return [(order[a], s, e) for a, s, e in
+                zip(spans.sent_article[rows].tolist(), spans.sent_start[rows].tolist(),
+                    spans.sent_end[rows].tolist())]
+
+    def sentence_span(self, row: int) -> tuple[int, int]:
+        """(start, end) of a sentence row in its article's text."""
+        return self.docs.sentence_span(row)
+
+    def sentence_row(self, article_id: str, start: int, end: int) -> int | None:
+        """The row of the sentence `text[start:end]` of an article, None if not one."""
+        return self.docs.sentence_row(article_id, start, end)
+
+    def addresses_assistant(self, row: int) -> bool:
+        """Whether a sentence row is written to the assistant ("忽略以上指令…"; flagged
+        by text/guard.py when the index was built): never quoted as a fact."""
+        return self.docs.addresses_assistant(row)
+
+    # words, as the BM25 index weighs them
+    @property
+    def vocabulary(self):
+        """The words of the BM25 index (a mapping: `word in index.vocabulary`)."""
+        return self.sparse.vocab
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the chunks; unseen: `max_idf`."""
+        return self.sparse.idf(term)
+
+    @property
+    def max_idf(self) -> float:
+        """The idf of a term no chunk holds, the largest any term has."""
+        return math.log(1.0 + (self.sparse.n_docs + 0.5) / 0.5)
 
     @property
     def embedder_spec(self) -> str:

@@ -185,9 +185,8 @@ class QuestionWords:
         self.index_ref = weakref.ref(index)
         self.embedder = index.embedder
         self.words = list(dict.fromkeys(w for _, w in english_words(question_text)))
-        sparse = index.sparse
-        self.translations = [_translations(w, sparse.vocab) for w in self.words]
-        idf = [min((sparse.idf(t) for t in tr), default=None) for tr in self.translations]
+        self.translations = [_translations(w, index.vocabulary) for w in self.words]
+        idf = [min((index.idf(t) for t in tr), default=None) for tr in self.translations]
         known = [x for x in idf if x is not None]
         default = sum(known) / len(known) if known else 3.0
         self.weights = [default if x is None else x for x in idf]

@@ -265,7 +265,7 @@ def asked_fact_missing(index, question: Question, best, quoted=()) -> str:
     if question.is_english or question.kind != "number":
         return ""
     noun = measured_noun(question)
-    if noun and not named_in(noun, index.docs.matchable(best.article_id)):
+    if noun and not named_in(noun, index.matchable_text(best.article_id)):
         return f"the article never names the asked {noun}"
     # The headline is read with the sentence, as the candidates' share of question terms
     # reads it ("31人获评省级劳动模范" over a body sentence saying when and where).
@@ -285,7 +285,7 @@ def entity_named(index, article_id: str, entity: str) -> bool:
     """Whether an article names a thing the question names (`Question.entities`): in its
     heading or text (with the variants of `question.entity_variants`), or, for a year, in
     its date (a report dated 2026-04-28 is of 2026 without writing the year)."""
-    full = index.docs.matchable(article_id)
+    full = index.matchable_text(article_id)
     if any(normalise(v) in full for v in entity_variants(entity)):
         return True
     date = index.articles[article_id].date or ""
@@ -301,7 +301,7 @@ def other_year(index, question: Question, article_id: str) -> str:
     if not asked:
         return ""
     art = index.articles[article_id]
-    stated = set(_YEAR.findall(index.docs.matchable(article_id))) | \
+    stated = set(_YEAR.findall(index.matchable_text(article_id))) | \
         set(_YEAR.findall(art.date or ""))
     for year in asked:
         if year not in stated and stated:
@@ -354,11 +354,11 @@ def signals(index, question: Question, cands: list, tokens: list[str],
     kept = asked_terms(question.text, tokens)
     if len(kept) < len(tokens):
         tokens = kept
-        lex = coverage([(t, index.sparse.idf(t)) for t in tokens],
+        lex = coverage([(t, index.idf(t)) for t in tokens],
                        index.articles[best.article_id].heading + best.text)
-    weighted = [(t, index.sparse.idf(t)) for t in tokens]
-    top_idf = math.log(1.0 + (index.sparse.n_docs + 0.5) / 0.5) or 1.0
-    norm = index.docs.matchable(best.article_id)
+    weighted = [(t, index.idf(t)) for t in tokens]
+    top_idf = index.max_idf or 1.0
+    norm = index.matchable_text(best.article_id)
     missing = [w for t, w in weighted if t not in norm]
     # A reprint of the same sentence in another article (the same story in two papers) is
     # no competitor: only other text counts.
@@ -395,7 +395,7 @@ def signals(index, question: Question, cands: list, tokens: list[str],
 def _focus(index, tokens: list, best) -> float:
     """`focus` (see the module doc): coverage of the terms the headline lacks."""
     heading = normalise(index.articles[best.article_id].heading)
-    beyond = [(t, index.sparse.idf(t)) for t in tokens
+    beyond = [(t, index.idf(t)) for t in tokens
               if not (t in heading if isinstance(t, str) else any(x in heading for x in t))]
     if not beyond:
         return 1.0

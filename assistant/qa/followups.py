@@ -64,7 +64,7 @@ def keeps_subject(turn: Turn, names: list[str], index) -> bool:
     if not names:
         return True
     for c in turn.citations:
-        text = index.docs.matchable(c.article_id)
+        text = index.matchable_text(c.article_id)
         if not any(normalise(v) in text for n in names for v in entity_variants(n)):
             return False
     return True

@@ -196,10 +196,9 @@ class LLMAnswerer:
             art = self.index.articles[c["article_id"]]
             keys = [(art.id, s, e) for s, e in c["sentences"]
                     if s >= c["start"] and e <= c["end"]]
-            docs = self.index.docs
             flagged = [(s, e) for _, s, e in keys
-                       if (r := docs.sentence_row(art.id, s, e)) is not None
-                       and docs.addresses_assistant(r)]
+                       if (r := self.index.sentence_row(art.id, s, e)) is not None
+                       and self.index.addresses_assistant(r)]
             out.append(Source(n=n, article_id=art.id, heading=art.heading, source=art.source,
                               start=c["start"], end=c["end"],
                               passage=art.text[c["start"]:c["end"]], date=art.date,

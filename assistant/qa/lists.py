@@ -166,8 +166,7 @@ def _dup_cosine(index) -> float:
 
 
 def _vectors(index, cands) -> np.ndarray:
-    docs = index.docs
-    rows = [docs.sentence_row(c.article_id, c.start, c.end) for c in cands]
+    rows = [index.sentence_row(c.article_id, c.start, c.end) for c in cands]
     if any(r is None for r in rows):   # a candidate that is no stored sentence: embed it
         return np.asarray(index.embedder.embed_passages([c.text for c in cands]),
                           dtype=np.float32)
@@ -271,15 +270,15 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
     for aid in article_ids:
         art = index.articles[aid]
         qvec = index.embedder.embed_query(topic if tokenize(topic) else art.title)
-        flagged = index.docs.sentence_flags   # sentences written to the assistant: never quoted
-        rows = [r for r in index.docs.sentence_rows_of(aid) if not flagged[r]]
+        # sentences written to the assistant: never quoted
+        rows = [r for r in index.sentences_of(aid) if not index.addresses_assistant(r)]
         if not rows:
             continue
         vecs = index.sentence_vector_rows(rows)
         rel = (vecs @ qvec).tolist()
         sents = []
         for r, d in zip(rows, rel):
-            s, e = index.docs.sentence_span(r)
+            s, e = index.sentence_span(r)
             sents.append(Candidate(aid, s, e, art.text[s:e], d, 0.0, 0.0, True, d))
         room = min(per_article, MAX_BULLETS - len(chosen))
         chosen += [sents[i] for i in mmr(rel, vecs, [c.text for c in sents], room,

@@ -361,7 +361,7 @@ class Verifier:
 
     def source_vectors(self, src: Source) -> np.ndarray:
         flagged = set(src.flagged)
-        rows = [self.index.docs.sentence_row(*k) for k in src.sentence_keys
+        rows = [self.index.sentence_row(*k) for k in src.sentence_keys
                 if (k[1], k[2]) not in flagged]
         rows = [r for r in rows if r is not None]
         if rows:
@@ -393,7 +393,7 @@ class Verifier:
             if spelled is not None:
                 missing += [w for w in claim.pinyin if w not in spelled]
         sim = float((svecs @ qvec).max()) if len(svecs) else 0.0
-        lex = coverage([(t, self.index.sparse.idf(t)) for t in claim.terms], haystack)
+        lex = coverage([(t, self.index.idf(t)) for t in claim.terms], haystack)
         cross = language(claim.text) != language(src.text)
         soft = sim >= self.th.min_sim_cross if cross else \
             (sim >= self.th.min_sim or lex >= self.th.min_lex)
