@@ -273,7 +273,7 @@ def ask_case(assistant, case_id: str, turns: list[str], gold_article: str | None
     retrieval = conv.retrievals[-1] if conv.retrievals else None
     hits = getattr(retrieval, "hits", None) or []
     res.reason = getattr(retrieval, "reason", "") or ""
-    ranking = dedupe(index.chunks[h.chunk].article_id for h in hits)
+    ranking = dedupe(h.node.metadata["article_id"] for h in hits)   # chunk nodes
     if gold_article is not None and rank_of(ranking, is_gold) is None:
         # The answerer looked at a few chunks only: a deeper search of the same question
         # ranks the gold article beyond them (its top is the answerer's own hits).

@@ -106,6 +106,7 @@ class DocStore:
         self.chunks = _ChunkView(self)
         self.chunks_of = _ChunksOf(self)
         self.node = lru_cache(maxsize=4096)(self._node)
+        self.sentence_node = lru_cache(maxsize=4096)(self._sentence_node)
         self.matchable = lru_cache(maxsize=1024)(self._matchable)
 
     # chunks ------------------------------------------------------------------------
@@ -157,6 +158,19 @@ class DocStore:
                         start_char_idx=start, end_char_idx=end, metadata=meta,
                         excluded_llm_metadata_keys=list(_HIDDEN_FROM_LLM),
                         excluded_embed_metadata_keys=list(_HIDDEN_FROM_LLM),
+                        relationships={NodeRelationship.SOURCE:
+                                       RelatedNodeInfo(node_id=art.id)})
+
+    def _sentence_node(self, row: int) -> TextNode:
+        """A sentence row as a llama-index `TextNode` (what the answerer scores and
+        quotes): its span in `Article.text`, the article and the row in the metadata."""
+        art = self.articles[self.order[int(self.spans.sent_article[row])]]
+        start, end = self.sentence_span(row)
+        return TextNode(id_=f"{art.id}@{start}-{end}", text=art.text[start:end],
+                        start_char_idx=start, end_char_idx=end,
+                        metadata={"article_id": art.id, "sentence_row": int(row)},
+                        excluded_llm_metadata_keys=["article_id", "sentence_row"],
+                        excluded_embed_metadata_keys=["article_id", "sentence_row"],
                         relationships={NodeRelationship.SOURCE:
                                        RelatedNodeInfo(node_id=art.id)})
 

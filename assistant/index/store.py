@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from llama_index.core.schema import NodeWithScore, TextNode
 
 from assistant.ingest.chunking import chunk_article
 from assistant.records import Article
@@ -192,6 +193,11 @@ class NewsIndex:
         """The sentence rows of a chunk, in text order."""
         return self.docs.chunk_sentence_rows(chunk_row)
 
+    def node(self, chunk_row: int) -> TextNode:
+        """A chunk row as a llama-index `TextNode` (made once, then cached): metadata
+        article_id, chunk_row, heading, source, date, url, newspaper."""
+        return self.docs.node(chunk_row)
+
     def chunk_mask(self, article_ids) -> np.ndarray:
         """A bool per chunk row: True for the chunks of these articles."""
         mask = np.zeros(len(self.docs), dtype=bool)
@@ -222,6 +228,11 @@ class NewsIndex:
     def sentence_span(self, row: int) -> tuple[int, int]:
         """(start, end) of a sentence row in its article's text."""
         return self.docs.sentence_span(row)
+
+    def sentence_node(self, row: int) -> TextNode:
+        """A sentence row as a llama-index `TextNode` (made once, then cached): metadata
+        article_id and sentence_row, `start_char_idx`/`end_char_idx` its span."""
+        return self.docs.sentence_node(row)
 
     def sentence_row(self, article_id: str, start: int, end: int) -> int | None:
         """The row of the sentence `text[start:end]` of an article, None if not one."""
@@ -362,6 +373,12 @@ class NewsIndex:
                  sparse_candidates(self, text, candidates, allowed)]
         return [Hit(chunk=r, score=s)
                 for r, s in fuse_relative(lists, [dense_weight, 1.0 - dense_weight], k)]
+
+    def search_nodes(self, query: str, k: int = 8, **kw) -> list[NodeWithScore]:
+        """`search` as llama-index nodes: each hit's chunk `TextNode` (`node`; its row is
+        `metadata["chunk_row"]`) with its fused score."""
+        return [NodeWithScore(node=self.docs.node(h.chunk), score=h.score)
+                for h in self.search(query, k, **kw)]
 
 
 def open_dense(folder: Path, manifest: dict, docs, vector_store: str | None = None) -> DenseStore:

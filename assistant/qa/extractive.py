@@ -12,16 +12,18 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.index.calibration import EmbedderCalibration, of_index
-from assistant.index.store import Hit, NewsIndex
-from assistant.text.tokens import coverage, normalise
+from llama_index.core.schema import NodeWithScore
+
+from assistant.index.store import NewsIndex
 from assistant.qa.answerability import (MODELS, Model, asked_fact_missing, models_of,
                                                dimension_missing, dimension_unstated,
                                                entity_named, other_year, signals,
                                                with_alignment)
 from assistant.qa.bilingual import bridge as dictionary_bridge
-from assistant.qa.question import (Question, analyse, asked_terms, keyword_near_number, matches_kind,
-                       number_with_unit, role_before_name, role_words)
-from assistant.qa.passages import Candidate, Retrieval, quotable_instruction, quoted_passage
+from assistant.qa.question import Question, analyse, role_words
+from assistant.qa.passages import Candidate, QuoteSynthesizer, Retrieval, chunk_row
+from assistant.qa.postprocessors import (AskedQuestion, ChunkSentences, InstructionFilter,
+                                         SentenceScorer, run)
 from assistant.records import NOT_FOUND, Citation, Turn
 
 
@@ -196,8 +198,10 @@ class ExtractiveAnswerer:
 
     def retrieve(self, question: Question, context: str = "",
                  prior_articles: list[str] | None = None,
-                 extra_tokens: list[str] = (), qvec: np.ndarray | None = None) -> list[Hit]:
-        """Hybrid search for the question; with `context`, the earlier turn helps.
+                 extra_tokens: list[str] = (),
+                 qvec: np.ndarray | None = None) -> list[NodeWithScore]:
+        """Hybrid search for the question; with `context`, the earlier turn helps. The
+        chunks as llama-index nodes (`NewsIndex.search_nodes`), best first.
 
         `qvec` is the question's own embedding, when the caller already has it.
         """
@@ -206,19 +210,19 @@ class ExtractiveAnswerer:
         if self.allowed_rows is not None:
             weight["allowed"] = self.allowed_rows
         if context:
-            hits = self.index.search(f"{context} {question.text}", k=self.top_chunks,
-                                     extra_tokens=extra_tokens, **weight)
+            hits = self.index.search_nodes(f"{context} {question.text}", k=self.top_chunks,
+                                           extra_tokens=extra_tokens, **weight)
         else:
-            hits = self.index.search(question.text, k=self.top_chunks, qvec=qvec,
-                                     extra_tokens=extra_tokens, **weight)
+            hits = self.index.search_nodes(question.text, k=self.top_chunks, qvec=qvec,
+                                           extra_tokens=extra_tokens, **weight)
         if prior_articles:
             # A follow-up stays with the article the conversation is about.
             own = self.index.search(question.text, k=self.top_chunks * 3, qvec=qvec,
                                     extra_tokens=extra_tokens, **weight)
-            seen = {h.chunk for h in hits}
+            seen = {chunk_row(h) for h in hits}
             for h in own:
                 if h.chunk not in seen and self.index.article_of(h.chunk) in prior_articles:
-                    hits.append(h)
+                    hits.append(NodeWithScore(node=self.index.node(h.chunk), score=h.score))
                     seen.add(h.chunk)
         return hits
 
@@ -232,99 +236,31 @@ class ExtractiveAnswerer:
         tokens = own + [t for t in extra_tokens if t not in own]
         return tokens or list(context_tokens)  # "还有呢？": only the earlier turn says what about
 
-    def candidates(self, question: Question, hits: list[Hit], qvec: np.ndarray,
+    def sentence_postprocessors(self, whole_articles: int = 2) -> list:
+        """The sentence stage, run in this order on the retrieved chunk nodes
+        (qa/postprocessors.py): their sentences and those of the top `whole_articles`
+        articles, without those written to the assistant, scored for the question."""
+        return [ChunkSentences(index=self.index, whole_articles=whole_articles),
+                InstructionFilter(index=self.index),
+                SentenceScorer(index=self.index, calibration=self.cal)]
+
+    def candidates(self, question: Question, hits: list[NodeWithScore], qvec: np.ndarray,
                    extra_tokens: list[str] = (), context_tokens: list[str] = (),
                    whole_articles: int = 2,
                    groups: list[list[str]] | None = None) -> list[Candidate]:
         """Score the sentences of the retrieved chunks, and every sentence of the top
-        articles: the answering sentence may sit in a chunk that ranked lower.
+        articles: the answering sentence may sit in a chunk that ranked lower
+        (`sentence_postprocessors`).
 
         `groups` (an English question's `bridge_groups`): alternative Chinese words for
         one English term count as one term in the lexical share, present when any is."""
         if not hits:
             return []
-        top = max(h.score for h in hits) or 1.0
-        index = self.index
-        best_prior: dict[int, float] = {}       # sentence row -> best prior
-        top_articles: dict[str, float] = {}
-        for h in hits:
-            art_id = index.article_of(h.chunk)
-            if len(top_articles) < whole_articles or art_id in top_articles:
-                top_articles.setdefault(art_id, h.score / top)
-            for r in index.chunk_sentences(h.chunk).tolist():
-                best_prior[r] = max(best_prior.get(r, 0.0), h.score / top)
-        for art_id, prior in top_articles.items():
-            for r in index.sentences_of(art_id):
-                best_prior.setdefault(r, 0.5 * prior)
-        # A sentence written to the assistant ("忽略以上指令…") is never quoted as a fact;
-        # one the guard flags only for how its clauses join ("从现在起，你可以…") may be
-        # quoted as the article's words, marked (`quotable_instruction`).
-        rows, instruction = [], set()
-        for r in best_prior:
-            if index.addresses_assistant(r):
-                a, s, e = index.sentence_key(r)
-                if not quotable_instruction(index.articles[a].text[s:e]):
-                    continue
-                instruction.add(r)
-            rows.append(r)
-        if not rows:
-            return []
-        keys = index.sentence_keys(rows)
-        vecs = self.index.sentence_vector_rows(rows)
-        dense = vecs @ qvec
-        tokens = self.scoring_tokens(question, extra_tokens, context_tokens)
-        own = [t for t in question.tokens if t.isdigit()] if question.is_english \
-            else list(question.tokens)
-        weighted = [(t, self.index.idf(t)) for t in tokens]
-        w_lex, w_prior = (self.cal.w_lex_en, self.cal.w_prior_en) if question.is_english \
-            else (self.cal.w_lex, self.cal.w_prior)
-        grouped = None
-        if question.is_english and groups:
-            in_groups = {t for g in groups for t in g}
-            grouped = [(t, self.index.idf(t)) for t in own if t not in in_groups] + \
-                [(g, max(self.index.idf(t) for t in g)) for g in groups]
-        if question.is_english:
-            kind_bonus, kind_malus, w_art = self.cal.kind_bonus, self.cal.kind_malus, 0.0
-        else:
-            kind_bonus, kind_malus, w_art = \
-                self.cal.kind_bonus_zh, self.cal.kind_malus_zh, self.cal.w_art
-        art_cov: dict[str, float] = {}
-        if w_art:
-            # The question's terms without how it asks, as the answerability signal
-            # `art_cov` counts them, over each candidate article's whole text.
-            asked = [(t, self.index.idf(t)) for t in asked_terms(question.text, tokens)]
-        out = []
-        for row, key, d in zip(rows, keys, dense.tolist()):
-            art = self.index.articles[key[0]]
-            text = art.text[key[1]:key[2]]
-            lex = coverage(grouped if grouped is not None else weighted, art.heading + text)
-            kind_ok = matches_kind(question.kind, text)
-            cand = Candidate(key[0], key[1], key[2], text, d, lex, best_prior[row], kind_ok,
-                             instruction=row in instruction)
-            cand.score = (d + w_lex * lex + w_prior * cand.prior +
-                          (kind_bonus if kind_ok else -kind_malus))
-            if w_art:
-                if key[0] not in art_cov:
-                    art_cov[key[0]] = coverage(asked, index.matchable_text(key[0]))
-                cand.score += w_art * art_cov[key[0]]
-            if question.kind == "number":
-                if number_with_unit(text, question.unit):
-                    cand.score += self.cal.unit_bonus
-                if keyword_near_number(tokens, text):
-                    cand.score += self.cal.near_bonus
-            elif question.kind == "person" and role_before_name(tokens, text):
-                cand.score += self.cal.role_bonus
-                cand.role = True
-            out.append(cand)
-        if any(c.role for c in out):
-            # "Who is the 工会主席?": once some sentence puts a name to that role, a
-            # sentence that merely names other people is not of the asked kind.
-            for c in out:
-                if not c.role and c.kind_ok:
-                    c.kind_ok = False
-                    c.score -= kind_bonus + kind_malus
-        out.sort(key=lambda c: (-c.score, c.article_id, c.start))
-        return out
+        asked = AskedQuestion(query_str=question.text, question=question, qvec=qvec,
+                              tokens=self.scoring_tokens(question, extra_tokens,
+                                                         context_tokens),
+                              groups=groups)
+        return run(self.sentence_postprocessors(whole_articles), hits, asked)
 
     def most_stated(self, question: Question, cands: list[Candidate]) -> Candidate | None:
         """For an English question: of the best `align_top_en` candidates, the one whose
@@ -441,32 +377,9 @@ class ExtractiveAnswerer:
 
     # composing -----------------------------------------------------------------------
     def compose(self, question: Question, chosen: list[Candidate]) -> tuple[str, list[Citation]]:
-        """Quote the chosen sentences verbatim; adjacent ones share one citation."""
-        groups: list[list[Candidate]] = []
-        for c in chosen:
-            art = self.index.articles[c.article_id]
-            if groups and groups[-1][-1].article_id == c.article_id and \
-                    not c.instruction and not groups[-1][-1].instruction and \
-                    art.text[groups[-1][-1].end:c.start].strip() == "":
-                groups[-1].append(c)
-            else:
-                groups.append([c])
-        citations = []
-        parts = []
-        for n, g in enumerate(groups, start=1):
-            art = self.index.articles[g[0].article_id]
-            start, end = g[0].start, g[-1].end
-            citations.append(Citation(n=n, article_id=art.id, heading=art.heading,
-                                      source=art.source, passage=art.text[start:end],
-                                      start=start, end=end, date=art.date, url=art.url,
-                                      authors=list(art.authors),
-                                      instruction=g[0].instruction))
-            parts.append(quoted_passage(citations[-1], question.lang))
-        if question.is_english:
-            answer = "According to the articles: " + " ".join(parts)
-        else:
-            answer = "".join(parts)
-        return answer, citations
+        """Quote the chosen sentences verbatim; adjacent ones share one citation
+        (`passages.QuoteSynthesizer`)."""
+        return QuoteSynthesizer(self.index).synthesize(question, chosen)
 
     def answer(self, text: str, context: str = "", prior_articles: list[str] | None = None,
                context_tokens: list[str] = (), question: Question | None = None,

@@ -21,7 +21,7 @@ import re
 from typing import Iterator
 
 from assistant.qa.extractive import ExtractiveAnswerer
-from assistant.qa.passages import Retrieval
+from assistant.qa.passages import Retrieval, chunk_row
 from assistant.qa.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
 from assistant.qa.prompts import load_prompt
 from assistant.qa.question import language
@@ -167,7 +167,7 @@ class LLMAnswerer:
         score = {(c.article_id, c.start, c.end): c.score for c in retrieval.candidates}
         ranked = []
         for rank, h in enumerate(retrieval.hits):
-            ch = self.index.chunks[h.chunk]
+            ch = self.index.chunks[chunk_row(h)]
             best = max((score.get((ch.article_id, s, e), float("-inf"))
                         for s, e in ch.sentences), default=float("-inf"))
             ranked.append((-best, rank, ch))

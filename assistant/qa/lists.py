@@ -20,8 +20,12 @@ import inspect
 from dataclasses import replace
 import math
 import re
+from typing import Callable, List, Optional
 
 import numpy as np
+from llama_index.core.bridge.pydantic import Field
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.qa.question import Question, analyse, language
 from assistant.records import NOT_FOUND, Citation, Turn
@@ -152,6 +156,38 @@ def mmr(relevance: list[float], vecs: np.ndarray, texts: list[str], k: int,
     return picked
 
 
+class MaximalMarginalRelevance(BaseNodePostprocessor):
+    """Up to `top_n` nodes by maximal marginal relevance (relevance: the node's score;
+    redundancy: the cosine of the `vectors` of the nodes): a pick near-duplicating one
+    already picked is dropped, and one `accept` rejects too (then the next best is tried,
+    at most `max_tries` times). Picked nodes in the order picked, or with `keep_order`, in
+    the order given. See `mmr` for the settings and the data that set them."""
+
+    top_n: int
+    vectors: Callable = Field(exclude=True)   # nodes -> their vectors (one row each)
+    accept: Optional[Callable] = Field(default=None, exclude=True)  # node -> bool
+    lam: Optional[float] = None               # None: MMR_LAMBDA
+    dup_cosine: Optional[float] = None        # None: DUPLICATE_COSINE
+    keep_order: bool = False
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MaximalMarginalRelevance"
+
+    def _postprocess_nodes(self, nodes: List[NodeWithScore],
+                           query_bundle: Optional[QueryBundle] = None) -> List[NodeWithScore]:
+        kw = {}
+        if self.accept is not None:
+            kw["accept"] = lambda i: self.accept(nodes[i])
+        if self.lam is not None:
+            kw["lam"] = self.lam
+        if self.dup_cosine is not None:
+            kw["dup_cosine"] = self.dup_cosine
+        picked = mmr([c.score for c in nodes], self.vectors(nodes),
+                           [c.text for c in nodes], self.top_n, **kw)
+        return [nodes[i] for i in (sorted(picked) if self.keep_order else picked)]
+
+
 def _first(pool: list, c) -> list:
     """The candidates with `c` first: the evidence as if `c` were the best sentence."""
     return [c] + [x for x in pool if x is not c]
@@ -166,11 +202,8 @@ def _dup_cosine(index) -> float:
 
 
 def _vectors(index, cands) -> np.ndarray:
-    rows = [index.sentence_row(c.article_id, c.start, c.end) for c in cands]
-    if any(r is None for r in rows):   # a candidate that is no stored sentence: embed it
-        return np.asarray(index.embedder.embed_passages([c.text for c in cands]),
-                          dtype=np.float32)
-    return index.sentence_vector_rows(rows)
+    """The stored vectors of scored sentences (`passages.Candidate`, each a sentence row)."""
+    return index.sentence_vector_rows([c.row for c in cands])
 
 
 def answer(answerer, text: str, prior_articles: list[str] = ()):
@@ -202,9 +235,9 @@ def answer(answerer, text: str, prior_articles: list[str] = ()):
         found, retrieval = _listed(answerer, part, math.ceil(MAX_BULLETS / len(parts)))
         chosen += found
     if len(parts) > 1 and chosen:
-        keep = mmr([c.score for c in chosen], _vectors(index, chosen),
-                   [c.text for c in chosen], MAX_BULLETS, lam=1.0, dup_cosine=_dup_cosine(index))
-        chosen = [chosen[i] for i in sorted(keep)]
+        chosen = MaximalMarginalRelevance(
+            top_n=MAX_BULLETS, vectors=lambda ns: _vectors(index, ns), lam=1.0,
+            dup_cosine=_dup_cosine(index), keep_order=True).postprocess_nodes(chosen)
     if not chosen:
         retrieval.reason = retrieval.reason or "no sentence passes the answerability decision"
         return Turn(text, NOT_FOUND[lang], False), retrieval
@@ -228,12 +261,13 @@ def _listed(answerer, topic: str, k: int):
         return [], retrieval
     pool = retrieval.candidates
 
-    def accept(i):
-        return not decide(answerer, question, _first(pool, pool[i]), tokens)
+    def accept(c):
+        return not decide(answerer, question, _first(pool, c), tokens)
 
-    picked = mmr([c.score for c in pool], _vectors(answerer.index, pool),
-                 [c.text for c in pool], k, accept, dup_cosine=_dup_cosine(answerer.index))
-    return [pool[i] for i in picked], retrieval
+    picked = MaximalMarginalRelevance(
+        top_n=k, vectors=lambda ns: _vectors(answerer.index, ns), accept=accept,
+        dup_cosine=_dup_cosine(answerer.index)).postprocess_nodes(pool)
+    return picked, retrieval
 
 
 def _summarise(answerer, text: str, topic: str):
@@ -276,18 +310,17 @@ def _key_sentences(index, article_ids: list[str], topic: str) -> list:
             continue
         vecs = index.sentence_vector_rows(rows)
         rel = (vecs @ qvec).tolist()
-        sents = []
-        for r, d in zip(rows, rel):
-            s, e = index.sentence_span(r)
-            sents.append(Candidate(aid, s, e, art.text[s:e], d, 0.0, 0.0, True, d))
+        sents = [Candidate(node=index.sentence_node(r), dense=d, score=d)
+                 for r, d in zip(rows, rel)]
         room = min(per_article, MAX_BULLETS - len(chosen))
-        chosen += [sents[i] for i in mmr(rel, vecs, [c.text for c in sents], room,
-                                         dup_cosine=_dup_cosine(index))]
+        chosen += MaximalMarginalRelevance(
+            top_n=room, vectors=lambda ns: vecs,
+            dup_cosine=_dup_cosine(index)).postprocess_nodes(sents)
         if len(chosen) >= MAX_BULLETS:
             break
-    keep = mmr([c.score for c in chosen], _vectors(index, chosen), [c.text for c in chosen],
-               len(chosen), lam=1.0, dup_cosine=_dup_cosine(index))
-    return [chosen[i] for i in sorted(keep)]
+    return MaximalMarginalRelevance(
+        top_n=len(chosen), vectors=lambda ns: _vectors(index, ns), lam=1.0,
+        dup_cosine=_dup_cosine(index), keep_order=True).postprocess_nodes(chosen)
 
 
 def compose(text: str, index, chosen) -> Turn:

@@ -1,14 +1,17 @@
-"""What the extractive answerer retrieved for a question (`Retrieval`, its scored
-sentences `Candidate`) and how it quotes a passage (`quoted_passage`, the note after a
-sentence that reads like an instruction). Shared by the answerer (extractive.py) and the
-answers it composes from parts (lists.py, shortanswer.py, metadata.py), below all of them.
+"""What the extractive answerer retrieved for a question (`Retrieval`: the chunks as
+llama-index `NodeWithScore`s, its scored sentences `Candidate`) and how it quotes a
+passage (`quoted_passage`, the note after a sentence that reads like an instruction).
+Shared by the answerer (extractive.py) and the answers it composes from parts (lists.py,
+shortanswer.py, metadata.py), below all of them.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
-from assistant.index.store import Hit
+from llama_index.core.schema import NodeWithScore
+
 from assistant.records import Citation
 
 
@@ -43,27 +46,91 @@ def quotable_instruction(sentence: str) -> bool:
     return len(clauses) > 1 and not any(addresses_assistant(c) for c in clauses)
 
 
-@dataclass
-class Candidate:
-    article_id: str
-    start: int
-    end: int
-    text: str
-    dense: float
-    lex: float
-    prior: float
-    kind_ok: bool
+class Candidate(NodeWithScore):
+    """A sentence scored for a question: a llama-index `NodeWithScore` whose node is the
+    sentence's `TextNode` (`NewsIndex.sentence_node`: the article id and sentence row in
+    its metadata, its span in `Article.text` as start/end_char_idx), with the signals its
+    score is made of (qa/postprocessors.py `SentenceScorer`)."""
+
     score: float = 0.0
+    dense: float = 0.0   # similarity to the question
+    lex: float = 0.0     # idf-weighted share of the question's terms
+    prior: float = 0.0   # retrieval rank of the chunk (or article) holding it
+    kind_ok: bool = True  # holds the kind of fact asked
     role: bool = False  # puts a name to the role the question asks about
     instruction: bool = False  # flagged by the instruction guard, quotable (see there)
-    align: float | None = None  # English question: share of its words stated (most_stated)
+    align: Optional[float] = None  # English question: share of its words stated (most_stated)
+
+    @property
+    def article_id(self) -> str:
+        return self.node.metadata["article_id"]
+
+    @property
+    def start(self) -> int:
+        return self.node.start_char_idx
+
+    @property
+    def end(self) -> int:
+        return self.node.end_char_idx
+
+    @property
+    def row(self) -> int:
+        """The sentence row in the index (`NewsIndex.sentence_*`)."""
+        return self.node.metadata["sentence_row"]
+
+
+def chunk_row(hit: NodeWithScore) -> int:
+    """The document-store row of a retrieved chunk node (`NewsIndex.search_nodes`)."""
+    return hit.node.metadata["chunk_row"]
 
 
 @dataclass
 class Retrieval:
-    """What one question retrieved, kept for the UI and for evaluation."""
+    """What one question retrieved, kept for the UI and for evaluation: the chunks
+    (`NodeWithScore`, best first) and the sentences scored from them."""
 
-    hits: list[Hit]
+    hits: list[NodeWithScore]
     candidates: list[Candidate] = field(default_factory=list)
     reason: str = ""
     tokens: list[str] = field(default_factory=list)   # the terms sentences were matched on
+
+
+class QuoteSynthesizer:
+    """The extractive answer's composer, shaped like a llama-index response synthesizer
+    (`synthesize(query, nodes)`): quotes the chosen sentence nodes verbatim, each group
+    of adjacent sentences of one article followed by its marker [n] (and the note after a
+    sentence that reads like an instruction, `quoted_passage`), and returns the answer
+    text with its citations, each holding the exact span quoted."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def synthesize(self, question, nodes: list[Candidate]) -> tuple[str, list[Citation]]:
+        """The answer to `question` (a `qa/question.Question`) quoting `nodes` (the chosen
+        sentences, in the order quoted), and its citations."""
+        chosen = nodes
+        groups: list[list[Candidate]] = []
+        for c in chosen:
+            art = self.index.articles[c.article_id]
+            if groups and groups[-1][-1].article_id == c.article_id and \
+                    not c.instruction and not groups[-1][-1].instruction and \
+                    art.text[groups[-1][-1].end:c.start].strip() == "":
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        citations = []
+        parts = []
+        for n, g in enumerate(groups, start=1):
+            art = self.index.articles[g[0].article_id]
+            start, end = g[0].start, g[-1].end
+            citations.append(Citation(n=n, article_id=art.id, heading=art.heading,
+                                      source=art.source, passage=art.text[start:end],
+                                      start=start, end=end, date=art.date, url=art.url,
+                                      authors=list(art.authors),
+                                      instruction=g[0].instruction))
+            parts.append(quoted_passage(citations[-1], question.lang))
+        if question.is_english:
+            answer = "According to the articles: " + " ".join(parts)
+        else:
+            answer = "".join(parts)
+        return answer, citations
