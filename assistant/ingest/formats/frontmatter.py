@@ -1,6 +1,8 @@
 """YAML front matter (`---` … `---` at the top of a Markdown file) -> article metadata.
 
-The fields become metadata of the article(s), never text: title, date, author(s),
+The fields become metadata of the article(s), never text: title (else an Obsidian note's first
+alias: a note is named by its file, and the headline it was published under is kept as an
+alias), date, author(s),
 source_url/url/link, source (a URL, or else the newspaper), newspaper/site, page/section,
 photographer(s). Other keys (tags, layout …) are ignored.
 """
@@ -78,7 +80,8 @@ def split_front_matter(text: str) -> tuple[FrontMatter | None, str, int]:
     elif source:
         newspaper = newspaper or source
     fm = FrontMatter(
-        title=clean_str(_get(meta, "title", "headline", "标题")),
+        title=clean_str(_get(meta, "title", "headline", "标题"))
+        or clean_str(_first(_get(meta, "aliases", "alias"))),
         subtitle=clean_str(_get(meta, "subtitle", "副标题", "副题")),
         date=clean_date(_get(meta, "date", "publish_date", "published", "pub_date",
                              "publish_time", "日期")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.ingest.base import norm
 from assistant.ingest.formats.text import plain_articles
+from assistant.ingest.page.headings import settle_columns
 from assistant.ingest.page.articles import page_issue
 from assistant.ingest.page.drafts import Draft
 from assistant.ingest.page.lines import page_lines
@@ -33,6 +34,7 @@ def load_pdf(data: bytes, source: str, stem: str) -> list[Article]:
         if start is not None and len(pages) > 1:
             from_lines(pages[start][1]).fill(a)
         issue.fill(a)
+    settle_columns(articles)
     return articles
 
 

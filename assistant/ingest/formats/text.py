@@ -8,6 +8,7 @@ import unicodedata
 from assistant import limits
 from assistant.ingest.page.articles import draft_article, page_issue, parse_page
 from assistant.ingest.page.drafts import Draft
+from assistant.ingest.page.headings import settle_columns
 from assistant.ingest.page.lines import page_lines
 from assistant.ingest.page.marks import MD_HEADING
 from assistant.ingest.page.parser import PageParser
@@ -29,6 +30,7 @@ def load_plain(text: str, source: str, stem: str, markdown: bool,
     issue = page_issue(text, stem)
     for a in articles:
         issue.fill(a)
+    settle_columns(articles)
     return articles
 
 
@@ -36,18 +38,23 @@ def plain_articles(text: str, source: str, stem: str, markdown: bool,
                    title: str | None = None) -> list[Article]:
     if markdown:
         text = _THEMATIC_BREAK.sub("", MD_HEADING.sub("", text))
-    articles = parse_page(text, source, stem)
-    if len(articles) > 1:
-        return articles
+    articles = parse_page(text, source, stem, markdown)
     lines = page_lines(text)
+    # A titled file whose text ends with the one credit block that closes an item ("文字：…
+    # 图片：… 审核：…") holds that item alone: lines set apart above it (verse, a quotation,
+    # subheads) are its text, not other articles' headings (tests/data/staff_files, tune).
+    one_item = title is not None and bool(lines) and lines[-1].credit_block \
+        and sum(ln.credit_block and not nxt.credit_block for ln, nxt in zip(lines, lines[1:])) == 0
+    if len(articles) > 1 and not one_item:
+        return articles
     if not lines:
         return []
     if title is not None:
-        if articles and any(_norm_line(h) == _norm_line(title) for h in articles[0].headings):
+        if len(articles) == 1 and any(_norm_line(h) == _norm_line(title) for h in articles[0].headings):
             return articles
         if _norm_line(lines[0].text) == _norm_line(title):
             lines = lines[1:]
-        drafts = PageParser(lines).parse(detect_headings=False)
+        drafts = PageParser(lines, markdown).parse(detect_headings=False)
         body = drafts[0] if drafts else Draft()
         return [draft_article(body, stem, source, [title], body.paragraphs or [title])]
     if articles and articles[0].headings and articles[0].headings[0] == lines[0].text:
@@ -55,11 +62,11 @@ def plain_articles(text: str, source: str, stem: str, markdown: bool,
     if len(lines[0].text) > limits.current().heading_chars:
         # A heading is a short line: a long first line is body (a one-line file is all
         # body), and the article goes by its file's name.
-        drafts = PageParser(lines).parse(detect_headings=False)
+        drafts = PageParser(lines, markdown).parse(detect_headings=False)
         body = drafts[0] if drafts else Draft()
         return [draft_article(body, stem, source, [], body.paragraphs or [lines[0].text])]
     title = lines[0].text
-    drafts = PageParser(lines[1:]).parse(detect_headings=False)
+    drafts = PageParser(lines[1:], markdown).parse(detect_headings=False)
     body = drafts[0] if drafts else Draft()
     # A title-only file still needs searchable text: the title doubles as its body.
     return [draft_article(body, stem, source, [title], body.paragraphs or [title])]

@@ -13,6 +13,7 @@ import zipfile
 
 from assistant.ingest.base import FileProblem, norm, normalise_newlines
 from assistant.ingest.formats.text import load_plain
+from assistant.ingest.page.headings import settle_columns
 from assistant.ingest.page.articles import draft_article, page_issue
 from assistant.ingest.page.drafts import Draft
 from assistant.ingest.page.lines import page_lines
@@ -219,4 +220,5 @@ def load_docx(data: bytes, source: str, stem: str) -> list[Article]:
                     home.photographers.append(name)
     for a in articles:
         issue.fill(a)
+    settle_columns(articles)
     return articles

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 from assistant.ingest.page.bylines import DATELINE_ONLY, byline_names
-from assistant.ingest.page.credits import credit_names, photo_credit
+from assistant.ingest.page.credits import credit_block_names, credit_names, photo_credit
 from assistant.ingest.page.drafts import Draft
+from assistant.ingest.page.headings import settle_columns
 from assistant.ingest.page.issue import Issue, from_lines, from_name
 from assistant.ingest.page.lines import Line, normalise_newlines, page_lines
 from assistant.ingest.page.names import ROLE_RE, split_names
@@ -30,6 +31,7 @@ def _authors(d: Draft) -> list[str]:
         found = split_names(inner, loose=inner != note[1:-1])
         if found:
             names += found
+    names += credit_block_names(d.credits)[0]   # "文字：梅帅" in the closing credit block
     return list(dict.fromkeys(names))
 
 
@@ -42,6 +44,7 @@ def _photographers(d: Draft) -> list[str]:
         split = photo_credit(c)
         if split:
             names += credit_names(split[1])
+    names += credit_block_names(d.credits)[1]   # "图片：刘佳妮"
     return list(dict.fromkeys(names))
 
 
@@ -93,13 +96,15 @@ def rejoin_jumps(lines: list[Line], drafts: list[Draft]) -> list[Draft]:
         dst.captions += src.captions
         dst.notes += src.notes
         dst.signoffs += src.signoffs
+        dst.credits += src.credits
         texts[a] += texts[b]
         texts[b] = ""
         merged.add(b)
     return [d for k, d in enumerate(drafts) if k not in merged]
 
 
-def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]:
+def parse_page(text: str, source: str, stem: str | None = None,
+               markdown: bool = False) -> list[Article]:
     """Split the text of a newspaper page into its articles, in page order.
 
     A new article starts at a block of short lines without sentence ends (kicker, title,
@@ -107,15 +112,17 @@ def parse_page(text: str, source: str, stem: str | None = None) -> list[Article]
     vouches for; a byline such as "本报讯记者张三报道" opens its body, "… 摄" lines and
     short lines set between the halves of a broken sentence become captions, end notes
     stay with the article they close, page furniture is dropped, and body lines cut
-    mid-sentence by the layout are joined back. Ids are f"{stem}-{i:02d}" (1-based), or
+    mid-sentence by the layout are joined back (`markdown`: a blank line always ends a
+    paragraph). Ids are f"{stem}-{i:02d}" (1-based), or
     `stem` alone when the page holds one article.
     """
     stem = stem if stem is not None else Path(source).stem
     lines = page_lines(text)
-    articles = to_articles(rejoin_jumps(lines, PageParser(lines).parse()), source, stem)
+    articles = to_articles(rejoin_jumps(lines, PageParser(lines, markdown).parse()), source, stem)
     issue = page_issue(text, stem)
     for a in articles:
         issue.fill(a)
+    settle_columns(articles)
     return articles
 
 

@@ -25,6 +25,7 @@ class Draft:
     indent: bool = False      # its heading block is indented
     signoffs: list[str] = field(default_factory=list)   # bylines signed under the text
     standfirst: list[str] = field(default_factory=list)  # 提要 lines above an inline byline
+    credits: list[str] = field(default_factory=list)  # its closing credit block (also paragraphs)
 
     @property
     def started(self) -> bool:

@@ -53,7 +53,8 @@ FURNITURE = re.compile(
 # Markdown a page copied from an archive may carry: "# 标题", "> 本报记者 …", "**粗体**",
 # links and images.
 MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>+\s*)")
-MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# A picture's address may hold brackets of its own ("data:image/svg+xml,…translate(-249,-126)…").
+MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()\s]|\([^()]*\))*\)")
 MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?:|/)[^)]*\)")
 PAGE_REF = re.compile(r"^(?:→|见)?\s*第?\s*[\d一二三四五六七八九十]{1,3}\s*版$")
 # A web page's lists of other headlines under a label: "相关新闻", "推荐阅读", …

@@ -131,3 +131,35 @@ def rejoin_titles(headings: list[str]) -> list[str]:
         else:
             out.append(h)
     return out
+
+
+# A column name set before the title with a bar: "党建专栏 | 宿舍搬迁一线党旗飘扬",
+# "悦读坊丨红色印象", "寻访恽代英的足迹（武汉）丨走进武汉革命博物馆…" (WeChat and school news
+# write 栏目丨标题), or in brackets: "【党员培养】…开班典礼成功举办". The column is the article's
+# section, not its title. Fitted on tests/data/staff_files (tune files).
+_BAR_COLUMN = re.compile(r"^(?P<col>[^|｜丨\s。！？!?，,：:][^|｜丨。！？!?，,]{1,15}?)\s*[|｜丨]\s*"
+                         r"(?P<title>[^|｜丨\s][^|｜丨]{3,})$")
+_BRACKET_COLUMN = re.compile(r"^[【［\[]\s*(?P<col>[^【】［］\[\]。！？!?，,]{2,12}?)\s*[】］\]]\s*"
+                             r"(?P<title>[^\s【［\[].{3,})$")
+
+
+def split_column(heading: str) -> tuple[str | None, str]:
+    """("党建专栏 | 宿舍搬迁一线党旗飘扬") -> ("党建专栏", "宿舍搬迁一线党旗飘扬"); (None, heading)
+    when no column name stands before the title."""
+    m = _BAR_COLUMN.match(heading.strip()) or _BRACKET_COLUMN.match(heading.strip())
+    if not m or BYLINE.match(heading.strip()):
+        return None, heading
+    return m.group("col").strip(), m.group("title").strip()
+
+
+def settle_columns(articles) -> None:
+    """An article whose first heading opens with a column name: the title alone is its
+    heading, and the column its section (`page`) where the page gives none."""
+    for a in articles:
+        if not a.headings:
+            continue
+        col, title = split_column(a.headings[0])
+        if col is None:
+            continue
+        a.headings = [title] + a.headings[1:]
+        a.page = a.page or col

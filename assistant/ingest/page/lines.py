@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.ingest.page.bylines import BYLINE, DATELINE_ONLY, is_byline_line, names_only
+from assistant.ingest.page.credits import credit_blocks
 from assistant.ingest.page.furniture import (FURNITURE, LIST_LABEL, MD_IMAGE, MD_LINK, MD_PREFIX,
                                              PAGE_REF, strip_edition)
 from assistant.ingest.page.headings import is_heading_line
@@ -25,6 +26,8 @@ class Line:
     deck: bool = False           # one deck of a headline the file also gives as one title line
     jump_out: bool = False       # the text goes on on another page ("（转第5版）" ended it)
     jump_in: bool = False        # the text comes from another page ("（上接第1版）" stood above)
+    credit_block: bool = False   # a row of the credit block closing the article above
+    after_credits: bool = False  # a credit block closing an item stood right above it
 
 
 def normalise_newlines(text: str) -> str:
@@ -51,6 +54,12 @@ _JUMP_IN = re.compile(rf"^[（(]?\s*(?:上接|紧接|承接|接|承){_JUMP_NUM}\
 # A column tag on a line of its own: "【活力中国调研行】", "【大美中国】" (not a dateline such as
 # "【新华社延安十三日电】", which opens its article's text).
 _COLUMN_TAG = re.compile(r"^[【\[［]\s*[^【】\[\]［］。！？!?，,]{2,24}\s*[】\]］]$")
+
+
+def _is_divider(line: str) -> bool:
+    """A short line of ornaments and no word ("✦✦", "❖ ❖ ❖", "· · ·"): a divider between
+    sections of a WeChat or school feature (tests/data/staff_files, tune), never text."""
+    return len(line) <= 6 and not any(ch.isalnum() for ch in line)
 
 
 def _split_runs(raw: str) -> list[str]:
@@ -112,10 +121,24 @@ def page_lines(text: str) -> list[Line]:
                         break
                     dropped.add(b)
                 b += 1
+    # The credit block closing an item ("来源：… 文字：… 图片：… 审核：…"): its rows stay with the
+    # article above (not page furniture, not a new article), and the article ends there.
+    plain = [MD_LINK.sub(r"\1", MD_IMAGE.sub("", MD_PREFIX.sub("", r.strip()))).replace("**", "").strip()
+             for r in raws]
+    in_block: dict[int, bool] = {}
+    for first, last in credit_blocks(plain):
+        for b in range(first, last + 1):
+            in_block[b] = b == last
     out: list[Line] = []
     gap = 0
     mark = ended = jumped_in = False
     for k, raw in enumerate(raws):
+        if k in in_block:
+            if plain[k]:
+                out.append(Line(plain[k], gap, _is_indented(raw), credit_block=True))
+                gap, mark, ended, jumped_in = 0, False, False, False
+            ended = ended or in_block[k]
+            continue
         line = raw.strip()
         # Jump lines: "（转第5版）" where an article leaves the page, "（上接第1版）" where it
         # comes back; on a line of their own or run onto the text.
@@ -165,11 +188,12 @@ def page_lines(text: str) -> list[Line]:
                 mark = True
             continue
         if FURNITURE.search(line) or _LINK_LINE.match(line) or is_issue_line(line) or (
-                _COLUMN_TAG.match(line) and not BYLINE.match(line)):
+                _COLUMN_TAG.match(line) and not BYLINE.match(line)) or _is_divider(line):
             continue
         out.append(Line(line, gap, _is_indented(raw), mark, after_end=ended,
                          md_start=bool(re.match(r"\s*#{1,6}\s", raw)), jump_out=jump_out,
-                         jump_in=jumped_in))
+                         jump_in=jumped_in,
+                         after_credits=ended and bool(out) and out[-1].credit_block))
         gap, mark, ended, jumped_in = 0, False, False, False
     return _drop_repeated_titles(out)
 

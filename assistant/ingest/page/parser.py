@@ -13,7 +13,7 @@ from assistant.ingest.page.credits import (PHOTO_CUE, SENTENCE_END, credit_only,
                                            photo_credit)
 from assistant.ingest.page.drafts import Draft
 from assistant.ingest.page.headings import (is_heading_line, is_kicker, is_subtitle,
-                                            is_weak_heading, rejoin_titles)
+                                            is_weak_heading, rejoin_titles, split_column)
 from assistant.ingest.page.lines import Line
 from assistant.ingest.page.marks import (CAPTION_MAX, CLAUSE_MARK, HEADING_MAX, LONG_HEADING_MAX,
                                          NOTE_MAX, PULLED_CAPTION_MAX, is_closed)
@@ -74,8 +74,11 @@ class _Block:
 class PageParser:
     """Walks the lines of a page once, starting an article at each heading block."""
 
-    def __init__(self, lines: list[Line]):
+    def __init__(self, lines: list[Line], markdown: bool = False):
         self.lines = lines
+        # Markdown ends a paragraph at a blank line (a line break inside one is a soft wrap),
+        # so a subhead set on a line of its own never runs into the paragraph under it.
+        self.markdown = markdown
         gaps = Counter(line.gap for line in lines[1:])
         # Paragraphs are separated by the usual gap; a wider one marks where a photo sat,
         # or (where paragraphs follow each other without one) where an article ends.
@@ -111,6 +114,17 @@ class PageParser:
                     and cur is not None and cur.started:
                 cur.close()
                 cur = None   # the article above ended at its source line
+            if line.credit_block:
+                # A row of the credit block closing the article (来源/文字/图片/审核 …).
+                if cur is None:
+                    cur = Draft()
+                    drafts.append(cur)
+                cur.close()
+                cur.paragraphs.append(text)
+                cur.credits.append(text)
+                cur.ended = True
+                i += 1
+                continue
             block = self._heading_block(i, cur) if detect_headings else None
             if block is not None:
                 i, new = block
@@ -132,7 +146,8 @@ class PageParser:
                 drafts.append(cur)
             if cur.pending is not None and (
                     (self.indented and line.indent)
-                    or (self.usual_gap == 0 and self.has_gaps and line.gap > 0)):
+                    or (self.usual_gap == 0 and self.has_gaps and line.gap > 0)
+                    or (self.markdown and line.gap > 0)):
                 # An indented line, or a blank line where paragraphs have none between
                 # them, starts a new paragraph.
                 cur.close()
@@ -421,6 +436,11 @@ class PageParser:
             j = block.end = k
         if j < n and BYLINE.match(lines[j].text):
             block.confirmed = True
+        if block.draft.headings and split_column(block.draft.headings[0])[0] is not None \
+                and j < n and is_closed(lines[j].text):
+            # "党建专栏|…": a column name set before the line with a bar marks a headline
+            # (WeChat and school news; tests/data/staff_files, tune).
+            block.confirmed = True
 
     def _cut_banner(self, block: _Block) -> None:
         """A long run of headline lines over a gap is a list of other headlines above the
@@ -502,6 +522,9 @@ class PageParser:
             limit = LONG_HEADING_MAX   # a long headline, vouched for by what follows
         elif nxt is not None and self.lines[j].after_end and self.usual_gap >= 1 and nxt.gap == 0:
             limit = LONG_HEADING_MAX   # an item's title line, its text right under it
+        elif nxt is not None and self.lines[j].after_credits and is_closed(nxt.text) \
+                and len(nxt.text) > LONG_HEADING_MAX:
+            limit = LONG_HEADING_MAX   # the next item's title, after the credits closing the last
         return is_heading_line(t, limit)
 
     def _separated(self, i: int) -> bool:
