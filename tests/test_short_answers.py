@@ -96,6 +96,15 @@ def test_a_number_keeps_its_whole_unit():
                    ("两千余名", 2000, "名"), ("54,500人次", 54500, "人次")]
 
 
+def test_a_unit_is_never_cut_from_the_word_after_it():
+    # 个 with the time it counts (11个月, 两个星期); 个 and 次 as one measure (个次); a
+    # measure word jieba's HMM glued to the next word (78 位封/v 控孕妇) is the measure alone
+    text = "最长一次隔了11个月，用了两个星期，减淹城镇575个次，有78位封控孕妇待产。"
+    got = [(m.text_in(text), m.value, m.unit) for m in mentions(text)]
+    assert got == [("11个月", 11, "个月"), ("两个星期", 2, "个星期"), ("575个次", 575, "个次"),
+                   ("78位", 78, "位")]
+
+
 def test_numeral_characters_inside_words_are_no_numbers():
     assert mentions("大家一起统一行动，一些职工十分满意，千万不要大意。") == []
     text = "2024年10月14日，第3名"

@@ -1257,9 +1257,6 @@ def _person(question: Question, citations: list[Citation]) -> tuple[int, int, in
             name = text[s:e]
             if _plain(name) in asked_text or len(name) < 2:
                 continue   # a person the question names is not whom it asks for
-            if _name_may_go_on(ws, e):
-                names.add(None)   # 曹治/nr 中/f 说: 曹治 or 曹治中, not sure which
-                continue
             if role:
                 ok = _holds_role(text, s, question, role)
             else:
@@ -1267,6 +1264,9 @@ def _person(question: Question, citations: list[Citation]) -> tuple[int, int, in
                 at = _deed_at(ws, a, b, deed)
                 ok = bool(at) and (e <= at[0] if side == "before" else s >= at[1])
             if not ok:
+                continue
+            if _name_may_go_on(ws, e):
+                names.add(None)   # 曹治/nr 中/f 说: 曹治 or 曹治中, not sure which
                 continue
             # (a role written before each name of a list says whose it is: the list's
             # items are clauses of their own then)

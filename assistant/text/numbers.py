@@ -115,6 +115,12 @@ def _measure_char(c: str) -> bool:
     return c == "人" or posseg.dt.word_tag_tab.get(c) == "q"
 
 
+# Time words counted with 个 (6个月, 两个星期, 5个工作日): the unit is 个 with them.
+# Words of Chinese grammar, not fitted.
+_COUNTED_TIME = {"月", "星期", "礼拜", "工作日", "钟头", "季度", "年头", "晚上", "白天",
+                 "周末", "学期", "疗程", "周期"}
+
+
 def _is_unit_word(word: str, tag: str) -> bool:
     if word in ("%", "％", "‰"):
         return True
@@ -128,7 +134,10 @@ def _is_unit_word(word: str, tag: str) -> bool:
         return not re.search(r"\d", word)
     if len(word) == 1:
         return tag in ("n", "q", "ng", "m")
-    return len(word) == 2 and all(_measure_char(c) for c in word)   # 人次
+    # 人次, 户次: two measure characters as one word; not a verb jieba's HMM made of a
+    # measure word and the next word's first character (78 位封/v 控孕妇: 封控 cut; realqa
+    # fit half bolded "78位封")
+    return len(word) == 2 and tag != "v" and all(_measure_char(c) for c in word)
 
 
 @lru_cache(maxsize=4096)
@@ -190,6 +199,13 @@ def _mentions(text: str) -> tuple[Mention, ...]:
             if ntag in ("m", "q", "mq") and len(nw) >= 2 and \
                     re.fullmatch(r"[\u4e00-\u9fff]+", nw):
                 unit, end = unit + nw, ne
+            elif nw in _COUNTED_TIME:
+                unit, end = unit + nw, ne   # 11个月, 两个星期: never 11个 (realqa_fit2)
+        if unit and unit != "次" and end in starts and ws[word_at[end]][2] == "次" and \
+                ws[word_at[end]][3] in ("m", "q"):
+            # 575 个/m 次/m: a measure and 次 written as two words are one compound
+            # measure (个次, like 人次), never 575个 of it (realqa_fit2: 减淹城镇575个次)
+            unit, end = unit + "次", end + 1
         if norm[e:e + 1] in ("%", "％"):
             unit, end = "%", e + 1
         elif not unit and e in starts and e < len(norm) and _measure_char(norm[e]) and \
