@@ -229,3 +229,64 @@ def test_fit_reads_only_the_rows_of_the_asked_language(tmp_path):
     assert zh["answerable"] + zh["unanswerable"] == 64
     assert both["answerable"] + both["unanswerable"] == 80
     assert zh["answered_citing_gold_first"] == 1.0 and zh["unanswerable_refused"] == 1.0
+
+
+# Whether the asked figure is stated (realqa_fit2 / realqa fit half): a share or a rate is
+# no count. Articles written for this.
+_STATED = [
+    dict(id="port", date="2025-10-16", headings=["北湾港航线网络持续扩大"],
+         paragraphs=["北湾港开通国际航线以来，集装箱吞吐量年均增长22%。",
+                     "港区航线目前通达全球多个国家和地区。"]),
+]
+
+
+@pytest.fixture(scope="module")
+def stated_assistant(tmp_path_factory):
+    from assistant.service.pipeline import Assistant
+    from assistant.records import Article
+
+    folder = tmp_path_factory.mktemp("stated")
+    build_index([Article(source=f"{a['id']}.txt", **a) for a in _STATED], folder)
+    return Assistant(folder)
+
+
+@pytest.mark.parametrize("question,reason", [
+    # a growth rate (22%) is no count in 标箱
+    ("北湾港集装箱吞吐量是多少标箱？", "no figure of the asked count"),
+])
+def test_the_asked_fact_not_stated_is_refused(stated_assistant, question, reason):
+    conv = stated_assistant.conversation()
+    turn = conv.ask(question)
+    assert not turn.found, turn.answer
+    assert reason in conv.retrievals[-1].reason
+
+
+@pytest.mark.parametrize("question,sentence,unstated", [
+    ("北湾港去年集装箱吞吐量是多少标箱？", "北湾港集装箱吞吐量年均增长22%。", True),
+    ("北湾港去年集装箱吞吐量是多少标箱？", "北湾港去年集装箱吞吐量达120万标箱。", False),
+    # the share is of the counted thing: it answers
+    ("一些机构要求学员付多少违约金？", "机构要求学员按照合同支付10%的违约金。", False),
+    # a question asking a share is answered by one
+    ("多少比例的选民参加了投票？", "全体选民的40%以上参加了投票。", False),
+    # 2026年度 is a year and 五四 a name, not counts of people
+    ("2026年度青年奖章一共授予了多少人？", "2026年度青年奖章评选结果揭晓。", True),
+    ("五四奖章一共授予了多少人？", "五四奖章评选结果揭晓。", True),
+    ("全厂有多少职工？", "全厂共有职工三百六十七。", False),
+])
+def test_a_share_or_a_year_is_no_count(question, sentence, unstated):
+    from assistant.qa.answerability import figure_unstated
+    from assistant.qa.question import analyse
+
+    assert figure_unstated(analyse(question), sentence) is unstated
+
+
+@pytest.mark.parametrize("question,noun", [
+    # a verb of estimating stands between the measured noun and the asking word
+    ("今年全国秋粮总产量预计多少？", "总产量"),
+    ("影视小镇群演一天的报酬是多少？", "报酬"),
+])
+def test_the_measured_noun_before_an_estimate(question, noun):
+    from assistant.qa.answerability import measured_noun
+    from assistant.qa.question import analyse
+
+    assert measured_noun(analyse(question)) == noun
