@@ -18,7 +18,7 @@ the same vectors and searched for the same queries, FAISS on one thread:
   training vectors a list), 16-bit or 8-bit codes, a share of the lists searched.
 
 Both kinds take new rows without being rebuilt (an update that only adds articles adds
-to the live version's index, `store.build_index`); removing or changing an article
+to the live version's index, `build.build_index`); removing or changing an article
 renumbers rows and rebuilds either.
 """
 from __future__ import annotations

@@ -62,7 +62,7 @@ def page50(target_bytes: int = 50 * 2**20) -> list:
 
 
 def run_case(case: str, folder: str) -> dict:
-    import assistant.index.store as store
+    import assistant.index.build as build
     from benchmarks.embedders import HASH_SPEC, install_hash
     from benchmarks.synthetic import make_articles
 
@@ -97,13 +97,13 @@ def run_case(case: str, folder: str) -> dict:
             close("embedding, vectors gathered, FAISS build")
         return embed(*a, **k)
     type(emb).embed_passages = embed_first
-    wrap(store.SparseIndex, "build", "BM25 (bm25s) build", "articles.jsonl, span tables")
-    wrap(store, "sentence_flags", "sentence flags", "writing files")
+    wrap(build.SparseIndex, "build", "BM25 (bm25s) build", "articles.jsonl, span tables")
+    wrap(build, "sentence_flags", "sentence flags", "writing files")
     rss0 = _kb("VmRSS")
     state["rss"] = rss0
     _reset_peak()
     t0 = time.perf_counter()
-    rep = store.build_index(articles, folder, embed_model=HASH_SPEC)
+    rep = build.build_index(articles, folder, embed_model=HASH_SPEC)
     secs = time.perf_counter() - t0
     close("end")
     return {"case": case, "articles": len(articles), "chunks": rep.chunks,

@@ -261,7 +261,7 @@ def run_real(size: int, folder: Path, extra: list[str]) -> dict:
 
     from assistant.evaluation.evaluate import run_squad_questions, summarize
     from assistant.service.pipeline import Assistant
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
     from benchmarks.embedders import install_cached
     from benchmarks.synthetic import peak_mb, rss_mb
 

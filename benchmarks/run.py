@@ -479,7 +479,7 @@ def speed_section(rows: list[dict], nano: dict, cfg: dict) -> list[str]:
     L.append("")
     L.append("Synthetic Chinese-like articles (CMRC word frequencies, 6-18 sentences each), "
              "same articles for both systems. Our index is built by the real "
-             "`assistant.index.store.build_index` (chunking, jieba, BM25, FAISS, sentence "
+             "`assistant.index.build.build_index` (chunking, jieba, BM25, FAISS, sentence "
              "vectors, files) with the \"bench-hash\" embedder (benchmarks/embedders.py: "
              "deterministic hashed unit vectors registered in the embedder registry), because "
              "the real model would need hours at 100k chunks; its cost is measured below and "

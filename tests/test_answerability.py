@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evaluation.answerability import answerability_set, bucket, collect, summary
-from assistant.index.store import build_index
+from assistant.index.build import build_index
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
 

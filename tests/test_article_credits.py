@@ -79,7 +79,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
     from assistant.service.pipeline import Assistant
 
     folder = tmp_path_factory.mktemp("article-credits")

@@ -38,7 +38,7 @@ ARTICLES = [
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     from assistant.service.pipeline import Assistant
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
 
     folder = tmp_path_factory.mktemp("bilingual-index")
     build_index(ARTICLES, folder)

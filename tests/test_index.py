@@ -12,7 +12,8 @@ import pytest
 
 from assistant.ingest.readers import load_paths
 from assistant.index.retrievers import DENSE_WEIGHT, hybrid_retriever
-from assistant.index.store import NewsIndex, IndexMismatch, IndexNotFound, build_index
+from assistant.index.build import build_index
+from assistant.index.store import NewsIndex, IndexMismatch, IndexNotFound
 
 
 def test_faiss_top_k_matches_brute_force_on_random_vectors():
@@ -122,18 +123,18 @@ def test_incremental_build_embeds_only_what_changed(tmp_path):
 def test_update_reuses_unchanged_articles_and_equals_a_fresh_build(tmp_path, monkeypatch):
     """Adding a file chunks, tokenises and embeds only its articles, and the updated
     index answers exactly like one built from scratch on the same corpus."""
-    import assistant.index.store as store
+    import assistant.index.build as build
 
     corpus = _corpus(tmp_path / "corpus", BODIES)
     idx = tmp_path / "index"
     build_index(load_paths([str(corpus)])[0], idx)
     _corpus(corpus, {"d.txt": ("丁市举办劳模宣讲", "丁市总工会组织劳模宣讲团，走进30家企业开展宣讲。")})
     chunked = []
-    real = store.chunk_article
-    monkeypatch.setattr(store, "chunk_article", lambda a: chunked.append(a.id) or real(a))
+    real = build.chunk_article
+    monkeypatch.setattr(build, "chunk_article", lambda a: chunked.append(a.id) or real(a))
     report = build_index(load_paths([str(corpus)])[0], idx)
     assert chunked == ["d"] and report.added == ["d"]
-    monkeypatch.setattr(store, "chunk_article", real)
+    monkeypatch.setattr(build, "chunk_article", real)
     fresh_dir = tmp_path / "fresh"
     build_index(load_paths([str(corpus)])[0], fresh_dir)
     updated, fresh = NewsIndex.load(idx), NewsIndex.load(fresh_dir)
@@ -150,7 +151,7 @@ def test_embedding_in_blocks_writes_the_same_index_as_one_call(tmp_path, monkeyp
     """The build embeds a block of texts at a time to bound its memory: with blocks of
     16 texts (the real model, a duplicated article so a later block needs an earlier
     block's vector) every file it writes equals the one-call build's, byte for byte."""
-    import assistant.index.store as store
+    import assistant.index.build as build
     from assistant.index.store import current_version
 
     import shutil
@@ -164,7 +165,7 @@ def test_embedding_in_blocks_writes_the_same_index_as_one_call(tmp_path, monkeyp
     shutil.copytree(SEEDS, corpus / "seeds")
     arts = load_paths([str(corpus)])[0]
     one = build_index(arts, tmp_path / "one")
-    monkeypatch.setattr(store, "EMBED_BLOCK", 16)
+    monkeypatch.setattr(build, "EMBED_BLOCK", 16)
     blocks = build_index(arts, tmp_path / "blocks")
     assert one.embedded > 32 and blocks.embedded == one.embedded
     a, b = current_version(tmp_path / "one"), current_version(tmp_path / "blocks")
@@ -402,7 +403,7 @@ def test_adding_articles_adds_to_the_graph_and_a_change_builds_it_anew(approx_in
         _small_graph(mp)
         bases = []
         real = dense.build_faiss
-        mp.setattr("assistant.index.store.build_faiss",
+        mp.setattr("assistant.index.build.build_faiss",
                    lambda *a, **k: bases.append(k.get("base")) or real(*a, **k))
         extra = arts[0]
         extra = type(extra)(id="extra", headings=["丽水总工会职工书屋工作进展"],

@@ -25,7 +25,8 @@ from assistant.ingest.readers import load_paths  # noqa: E402
 from assistant.index import milvus  # noqa: E402
 from assistant.index.docstore import read_articles  # noqa: E402
 from assistant.index.milvus import VectorStoreError, parse_vector_store  # noqa: E402
-from assistant.index.store import NewsIndex, build_index  # noqa: E402
+from assistant.index.build import build_index  # noqa: E402
+from assistant.index.store import NewsIndex  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"

@@ -45,7 +45,7 @@ ARTICLES = [
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     from assistant.service.pipeline import Assistant
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
 
     folder = tmp_path_factory.mktemp("question-types")
     build_index(ARTICLES, folder)

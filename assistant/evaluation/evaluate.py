@@ -408,7 +408,7 @@ def ensure_index(articles: list[Article], index_dir: str | Path, embed_model: st
     Returns build facts: whether it was built, seconds, texts embedded and reused.
     """
     from assistant.index.embedding import resolve_embedder
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
     from assistant.service.indexing import tqdm_progress
 
     index_dir = Path(index_dir)

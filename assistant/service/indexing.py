@@ -14,7 +14,8 @@ from assistant.ingest.readers import LoadError, load_paths, settle_ids
 from assistant.records import Article
 from assistant.index import versions
 from assistant.index.docstore import read_articles
-from assistant.index.store import BuildReport, IndexNotFound, Stage, build_index, current_version
+from assistant.index.build import BuildReport, Stage, build_index
+from assistant.index.store import IndexNotFound, current_version
 from assistant.service.writeerrors import check_writable, index_write_error
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,8 @@ from assistant.qa.conversation import Conversation
 from assistant.index.milvus import ENV_STORE
 from assistant.service import journal
 from assistant.index import versions
-from assistant.index.store import BuildReport, NewsIndex, IndexNotFound, Stage, current_version
+from assistant.index.build import BuildReport, Stage
+from assistant.index.store import NewsIndex, IndexNotFound, current_version
 from assistant.service.writeerrors import IndexWriteError, index_write_error
 # The build side lives in assistant/service/indexing.py; its names stay importable from here.
 from assistant.service.indexing import (DEFAULT_INDEX_DIR, REPO_ROOT, STAGES, UPLOAD_METADATA,  # noqa: F401

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.ingest.base import LoadError
-from assistant.index.store import BuildReport, Stage
+from assistant.index.build import BuildReport, Stage
 from assistant.index.versions import IndexBusy
 
 ENV_NICE = "ASSISTANT_WORKER_NICE"

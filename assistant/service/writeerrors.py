@@ -2,7 +2,7 @@
 
 `IndexWriteError` is what the CLI prints as one line and the UI shows in its upload
 message; `index_write_error` turns the OSError a build raised into it. The build itself
-writes a new version folder and switches to it only at the end (`index/store.py`),
+writes a new version folder and switches to it only at the end (`index/build.py`),
 so when this is raised the previous index is still the one in use.
 """
 from __future__ import annotations
