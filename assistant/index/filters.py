@@ -29,6 +29,7 @@ from typing import Iterable
 
 import numpy as np
 
+from assistant.ingest.page.issue import WRITTEN_DATE
 from assistant.records import Article
 
 
@@ -37,8 +38,8 @@ class FilterError(ValueError):
 
 
 # A calendar date as news metadata writes it: year, month, day separated by -, /, . or
-# 年/月(/日). Written from the date formats of the readers (ingest/base.clean_date).
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# 年/月(/日) (the readers' rule, ingest/page/issue.WRITTEN_DATE).
+_DATE = re.compile(WRITTEN_DATE)
 
 
 def article_date(value: str | None) -> dt.date | None:

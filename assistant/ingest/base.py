@@ -185,6 +185,9 @@ def shown_name(name: str) -> str:
 
 _AUTHOR_LABEL = re.compile(
     r"^\s*(?:作者|文|撰稿|撰文|文字|记者|编辑|责任编辑|来源|by|author)\s*[:：/／|｜]?\s*", re.I)
+# Roles opening an author field's name ("本报记者张三"): not page/names.ROLE, which finds a
+# byline's roles on a page line (outlets, 驻X, 本报讯, 文/图); one pattern for both would
+# change the names split_authors keeps (qa/metadata.py keeps a third, for its own reason).
 _ROLE = re.compile(r"^(?:本报|新华社|见习|特约|首席|实习)*(?:记者|通讯员)|^实习生|^本报评论员")
 _AUTHOR_SEP = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s和\s)\s*", re.I)
 _CJK_ONLY = re.compile(r"^[\u3400-\u9fff·•]+$")

@@ -17,8 +17,8 @@ from assistant.ingest.page.credits import caption_photographers, credit_only
 from assistant.ingest.page.drafts import Draft
 from assistant.ingest.page.furniture import FURNITURE, strip_edition
 from assistant.ingest.page.headings import is_heading_line, is_kicker, is_subtitle
-from assistant.ingest.page.issue import (DATE, find_date, from_lines, from_name, is_issue_line,
-                                         iso_date, read_line)
+from assistant.ingest.page.issue import (DATE, WRITTEN_DATE, find_date, from_lines, from_name,
+                                         is_issue_line, iso_date, read_line)
 from assistant.records import Article
 
 _DOCTYPE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -27,7 +27,7 @@ _TAG = re.compile(r"</?(?:html|head|body|div|p|br|span|a|table|meta|title|script
                   re.I)
 
 # A short header line: a date and time, or a label such as 来源/作者/编辑.
-_DATE_LINE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+_DATE_LINE = re.compile(WRITTEN_DATE + r"\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 _META_LABEL = re.compile(r"(?:来源|作者|记者|编辑|责任编辑|责编|发布时间|发布日期|时间|日期|字号|浏览|阅读|分享到?|"
                          r"打印|纠错|点击|Source|By|Published|Updated)\s*[:：]?", re.I)
 _END_NOTE = re.compile(r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|校对|审核|审校|纠错|来源)\s*[:：][^。]{0,30}[】\]）)]?$"

@@ -17,6 +17,7 @@ import re
 from assistant import limits
 from assistant.ingest.base import clean_date, clean_str, normalise_newlines, split_authors
 from assistant.ingest.page.bylines import lead_byline
+from assistant.ingest.page.furniture import MD_IMAGE
 from assistant.records import Article
 
 TITLE = ("title", "headline", "标题", "题目")
@@ -73,14 +74,15 @@ def _html_text(text: str) -> str:
     return root.text_content()
 
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# A link to any target (a page's MD_LINK keeps only web and site links: on a page a bracket
+# pair followed by a parenthesis can be text).
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 def _markdown_text(value: str) -> str:
     """A crawler's Markdown text: images (`![](…)`) dropped, links kept as their words;
     paragraphs stay as the blank lines set them (one a line after `_paragraphs`)."""
-    value = _MD_IMAGE.sub("", value)
+    value = MD_IMAGE.sub("", value)
     return _MD_LINK.sub(r"\1", value)
 
 

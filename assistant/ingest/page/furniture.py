@@ -21,6 +21,8 @@ _EDITION = re.compile(
     r"|字数[:：]?\s*\d+")
 # A date or source line of its own: "2026年4月28日 星期二 第3版", "2026-04-28 08:30 来源：人民网",
 # "发布时间：2026-04-28", "来源：工人日报".
+# (Not issue.DATE, which reads a 19xx/20xx date's parts: this tells a date line by its
+# shape whatever the year; one pattern for both would change which lines are dropped.)
 _DATE = r"\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})"
 _DATE_LINE = re.compile(
     rf"^(?:[^\s。，,（(]{{0,12}}\s*)?{_DATE}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"

@@ -25,9 +25,16 @@ from dataclasses import dataclass
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 _CN_DIGITS = "〇零一二三四五六七八九十"
 
-# A full date: 2025年5月1日, 2025-05-01, 2025/5/1, 2025.05.01, 2025年05月01日.
+# A full date: 2025年5月1日, 2025-05-01, 2025/5/1, 2025.05.01, 2025年05月01日. It reads the
+# parts of a plausible (19xx/20xx) date out of running text, so it asks for one kind of
+# separator and the 日 of the Chinese form; WRITTEN_DATE below reads a date field.
 DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
                    r"|[-/.](\d{1,2})[-/.](\d{1,2})(?!\d))")
+# A date as metadata fields and web page headers write it, the separators mixed freely
+# ("2025-05-01", "2025年5月1日", "2025.5.1 08:30"; the 日 left to the caller); groups: year,
+# month, day. Read by the HTML reader's header lines (formats/html.py) and by the date
+# filters (index/filters.py), both written from the readers' date formats (base.clean_date).
+WRITTEN_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 # In a file name the date may be run together: 20251020, 2025_05_01.
 _NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 _WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")
