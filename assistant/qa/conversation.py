@@ -5,39 +5,54 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from assistant import limits
-from assistant.qa import followups, lists, metadata, shortanswer
+from assistant.qa import lists, metadata, routing
+from assistant.qa.engines import Answer, Engine, engine_for
 from assistant.text import guard
 from assistant.qa.extractive import ExtractiveAnswerer
 from assistant.qa.passages import Retrieval
-from assistant.qa.generative import LLMAnswerer
-from assistant.qa.question import analyse, language
-from assistant.records import NOT_FOUND, Turn, answer_pieces
+from assistant.qa.question import language
+from assistant.records import Turn, answer_pieces
 from assistant.index.filters import SourceFilter
 
 MAX_QUESTION_CHARS = 2000
 
 
 class QuestionError(ValueError):
-    """The question cannot be asked as given (empty, too long)."""
+    """The question cannot be asked as given (empty, too long). `problem` names what is
+    wrong ('empty', 'too_long', 'not_a_question'; '' when raised elsewhere) and `values`
+    the figures of the message (n, limit), so an interface can say it in its language."""
+
+    def __init__(self, message: str = "", problem: str = "", **values):
+        super().__init__(message)
+        self.problem = problem
+        self.values = values
 
 
 class NotAQuestion(QuestionError):
     """The question is markup, emoji, symbols or invalid text (text/guard.py)."""
 
 
-def check_question(text: str) -> str:
+class CheckedQuestion(str):
+    """A question `check_question` passed: checking it again returns it unchanged, so a
+    caller that checks first (the UI, to show its own error) is not checked twice."""
+
+
+def check_question(text: str) -> CheckedQuestion:
     """The question stripped, or a QuestionError saying what is wrong with it."""
+    if isinstance(text, CheckedQuestion):
+        return text
     if not isinstance(text, str) or not text.strip():
-        raise QuestionError("the question is empty: type a question about the articles")
+        raise QuestionError("the question is empty: type a question about the articles", "empty")
     text = text.strip()
     limit = limits.current().question_chars   # MAX_QUESTION_CHARS unless configured
     if len(text) > limit:
         raise QuestionError(f"the question is {len(text):,} characters long; the limit is "
-                            f"{limit:,} (limit question_chars): ask a shorter question")
+                            f"{limit:,} (limit question_chars): ask a shorter question",
+                            "too_long", n=len(text), limit=limit)
     text, why = guard.judge_question(text)
     if why:
-        raise NotAQuestion(why)
-    return text
+        raise NotAQuestion(why, "not_a_question")
+    return CheckedQuestion(text)
 
 
 OUTSIDE_FILTER = {
@@ -48,7 +63,10 @@ OUTSIDE_FILTER = {
 
 @dataclass
 class Conversation:
-    answerer: ExtractiveAnswerer   # or generate.LLMAnswerer (same interface, plus LLM steps)
+    """Successive questions and their turns. `answerer` is an ExtractiveAnswerer or a
+    generative.LLMAnswerer; its engine (`engines.engine_for`) answers fact questions."""
+
+    answerer: ExtractiveAnswerer   # or generative.LLMAnswerer
     turns: list[Turn] = field(default_factory=list)
     retrievals: list[Retrieval] = field(default_factory=list)
     # The articles questions may use (newspaper, dates, hand-picked ids); see `set_filter`.
@@ -87,48 +105,22 @@ class Conversation:
     def context(self) -> tuple[str, list[str], list[str]]:
         """Earlier question text (as it stands alone), cited articles and terms of the
         last answered turn (its articles only those the source filter allows)."""
-        for turn in reversed(self.turns):
-            if turn.found:
-                articles = list(dict.fromkeys(c.article_id for c in turn.citations
-                                              if self._allows(c.article_id)))
-                frame = followups.frame_of(turn)
-                return frame, articles, followups.subject_terms(frame, self.extractive)
-        return "", [], []
+        before = routing.earlier(self.turns, self.extractive)
+        return before.text, before.articles, before.terms
 
     @property
     def extractive(self) -> ExtractiveAnswerer:
         return getattr(self.answerer, "extractive", self.answerer)
 
-    def _special(self, text: str) -> tuple[Turn, Retrieval] | None:
-        """Questions about an article's byline, photo, date or paper, and list or
-        summary questions: answered by their own modules, with or without an LLM."""
-        asked = metadata.asked_metadata(text, self.extractive.index)
-        if asked:
-            return metadata.answer(self.extractive, text, asked, self.turns)
-        if lists.is_list_question(text):
-            return lists.answer(self.extractive, text, self.context()[1])
-        return None
-
-    def _follow_up(self, text: str) -> str | None:
-        """The standalone question an elliptical or pronoun follow-up stands for."""
-        readings = self._follow_ups(text)
-        return readings[0] if readings else None
-
-    def _follow_ups(self, text: str) -> list[str]:
-        """The standalone questions an elliptical or pronoun follow-up may stand for,
-        most likely first (`followups.rewrites`)."""
-        prev = followups.last_answered(self.turns)
-        if prev is None:
-            return []
-        frame = followups.frame_of(prev)
-        if metadata.asked_metadata(frame) or lists.is_list_question(frame):
-            return []
-        return followups.rewrites(text, self.turns)
+    @property
+    def engine(self) -> Engine:
+        """What answers fact questions (`engines.engine_for` the answerer)."""
+        return engine_for(self.answerer)
 
     @property
     def generative(self) -> bool:
         """Whether the answerer is an LLM one (it condenses follow-ups and streams)."""
-        return isinstance(self.answerer, LLMAnswerer)
+        return self.engine.generative
 
     def ask(self, text: str) -> Turn:
         """The answer to `text`: the turn of `stream` (an LLM asked for its reply at once)."""
@@ -149,109 +141,40 @@ class Conversation:
         return self._turn(text, live=True)
 
     def _turn(self, text: str, live: bool) -> Iterator[tuple[str, object]]:
-        """The one path of a question, for `ask` and `stream`: checked once, then routed:
-        a question about an article's byline, photo, date or paper, or a list or summary
-        question, to its own module; any other to the LLM answerer (`live`: its reply
-        streamed as written) or to the extractive one, with the earlier turns' help."""
-        text = check_question(text)
-        special = self._special(text)
-        if special is None and self.generative:
-            yield from self._generate(text, stream=live)
-            return
-        if special is not None:
-            turn, retrieval = special
-        else:
-            question = analyse(text)
-            turn, retrieval, question = self._answer(text, question)
-            turn = shortanswer.add(turn, question, getattr(retrieval, "tokens", None) or ())
-        turn = self._keep(text, text, turn, retrieval)
-        yield from answer_pieces(turn.answer)
+        """The one path of a question, for `ask` and `stream`: checked (`check_question`,
+        once: a question the UI checked is not checked again), routed once
+        (`routing.route`), answered (`_respond`), then kept (`_keep`)."""
+        text = str(check_question(text))
+        engine = self.engine
+        intent = routing.route(text, self.turns, self.extractive,
+                               rule_readings=engine.rule_readings)
+        answer = None
+        for kind, value in self._respond(intent, engine, live):
+            if kind == "delta":
+                yield kind, value
+            else:
+                answer = value
+        turn = self._keep(text, answer.asked_as or text, answer.turn, answer.retrieval)
+        if answer.pieces:
+            yield from answer_pieces(turn.answer)
         yield "turn", turn
 
-    def _answer(self, text: str, question) -> tuple[Turn, Retrieval, object]:
-        """The extractive answer: a follow-up as the question it stands for, else with
-        the earlier turn's help; returns the question it answered too."""
-        ctx, prior, ctx_tokens = self.context()
-        for standalone in self._follow_ups(text):
-            resolved = analyse(standalone)
-            turn, retrieval = self.answerer.answer(standalone, prior_articles=prior,
-                                                   question=resolved)
-            if turn.found and question.elliptical and \
-                    not followups.mentions(turn, question.elliptical, self.extractive.index):
-                retrieval.reason = f"the answer does not name {question.elliptical}"
-                turn = Turn(text, NOT_FOUND[question.lang], False)
-            if turn.found or question.elliptical:
-                # "那X呢？" is the earlier question about X: when the articles do not
-                # answer that, it is refused (the bare words searched with the earlier
-                # question found the earlier fact about something else and bolded it).
-                turn.question, turn.standalone_question = text, standalone
-                return turn, retrieval, resolved
-        if self.turns and followups.refers_back(question):
-            # "那里有多少人报名？" after a question (in either language) about the Jiaxing
-            # union: "there" is the earlier turn's subject. Its answer's article is asked
-            # first; other articles may answer only if they name that subject too.
-            last = self.turns[-1]
-            if ctx and prior and last.found:
-                turn, retrieval = self.extractive.within(prior).answer(
-                    text, context=ctx, context_tokens=ctx_tokens, question=question)
-                if turn.found:
-                    return turn, retrieval, question
-            frame = followups.frame_of(last)
-            names = followups.subject_names(frame, self.extractive)
-            if names:
-                turn, retrieval = self.answerer.answer(
-                    text, context=frame, prior_articles=prior if last.found else None,
-                    context_tokens=followups.subject_terms(frame, self.extractive),
-                    question=question)
-                if turn.found and not followups.keeps_subject(turn, names, self.extractive.index):
-                    retrieval.reason = f"the answer is not about {'、'.join(names)}"
-                    turn = Turn(text, NOT_FOUND[question.lang], False)
-                return turn, retrieval, question
-        if ctx and (question.anaphoric or len(question.tokens) <= 2):
-            turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
-                                                   context_tokens=ctx_tokens, question=question)
+    def _respond(self, intent: routing.Intent, engine: Engine,
+                 live: bool) -> Iterator[tuple[str, object]]:
+        """Who answers which intent: a question about an article's byline, photo, date
+        or paper (METADATA) and a list, summary or comparison (LIST) their own modules,
+        with or without an LLM; a FACT or FOLLOW_UP the engine. Yields ("delta", piece)
+        events of a streaming engine, then ("answer", engines.Answer)."""
+        if intent.kind == routing.METADATA:
+            turn, retrieval = metadata.answer(self.extractive, intent.text, intent.asked,
+                                              self.turns)
+            yield "answer", Answer(turn, retrieval)
+        elif intent.kind == routing.LIST:
+            turn, retrieval = lists.answer(self.extractive, intent.text,
+                                           intent.earlier.articles)
+            yield "answer", Answer(turn, retrieval)
         else:
-            turn, retrieval = self.answerer.answer(text, question=question)
-            if ctx and not turn.found:
-                turn, retrieval = self.answerer.answer(text, context=ctx, prior_articles=prior,
-                                                       context_tokens=ctx_tokens,
-                                                       question=question)
-        return turn, retrieval, question
-
-    def _generate(self, text: str, stream: bool) -> Iterator[tuple[str, object]]:
-        """An LLM turn: a follow-up is first rewritten into a standalone question."""
-        ctx, prior, ctx_tokens = self.context()
-        question, kwargs = text, {}
-        if self.turns:
-            standalone, problem = self.answerer.condense(text, self.turns)
-            if problem:  # the LLM is down: do not wait for it a second time
-                turn, retrieval = self.answerer.fallback(
-                    text, problem, context=ctx, prior_articles=prior, context_tokens=ctx_tokens)
-                turn = shortanswer.add_generated(turn, analyse(text),
-                                                 getattr(retrieval, "tokens", None) or ())
-                turn = self._keep(text, text, turn, retrieval)
-                yield from answer_pieces(turn.answer)
-                yield "turn", turn
-                return
-            question = standalone or text
-            if prior:
-                kwargs = {"prior_articles": prior}
-        if stream:
-            turn = retrieval = None
-            for kind, value in self.answerer.stream(question, **kwargs):
-                if kind == "delta":
-                    yield kind, value
-                elif kind == "retrieval":
-                    retrieval = value
-                elif kind == "turn":
-                    turn = value
-        else:
-            turn, retrieval = self.answerer.answer(question, **kwargs)
-        # A number, date or name asked: the exact span of a verified cited passage first,
-        # as on the extractive path.
-        turn = shortanswer.add_generated(turn, analyse(question),
-                                         getattr(retrieval, "tokens", None) or ())
-        yield "turn", self._keep(text, question, turn, retrieval)
+            yield from engine.respond(intent, self.turns, live)
 
     def _keep(self, text: str, question: str, turn: Turn, retrieval: Retrieval) -> Turn:
         """Add the turn asked as `text` (answered as `question`) to the conversation,

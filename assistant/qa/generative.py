@@ -1,7 +1,7 @@
 """The LLM answerer: numbered sources in, a generated answer out, every citation checked.
 
 It answers like `ExtractiveAnswerer` (`.answer(text, context, prior_articles,
-context_tokens) -> (Turn, Retrieval)`) and reuses its retrieval: the best-scoring
+context_tokens, question) -> (Turn, Retrieval)`) and reuses its retrieval: the best-scoring
 retrieved chunks become the numbered sources [1]..[n], each an exact span of an article.
 The prompts live in `prompts/` (answer_zh/en, condense_zh/en; `prompts.py` renders them
 with llama-index's ChatPromptTemplate): a fixed system message with the rules, and a user
@@ -24,7 +24,7 @@ from assistant.qa.extractive import ExtractiveAnswerer
 from assistant.qa.passages import Retrieval, chunk_row
 from assistant.qa.llm import LLMConfig, LLMError, build_llm, chat_once, chat_stream
 from assistant.qa.prompts import load_prompt
-from assistant.qa.question import language
+from assistant.qa.question import Question, language
 from assistant.records import NOT_FOUND, Turn, answer_pieces
 from assistant.qa.verify import DEFAULT_THRESHOLDS, Source, Thresholds, Verifier, strip_markers
 
@@ -215,10 +215,13 @@ class LLMAnswerer:
 
     def fallback(self, text: str, problem: str, context: str = "",
                  prior_articles: list[str] | None = None, context_tokens=(),
-                 extractive: tuple[Turn, Retrieval] | None = None) -> tuple[Turn, Retrieval]:
-        """The extractive answer, with a notice that the LLM could not be used."""
+                 extractive: tuple[Turn, Retrieval] | None = None,
+                 question: Question | None = None) -> tuple[Turn, Retrieval]:
+        """The extractive answer, with a notice that the LLM could not be used
+        (`question`: the analysis of `text`, when the caller made it)."""
         turn, retrieval = extractive or self.extractive.answer(
-            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens)
+            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens,
+            question=question)
         turn = dataclasses.replace(turn, notice=self.notice(
             "unavailable", language(text), problem=problem))
         return turn, retrieval
@@ -242,9 +245,13 @@ class LLMAnswerer:
 
     # answering -------------------------------------------------------------------------
     def answer(self, text: str, context: str = "", prior_articles: list[str] | None = None,
-               context_tokens: list[str] = ()) -> tuple[Turn, Retrieval]:
+               context_tokens: list[str] = (), question: Question | None = None,
+               ) -> tuple[Turn, Retrieval]:
+        """The verified LLM answer to `text` (`question`: its analysis, when the caller
+        made it); the extractive answer with a notice when the LLM fails."""
         ext_turn, retrieval = self.extractive.answer(
-            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens)
+            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens,
+            question=question)
         sources = self.sources(retrieval)
         if not sources:
             return ext_turn, retrieval
@@ -256,7 +263,8 @@ class LLMAnswerer:
         return self.finish(text, reply, sources, ext_turn), retrieval
 
     def stream(self, text: str, context: str = "", prior_articles: list[str] | None = None,
-               context_tokens: list[str] = ()) -> Iterator[tuple[str, object]]:
+               context_tokens: list[str] = (), question: Question | None = None,
+               ) -> Iterator[tuple[str, object]]:
         """("delta", text) as the LLM writes, then ("retrieval", Retrieval), ("turn", Turn).
 
         The deltas are the raw reply (a leading NO_ANSWER or <think> block held back);
@@ -264,7 +272,8 @@ class LLMAnswerer:
         or the extractive answer when the LLM failed half-way).
         """
         ext_turn, retrieval = self.extractive.answer(
-            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens)
+            text, context=context, prior_articles=prior_articles, context_tokens=context_tokens,
+            question=question)
         sources = self.sources(retrieval)
         if not sources:
             yield from answer_pieces(ext_turn.answer)

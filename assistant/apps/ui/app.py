@@ -270,18 +270,16 @@ class ChatApp:
 
     @staticmethod
     def check(text: str, lang: str) -> str:
-        """The question checked (`check_question`), its error in the interface language."""
-        from assistant import limits
-
-        if not isinstance(text, str) or not text.strip():
-            raise QuestionError(t(lang, "error_empty"))
-        limit = limits.current().question_chars
-        if len(text.strip()) > limit:
-            raise QuestionError(t(lang, "error_too_long", n=f"{len(text.strip()):,}",
-                                  limit=f"{limit:,}"))
+        """The question checked (`check_question`; `stream` does not check it again),
+        its error in the interface language."""
         try:
             return check_question(text)
         except QuestionError as e:
+            if e.problem == "empty":
+                raise QuestionError(t(lang, "error_empty")) from None
+            if e.problem == "too_long":
+                raise QuestionError(t(lang, "error_too_long", n=f"{e.values['n']:,}",
+                                      limit=f"{e.values['limit']:,}")) from None
             raise QuestionError(t(lang, "error_not_question", detail=e)) from None
 
     def ask_api(self, text: str, state: ChatSession | None):
