@@ -33,7 +33,7 @@ def without_subject_keeping():
     the earlier question's own words as context terms (English words for English)."""
     saved = followups.refers_back, followups.subject_terms
     followups.refers_back = lambda question: False
-    followups.subject_terms = lambda frame, answerer: tokenize(frame)
+    followups.subject_terms = lambda frame, answerer, question=None: tokenize(frame)
     try:
         yield
     finally:

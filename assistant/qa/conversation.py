@@ -1,4 +1,16 @@
-"""A conversation: successive questions, where follow-ups lean on the earlier turns."""
+"""A conversation: successive questions, where follow-ups lean on the earlier turns.
+
+One path for every question, whether asked (`Conversation.ask`) or streamed
+(`Conversation.stream`; `ask` collects the same events):
+
+1. checked once (`check_question`: empty, too long, not a question);
+2. read and routed once (`routing.route` -> `routing.Intent`: a fact, a question about
+   an article's byline/date/paper, a list or comparison, or a follow-up with its
+   standalone readings);
+3. answered: metadata and list questions by their modules, facts by the engine of the
+   answerer (`engines.ExtractiveEngine` or `engines.LLMEngine`, one interface);
+4. kept (`Conversation._keep`): no citation outside the source filter, the turn added.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -167,11 +179,11 @@ class Conversation:
         events of a streaming engine, then ("answer", engines.Answer)."""
         if intent.kind == routing.METADATA:
             turn, retrieval = metadata.answer(self.extractive, intent.text, intent.asked,
-                                              self.turns)
+                                              self.turns, intent.question)
             yield "answer", Answer(turn, retrieval)
         elif intent.kind == routing.LIST:
             turn, retrieval = lists.answer(self.extractive, intent.text,
-                                           intent.earlier.articles)
+                                           intent.earlier.articles, intent.question)
             yield "answer", Answer(turn, retrieval)
         else:
             yield from engine.respond(intent, self.turns, live)

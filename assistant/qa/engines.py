@@ -116,10 +116,12 @@ def fact_attempts(intent: Intent, turns: list[Turn], answerer) -> list[Attempt]:
                                context_tokens=ctx_tokens, prior_articles=prior,
                                only_prior=True))
         frame = followups.frame_of(last)
-        names = followups.subject_names(frame, answerer)
+        # The last turn answered is the earlier one, already read; an unanswered one not.
+        asked = before.question if last.found else analyse(frame)
+        names = followups.subject_names(frame, answerer, asked)
         if names:
             out.append(Attempt("earlier subject", text, question, context=frame,
-                               context_tokens=followups.subject_terms(frame, answerer),
+                               context_tokens=followups.subject_terms(frame, answerer, asked),
                                prior_articles=prior if last.found else None,
                                must_keep=names, final=True))
             return out

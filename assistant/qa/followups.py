@@ -34,23 +34,25 @@ def refers_back(question) -> bool:
     return bool(question.pointers) and not question.entities and not question.names
 
 
-def subject_terms(frame: str, answerer) -> list[str]:
+def subject_terms(frame: str, answerer, question=None) -> list[str]:
     """The earlier question's terms as the (Chinese) articles write them: its own words
     for a Chinese question; for an English one, the Chinese words its pinyin names and
-    dictionary terms bridge to (its English words never occur in the text)."""
+    dictionary terms bridge to (its English words never occur in the text).
+    `question`: the analysis of `frame`, when the caller made it."""
     from assistant.text.tokens import tokenize
 
-    q = analyse(frame)
+    q = question or analyse(frame)
     if q.is_english:
         return answerer.bridge_tokens(q)
     return tokenize(frame)
 
 
-def subject_names(frame: str, answerer) -> list[str]:
+def subject_names(frame: str, answerer, question=None) -> list[str]:
     """The places and organisations the earlier question is about, as the articles
     write them: a Chinese question's entities; an English one's pinyin names read as
-    the index's words (Jiaxing -> 嘉兴)."""
-    q = analyse(frame)
+    the index's words (Jiaxing -> 嘉兴). `question`: the analysis of `frame`, when the
+    caller made it."""
+    q = question or analyse(frame)
     if q.is_english:
         return list(answerer.index.pinyin_vocabulary.tokens_for(q.names)) if q.names else []
     return list(q.entities)
@@ -191,18 +193,19 @@ def resolve(text: str, turns: list[Turn]) -> str | None:
     return readings[0] if readings else None
 
 
-def rewrites(text: str, turns: list[Turn]) -> list[str]:
+def rewrites(text: str, turns: list[Turn], question=None) -> list[str]:
     """The standalone questions a follow-up may stand for, most likely first ([] when it
     is not one this module rewrites, or nothing was answered before):
     - "那X呢？" / "what about X?": the earlier question about X (`substitute`);
     - 他/她: the person the earlier question or answer named;
     - 他们/它/其: what the earlier question asked about (an answer to "…组建了一支什么
-      队伍？" is that group), then its subject (`_referents`)."""
+      队伍？" is that group), then its subject (`_referents`).
+    `question`: the analysis of `text`, when the caller made it."""
     prev = last_answered(turns)
     if prev is None:
         return []
     frame = frame_of(prev)
-    q = analyse(text)
+    q = question or analyse(text)
     rest = _after_ellipsis(q)
     if rest:
         return [rest]

@@ -69,12 +69,13 @@ def is_list_question(text: str) -> bool:
     return bool(_LIST.search(simplified(text)))
 
 
-def is_multipart(text: str) -> bool:
+def is_multipart(text: str, question: Question | None = None) -> bool:
     """Several questions in one (`Question.parts`: "甲市和乙市的比赛各有多少名选手？",
-    "对比A和B的人数", "陈重是谁？他做了什么报告？"), not asking for a list or summary."""
+    "对比A和B的人数", "陈重是谁？他做了什么报告？"), not asking for a list or summary;
+    `question`: the analysis of `text`, when the caller made it."""
     if _LIST_VERB.search(simplified(text)):
         return False
-    return len(analyse(text).parts) >= 2
+    return len((question or analyse(text)).parts) >= 2
 
 
 def topic_question(text: str) -> str:
@@ -206,15 +207,16 @@ def _vectors(index, cands) -> np.ndarray:
     return index.sentence_vector_rows([c.row for c in cands])
 
 
-def answer(answerer, text: str, prior_articles: list[str] = ()):
+def answer(answerer, text: str, prior_articles: list[str] = (),
+           question: Question | None = None):
     """(Turn, Retrieval) for a list, compare or summarise question. A summary naming
     no topic ("总结一下这篇报道的要点") summarises `prior_articles` (those of the
-    previous answer)."""
+    previous answer). `question`: the analysis of `text`, when the caller made it."""
     from assistant.qa.passages import Retrieval
 
     lang = language(text)
-    if is_multipart(text):
-        return answer_parts(answerer, text, analyse(text))
+    if is_multipart(text, question):
+        return answer_parts(answerer, text, question or analyse(text))
     summary = bool(_SUMMARY.search(simplified(text)))
     topic = topic_question(text)
     index = answerer.index

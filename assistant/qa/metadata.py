@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from assistant.ingest.page import bylines as _bylines
-from assistant.qa.question import analyse, language, person_names, pos_words
+from assistant.qa.question import Question, analyse, language, person_names, pos_words
 from assistant.records import Article, Citation, Turn
 from assistant.text.tokens import simplified, tokenize
 
@@ -150,12 +150,12 @@ _IDENTITY_NOUNS = {"身份", "职务", "职位", "单位", "头衔", "职业", "
                    "来历"}
 
 
-def _asked_by_words(text: str) -> str:
-    """What a question asks about an article, read from its words: 'role' (the
-    author's identity: an identity noun with 作者/记者), 'photographer' / 'author' (who
-    took / wrote it: a person asked with a verb of photographing / writing), 'date'
-    (when a paper carried it: a date asked with a verb of printing), else ''."""
-    q = analyse(text)
+def _asked_by_words(q: Question) -> str:
+    """What a question (its analysis `q`) asks about an article, read from its words:
+    'role' (the author's identity: an identity noun with 作者/记者), 'photographer' /
+    'author' (who took / wrote it: a person asked with a verb of photographing /
+    writing), 'date' (when a paper carried it: a date asked with a verb of printing),
+    else ''."""
     if q.lang != "zh":
         return ""
     words = [w for w, f in q.words if f != "x"]
@@ -182,13 +182,12 @@ def _asked_by_words(text: str) -> str:
     return ""
 
 
-def _role_acts(text: str) -> bool:
+def _role_acts(q: Question) -> bool:
     """The question opens with the author or reporter as its subject and asks no person:
     "作者在哪个县教美术？", "作者当年是在哪份报纸上读到…？", "记者在现场看到了什么？" ask
     about what the author did in the story (the ordinary answer reads it), not about the
     byline ("作者是谁？" asks a person; "这篇文章的作者" names the article first). Fitted on
     realqa_fit2 (two such questions answered with the byline's name)."""
-    q = analyse(text)
     if q.lang != "zh" or q.kind == "person":
         return False
     words = [w for w, f in q.words if f != "x"]
@@ -200,14 +199,14 @@ def _role_acts(text: str) -> bool:
 _WRITE_UP_VERBS = {"采访", "整理", "采访整理"}
 
 
-def _asks_write_up(text: str) -> bool:
-    return any(w in _WRITE_UP_VERBS for w, _ in analyse(text).words)
+def _asks_write_up(q: Question) -> bool:
+    return any(w in _WRITE_UP_VERBS for w, _ in q.words)
 
 
-def _names_article(text: str) -> bool:
+def _names_article(q: Question) -> bool:
     """The question names the article itself (这篇报道, 这条消息, 该文)."""
-    return bool(_THE_ARTICLE.search(simplified(text))) or any(
-        w in _ARTICLE_NOUNS for w, _ in analyse(text).words)
+    return bool(_THE_ARTICLE.search(simplified(q.text))) or any(
+        w in _ARTICLE_NOUNS for w, _ in q.words)
 
 
 def quoted_titles(text: str) -> list[str]:
@@ -228,37 +227,42 @@ def titled_in(index, text: str, allowed=None) -> str | None:
     return None
 
 
-def asked_metadata(text: str, index=None) -> str:
+def asked_metadata(text: str, index=None, question: Question | None = None) -> str:
     """'author', 'photographer', 'role' (the author's identity), 'date' or 'paper' when
     the question asks that about an article (not about its story), else ''. With the
-    `index`, a question quoting an article's heading in 《》/“” is about that article."""
+    `index`, a question quoting an article's heading in 《》/“” is about that article;
+    `question`: the analysis of `text`, when the caller made it."""
+    asked = question or analyse(text)
     q = simplified(text)
-    by_words = _asked_by_words(text)
+    by_words = _asked_by_words(asked)
     if by_words == "role":
         return by_words
-    if _role_acts(text):
+    if _role_acts(asked):
         return ""
     for name, asks, about_article in _ASKS:
-        if asks.search(q) if asks is not None else analyse(text).paper:
+        if asks.search(q) if asks is not None else asked.paper:
             return name
         if about_article is not None and about_article.search(q) and \
-                (_names_article(text) or not topic_of(text) or
+                (_names_article(asked) or not topic_of(text, asked) or
                  titled_in(index, text) is not None):
             return name
     if by_words in ("author", "photographer", "editor") and (
-            _names_article(text) or not topic_of(text) or titled_in(index, text) is not None
-            or any(w in _SIGNING_ROLES for w, _ in analyse(text).words)):
+            _names_article(asked) or not topic_of(text, asked)
+            or titled_in(index, text) is not None
+            or any(w in _SIGNING_ROLES for w, _ in asked.words)):
         return by_words
     if by_words == "date":
         return by_words
     return ""
 
 
-def topic_of(text: str) -> str:
+def topic_of(text: str, question: Question | None = None) -> str:
     """What the question says the article is about, without the asking words ('' when
-    it names nothing: "这篇报道是谁写的？")."""
+    it names nothing: "这篇报道是谁写的？"); `question`: the analysis of `text`, when the
+    caller made it."""
+    question = question or analyse(text)
     q = simplified(text)
-    paper = analyse(text).paper
+    paper = question.paper
     if paper:
         q = q.replace(simplified(paper), " ")
     for _, asks, about_article in _ASKS:
@@ -268,7 +272,7 @@ def topic_of(text: str) -> str:
             q = about_article.sub(" ", q)
     # A paper's name (申报, 光明日报: names of papers end in 报) says where the article
     # appeared, not what it is about.
-    papers = {w for w, f in analyse(text).words
+    papers = {w for w, f in question.words
               if len(w) >= 2 and w.endswith("报") and f in ("nz", "nt")}
     words = [w for w in tokenize(q) if w.lower() not in _NOT_TOPIC and w not in papers]
     if not words:
@@ -645,12 +649,15 @@ def previous_article(turns: list[Turn]) -> str | None:
     return None
 
 
-def answer(answerer, text: str, asked: str, turns: list[Turn]):
-    """(Turn, Retrieval) for a metadata question; `answerer` is the extractive one."""
+def answer(answerer, text: str, asked: str, turns: list[Turn],
+           question: Question | None = None):
+    """(Turn, Retrieval) for a metadata question; `answerer` is the extractive one,
+    `question` the analysis of `text` when the caller made it."""
     from assistant.qa.passages import Retrieval
 
+    question = question or analyse(text)
     lang = language(text)
-    topic = topic_of(text)
+    topic = topic_of(text, question)
     retrieval = Retrieval(hits=[])
     art_id = None
     allowed = getattr(answerer, "allowed_ids", None)
@@ -676,7 +683,7 @@ def answer(answerer, text: str, asked: str, turns: list[Turn]):
         # No end note and no role in the byline: the story itself may say who the
         # author is ("作者张贵民是鲁南制药集团董事长"); the ordinary answer reads it.
         return answerer.answer(text)
-    if asked == "author" and _asks_write_up(text) and interview_facts(art) is not None:
+    if asked == "author" and _asks_write_up(question) and interview_facts(art) is not None:
         asked = "interviewer"
     turn = compose(text, asked, art)
     if not turn.found:

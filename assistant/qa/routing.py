@@ -36,6 +36,7 @@ class Earlier:
     text: str = ""
     articles: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    question: Question | None = None   # the analysis of `text`
 
 
 def earlier(turns: list[Turn], answerer) -> Earlier:
@@ -47,7 +48,8 @@ def earlier(turns: list[Turn], answerer) -> Earlier:
     articles = list(dict.fromkeys(c.article_id for c in prev.citations
                                   if answerer.allows(c.article_id)))
     frame = followups.frame_of(prev)
-    return Earlier(frame, articles, followups.subject_terms(frame, answerer))
+    question = analyse(frame)
+    return Earlier(frame, articles, followups.subject_terms(frame, answerer, question), question)
 
 
 @dataclass
@@ -82,26 +84,28 @@ def route(text: str, turns: list[Turn], answerer, rule_readings: bool = True) ->
     False and its follow-ups are routed as FACT."""
     question = analyse(text)
     before = earlier(turns, answerer)
-    asked = metadata.asked_metadata(text, answerer.index)
+    asked = metadata.asked_metadata(text, answerer.index, question)
     if asked:
         return Intent(METADATA, text, question, before, asked=asked)
     if lists.is_list_question(text):
         return Intent(LIST, text, question, before)
-    readings = [Reading(r, analyse(r)) for r in follow_up_readings(text, turns)] \
+    readings = [Reading(r, analyse(r))
+                for r in follow_up_readings(text, turns, question, before)] \
         if rule_readings else []
     if readings:
         return Intent(FOLLOW_UP, text, question, before, readings=readings)
     return Intent(FACT, text, question, before)
 
 
-def follow_up_readings(text: str, turns: list[Turn]) -> list[str]:
-    """The standalone questions a follow-up may stand for, most likely first
-    (`followups.rewrites`); none after a metadata or list question (its frame is not a
-    question about a fact to carry over)."""
-    prev = followups.last_answered(turns)
-    if prev is None:
+def follow_up_readings(text: str, turns: list[Turn], question: Question,
+                       before: Earlier) -> list[str]:
+    """The standalone questions a follow-up (`question`, the analysis of `text`) may
+    stand for, most likely first (`followups.rewrites`); none when nothing was answered
+    before (`before`, the turns' `Earlier`) or after a metadata or list question (its
+    frame is not a question about a fact to carry over)."""
+    if before.question is None:
         return []
-    frame = followups.frame_of(prev)
-    if metadata.asked_metadata(frame) or lists.is_list_question(frame):
+    if metadata.asked_metadata(before.text, question=before.question) or \
+            lists.is_list_question(before.text):
         return []
-    return followups.rewrites(text, turns)
+    return followups.rewrites(text, turns, question)
