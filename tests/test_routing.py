@@ -68,3 +68,17 @@ def test_a_fact_after_an_answer_retries_with_the_earlier_question(seed_assistant
     assert attempts[1].context == intent.earlier.text
     turn, retrieval, question = ExtractiveEngine(conv.answerer).answer(intent, conv.turns)
     assert question is intent.question
+
+
+def test_the_ui_says_question_errors_in_its_language():
+    from assistant.apps.ui.app import ChatApp
+
+    assert ChatApp.check(" 问题？ ", "zh-CN") == "问题？"
+    with pytest.raises(QuestionError, match="问题为空"):
+        ChatApp.check("  ", "zh-CN")
+    limit = limits.current().question_chars
+    with pytest.raises(QuestionError) as long:
+        ChatApp.check("問" * (limit + 1), "zh-TW")
+    assert str(long.value) == f"問題有 {limit + 1:,} 個字元，超過上限 {limit:,}：請縮短問題"
+    with pytest.raises(QuestionError, match="^无法提问："):
+        ChatApp.check("<script></script>", "zh-CN")
