@@ -129,8 +129,9 @@ def _noun_head(words: list[tuple[str, str]]) -> bool:
         words[-1][1] not in ("m", "q", "t", "mq")
 
 
-def substitute(frame: str, x: str) -> str | None:
-    """The frame with its subject replaced by `x` (None when no subject is found)."""
+def substitute(frame: str, x: str, framed=None) -> str | None:
+    """The frame with its subject replaced by `x` (None when no subject is found);
+    `framed`: the analysis of `frame`, when the caller made it."""
     x = x.strip()
     if not x or x in frame:
         return None
@@ -151,7 +152,7 @@ def substitute(frame: str, x: str) -> str | None:
                 return frame[:start] + x + frame[at + k:]
             return None  # "衢州的活动呢？" after "…启动了什么活动？": no subject to swap
     xs = _posseg(x)
-    asked = analyse(frame)
+    asked = framed or analyse(frame)
     named = any(f in ("ns", "nr", "nt", "nrt", "nrfg") for _, f in xs)
     if asked.asked and asked.asked != asked.unit and not named and asked.asked in frame \
             and _noun_head(xs):
@@ -193,14 +194,15 @@ def resolve(text: str, turns: list[Turn]) -> str | None:
     return readings[0] if readings else None
 
 
-def rewrites(text: str, turns: list[Turn], question=None) -> list[str]:
+def rewrites(text: str, turns: list[Turn], question=None, framed=None) -> list[str]:
     """The standalone questions a follow-up may stand for, most likely first ([] when it
     is not one this module rewrites, or nothing was answered before):
     - "那X呢？" / "what about X?": the earlier question about X (`substitute`);
     - 他/她: the person the earlier question or answer named;
     - 他们/它/其: what the earlier question asked about (an answer to "…组建了一支什么
       队伍？" is that group), then its subject (`_referents`).
-    `question`: the analysis of `text`, when the caller made it."""
+    `question`, `framed`: the analyses of `text` and of the earlier question, when the
+    caller made them."""
     prev = last_answered(turns)
     if prev is None:
         return []
@@ -212,7 +214,7 @@ def rewrites(text: str, turns: list[Turn], question=None) -> list[str]:
     if q.elliptical:
         x = analyse(q.elliptical)
         if not x.asking and not x.pointers:
-            rewritten = substitute(frame, q.elliptical)
+            rewritten = substitute(frame, q.elliptical, framed)
             return [rewritten] if rewritten else []
     if q.lang == "zh" and any(p in ("他", "她") for p in q.pointers):
         name = _person(prev)
@@ -221,7 +223,7 @@ def rewrites(text: str, turns: list[Turn], question=None) -> list[str]:
             return [rewritten] if rewritten else []
     group = tuple(p for p in q.pointers if p in GROUP_PRONOUNS)
     if q.lang == "zh" and group:
-        out = [q.with_pointer(r, which=group) for r in _referents(frame)]
+        out = [q.with_pointer(r, which=group) for r in _referents(frame, framed)]
         return list(dict.fromkeys(r for r in out if r))
     return []
 
@@ -248,11 +250,12 @@ def _after_ellipsis(q) -> str | None:
     return x + rest
 
 
-def _referents(frame: str) -> list[str]:
+def _referents(frame: str, framed=None) -> list[str]:
     """What 他们/它/其 may stand for after `frame`: for a question asking which thing
     ("椒江区总工会组建了一支什么队伍？") that thing (队伍) first, then the question's subject
-    (椒江区总工会); none when the frame is itself a pointer question or English."""
-    q = analyse(frame)
+    (椒江区总工会); none when the frame is itself a pointer question or English.
+    `framed`: the analysis of `frame`, when the caller made it."""
+    q = framed or analyse(frame)
     if q.lang != "zh" or q.pointers:
         return []
     asked = q.asked if q.asked and q.asked != q.unit else ""

@@ -108,4 +108,4 @@ def follow_up_readings(text: str, turns: list[Turn], question: Question,
     if metadata.asked_metadata(before.text, question=before.question) or \
             lists.is_list_question(before.text):
         return []
-    return followups.rewrites(text, turns, question)
+    return followups.rewrites(text, turns, question, before.question)
