@@ -114,12 +114,6 @@ class Conversation:
                 c.with_metadata(art)
         return turn
 
-    def context(self) -> tuple[str, list[str], list[str]]:
-        """Earlier question text (as it stands alone), cited articles and terms of the
-        last answered turn (its articles only those the source filter allows)."""
-        before = routing.earlier(self.turns, self.extractive)
-        return before.text, before.articles, before.terms
-
     @property
     def extractive(self) -> ExtractiveAnswerer:
         return getattr(self.answerer, "extractive", self.answerer)
